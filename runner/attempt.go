@@ -1,0 +1,379 @@
+package runner
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/specrun/specrun/assert"
+	"github.com/specrun/specrun/client"
+	"github.com/specrun/specrun/spec"
+)
+
+// maxValueText bounds expected and actual values in failure messages; the
+// data itself is never truncated.
+const maxValueText = 2048
+
+// maxBodyText bounds a request or response body kept in an Exchange.
+const maxBodyText = 64 << 10
+
+// attempt invokes the step once, polls if the action outlived its wait,
+// checks the expectations and takes the captures.
+func (e *engine) attempt(ctx context.Context, deadline time.Duration, st *spec.Step, vars map[string]any) (*Attempt, map[string]any) {
+	a := &Attempt{Start: e.opts.Now()}
+	defer func() { a.Duration = e.opts.Now().Sub(a.Start) }()
+
+	inv, err := e.invocation(st, vars, a)
+	if err != nil {
+		e.setError(a, "resolving the step's variables: "+err.Error(), "check the captures this step uses")
+		return a, nil
+	}
+	resp, err := e.inv.Invoke(ctx, inv)
+	if err == nil && resp.Pending {
+		a.HTTPStatus, a.ActivationID = resp.StatusCode, resp.ActivationID
+		resp, err = e.poll(ctx, inv, resp.ActivationID, a)
+		if err != nil && ctx.Err() != nil {
+			e.setError(a, fmt.Sprintf("the action outlived its wait (timeout %s) and had not finished when the deadline of %s passed (%s of activation %s)",
+				st.Timeout, deadline, plural(a.Polls, "poll"), a.ActivationID),
+				"raise the test's `deadline`, or find out in the NCP console why the action is slow")
+			return a, nil
+		}
+	}
+	if err != nil {
+		e.transportError(ctx, deadline, a, err)
+		return a, nil
+	}
+	a.HTTPStatus = resp.StatusCode
+	if resp.ActivationID != "" {
+		a.ActivationID = resp.ActivationID
+	}
+	caps := e.check(a, st, resp, vars)
+	if a.Status != Pass || e.opts.Verbose {
+		a.Exchange = e.exchange(resp)
+	}
+	return a, caps
+}
+
+func (e *engine) invocation(st *spec.Step, vars map[string]any, a *Attempt) (client.Invocation, error) {
+	var inv client.Invocation
+	var err error
+	if a.Package, err = resolveString(st.Package, vars, "package"); err != nil {
+		return inv, err
+	}
+	if a.Action, err = resolveString(st.Action, vars, "action"); err != nil {
+		return inv, err
+	}
+	if a.Platform, err = resolveString(st.Platform, vars, "platform"); err != nil {
+		return inv, err
+	}
+	if a.Platform == "" {
+		a.Platform = e.opts.Platform
+	}
+	body, err := st.Body(vars)
+	if err != nil {
+		return inv, err
+	}
+	return client.Invocation{
+		Package:  a.Package,
+		Action:   a.Action,
+		Platform: a.Platform,
+		Timeout:  st.Timeout,
+		Body:     body,
+	}, nil
+}
+
+func resolveString(t *spec.Template, vars map[string]any, what string) (string, error) {
+	if t == nil {
+		return "", nil
+	}
+	v, err := t.Resolve(vars)
+	if err != nil {
+		return "", err
+	}
+	switch v := v.(type) {
+	case string:
+		return v, nil
+	case nil:
+		return "", nil
+	}
+	return "", fmt.Errorf("%s must be a string, got %s", what, assert.Format(v, 80))
+}
+
+// poll fetches the activation detail until the action has finished (any
+// answer but 404 with errorCode 80322) or ctx ends.
+func (e *engine) poll(ctx context.Context, inv client.Invocation, id string, a *Attempt) (*client.Response, error) {
+	if id == "" {
+		return nil, errors.New("the action outlived its wait but the response held no activationId to poll")
+	}
+	delay := e.opts.PollDelay
+	for {
+		if !sleep(ctx, e.jitter(delay)) {
+			return nil, ctx.Err()
+		}
+		a.Polls++
+		r, err := e.inv.Activation(ctx, inv.Package, inv.Action, inv.Platform, id)
+		if err != nil {
+			return nil, err
+		}
+		if r.StatusCode != http.StatusNotFound || r.Error == nil || r.Error.Code != "80322" {
+			return r, nil
+		}
+		delay = min(delay*3/2, e.opts.MaxPollDelay)
+	}
+}
+
+func (e *engine) setError(a *Attempt, msg, hint string) {
+	a.Status = Error
+	a.Err = e.redact.text(msg)
+	a.Hint = e.redact.text(hint)
+}
+
+func (e *engine) transportError(ctx context.Context, deadline time.Duration, a *Attempt, err error) {
+	var te *client.TransportError
+	switch {
+	case errors.Is(ctx.Err(), context.DeadlineExceeded):
+		e.setError(a, "deadline of "+deadline.String()+" exceeded while waiting for the API",
+			"raise the test's `deadline`, or the step's `timeout` if the action is slow")
+	case ctx.Err() != nil:
+		e.setError(a, ReasonInterrupted, "")
+	case errors.As(err, &te) && te.MayHaveRun:
+		e.setError(a, err.Error(),
+			"the connection broke after the request was sent: the action may have run, so it was not sent again")
+	default:
+		e.setError(a, err.Error(), "check --endpoint, the network and any proxy (HTTPS_PROXY)")
+	}
+}
+
+// check evaluates the step's expectations and, when they hold, its captures.
+func (e *engine) check(a *Attempt, st *spec.Step, resp *client.Response, vars map[string]any) map[string]any {
+	exp := &st.Expect
+	if resp.StatusCode == http.StatusUnauthorized && exp.HTTPStatus != http.StatusUnauthorized {
+		e.authError(a, resp)
+		return nil
+	}
+	statusOK := exp.HTTPStatus == resp.StatusCode ||
+		exp.HTTPStatus == 0 && (resp.StatusCode < 200 || resp.StatusCode > 299)
+	if !statusOK {
+		want := strconv.Itoa(exp.HTTPStatus)
+		if exp.HTTPStatus == 0 {
+			want = "a status outside 200-299"
+		}
+		a.Status = Fail
+		a.Failures = append(a.Failures, &Failure{
+			Pos: exp.HTTPStatusPos, Key: "http_status", Op: "equals",
+			Expected: want, Actual: strconv.Itoa(resp.StatusCode),
+			Reason: e.redact.text(statusReason(resp)),
+		})
+		return nil
+	}
+	if len(exp.Checks) > 0 || len(st.Captures) > 0 {
+		if resp.JSONErr != nil || resp.JSON == nil && len(resp.Body) == 0 {
+			e.setError(a, "the response is not JSON ("+describeJSONErr(resp)+"): "+snippet(resp.Body),
+				"the API or a proxy answered with something else; see the response with --verbose")
+			return nil
+		}
+	}
+	a.Status = Pass
+	for _, c := range exp.Checks {
+		as, err := c.Assertion(vars)
+		if err != nil {
+			e.setError(a, c.Pos.String()+": "+err.Error(), "")
+			return nil
+		}
+		for _, f := range as.Check(resp.JSON) {
+			a.Status = Fail
+			a.Failures = append(a.Failures, e.failure(c, f))
+		}
+	}
+	if a.Status != Pass || len(st.Captures) == 0 {
+		return nil
+	}
+	caps := make(map[string]any, len(st.Captures))
+	for _, c := range st.Captures {
+		nodes := c.Path.Select(resp.JSON)
+		switch len(nodes) {
+		case 0:
+			a.Status = Fail
+			a.Failures = append(a.Failures, &Failure{
+				Pos: c.Pos, Key: "capture", Path: c.Path.String(), Op: "capture",
+				Expected: c.Name, Reason: "the path selected nothing, so " + c.Name + " has no value",
+			})
+		case 1:
+			caps[c.Name] = nodes[0]
+		default:
+			caps[c.Name] = nodes
+		}
+	}
+	if a.Status != Pass {
+		return nil
+	}
+	return caps
+}
+
+func describeJSONErr(resp *client.Response) string {
+	if resp.JSONErr != nil {
+		return resp.JSONErr.Error()
+	}
+	return "empty body"
+}
+
+func statusReason(resp *client.Response) string {
+	if resp.Error == nil {
+		return ""
+	}
+	s := "errorCode " + resp.Error.Code
+	if resp.Error.Message != "" {
+		s += " " + resp.Error.Message
+	}
+	if resp.Error.Details != "" {
+		s += ": " + resp.Error.Details
+	}
+	return s
+}
+
+// authError describes a 401 from the gateway: which key was used (never the
+// secret) and, when the gateway says so, the clock.
+func (e *engine) authError(a *Attempt, resp *client.Response) {
+	msg := "authentication failed (HTTP 401"
+	if r := statusReason(resp); r != "" {
+		msg += ", " + r
+	}
+	msg += ") with access key " + ShortKey(e.opts.AccessKey)
+	if e.opts.CredentialSource != "" {
+		msg += " from " + e.opts.CredentialSource
+	}
+	hint := "check that the key pair is active and allowed to call Cloud Functions (NCLOUD_ACCESS_KEY, NCLOUD_SECRET_KEY or ~/.ncloud/configure)"
+	details := ""
+	if resp.Error != nil {
+		details = strings.ToLower(resp.Error.Details + " " + resp.Error.Message)
+	}
+	if strings.Contains(details, "timestamp") || strings.Contains(details, "time") || strings.Contains(details, "expired") {
+		hint = "the gateway rejects requests whose timestamp is 5 minutes or more off its clock: sync this machine's clock (NTP)"
+	}
+	e.setError(a, msg, hint)
+	a.Exchange = e.exchange(resp)
+}
+
+// ShortKey shortens an access key for messages: its first four characters
+// and an ellipsis.
+func ShortKey(k string) string {
+	if len(k) <= 4 {
+		return "***"
+	}
+	return k[:4] + "…"
+}
+
+func (e *engine) failure(c *spec.Check, f assert.Failure) *Failure {
+	r := e.redact
+	return &Failure{
+		Pos:      c.Pos,
+		Key:      c.Key,
+		Path:     f.Path,
+		Op:       f.Op,
+		Expected: r.text(assert.Format(f.Expected, maxValueText)),
+		Actual:   r.text(assert.Format(f.Actual, maxValueText)),
+		Node:     f.Node,
+		Pointer:  f.Pointer,
+		Diff:     r.text(f.Diff),
+		Reason:   r.text(f.Reason),
+		Message:  r.text(c.Message),
+	}
+}
+
+// exchange renders the request and response as redacted text.
+func (e *engine) exchange(resp *client.Response) *Exchange {
+	var b strings.Builder
+	if req := resp.Request; req != nil {
+		b.WriteString(req.Method + " " + req.URL.String() + "\n")
+		writeHeaders(&b, req.Header)
+		b.WriteString("\n")
+		b.WriteString(truncate(string(resp.RequestBody), maxBodyText))
+	}
+	x := &Exchange{Request: e.redact.text(b.String())}
+	b.Reset()
+	b.WriteString("HTTP " + strconv.Itoa(resp.StatusCode) + "\n")
+	writeHeaders(&b, resp.Header)
+	b.WriteString("\n")
+	b.WriteString(truncate(string(resp.Body), maxBodyText))
+	x.Response = e.redact.text(b.String())
+	return x
+}
+
+func writeHeaders(b *strings.Builder, h http.Header) {
+	keys := make([]string, 0, len(h))
+	for k := range h {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		for _, v := range h[k] {
+			switch strings.ToLower(k) {
+			case "x-ncp-apigw-signature-v2", "authorization":
+				v = "***"
+			case "x-ncp-iam-access-key":
+				v = ShortKey(v)
+			}
+			b.WriteString(k + ": " + v + "\n")
+		}
+	}
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + fmt.Sprintf("…(+%d bytes)", len(s)-n)
+}
+
+func snippet(body []byte) string {
+	s := strings.Join(strings.Fields(string(body)), " ")
+	if s == "" {
+		return "(empty body)"
+	}
+	return truncate(s, 200)
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return strconv.Itoa(n) + " " + word + "s"
+}
+
+// redactor replaces secrets with "***" and the access key with its short
+// form. A nil or empty redactor returns
+// text unchanged without allocating.
+type redactor struct {
+	r *strings.Replacer
+}
+
+func newRedactor(secrets []string, accessKey string) *redactor {
+	var pairs []string
+	sorted := append([]string(nil), secrets...)
+	// Longer secrets first, so one that contains another is replaced whole.
+	sort.Slice(sorted, func(i, j int) bool { return len(sorted[i]) > len(sorted[j]) })
+	for _, s := range sorted {
+		if s != "" {
+			pairs = append(pairs, s, "***")
+		}
+	}
+	if len(accessKey) > 4 {
+		pairs = append(pairs, accessKey, ShortKey(accessKey))
+	}
+	if len(pairs) == 0 {
+		return &redactor{}
+	}
+	return &redactor{r: strings.NewReplacer(pairs...)}
+}
+
+func (r *redactor) text(s string) string {
+	if r == nil || r.r == nil || s == "" {
+		return s
+	}
+	return r.r.Replace(s)
+}

@@ -1,0 +1,294 @@
+package runner
+
+import (
+	"time"
+
+	"github.com/specrun/specrun/spec"
+)
+
+// Status is the outcome of an attempt, a step, a test or a suite. Statuses
+// are ordered from best to worst so that Merge keeps the worst; the zero
+// value is Skip, so a result that was never run never reads as passed.
+type Status uint8
+
+const (
+	// Skip: not run (`skip`, --fail-fast, a failed setup, an interrupt, an
+	// earlier step that failed).
+	Skip Status = iota
+	// Pass: every expectation held.
+	Pass
+	// Fail: an expectation was false.
+	Fail
+	// Error: an expectation could not be evaluated (transport, auth, a body
+	// that is not JSON, the deadline).
+	Error
+)
+
+// String returns "skip", "pass", "fail" or "error".
+func (s Status) String() string {
+	switch s {
+	case Skip:
+		return "skip"
+	case Pass:
+		return "pass"
+	case Fail:
+		return "fail"
+	case Error:
+		return "error"
+	}
+	return "unknown"
+}
+
+// Merge returns the worse of s and o.
+func (s Status) Merge(o Status) Status {
+	if o > s {
+		return o
+	}
+	return s
+}
+
+// RunInfo describes the run as a whole, for report headers.
+type RunInfo struct {
+	// Version is specrun's version.
+	Version string
+	// Endpoint is the API base URL the run used ("local" runs show the
+	// emulator's URL).
+	Endpoint string
+	// Local is true when the run used the built-in emulator.
+	Local bool
+	// Parallel is --parallel.
+	Parallel int
+	// Shard is "K/N" when --shard was given, else empty.
+	Shard string
+	// Run and Tags are the --run and --tags selections, else empty.
+	Run  string
+	Tags string
+}
+
+// Result is a whole run: suites and tests in input order, whatever the
+// completion order. A Result is built by Run and must not be modified while
+// Run is in progress; afterwards it is read-only.
+type Result struct {
+	Info     RunInfo
+	Start    time.Time
+	Duration time.Duration
+	// Interrupted is true when the run was stopped by a signal or a
+	// cancelled context; unfinished tests are then Skip with Reason
+	// ReasonInterrupted.
+	Interrupted bool
+	Suites      []*SuiteResult
+}
+
+// ReasonInterrupted is the Reason of tests that an interrupt kept from
+// finishing.
+const ReasonInterrupted = "interrupted"
+
+// Counts tallies tests by status.
+type Counts struct {
+	Total, Passed, Failed, Errored, Skipped int
+}
+
+// Counts tallies the tests of every suite by status.
+func (r *Result) Counts() Counts {
+	var c Counts
+	for _, s := range r.Suites {
+		c.add(s.Counts())
+	}
+	return c
+}
+
+func (c *Counts) add(o Counts) {
+	c.Total += o.Total
+	c.Passed += o.Passed
+	c.Failed += o.Failed
+	c.Errored += o.Errored
+	c.Skipped += o.Skipped
+}
+
+// Status merges the statuses of all suites (Skip when nothing ran).
+func (r *Result) Status() Status {
+	st := Skip
+	for _, s := range r.Suites {
+		st = st.Merge(s.Status)
+	}
+	return st
+}
+
+// SuiteResult is one suite's outcome.
+type SuiteResult struct {
+	Suite *spec.Suite
+	// Status merges the tests' statuses, and Error when setup or teardown
+	// errored or failed.
+	Status   Status
+	Start    time.Time
+	Duration time.Duration
+	// Setup and Teardown hold the results of the suite's setup and teardown
+	// steps (nil when the suite has none, or none was run).
+	Setup    []*StepResult
+	Teardown []*StepResult
+	// Tests holds the selected tests only, in input order.
+	Tests []*TestResult
+}
+
+// Counts tallies the suite's tests by status.
+func (s *SuiteResult) Counts() Counts {
+	var c Counts
+	for _, t := range s.Tests {
+		c.Total++
+		switch t.Status {
+		case Pass:
+			c.Passed++
+		case Fail:
+			c.Failed++
+		case Error:
+			c.Errored++
+		default:
+			c.Skipped++
+		}
+	}
+	return c
+}
+
+// TestResult is one test's outcome.
+type TestResult struct {
+	Test   *spec.Test
+	Status Status
+	// Reason says why a test was skipped ("skip" reason, "--fail-fast",
+	// "setup failed: ...", ReasonInterrupted) or, for Error, what could not
+	// be evaluated. Empty for Pass and Fail.
+	Reason   string
+	Start    time.Time
+	Duration time.Duration
+	// Steps holds one result per step of the test, in order; steps after a
+	// failed one are Skip with a Reason.
+	Steps []*StepResult
+}
+
+// Attempts counts the attempts of all steps (1 for a single-step test that
+// passed at once).
+func (t *TestResult) Attempts() int {
+	n := 0
+	for _, s := range t.Steps {
+		n += len(s.Attempts)
+	}
+	return n
+}
+
+// ActivationIDs lists the activation ids of every attempt, in order,
+// without empties.
+func (t *TestResult) ActivationIDs() []string {
+	var ids []string
+	for _, s := range t.Steps {
+		for _, a := range s.Attempts {
+			if a.ActivationID != "" {
+				ids = append(ids, a.ActivationID)
+			}
+		}
+	}
+	return ids
+}
+
+// Decisive returns the step and attempt that decided a Fail or Error (the
+// last attempt of the first step that did not pass), or nils.
+func (t *TestResult) Decisive() (*StepResult, *Attempt) {
+	for _, s := range t.Steps {
+		if s.Status == Fail || s.Status == Error {
+			if n := len(s.Attempts); n > 0 {
+				return s, s.Attempts[n-1]
+			}
+			return s, nil
+		}
+	}
+	return nil, nil
+}
+
+// StepResult is one step's outcome.
+type StepResult struct {
+	Step   *spec.Step
+	Status Status
+	// Reason is set for Skip and Error, as for TestResult.
+	Reason   string
+	Start    time.Time
+	Duration time.Duration
+	// Attempts holds every attempt, in order (several only with `retry`).
+	Attempts []*Attempt
+}
+
+// Attempt is one invocation of a step and what was found of its response.
+type Attempt struct {
+	Status   Status
+	Start    time.Time
+	Duration time.Duration
+	// Package, Action and Platform are what was invoked, after variable
+	// substitution.
+	Package, Action, Platform string
+	// HTTPStatus is the status of the run-action call (0 when none came).
+	HTTPStatus int
+	// ActivationID is the activation's id, when the API gave one.
+	ActivationID string
+	// Polls counts activation-detail calls made because the action outlived
+	// its wait.
+	Polls int
+	// Failures lists every expectation that was false (Status Fail).
+	Failures []*Failure
+	// Err says what could not be evaluated (Status Error), and Hint what to
+	// do about it (may be empty).
+	Err  string
+	Hint string
+	// Exchange is the redacted request and response, kept for failed and
+	// errored attempts, and for all attempts with --verbose; nil otherwise.
+	Exchange *Exchange
+}
+
+// Failure is one expectation that did not hold. All text is redacted.
+type Failure struct {
+	// Pos is where the expectation is written in the spec.
+	Pos spec.Pos
+	// Key is the spec key it came from: http_status, success, status,
+	// result, error, duration or assert.
+	Key string
+	// Path is the JSONPath as written (empty for http_status); Op the
+	// operator (equals, subset, ...).
+	Path string
+	Op   string
+	// Expected and Actual are compact JSON text, truncated when huge.
+	Expected string
+	Actual   string
+	// Node is the normalized path of the failing node; Pointer the JSON
+	// pointer of the first difference within it; Diff a compact diff.
+	Node    string
+	Pointer string
+	Diff    string
+	// Reason says in words why it failed; Message is the spec's `message`.
+	Reason  string
+	Message string
+}
+
+// Summary is a one-line description: "PATH OP EXPECTED: REASON (got ACTUAL)".
+func (f *Failure) Summary() string {
+	s := f.Key
+	if f.Path != "" {
+		s = f.Path
+	}
+	s += " " + f.Op + " " + f.Expected
+	if f.Reason != "" {
+		s += ": " + f.Reason
+	}
+	if f.Actual != "" {
+		s += " (got " + f.Actual + ")"
+	}
+	if f.Message != "" {
+		s = f.Message + ": " + s
+	}
+	return s
+}
+
+// Exchange is one HTTP request and its response as text, with credentials,
+// signatures and secrets already replaced by "***".
+type Exchange struct {
+	// Request is "METHOD URL", the headers, a blank line and the body.
+	Request string
+	// Response is "HTTP STATUS", the headers, a blank line and the body
+	// (truncated when huge). Empty when no response came.
+	Response string
+}

@@ -1,0 +1,418 @@
+package runner
+
+import (
+	"context"
+	"math/rand/v2"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"golang.org/x/sync/semaphore"
+
+	"github.com/specrun/specrun/client"
+	"github.com/specrun/specrun/spec"
+)
+
+// Invoker is what the runner needs of the API client; *client.Client
+// implements it. Implementations must be safe for concurrent use.
+type Invoker interface {
+	Invoke(ctx context.Context, inv client.Invocation) (*client.Response, error)
+	Activation(ctx context.Context, pkg, action, platform, activationID string) (*client.Response, error)
+}
+
+// Options configures Run. The zero value runs every test, 8 at a time, with
+// the real clock.
+type Options struct {
+	// Selection chooses the tests; the zero value selects all.
+	Selection Selection
+	// Parallel is the number of tests in flight at once; zero means 8.
+	Parallel int
+	// FailFast stops starting tests after the first test that fails or
+	// errors; the tests not started are reported as skipped.
+	FailFast bool
+	// Platform is used for steps whose spec gives none; empty sends no
+	// platform parameter.
+	Platform string
+	// Verbose keeps the exchange of every attempt, not only of failed ones.
+	Verbose bool
+	// Secrets are values replaced by "***" in everything the result holds
+	// (the secret key must be among them). Empty strings are ignored.
+	// AccessKey, when set, is shortened wherever it appears.
+	Secrets []string
+	// AccessKey and CredentialSource name the credentials in messages about
+	// authentication failures (the key is shortened, never the secret).
+	AccessKey        string
+	CredentialSource string
+	// Info is copied into Result.Info.
+	Info RunInfo
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+	// Rand returns a number in [0,1) for jitter; nil means math/rand/v2.
+	Rand func() float64
+	// PollDelay is the first wait before polling an activation that
+	// outlived its call; it grows by half each poll up to MaxPollDelay.
+	// Zero means 500ms and 5s.
+	PollDelay    time.Duration
+	MaxPollDelay time.Duration
+	// TeardownGrace bounds teardown after an interrupt; zero means 30s.
+	TeardownGrace time.Duration
+}
+
+// PhaseDeadline bounds a suite's setup steps, and its teardown steps, as a
+// test's deadline bounds the test.
+const PhaseDeadline = 2 * time.Minute
+
+func (o *Options) defaults() {
+	if o.Parallel <= 0 {
+		o.Parallel = 8
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.Rand == nil {
+		o.Rand = rand.Float64
+	}
+	if o.PollDelay <= 0 {
+		o.PollDelay = 500 * time.Millisecond
+	}
+	if o.MaxPollDelay <= 0 {
+		o.MaxPollDelay = 5 * time.Second
+	}
+	if o.TeardownGrace <= 0 {
+		o.TeardownGrace = 30 * time.Second
+	}
+}
+
+// engine is the state of one Run.
+type engine struct {
+	opts   Options
+	inv    Invoker
+	sem    *semaphore.Weighted
+	redact *redactor
+	events chan Event
+	// stop is set by --fail-fast once a test failed or errored.
+	stop atomic.Bool
+}
+
+// Run runs the tests of p that opts selects and returns the result, with
+// suites and tests in input order. It sends events to h (which may be nil)
+// from one goroutine and returns only after the last event was handled.
+//
+// Cancelling ctx interrupts the run: no test starts, tests in flight are
+// cancelled and reported as skipped ("interrupted"), teardowns still run
+// (bounded by Options.TeardownGrace), and Result.Interrupted is set.
+func Run(ctx context.Context, p *spec.Project, inv Invoker, opts Options, h Handler) *Result {
+	opts.defaults()
+	e := &engine{
+		opts:   opts,
+		inv:    inv,
+		sem:    semaphore.NewWeighted(int64(opts.Parallel)),
+		redact: newRedactor(opts.Secrets, opts.AccessKey),
+		events: make(chan Event, 64),
+	}
+	res := &Result{Info: opts.Info, Start: opts.Now()}
+	selected := opts.Selection.Select(p)
+	res.Suites = skeleton(selected)
+
+	var handled sync.WaitGroup
+	handled.Add(1)
+	go func() {
+		defer handled.Done()
+		e.deliver(h, len(selected))
+	}()
+
+	e.events <- Event{Kind: RunStarted}
+	var wg sync.WaitGroup
+	for _, sr := range res.Suites {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			e.runSuite(ctx, sr)
+		}()
+	}
+	wg.Wait()
+	res.Duration = opts.Now().Sub(res.Start)
+	res.Interrupted = ctx.Err() != nil
+	e.events <- Event{Kind: RunFinished, Result: res}
+	close(e.events)
+	handled.Wait()
+	return res
+}
+
+// deliver is the one owner of the handler: it numbers finished tests and
+// calls h in the order events happened.
+func (e *engine) deliver(h Handler, total int) {
+	done := 0
+	for ev := range e.events {
+		if ev.Kind == TestFinished {
+			done++
+		}
+		ev.Done, ev.Total = done, total
+		if h != nil {
+			h.Event(ev)
+		}
+	}
+}
+
+func (e *engine) emit(ev Event) { e.events <- ev }
+
+// skeleton builds the result tree of the selected tests, in input order.
+func skeleton(tests []*spec.Test) []*SuiteResult {
+	var suites []*SuiteResult
+	var cur *SuiteResult
+	for _, t := range tests {
+		if cur == nil || cur.Suite != t.Suite {
+			cur = &SuiteResult{Suite: t.Suite}
+			suites = append(suites, cur)
+		}
+		cur.Tests = append(cur.Tests, &TestResult{Test: t})
+	}
+	return suites
+}
+
+func (e *engine) runSuite(ctx context.Context, sr *SuiteResult) {
+	s := sr.Suite
+	sr.Start = e.opts.Now()
+	defer func() { sr.Duration = e.opts.Now().Sub(sr.Start) }()
+
+	runnable := false
+	for _, tr := range sr.Tests {
+		if tr.Test.Skip == "" {
+			runnable = true
+			break
+		}
+	}
+	phaseRan := false
+	var shared map[string]any
+	setupFailed := ""
+	if len(s.Setup) > 0 && runnable && !e.stop.Load() {
+		if err := e.sem.Acquire(ctx, 1); err == nil {
+			phaseRan = true
+			sr.Setup, shared = e.runPhase(ctx, sr, s.Setup, nil)
+			e.sem.Release(1)
+			e.emit(Event{Kind: SetupFinished, Suite: sr})
+			for _, st := range sr.Setup {
+				if st.Status != Pass {
+					setupFailed = "setup failed: " + stepReason(st)
+					sr.Status = Error
+					break
+				}
+			}
+			if ctx.Err() != nil {
+				setupFailed = ReasonInterrupted
+			}
+		}
+	}
+
+	var wg sync.WaitGroup
+	for _, tr := range sr.Tests {
+		switch {
+		case tr.Test.Skip != "":
+			e.skip(sr, tr, tr.Test.Skip)
+			continue
+		case setupFailed != "":
+			e.skip(sr, tr, setupFailed)
+			continue
+		case e.stop.Load():
+			e.skip(sr, tr, "not run: --fail-fast stopped the run after a failure")
+			continue
+		}
+		if err := e.sem.Acquire(ctx, 1); err != nil {
+			e.skip(sr, tr, ReasonInterrupted)
+			continue
+		}
+		if e.stop.Load() {
+			e.sem.Release(1)
+			e.skip(sr, tr, "not run: --fail-fast stopped the run after a failure")
+			continue
+		}
+		phaseRan = true
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer e.sem.Release(1)
+			e.runTest(ctx, sr, tr, shared)
+		}()
+	}
+	wg.Wait()
+
+	for _, tr := range sr.Tests {
+		sr.Status = sr.Status.Merge(tr.Status)
+	}
+	if len(s.Teardown) > 0 && phaseRan {
+		tctx := ctx
+		if ctx.Err() != nil {
+			var cancel context.CancelFunc
+			tctx, cancel = context.WithTimeout(context.WithoutCancel(ctx), e.opts.TeardownGrace)
+			defer cancel()
+		}
+		if err := e.sem.Acquire(tctx, 1); err == nil {
+			sr.Teardown, _ = e.runPhase(tctx, sr, s.Teardown, shared)
+			e.sem.Release(1)
+			e.emit(Event{Kind: TeardownFinished, Suite: sr})
+			for _, st := range sr.Teardown {
+				if st.Status == Fail || st.Status == Error {
+					sr.Status = Error
+				}
+			}
+		}
+	}
+}
+
+// runPhase runs setup or teardown steps in order, stopping at the first that
+// does not pass, and returns their results and the variables they captured.
+func (e *engine) runPhase(ctx context.Context, sr *SuiteResult, steps []*spec.Step, vars map[string]any) ([]*StepResult, map[string]any) {
+	ctx, cancel := context.WithTimeout(ctx, PhaseDeadline)
+	defer cancel()
+	results := make([]*StepResult, len(steps))
+	failed := false
+	for i, st := range steps {
+		r := &StepResult{Step: st}
+		results[i] = r
+		if failed {
+			r.Status, r.Reason = Skip, "not run: an earlier step did not pass"
+			continue
+		}
+		vars = e.runStep(ctx, PhaseDeadline, sr, nil, r, vars)
+		failed = r.Status != Pass
+	}
+	return results, vars
+}
+
+func (e *engine) skip(sr *SuiteResult, tr *TestResult, reason string) {
+	tr.Status, tr.Reason = Skip, reason
+	tr.Start = e.opts.Now()
+	e.emit(Event{Kind: TestFinished, Suite: sr, Test: tr})
+}
+
+func (e *engine) runTest(runCtx context.Context, sr *SuiteResult, tr *TestResult, shared map[string]any) {
+	t := tr.Test
+	tr.Start = e.opts.Now()
+	e.emit(Event{Kind: TestStarted, Suite: sr, Test: tr})
+	ctx, cancel := context.WithTimeout(runCtx, t.Deadline)
+	defer cancel()
+
+	vars := shared
+	tr.Steps = make([]*StepResult, len(t.Steps))
+	failed := false
+	for i, st := range t.Steps {
+		r := &StepResult{Step: st}
+		tr.Steps[i] = r
+		if failed {
+			r.Status, r.Reason = Skip, "not run: an earlier step did not pass"
+			continue
+		}
+		vars = e.runStep(ctx, t.Deadline, sr, tr, r, vars)
+		if r.Status != Pass {
+			failed = true
+		}
+		tr.Status = tr.Status.Merge(r.Status)
+	}
+	tr.Duration = e.opts.Now().Sub(tr.Start)
+	if runCtx.Err() != nil && tr.Status != Pass && tr.Status != Fail {
+		tr.Status, tr.Reason = Skip, ReasonInterrupted
+	} else if tr.Status == Error {
+		if dr, _ := tr.Decisive(); dr != nil {
+			tr.Reason = dr.Reason
+		}
+	}
+	if e.opts.FailFast && (tr.Status == Fail || tr.Status == Error) {
+		e.stop.Store(true)
+	}
+	e.emit(Event{Kind: TestFinished, Suite: sr, Test: tr})
+}
+
+// runStep runs a step's attempts until one passes, the attempts run out or
+// ctx ends, and returns vars with the step's captures added.
+func (e *engine) runStep(ctx context.Context, deadline time.Duration, sr *SuiteResult, tr *TestResult, r *StepResult, vars map[string]any) map[string]any {
+	st := r.Step
+	r.Start = e.opts.Now()
+	defer func() { r.Duration = e.opts.Now().Sub(r.Start) }()
+
+	attempts := 1
+	var delay time.Duration
+	if st.Retry != nil {
+		attempts, delay = st.Retry.Attempts, st.Retry.Delay
+	}
+	var captured map[string]any
+	for i := 0; i < attempts; i++ {
+		a, caps := e.attempt(ctx, deadline, st, vars)
+		r.Attempts = append(r.Attempts, a)
+		e.emit(Event{Kind: AttemptFinished, Suite: sr, Test: tr, Step: r, Attempt: a})
+		r.Status, r.Reason = a.Status, a.Err
+		if a.Status == Pass {
+			captured = caps
+			break
+		}
+		if ctx.Err() != nil || i == attempts-1 {
+			break
+		}
+		if !sleep(ctx, e.jitter(delay)) {
+			if r.Status != Error {
+				// The deadline ended the retries: the last attempt's
+				// failures stand, and the reason says why no more came.
+				r.Reason = "deadline of " + deadline.String() + " reached after " + plural(len(r.Attempts), "attempt")
+			}
+			break
+		}
+		delay = nextDelay(delay, st.Retry)
+	}
+	if len(captured) == 0 {
+		return vars
+	}
+	next := make(map[string]any, len(vars)+len(captured))
+	for k, v := range vars {
+		next[k] = v
+	}
+	for k, v := range captured {
+		next[k] = v
+	}
+	return next
+}
+
+func nextDelay(d time.Duration, r *spec.Retry) time.Duration {
+	if r.Backoff > 1 {
+		d = time.Duration(float64(d) * r.Backoff)
+	}
+	if r.MaxDelay > 0 && d > r.MaxDelay {
+		d = r.MaxDelay
+	}
+	return d
+}
+
+// jitter spreads d over [0.5d, 1.5d) so that retries of many tests do not
+// arrive in step.
+func (e *engine) jitter(d time.Duration) time.Duration {
+	if d <= 0 {
+		return 0
+	}
+	return time.Duration(float64(d) * (0.5 + e.opts.Rand()))
+}
+
+// sleep waits d or until ctx ends; it reports whether the full wait passed.
+func sleep(ctx context.Context, d time.Duration) bool {
+	if d <= 0 {
+		return ctx.Err() == nil
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-ctx.Done():
+		return false
+	}
+}
+
+func stepReason(st *StepResult) string {
+	name := st.Step.Name
+	if st.Reason != "" {
+		return name + ": " + st.Reason
+	}
+	if n := len(st.Attempts); n > 0 {
+		if fs := st.Attempts[n-1].Failures; len(fs) > 0 {
+			return name + ": " + fs[0].Summary()
+		}
+	}
+	return name + ": " + st.Status.String()
+}

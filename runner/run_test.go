@@ -1,0 +1,580 @@
+package runner_test
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"go.uber.org/goleak"
+
+	"github.com/specrun/specrun/client"
+	"github.com/specrun/specrun/emulator"
+	"github.com/specrun/specrun/runner"
+	"github.com/specrun/specrun/spec"
+)
+
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+
+const testAccess, testSecret = "AKTESTRUNNER0001", "runner-secret-never-printed"
+
+// manifest serves every action the engine tests use.
+const manifest = `
+namespace: test
+packages:
+  pkg:
+    actions:
+      fixed: {result: {payload: abc, n: 3, items: [{id: 1}, {id: 2}]}}
+      echo: {builtin: echo}
+      counter: {builtin: counter}
+      counter2: {builtin: counter}
+      apperr: {result: {error: boom}}
+      slow: {result: {done: true}, delay: 300ms}
+      slower: {result: {done: true}, delay: 3s}
+      vpconly: {result: {ok: true}, platforms: [vpc]}
+`
+
+// env is an emulator over real TCP and a signing client pointed at it.
+type env struct {
+	t      *testing.T
+	srv    *httptest.Server
+	client *client.Client
+	dir    string
+}
+
+func newEnv(t *testing.T, wrap func(http.Handler) http.Handler) *env {
+	t.Helper()
+	dir := t.TempDir()
+	m, err := emulator.ParseManifest(filepath.Join(dir, "manifest.yaml"), []byte(manifest))
+	if err != nil {
+		t.Fatalf("manifest: %v", err)
+	}
+	emu := emulator.New(m, emulator.Options{AccessKey: testAccess, SecretKey: testSecret})
+	var h http.Handler = emu
+	if wrap != nil {
+		h = wrap(emu)
+	}
+	srv := httptest.NewServer(h)
+	t.Cleanup(func() {
+		srv.Close()
+		emu.Close()
+	})
+	cl, err := client.New(client.Config{
+		Endpoint:    srv.URL + "/api/v2",
+		Credentials: client.Credentials{AccessKey: testAccess, SecretKey: testSecret, Source: "the test"},
+		HTTPClient:  srv.Client(),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &env{t: t, srv: srv, client: cl, dir: dir}
+}
+
+// load writes files (name → YAML) and loads them.
+func (e *env) load(files map[string]string, opts spec.Options) *spec.Project {
+	e.t.Helper()
+	var names []string
+	for name, body := range files {
+		p := filepath.Join(e.dir, "specs", name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			e.t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			e.t.Fatal(err)
+		}
+		names = append(names, name)
+	}
+	p, err := spec.Load([]string{filepath.Join(e.dir, "specs")}, opts)
+	if err != nil {
+		e.t.Fatalf("load: %v", err)
+	}
+	return p
+}
+
+func (e *env) run(ctx context.Context, p *spec.Project, opts runner.Options, h runner.Handler) *runner.Result {
+	if opts.PollDelay == 0 {
+		opts.PollDelay = 20 * time.Millisecond
+	}
+	if opts.Secrets == nil {
+		opts.Secrets = []string{testSecret}
+	}
+	opts.AccessKey = testAccess
+	return runner.Run(ctx, p, e.client, opts, h)
+}
+
+func TestRunOutcomes(t *testing.T) {
+	e := newEnv(t, nil)
+	tests := []struct {
+		name     string
+		spec     string
+		status   runner.Status
+		attempts int
+		check    func(t *testing.T, tr *runner.TestResult)
+	}{
+		{
+			name: "a smoke test with no expect passes on 200 and success",
+			spec: `tests: [{name: t, action: pkg/fixed}]`, status: runner.Pass, attempts: 1,
+			check: func(t *testing.T, tr *runner.TestResult) {
+				a := tr.Steps[0].Attempts[0]
+				if a.HTTPStatus != 200 || len(a.ActivationID) != 32 {
+					t.Errorf("attempt = HTTP %d, activation %q; want 200 and a 32-hex id", a.HTTPStatus, a.ActivationID)
+				}
+				if a.Exchange != nil {
+					t.Errorf("a passing attempt kept its exchange without --verbose")
+				}
+			},
+		},
+		{
+			name: "a result subset that holds passes",
+			spec: `tests: [{name: t, action: pkg/fixed, expect: {result: {payload: abc}}}]`, status: runner.Pass, attempts: 1,
+		},
+		{
+			name:   "a false assertion fails with its position, path, expected and actual",
+			spec:   "tests:\n  - name: t\n    action: pkg/fixed\n    expect:\n      assert:\n        - path: content.response.result.payload\n          equals: xyz\n          message: the payload must be xyz\n",
+			status: runner.Fail, attempts: 1,
+			check: func(t *testing.T, tr *runner.TestResult) {
+				_, a := tr.Decisive()
+				if a == nil || len(a.Failures) != 1 {
+					t.Fatalf("want one failure, got %+v", a)
+				}
+				f := a.Failures[0]
+				if f.Pos.Line != 6 || !strings.HasSuffix(f.Pos.File, "t.yaml") {
+					t.Errorf("failure at %s, want t.yaml line 6 (the assert item)", f.Pos)
+				}
+				if f.Path != "content.response.result.payload" || f.Op != "equals" || f.Expected != `"xyz"` || f.Actual != `"abc"` || f.Message != "the payload must be xyz" {
+					t.Errorf("failure = %+v", f)
+				}
+				if a.Exchange == nil || !strings.Contains(a.Exchange.Response, `"payload":"abc"`) {
+					t.Errorf("a failed attempt must keep its exchange, got %+v", a.Exchange)
+				}
+			},
+		},
+		{
+			name:   "an application error expected as such passes",
+			spec:   `tests: [{name: t, action: pkg/apperr, expect: {status: application error, success: false, result: {error: boom}}}]`,
+			status: runner.Pass, attempts: 1,
+		},
+		{
+			name: "a missing action fails on http_status with the API's error code",
+			spec: `tests: [{name: t, action: pkg/nothere}]`, status: runner.Fail, attempts: 1,
+			check: func(t *testing.T, tr *runner.TestResult) {
+				_, a := tr.Decisive()
+				f := a.Failures[0]
+				if f.Key != "http_status" || f.Actual != "404" || !strings.Contains(f.Reason, "80301") {
+					t.Errorf("failure = %+v, want http_status 404 naming 80301", f)
+				}
+			},
+		},
+		{
+			name: "a missing action expected by error code passes",
+			spec: `tests: [{name: t, action: pkg/nothere, expect: {error: {errorCode: 80301}}}]`, status: runner.Pass, attempts: 1,
+		},
+		{
+			name:   "a platform mismatch is reported by the API",
+			spec:   `tests: [{name: t, action: pkg/vpconly, platform: classic, expect: {http_status: 400, error: {errorCode: "80302"}}}]`,
+			status: runner.Pass, attempts: 1,
+		},
+		{
+			name: "skip reports the reason and sends nothing",
+			spec: `tests: [{name: t, action: pkg/nothere, skip: waiting for the fix}]`, status: runner.Skip, attempts: 0,
+			check: func(t *testing.T, tr *runner.TestResult) {
+				if tr.Reason != "waiting for the fix" {
+					t.Errorf("reason = %q", tr.Reason)
+				}
+			},
+		},
+		{
+			name: "captures flow from one step to the next",
+			spec: `
+tests:
+  - name: t
+    steps:
+      - action: pkg/echo
+        params: {id: 42, name: first}
+        capture: {id: content.response.result.id}
+      - action: pkg/echo
+        params: {previous: "${id}", label: "id=${id}"}
+        expect:
+          result: {previous: 42, label: id=42}
+`, status: runner.Pass, attempts: 2,
+		},
+		{
+			name: "a failing step skips the steps after it",
+			spec: `
+tests:
+  - name: t
+    steps:
+      - {action: pkg/fixed, expect: {result: {payload: nope}}}
+      - {action: pkg/fixed}
+`, status: runner.Fail, attempts: 1,
+			check: func(t *testing.T, tr *runner.TestResult) {
+				if tr.Steps[1].Status != runner.Skip || tr.Steps[1].Reason == "" {
+					t.Errorf("second step = %v %q, want skipped with a reason", tr.Steps[1].Status, tr.Steps[1].Reason)
+				}
+			},
+		},
+		{
+			name: "retry re-runs until the expectations hold and keeps every attempt",
+			spec: `
+tests:
+  - name: t
+    action: pkg/counter
+    retry: {attempts: 5, delay: 5ms}
+    expect:
+      assert: [{path: content.response.result.count, gte: 3}]
+`, status: runner.Pass, attempts: 3,
+			check: func(t *testing.T, tr *runner.TestResult) {
+				at := tr.Steps[0].Attempts
+				if at[0].Status != runner.Fail || at[1].Status != runner.Fail || at[2].Status != runner.Pass {
+					t.Errorf("attempt statuses = %v %v %v, want fail fail pass", at[0].Status, at[1].Status, at[2].Status)
+				}
+			},
+		},
+		{
+			name: "retry gives up after its attempts with the last failure",
+			spec: `
+tests:
+  - name: t
+    action: pkg/counter2
+    retry: {attempts: 2, delay: 1ms}
+    expect:
+      assert: [{path: content.response.result.count, gte: 100}]
+`, status: runner.Fail, attempts: 2,
+		},
+		{
+			name: "an action that outlives timeout is polled to its result",
+			spec: `tests: [{name: t, action: pkg/slow, timeout: 20ms, expect: {result: {done: true}}}]`, status: runner.Pass, attempts: 1,
+			check: func(t *testing.T, tr *runner.TestResult) {
+				a := tr.Steps[0].Attempts[0]
+				if a.Polls < 1 || a.ActivationID == "" {
+					t.Errorf("polls = %d, activation %q; want at least one poll of a known activation", a.Polls, a.ActivationID)
+				}
+			},
+		},
+		{
+			name: "the deadline ends polling with an error that says so",
+			spec: `tests: [{name: t, action: pkg/slower, timeout: 10ms, deadline: 200ms}]`, status: runner.Error, attempts: 1,
+			check: func(t *testing.T, tr *runner.TestResult) {
+				_, a := tr.Decisive()
+				if !strings.Contains(a.Err, "deadline of 200ms") || a.Hint == "" {
+					t.Errorf("error = %q, hint %q", a.Err, a.Hint)
+				}
+			},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			sub := &env{t: t, srv: e.srv, client: e.client, dir: t.TempDir()}
+			p := sub.load(map[string]string{"t.yaml": tt.spec}, spec.Options{})
+			res := sub.run(context.Background(), p, runner.Options{}, nil)
+			tr := res.Suites[0].Tests[0]
+			if tr.Status != tt.status {
+				_, a := tr.Decisive()
+				t.Fatalf("status = %v (%s), want %v; decisive attempt: %+v", tr.Status, tr.Reason, tt.status, a)
+			}
+			if got := tr.Attempts(); got != tt.attempts {
+				t.Errorf("attempts = %d, want %d", got, tt.attempts)
+			}
+			if tt.check != nil {
+				tt.check(t, tr)
+			}
+		})
+	}
+}
+
+// recorder is a Handler that keeps every event as "KIND name".
+type recorder struct {
+	mu     sync.Mutex
+	events []string
+}
+
+func (r *recorder) Event(ev runner.Event) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var s string
+	switch ev.Kind {
+	case runner.RunStarted:
+		s = "run-started"
+	case runner.TestStarted:
+		s = "test-started " + ev.Test.Test.Name
+	case runner.TestFinished:
+		s = "test-finished " + ev.Test.Test.Name + " " + ev.Test.Status.String()
+	case runner.SetupFinished:
+		s = "setup-finished " + ev.Suite.Suite.Name
+	case runner.TeardownFinished:
+		s = "teardown-finished " + ev.Suite.Suite.Name
+	case runner.RunFinished:
+		s = "run-finished"
+	default:
+		return
+	}
+	r.events = append(r.events, s)
+}
+
+func index(events []string, prefix string) []int {
+	var out []int
+	for i, e := range events {
+		if strings.HasPrefix(e, prefix) {
+			out = append(out, i)
+		}
+	}
+	return out
+}
+
+func TestSetupRunsFirstAndTeardownLast(t *testing.T) {
+	e := newEnv(t, nil)
+	p := e.load(map[string]string{"s.yaml": `
+suite: s
+setup:
+  - action: pkg/echo
+    params: {token: tok-1}
+    capture: {token: content.response.result.token}
+teardown:
+  - action: pkg/echo
+    params: {token: "${token}"}
+    expect: {result: {token: tok-1}}
+tests:
+  - {name: a, action: pkg/echo, params: {t: "${token}"}, expect: {result: {t: tok-1}}}
+  - {name: b, action: pkg/echo, params: {t: "${token}"}, expect: {result: {t: tok-1}}}
+  - {name: c, action: pkg/slow}
+`}, spec.Options{})
+	rec := &recorder{}
+	res := e.run(context.Background(), p, runner.Options{Parallel: 3}, rec)
+	if st := res.Status(); st != runner.Pass {
+		t.Fatalf("status = %v; events %v", st, rec.events)
+	}
+	ev := rec.events
+	setup, teardown := index(ev, "setup-finished")[0], index(ev, "teardown-finished")[0]
+	for _, i := range index(ev, "test-started") {
+		if i < setup {
+			t.Errorf("a test started before setup finished: %v", ev)
+		}
+	}
+	for _, i := range index(ev, "test-finished") {
+		if i > teardown {
+			t.Errorf("a test finished after teardown: %v", ev)
+		}
+	}
+	if len(res.Suites[0].Teardown) != 1 || res.Suites[0].Teardown[0].Status != runner.Pass {
+		t.Errorf("teardown did not pass with the setup's capture: %+v", res.Suites[0].Teardown)
+	}
+}
+
+func TestFailingSetupSkipsTheSuiteAndStillTearsDown(t *testing.T) {
+	e := newEnv(t, nil)
+	p := e.load(map[string]string{"s.yaml": `
+suite: s
+setup: [{name: seed, action: pkg/fixed, expect: {result: {payload: other}}}]
+teardown: [{name: cleanup, action: pkg/fixed}]
+tests: [{name: a, action: pkg/fixed}, {name: b, action: pkg/fixed}]
+`}, spec.Options{})
+	res := e.run(context.Background(), p, runner.Options{}, nil)
+	sr := res.Suites[0]
+	for _, tr := range sr.Tests {
+		if tr.Status != runner.Skip || !strings.HasPrefix(tr.Reason, "setup failed: seed") {
+			t.Errorf("%s = %v %q, want skipped because setup failed", tr.Test.Name, tr.Status, tr.Reason)
+		}
+	}
+	if sr.Status != runner.Error || res.Status() != runner.Error {
+		t.Errorf("suite status = %v, run %v; want error so the run fails", sr.Status, res.Status())
+	}
+	if len(sr.Teardown) != 1 || sr.Teardown[0].Status != runner.Pass {
+		t.Errorf("teardown after a failed setup = %+v, want it run", sr.Teardown)
+	}
+}
+
+func TestResultsKeepInputOrderWhateverTheCompletionOrder(t *testing.T) {
+	e := newEnv(t, nil)
+	var b strings.Builder
+	b.WriteString("tests:\n")
+	names := []string{}
+	for i := 0; i < 24; i++ {
+		action := "pkg/fixed"
+		if i%3 == 0 {
+			action = "pkg/slow" // finishes after the ones behind it
+		}
+		name := "t" + string(rune('a'+i))
+		names = append(names, name)
+		b.WriteString("  - {name: " + name + ", action: " + action + "}\n")
+	}
+	p := e.load(map[string]string{"o.yaml": b.String()}, spec.Options{})
+	rec := &recorder{}
+	res := e.run(context.Background(), p, runner.Options{Parallel: 24}, rec)
+	var got []string
+	for _, tr := range res.Suites[0].Tests {
+		got = append(got, tr.Test.Name)
+	}
+	if strings.Join(got, ",") != strings.Join(names, ",") {
+		t.Errorf("result order = %v, want input order %v", got, names)
+	}
+	finished := index(rec.events, "test-finished")
+	if len(finished) != 24 {
+		t.Fatalf("%d test-finished events, want 24", len(finished))
+	}
+	completion := []string{}
+	for _, i := range finished {
+		completion = append(completion, strings.Fields(rec.events[i])[1])
+	}
+	if sort.StringsAreSorted(completion) {
+		t.Errorf("events came in input order; the slow tests should have finished last: %v", completion)
+	}
+}
+
+func TestFailFastSkipsTheTestsNotStarted(t *testing.T) {
+	e := newEnv(t, nil)
+	p := e.load(map[string]string{"f.yaml": `
+tests:
+  - {name: a, action: pkg/fixed, expect: {result: {payload: wrong}}}
+  - {name: b, action: pkg/fixed}
+  - {name: c, action: pkg/fixed}
+`}, spec.Options{})
+	res := e.run(context.Background(), p, runner.Options{Parallel: 1, FailFast: true}, nil)
+	st := res.Suites[0].Tests
+	if st[0].Status != runner.Fail {
+		t.Fatalf("a = %v, want fail", st[0].Status)
+	}
+	for _, tr := range st[1:] {
+		if tr.Status != runner.Skip || !strings.Contains(tr.Reason, "--fail-fast") {
+			t.Errorf("%s = %v %q, want skipped by --fail-fast", tr.Test.Name, tr.Status, tr.Reason)
+		}
+	}
+}
+
+func TestInterruptSkipsUnfinishedTestsAndRunsTeardown(t *testing.T) {
+	e := newEnv(t, nil)
+	p := e.load(map[string]string{"i.yaml": `
+suite: i
+teardown: [{name: cleanup, action: pkg/fixed}]
+tests:
+  - {name: quick, action: pkg/fixed}
+  - {name: long1, action: pkg/slower}
+  - {name: long2, action: pkg/slower}
+  - {name: never, action: pkg/fixed}
+`}, spec.Options{})
+	ctx, cancel := context.WithCancel(context.Background())
+	h := runner.HandlerFunc(func(ev runner.Event) {
+		if ev.Kind == runner.TestStarted && ev.Test.Test.Name == "long2" {
+			go func() {
+				time.Sleep(50 * time.Millisecond)
+				cancel()
+			}()
+		}
+	})
+	start := time.Now()
+	res := e.run(ctx, p, runner.Options{Parallel: 2}, h)
+	if elapsed := time.Since(start); elapsed > 2500*time.Millisecond {
+		t.Errorf("the interrupted run took %v: in-flight calls were not cancelled", elapsed)
+	}
+	if !res.Interrupted {
+		t.Error("Result.Interrupted is false")
+	}
+	got := map[string]string{}
+	for _, tr := range res.Suites[0].Tests {
+		got[tr.Test.Name] = tr.Status.String() + " " + tr.Reason
+	}
+	want := map[string]string{"quick": "pass ", "long1": "skip interrupted", "long2": "skip interrupted", "never": "skip interrupted"}
+	for k, v := range want {
+		if got[k] != v {
+			t.Errorf("%s = %q, want %q", k, got[k], v)
+		}
+	}
+	if td := res.Suites[0].Teardown; len(td) != 1 || td[0].Status != runner.Pass {
+		t.Errorf("teardown after the interrupt = %+v, want it run and passed", td)
+	}
+}
+
+func TestAuthFailureNamesTheKeyNeverTheSecret(t *testing.T) {
+	e := newEnv(t, nil)
+	bad, err := client.New(client.Config{
+		Endpoint:    e.srv.URL + "/api/v2",
+		Credentials: client.Credentials{AccessKey: testAccess, SecretKey: "wrong-secret-value", Source: "the test env"},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := e.load(map[string]string{"a.yaml": `tests: [{name: t, action: pkg/fixed}]`}, spec.Options{})
+	res := runner.Run(context.Background(), p, bad, runner.Options{
+		AccessKey: testAccess, CredentialSource: "the test env", Secrets: []string{"wrong-secret-value"},
+	}, nil)
+	_, a := res.Suites[0].Tests[0].Decisive()
+	if a == nil || a.Status != runner.Error {
+		t.Fatalf("attempt = %+v, want an error", a)
+	}
+	if !strings.Contains(a.Err, "authentication failed (HTTP 401") || !strings.Contains(a.Err, "AKTE…") || !strings.Contains(a.Err, "the test env") {
+		t.Errorf("error = %q, want the 401, the shortened key and where it came from", a.Err)
+	}
+	all := a.Err + a.Hint + a.Exchange.Request + a.Exchange.Response
+	if strings.Contains(all, "wrong-secret-value") || strings.Contains(all, testAccess) {
+		t.Errorf("the secret or the whole access key leaked: %s", all)
+	}
+}
+
+func TestSecretsAreRedactedFromResults(t *testing.T) {
+	e := newEnv(t, nil)
+	p := e.load(map[string]string{"s.yaml": `
+vars: {token: s3cr3t-t0ken-value}
+tests:
+  - name: t
+    action: pkg/echo
+    params: {auth: "${token}"}
+    expect: {result: {auth: something-else}}
+`}, spec.Options{Secrets: []string{"token"}})
+	res := e.run(context.Background(), p, runner.Options{Secrets: append([]string{testSecret}, p.Secrets...), Verbose: true}, nil)
+	_, a := res.Suites[0].Tests[0].Decisive()
+	if a == nil || len(a.Failures) == 0 {
+		t.Fatalf("want a failure")
+	}
+	f := a.Failures[0]
+	for _, s := range []string{f.Actual, f.Expected, f.Diff, f.Reason, a.Exchange.Request, a.Exchange.Response} {
+		if strings.Contains(s, "s3cr3t-t0ken-value") {
+			t.Errorf("secret value in the result: %q", s)
+		}
+	}
+	if !strings.Contains(a.Exchange.Request, "***") {
+		t.Errorf("request does not show the redaction: %q", a.Exchange.Request)
+	}
+}
+
+func TestNonJSONResponseIsAnError(t *testing.T) {
+	e := newEnv(t, func(h http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if strings.Contains(r.URL.Path, "/html") {
+				w.Header().Set("Content-Type", "text/html")
+				_, _ = w.Write([]byte("<html><body>502 Bad Gateway</body></html>"))
+				return
+			}
+			h.ServeHTTP(w, r)
+		})
+	})
+	p := e.load(map[string]string{"h.yaml": `tests: [{name: t, action: pkg/html}]`}, spec.Options{})
+	res := e.run(context.Background(), p, runner.Options{}, nil)
+	tr := res.Suites[0].Tests[0]
+	_, a := tr.Decisive()
+	if tr.Status != runner.Error || !strings.Contains(a.Err, "not JSON") || !strings.Contains(a.Err, "502 Bad Gateway") {
+		t.Errorf("status %v, error %q; want an error quoting the body", tr.Status, a.Err)
+	}
+}
+
+func TestTransportFailureIsAnError(t *testing.T) {
+	e := newEnv(t, nil)
+	p := e.load(map[string]string{"x.yaml": `tests: [{name: t, action: pkg/fixed}]`}, spec.Options{})
+	closed := httptest.NewServer(http.NotFoundHandler())
+	url := closed.URL
+	closed.Close()
+	cl, err := client.New(client.Config{Endpoint: url + "/api/v2", Credentials: client.Credentials{AccessKey: testAccess, SecretKey: testSecret}, MaxRetries: 1, RetryDelay: time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := runner.Run(context.Background(), p, cl, runner.Options{}, nil)
+	tr := res.Suites[0].Tests[0]
+	_, a := tr.Decisive()
+	if tr.Status != runner.Error || a.Err == "" || !strings.Contains(a.Hint, "--endpoint") {
+		t.Errorf("status %v, error %q, hint %q", tr.Status, a.Err, a.Hint)
+	}
+}
