@@ -174,6 +174,16 @@ func (t *TestResult) Attempts() int {
 	return n
 }
 
+// Retried reports whether any step took more than one attempt.
+func (t *TestResult) Retried() bool {
+	for _, s := range t.Steps {
+		if len(s.Attempts) > 1 {
+			return true
+		}
+	}
+	return false
+}
+
 // ActivationIDs lists the activation ids of every attempt, in order,
 // without empties.
 func (t *TestResult) ActivationIDs() []string {

@@ -1,0 +1,618 @@
+package console
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"os"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/specrun/specrun/runner"
+	"github.com/specrun/specrun/spec"
+)
+
+// DefaultSlowest is how many slowest tests the summary lists when
+// Options.Slowest is zero.
+const DefaultSlowest = 5
+
+// Options configures a Reporter. The zero value prints plain text, without
+// a progress line or exchanges, and lists the DefaultSlowest slowest tests.
+type Options struct {
+	// Color adds ANSI colours: green for pass, red for fail, yellow for
+	// error, dim for skip. Use ColorWanted to decide it.
+	Color bool
+	// Progress keeps a live "[done/total] running…" line at the bottom,
+	// redrawn with "\r\033[K" and cleared before any other output and at
+	// the end of the run. Only for terminals (see IsTerminal).
+	Progress bool
+	// Verbose prints every attempt as it finishes, with its status and its
+	// redacted request and response.
+	Verbose bool
+	// Slowest is how many of the slowest tests the summary lists: 0 means
+	// DefaultSlowest, a negative number none.
+	Slowest int
+}
+
+// Reporter prints a run's events to a writer. Create it with New. It is not
+// safe for concurrent use: the runner calls it from one goroutine.
+type Reporter struct {
+	w    io.Writer
+	opts Options
+
+	done, total int
+	// shown is the progress line on screen, "" when none is.
+	shown string
+	buf   bytes.Buffer
+	err   error
+}
+
+var _ runner.Handler = (*Reporter)(nil)
+
+// New returns a Reporter writing to w. Each event's output is written with
+// one Write call; the first write error stops all output and is kept for
+// Err.
+func New(w io.Writer, opts Options) *Reporter {
+	return &Reporter{w: w, opts: opts}
+}
+
+// Err returns the first error writing to the writer, or nil.
+func (r *Reporter) Err() error { return r.err }
+
+// Event prints what e calls for: a line per finished test (with failure
+// details), failed setup and teardown steps, every attempt when Verbose,
+// and the summary at RunFinished.
+func (r *Reporter) Event(e runner.Event) {
+	if r.err != nil {
+		return
+	}
+	if e.Total > 0 || e.Kind == runner.RunStarted {
+		r.done, r.total = e.Done, e.Total
+	}
+	r.buf.Reset()
+	switch e.Kind {
+	case runner.TestFinished:
+		if e.Test != nil {
+			r.test(e.Test, suiteName(e))
+		}
+	case runner.AttemptFinished:
+		if r.opts.Verbose && e.Attempt != nil {
+			r.attempt(e)
+		}
+	case runner.SetupFinished:
+		if e.Suite != nil {
+			r.fixture(e.Suite, "setup", e.Suite.Setup)
+		}
+	case runner.TeardownFinished:
+		if e.Suite != nil {
+			r.fixture(e.Suite, "teardown", e.Suite.Teardown)
+		}
+	case runner.RunFinished:
+		if e.Result != nil {
+			r.summary(e.Result)
+		}
+	}
+	r.flush(e.Kind == runner.RunFinished)
+}
+
+// flush writes the event's output, clearing and redrawing the progress line
+// around it.
+func (r *Reporter) flush(final bool) {
+	if !r.opts.Progress {
+		if r.buf.Len() > 0 {
+			r.write(r.buf.Bytes())
+		}
+		return
+	}
+	next := ""
+	if !final && r.total > 0 {
+		next = fmt.Sprintf("[%d/%d] running…", r.done, r.total)
+	}
+	if r.buf.Len() == 0 && next == r.shown {
+		return
+	}
+	var out bytes.Buffer
+	if r.shown != "" {
+		out.WriteString("\r\033[K")
+	}
+	out.Write(r.buf.Bytes())
+	out.WriteString(next)
+	r.shown = next
+	r.write(out.Bytes())
+}
+
+func (r *Reporter) write(p []byte) {
+	if _, err := r.w.Write(p); err != nil {
+		r.err = fmt.Errorf("console: writing the report: %w", err)
+	}
+}
+
+// ANSI colours.
+const (
+	green  = "\033[32m"
+	red    = "\033[31m"
+	yellow = "\033[33m"
+	dim    = "\033[2m"
+	bold   = "\033[1m"
+	reset  = "\033[0m"
+)
+
+func (r *Reporter) paint(color, s string) string {
+	if !r.opts.Color || s == "" {
+		return s
+	}
+	return color + s + reset
+}
+
+func statusColor(s runner.Status) string {
+	switch s {
+	case runner.Pass:
+		return green
+	case runner.Fail:
+		return red
+	case runner.Error:
+		return yellow
+	}
+	return dim
+}
+
+func mark(s runner.Status) string {
+	switch s {
+	case runner.Pass:
+		return "✓"
+	case runner.Fail:
+		return "✗"
+	case runner.Error:
+		return "!"
+	}
+	return "-"
+}
+
+func (r *Reporter) mark(s runner.Status) string { return r.paint(statusColor(s), mark(s)) }
+
+func suiteName(e runner.Event) string {
+	if e.Test != nil && e.Test.Test != nil && e.Test.Test.Suite != nil {
+		return e.Test.Test.Suite.Name
+	}
+	if e.Suite != nil && e.Suite.Suite != nil {
+		return e.Suite.Suite.Name
+	}
+	return ""
+}
+
+func testName(t *runner.TestResult) string {
+	if t.Test == nil {
+		return ""
+	}
+	return t.Test.Name
+}
+
+func join(parts ...string) string {
+	var keep []string
+	for _, p := range parts {
+		if p != "" {
+			keep = append(keep, p)
+		}
+	}
+	return strings.Join(keep, " › ")
+}
+
+// test prints a finished test's line and, for Fail and Error, its details.
+func (r *Reporter) test(t *runner.TestResult, suite string) {
+	name := join(suite, testName(t))
+	if t.Status == runner.Skip {
+		note := "skipped"
+		if t.Reason != "" {
+			note += ": " + t.Reason
+		}
+		fmt.Fprintf(&r.buf, "%s %s\n", r.mark(runner.Skip), r.paint(dim, name+" ("+note+")"))
+		return
+	}
+	note := formatDuration(t.Duration)
+	if t.Retried() {
+		note += fmt.Sprintf(", %d attempts", t.Attempts())
+	}
+	fmt.Fprintf(&r.buf, "%s %s (%s)\n", r.mark(t.Status), name, note)
+	if t.Status != runner.Fail && t.Status != runner.Error {
+		return
+	}
+	step, att := t.Decisive()
+	if step == nil {
+		if t.Reason != "" {
+			r.line(4, "error: "+t.Reason)
+		}
+		return
+	}
+	if (t.Test != nil && t.Test.MultiStep) || len(t.Steps) > 1 {
+		r.stepLine(step)
+	}
+	r.details(step, att, t.Reason)
+}
+
+// stepLine names a step: step N "NAME" (FILE:LINE).
+func (r *Reporter) stepLine(s *runner.StepResult) {
+	if s.Step == nil {
+		return
+	}
+	r.line(4, fmt.Sprintf("step %d %q (%s)", s.Step.Index+1, s.Step.Name, s.Step.Pos.FileLine()))
+}
+
+// details prints what went wrong in the decisive attempt of a step.
+func (r *Reporter) details(s *runner.StepResult, a *runner.Attempt, fallback string) {
+	if a == nil {
+		reason := s.Reason
+		if reason == "" {
+			reason = fallback
+		}
+		if reason != "" {
+			r.line(4, r.paint(statusColor(s.Status), "error: ")+reason)
+		}
+		return
+	}
+	for _, f := range a.Failures {
+		if f != nil {
+			r.failure(f)
+		}
+	}
+	if a.Err != "" || (len(a.Failures) == 0 && (s.Reason != "" || fallback != "")) {
+		msg := a.Err
+		if msg == "" {
+			msg = s.Reason
+		}
+		if msg == "" {
+			msg = fallback
+		}
+		r.line(4, r.paint(yellow, "error: ")+msg)
+	}
+	if a.Hint != "" {
+		r.line(4, "hint:  "+a.Hint)
+	}
+	if a.ActivationID != "" {
+		r.line(4, "activation "+a.ActivationID+" — find its logs in the NCP console")
+	}
+}
+
+// failure prints one false expectation.
+func (r *Reporter) failure(f *runner.Failure) {
+	what := f.Key
+	if f.Path != "" {
+		what = f.Path
+	}
+	if f.Op != "" {
+		what += " " + f.Op
+	}
+	head := r.paint(bold, f.Pos.FileLine()+":") + " " + what
+	if f.Reason != "" {
+		head += ": " + f.Reason
+	}
+	r.line(4, head)
+	r.field("message:  ", f.Message)
+	r.field("expected: ", f.Expected)
+	r.field("actual:   ", f.Actual)
+	if f.Node != "" && (f.Node != f.Path || f.Pointer != "") {
+		node := f.Node
+		if f.Pointer != "" {
+			node += " at " + f.Pointer
+		}
+		r.field("node:     ", node)
+	}
+	r.field("diff:     ", f.Diff)
+}
+
+// field prints "label value" indented by 6, later lines of value aligned
+// under its first.
+func (r *Reporter) field(label, value string) {
+	if value == "" {
+		return
+	}
+	pad := strings.Repeat(" ", 6+len(label))
+	for i, l := range strings.Split(strings.TrimRight(value, "\n"), "\n") {
+		if i == 0 {
+			r.buf.WriteString(strings.TrimRight("      "+label+l, " "))
+		} else {
+			r.buf.WriteString(strings.TrimRight(pad+l, " "))
+		}
+		r.buf.WriteByte('\n')
+	}
+}
+
+// line prints s indented by n spaces, each of its lines.
+func (r *Reporter) line(n int, s string) {
+	pad := strings.Repeat(" ", n)
+	for _, l := range strings.Split(strings.TrimRight(s, "\n"), "\n") {
+		r.buf.WriteString(strings.TrimRight(pad+l, " "))
+		r.buf.WriteByte('\n')
+	}
+}
+
+// fixture prints the suite's setup or teardown when a step of it failed or
+// errored; nothing otherwise.
+func (r *Reporter) fixture(s *runner.SuiteResult, what string, steps []*runner.StepResult) {
+	worst := runner.Skip
+	var d time.Duration
+	for _, st := range steps {
+		if st != nil {
+			worst = worst.Merge(st.Status)
+			d += st.Duration
+		}
+	}
+	if worst != runner.Fail && worst != runner.Error {
+		return
+	}
+	name := ""
+	if s.Suite != nil {
+		name = s.Suite.Name
+	}
+	fmt.Fprintf(&r.buf, "%s %s (%s)\n", r.mark(worst), join(name, what), formatDuration(d))
+	for _, st := range steps {
+		if st == nil || (st.Status != runner.Fail && st.Status != runner.Error) {
+			continue
+		}
+		r.stepLine(st)
+		var last *runner.Attempt
+		if n := len(st.Attempts); n > 0 {
+			last = st.Attempts[n-1]
+		}
+		r.details(st, last, "")
+	}
+}
+
+// attempt prints one attempt with its exchange (Verbose).
+func (r *Reporter) attempt(e runner.Event) {
+	a := e.Attempt
+	label := suiteName(e)
+	var step *spec.Step
+	if e.Step != nil {
+		step = e.Step.Step
+	}
+	switch {
+	case e.Test != nil:
+		label = join(label, testName(e.Test))
+		if step != nil && e.Test.Test != nil && e.Test.Test.MultiStep {
+			label = join(label, step.Name)
+		}
+	case step != nil:
+		label = join(label, fixtureOf(e.Suite, step), step.Name)
+	}
+	n := 0
+	if e.Step != nil {
+		n = len(e.Step.Attempts)
+		for i, x := range e.Step.Attempts {
+			if x == a {
+				n = i + 1
+				break
+			}
+		}
+	}
+	num := fmt.Sprintf("attempt %d", max(n, 1))
+	if step != nil && step.Retry != nil && step.Retry.Attempts > 1 {
+		num += fmt.Sprintf("/%d", step.Retry.Attempts)
+	}
+	var facts []string
+	if a.HTTPStatus != 0 {
+		facts = append(facts, fmt.Sprintf("HTTP %d", a.HTTPStatus))
+	}
+	facts = append(facts, formatDuration(a.Duration))
+	if a.Polls > 0 {
+		facts = append(facts, fmt.Sprintf("%d polls", a.Polls))
+	}
+	if a.ActivationID != "" {
+		facts = append(facts, "activation "+a.ActivationID)
+	}
+	fmt.Fprintf(&r.buf, "  %s %s: %s (%s)\n", num, label, r.paint(statusColor(a.Status), a.Status.String()), strings.Join(facts, ", "))
+	for _, f := range a.Failures {
+		if f != nil {
+			r.line(4, f.Pos.FileLine()+": "+f.Summary())
+		}
+	}
+	if a.Err != "" {
+		r.line(4, "error: "+a.Err)
+	}
+	if x := a.Exchange; x != nil {
+		r.exchange("> ", x.Request)
+		r.exchange("< ", x.Response)
+	}
+}
+
+func fixtureOf(s *runner.SuiteResult, step *spec.Step) string {
+	if s != nil && s.Suite != nil {
+		for _, t := range s.Suite.Teardown {
+			if t == step {
+				return "teardown"
+			}
+		}
+	}
+	return "setup"
+}
+
+// exchange prints text with prefix before each line, indented by 4.
+func (r *Reporter) exchange(prefix, text string) {
+	if text == "" {
+		return
+	}
+	for _, l := range strings.Split(strings.TrimRight(text, "\n"), "\n") {
+		r.buf.WriteString(strings.TrimRight("    "+prefix+strings.TrimRight(l, "\r"), " "))
+		r.buf.WriteByte('\n')
+	}
+}
+
+// summary prints the end of the run.
+func (r *Reporter) summary(res *runner.Result) {
+	r.buf.WriteByte('\n')
+	type entry struct {
+		t     *runner.TestResult
+		suite string
+	}
+	var bad, ran []entry
+	type fixtureProblem struct {
+		status runner.Status
+		what   string
+		name   string
+		at     string
+	}
+	var fixtures []fixtureProblem
+	interrupted := 0
+	for _, s := range res.Suites {
+		if s == nil {
+			continue
+		}
+		name := ""
+		if s.Suite != nil {
+			name = s.Suite.Name
+		}
+		for _, fx := range []struct {
+			what  string
+			steps []*runner.StepResult
+		}{{"setup", s.Setup}, {"teardown", s.Teardown}} {
+			for _, st := range fx.steps {
+				if st != nil && (st.Status == runner.Fail || st.Status == runner.Error) {
+					at := ""
+					if st.Step != nil {
+						at = st.Step.Pos.FileLine()
+					}
+					fixtures = append(fixtures, fixtureProblem{st.Status, fx.what, join(name, fx.what), at})
+					break
+				}
+			}
+		}
+		for _, t := range s.Tests {
+			if t == nil {
+				continue
+			}
+			if t.Status == runner.Fail || t.Status == runner.Error {
+				bad = append(bad, entry{t, name})
+			}
+			if t.Status != runner.Skip && t.Duration > 0 {
+				ran = append(ran, entry{t, name})
+			}
+			if t.Status == runner.Skip && t.Reason == runner.ReasonInterrupted {
+				interrupted++
+			}
+		}
+	}
+	if len(bad)+len(fixtures) > 0 {
+		r.buf.WriteString("Failed and errored:\n")
+		for _, f := range fixtures {
+			fmt.Fprintf(&r.buf, "  %s %s (%s)\n", r.mark(f.status), f.name, f.at)
+		}
+		for _, b := range bad {
+			at := ""
+			if b.t.Test != nil {
+				at = " (" + b.t.Test.Pos.FileLine() + ")"
+			}
+			fmt.Fprintf(&r.buf, "  %s %s%s\n", r.mark(b.t.Status), join(b.suite, testName(b.t)), at)
+		}
+	}
+	n := r.opts.Slowest
+	if n == 0 {
+		n = DefaultSlowest
+	}
+	if n > 0 && len(ran) > 0 {
+		sort.SliceStable(ran, func(i, j int) bool { return ran[i].t.Duration > ran[j].t.Duration })
+		ran = ran[:min(n, len(ran))]
+		width := 0
+		for _, e := range ran {
+			width = max(width, len(formatDuration(e.t.Duration)))
+		}
+		r.buf.WriteString("Slowest tests:\n")
+		for _, e := range ran {
+			fmt.Fprintf(&r.buf, "  %-*s  %s\n", width, formatDuration(e.t.Duration), join(e.suite, testName(e.t)))
+		}
+	}
+	c := res.Counts()
+	fmt.Fprintf(&r.buf, "Ran %s in %s", plural(c.Total, "test"), formatDuration(res.Duration))
+	for _, what := range []string{"setup", "teardown"} {
+		n := 0
+		for _, f := range fixtures {
+			if f.what == what {
+				n++
+			}
+		}
+		if n > 0 {
+			fmt.Fprintf(&r.buf, ", %s failed", plural(n, what))
+		}
+	}
+	if res.Interrupted {
+		r.buf.WriteString(", " + r.paint(yellow, "interrupted"))
+		if interrupted > 0 {
+			fmt.Fprintf(&r.buf, ": %s did not finish", plural(interrupted, "test"))
+		}
+	}
+	r.buf.WriteByte('\n')
+	count := func(n int, word, color string) string {
+		s := fmt.Sprintf("%d %s", n, word)
+		if n > 0 {
+			return r.paint(color, s)
+		}
+		return s
+	}
+	r.buf.WriteString(count(c.Passed, "passed", green) + ", " +
+		count(c.Failed+c.Errored, "failed", red) + ", " +
+		count(c.Skipped, "skipped", dim))
+	if c.Errored > 0 {
+		fmt.Fprintf(&r.buf, " (failed includes %s)", r.paint(yellow, fmt.Sprintf("%d errored", c.Errored)))
+	}
+	r.buf.WriteByte('\n')
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
+}
+
+// formatDuration prints d for people: "120ms" under a second, "1.52s"
+// under a minute, "2m03s" under an hour, then "1h02m03s".
+func formatDuration(d time.Duration) string {
+	if d < 0 {
+		d = 0
+	}
+	if ms := d.Round(time.Millisecond); ms < time.Second {
+		return fmt.Sprintf("%dms", ms.Milliseconds())
+	}
+	if cs := d.Round(10 * time.Millisecond); cs < time.Minute {
+		return fmt.Sprintf("%.2fs", cs.Seconds())
+	}
+	s := d.Round(time.Second)
+	h, m, sec := int(s/time.Hour), int(s%time.Hour/time.Minute), int(s%time.Minute/time.Second)
+	if h > 0 {
+		return fmt.Sprintf("%dh%02dm%02ds", h, m, sec)
+	}
+	return fmt.Sprintf("%dm%02ds", m, sec)
+}
+
+// IsTerminal reports whether f is a character device, the standard
+// library's only portable hint of a terminal. /dev/null is one too, which is
+// harmless: what is drawn there is lost anyway. A nil f is not a terminal.
+func IsTerminal(f *os.File) bool {
+	if f == nil {
+		return false
+	}
+	fi, err := f.Stat()
+	if err != nil {
+		return false
+	}
+	return fi.Mode()&os.ModeCharDevice != 0
+}
+
+// ColorWanted reports whether output to f should be coloured: not when
+// noColorFlag (--no-color) is set, not when the environment has NO_COLOR
+// set to a non-empty value or TERM=dumb, and not when f is not a terminal.
+// lookupEnv reads the environment; nil means os.LookupEnv.
+func ColorWanted(f *os.File, noColorFlag bool, lookupEnv func(string) (string, bool)) bool {
+	if noColorFlag {
+		return false
+	}
+	if lookupEnv == nil {
+		lookupEnv = os.LookupEnv
+	}
+	if v, ok := lookupEnv("NO_COLOR"); ok && v != "" {
+		return false
+	}
+	if v, _ := lookupEnv("TERM"); v == "dumb" {
+		return false
+	}
+	return IsTerminal(f)
+}

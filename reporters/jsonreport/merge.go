@@ -1,0 +1,221 @@
+package jsonreport
+
+import (
+	"errors"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Merge combines the reports of the shards of one run into one report. It
+// returns an error when no report is given, when a report is nil or not of
+// SchemaVersion, when a status is invalid, or when the same test (file,
+// line and name) appears in two reports (the shards overlap).
+//
+// The merged report has:
+//   - suites of the same file merged into one, sorted by file; their tests
+//     sorted by line then name; a suite's status the worst of its parts,
+//     its duration their sum, and the setup and teardown steps of the part
+//     whose setup (then teardown) went worst, the first on ties;
+//   - counts and status recomputed from the tests and suites;
+//   - run metadata (version, endpoint, local, parallel, selection) of the
+//     first report; start the earliest start; duration from the earliest
+//     start to the latest end (the longest duration when a start is
+//     missing); interrupted when any report was;
+//   - shard empty and shards listing every shard merged, in shard order.
+//
+// Merge does not modify its inputs; the merged report shares its tests,
+// steps and attempts with them, so treat all of them as read-only.
+func Merge(reports ...*Report) (*Report, error) {
+	if len(reports) == 0 {
+		return nil, errors.New("jsonreport: merge: no reports given")
+	}
+	for i, r := range reports {
+		if r == nil {
+			return nil, fmt.Errorf("jsonreport: merge: report %d is nil", i+1)
+		}
+		if r.SchemaVersion != reports[0].SchemaVersion {
+			return nil, fmt.Errorf("jsonreport: merge: report %d has schema_version %d but report 1 has %d: write all shards with the same specrun version", i+1, r.SchemaVersion, reports[0].SchemaVersion)
+		}
+		if r.SchemaVersion != SchemaVersion {
+			return nil, fmt.Errorf("jsonreport: merge: report %d has schema_version %d; this specrun merges %d", i+1, r.SchemaVersion, SchemaVersion)
+		}
+		if err := r.validate(); err != nil {
+			return nil, fmt.Errorf("jsonreport: merge: report %d: %w", i+1, err)
+		}
+	}
+
+	first := reports[0]
+	out := &Report{SchemaVersion: SchemaVersion, Run: first.Run, Status: StatusSkip}
+	out.Run.Shard = ""
+	out.Run.Shards = nil
+	if first.Run.Selection != nil {
+		sel := *first.Run.Selection
+		out.Run.Selection = &sel
+	}
+	mergeRun(&out.Run, reports)
+
+	byKey := map[string]*Suite{}
+	seen := map[string]int{}
+	for i, r := range reports {
+		for _, s := range r.Suites {
+			key := s.File
+			if key == "" {
+				key = "\x00" + s.Name
+			}
+			m, ok := byKey[key]
+			if !ok {
+				m = &Suite{Name: s.Name, File: s.File, Status: s.Status, DurationMS: s.DurationMS, Setup: s.Setup, Teardown: s.Teardown}
+				byKey[key] = m
+				out.Suites = append(out.Suites, m)
+			} else {
+				m.Status = worse(m.Status, s.Status)
+				m.DurationMS += s.DurationMS
+				if stepsRank(s.Setup) > stepsRank(m.Setup) {
+					m.Setup = s.Setup
+				}
+				if stepsRank(s.Teardown) > stepsRank(m.Teardown) {
+					m.Teardown = s.Teardown
+				}
+			}
+			for _, t := range s.Tests {
+				tk := key + "\x00" + strconv.Itoa(t.Line) + "\x00" + t.Name
+				if j, dup := seen[tk]; dup {
+					if j == i {
+						return nil, fmt.Errorf("jsonreport: merge: test %q (%s:%d) appears twice in report %d", t.FullName, t.File, t.Line, i+1)
+					}
+					return nil, fmt.Errorf("jsonreport: merge: test %q (%s:%d) is in report %d and report %d: merge reports of distinct shards of one run", t.FullName, t.File, t.Line, j+1, i+1)
+				}
+				seen[tk] = i
+				m.Tests = append(m.Tests, t)
+			}
+		}
+	}
+	sort.SliceStable(out.Suites, func(a, b int) bool {
+		sa, sb := out.Suites[a], out.Suites[b]
+		if sa.File != sb.File {
+			return sa.File < sb.File
+		}
+		return sa.Name < sb.Name
+	})
+	for _, s := range out.Suites {
+		if s.Tests == nil {
+			s.Tests = []*Test{}
+		}
+		sort.SliceStable(s.Tests, func(a, b int) bool {
+			ta, tb := s.Tests[a], s.Tests[b]
+			if ta.Line != tb.Line {
+				return ta.Line < tb.Line
+			}
+			return ta.Name < tb.Name
+		})
+		out.Status = worse(out.Status, s.Status)
+		for _, t := range s.Tests {
+			out.Counts.add(t.Status)
+		}
+	}
+	if out.Suites == nil {
+		out.Suites = []*Suite{}
+	}
+	return out, nil
+}
+
+func (c *Counts) add(status string) {
+	c.Total++
+	switch status {
+	case StatusPass:
+		c.Passed++
+	case StatusFail:
+		c.Failed++
+	case StatusError:
+		c.Errored++
+	default:
+		c.Skipped++
+	}
+}
+
+// stepsRank is the rank of the worst status of steps, -1 for none.
+func stepsRank(steps []*Step) int {
+	r := -1
+	for _, s := range steps {
+		if k, _ := statusRank(s.Status); k > r {
+			r = k
+		}
+	}
+	return r
+}
+
+// mergeRun fills the start, duration, interruption and shards of run.
+func mergeRun(run *Run, reports []*Report) {
+	var start, end time.Time
+	allStarts := true
+	var longest int64
+	shards := map[string]bool{}
+	run.Interrupted = false
+	for _, r := range reports {
+		run.Interrupted = run.Interrupted || r.Run.Interrupted
+		longest = max(longest, r.Run.DurationMS)
+		if r.Run.Shard != "" {
+			shards[r.Run.Shard] = true
+		}
+		for _, s := range r.Run.Shards {
+			shards[s] = true
+		}
+		t, err := time.Parse(time.RFC3339, r.Run.Start)
+		if r.Run.Start == "" || err != nil {
+			allStarts = false
+			continue
+		}
+		e := t.Add(time.Duration(r.Run.DurationMS) * time.Millisecond)
+		if start.IsZero() || t.Before(start) {
+			start = t
+		}
+		if e.After(end) {
+			end = e
+		}
+	}
+	run.DurationMS = longest
+	run.Start = ""
+	if !start.IsZero() {
+		run.Start = formatTime(start)
+		if allStarts {
+			run.DurationMS = end.Sub(start).Milliseconds()
+		}
+	}
+	for s := range shards {
+		run.Shards = append(run.Shards, s)
+	}
+	sort.Slice(run.Shards, func(a, b int) bool { return shardLess(run.Shards[a], run.Shards[b]) })
+}
+
+// shardLess orders "K/N" shards by N then K numerically, other text after
+// them lexically.
+func shardLess(a, b string) bool {
+	ka, na, oka := parseShard(a)
+	kb, nb, okb := parseShard(b)
+	switch {
+	case oka && okb:
+		if na != nb {
+			return na < nb
+		}
+		if ka != kb {
+			return ka < kb
+		}
+		return a < b
+	case oka != okb:
+		return oka
+	}
+	return a < b
+}
+
+func parseShard(s string) (k, n int, ok bool) {
+	ks, ns, found := strings.Cut(s, "/")
+	if !found {
+		return 0, 0, false
+	}
+	k, err1 := strconv.Atoi(ks)
+	n, err2 := strconv.Atoi(ns)
+	return k, n, err1 == nil && err2 == nil
+}

@@ -1,0 +1,123 @@
+package jsonreport
+
+import (
+	"bytes"
+	"testing"
+	"time"
+
+	"github.com/specrun/specrun/runner"
+)
+
+// shards splits fixtures into two shard results of one run.
+func shards(t *testing.T) (*Report, *Report) {
+	t.Helper()
+	fx := fixtures()
+	pass := fx["pass"].Suites[0]
+	one := &runner.SuiteResult{Suite: pass.Suite, Status: runner.Pass, Start: t0, Duration: ms(120), Tests: pass.Tests[1:]}
+	two := &runner.SuiteResult{Suite: pass.Suite, Status: runner.Pass, Start: t0, Duration: ms(2), Tests: pass.Tests[:1]}
+
+	a := &runner.Result{Info: info(), Start: t0, Duration: ms(2000), Suites: []*runner.SuiteResult{fx["multistep"].Suites[0], one}}
+	a.Info.Shard = "1/2"
+	b := &runner.Result{Info: info(), Start: t0.Add(-500 * time.Millisecond), Duration: ms(1000), Interrupted: true,
+		Suites: []*runner.SuiteResult{two, fx["setup-failure"].Suites[0]}}
+	b.Info.Shard = "2/2"
+	// Go through the wire, as merging shard files does.
+	read := func(r *runner.Result) *Report {
+		var buf bytes.Buffer
+		if err := Write(&buf, r); err != nil {
+			t.Fatal(err)
+		}
+		rep, err := Read(&buf)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return rep
+	}
+	return read(a), read(b)
+}
+
+func TestMergeOfTwoShards(t *testing.T) {
+	a, b := shards(t)
+	m, err := Merge(b, a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := Encode(&buf, m); err != nil {
+		t.Fatal(err)
+	}
+	golden(t, "merge.json", buf.Bytes())
+
+	checks := []struct {
+		name string
+		msg  string
+	}{
+		{"counts are recomputed", want(m.Counts, Counts{Total: 5, Passed: 2, Failed: 1, Skipped: 2})},
+		{"the worst status wins", want(m.Status, StatusError)},
+		{"suites are sorted by file", want(m.Suites[0].File+" "+m.Suites[1].File+" "+m.Suites[2].File, "specs/hello.yaml specs/orders.yaml specs/users.yaml")},
+		{"tests of one file are merged in line order", want(m.Suites[0].Tests[0].Line*100+m.Suites[0].Tests[1].Line, 412)},
+		{"suite durations add up", want(m.Suites[0].DurationMS, int64(122))},
+		{"the run spans from the first start to the last end", want(m.Run.Start+" "+itoa(int(m.Run.DurationMS)), "2026-11-27T00:29:59.623Z 2500")},
+		{"any interruption marks the merge interrupted", want(m.Run.Interrupted, true)},
+		{"shards are listed and shard is cleared", want(m.Run.Shard+"|"+m.Run.Shards[0]+","+m.Run.Shards[1], "|1/2,2/2")},
+	}
+	for _, c := range checks {
+		if c.msg != "" {
+			t.Errorf("%s: %s", c.name, c.msg)
+		}
+	}
+	// Merge must not modify its inputs.
+	if a.Run.Shard != "1/2" || len(a.Suites[1].Tests) != 1 {
+		t.Errorf("Merge modified its input: shard %q, %d tests", a.Run.Shard, len(a.Suites[1].Tests))
+	}
+}
+
+func TestMergeRejects(t *testing.T) {
+	a, b := shards(t)
+	v2 := *b
+	v2.SchemaVersion = 2
+	bad := *b
+	bad.Status = "green"
+	twice := *a
+	twice.Suites = append(twice.Suites[:len(twice.Suites):len(twice.Suites)], a.Suites[1])
+	tests := []struct {
+		name    string
+		reports []*Report
+		err     string
+	}{
+		{"no reports", nil, "jsonreport: merge: no reports given"},
+		{"a nil report", []*Report{a, nil}, "jsonreport: merge: report 2 is nil"},
+		{"mismatched schema versions", []*Report{a, &v2},
+			"jsonreport: merge: report 2 has schema_version 2 but report 1 has 1: write all shards with the same specrun version"},
+		{"an unsupported schema version", []*Report{&v2},
+			"jsonreport: merge: report 1 has schema_version 2; this specrun merges 1"},
+		{"an invalid status", []*Report{a, &bad},
+			`jsonreport: merge: report 2: status is "green"; want pass, fail, error or skip`},
+		{"a test listed twice in one report", []*Report{&twice},
+			`jsonreport: merge: test "hello/greets the world" (specs/hello.yaml:12) appears twice in report 1`},
+		{"overlapping shards", []*Report{a, b, a},
+			`jsonreport: merge: test "orders/create then fetch" (specs/orders.yaml:6) is in report 1 and report 3: merge reports of distinct shards of one run`},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := Merge(tc.reports...)
+			if err == nil {
+				t.Fatal("Merge succeeded")
+			}
+			if err.Error() != tc.err {
+				t.Errorf("error\n got: %s\nwant: %s", err, tc.err)
+			}
+		})
+	}
+}
+
+func TestMergeOfOneReportKeepsItsTests(t *testing.T) {
+	a, _ := shards(t)
+	m, err := Merge(a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Counts != a.Counts || m.Status != a.Status || len(m.Suites) != len(a.Suites) {
+		t.Errorf("merge of one report: counts %+v status %s, want %+v %s", m.Counts, m.Status, a.Counts, a.Status)
+	}
+}

@@ -1,0 +1,359 @@
+package jsonreport
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/specrun/specrun/runner"
+)
+
+// SchemaVersion is the version of the document that Write and Encode
+// produce and that Read and Merge accept. It changes only when a field is
+// removed or changes meaning; new fields are added within a version.
+const SchemaVersion = 1
+
+// TimeLayout is the layout of the run's start time: RFC 3339 in UTC with
+// milliseconds.
+const TimeLayout = "2006-01-02T15:04:05.000Z07:00"
+
+// The status strings of the document, as runner.Status.String returns them.
+const (
+	StatusPass  = "pass"
+	StatusFail  = "fail"
+	StatusError = "error"
+	StatusSkip  = "skip"
+)
+
+// Report is the whole document. Its zero value is not a valid report: use
+// New, Read or Merge. A Report is plain data and not safe for concurrent
+// modification.
+type Report struct {
+	SchemaVersion int `json:"schema_version"`
+	// Status is the worst status of all suites ("skip" when nothing ran).
+	Status string `json:"status"`
+	Counts Counts `json:"counts"`
+	Run    Run    `json:"run"`
+	// Suites are in the order of their files (input order).
+	Suites []*Suite `json:"suites"`
+}
+
+// Counts tallies tests by status; Total is the sum of the others.
+type Counts struct {
+	Total   int `json:"total"`
+	Passed  int `json:"passed"`
+	Failed  int `json:"failed"`
+	Errored int `json:"errored"`
+	Skipped int `json:"skipped"`
+}
+
+// Run is the run's metadata.
+type Run struct {
+	SpecrunVersion string `json:"specrun_version,omitempty"`
+	Endpoint       string `json:"endpoint,omitempty"`
+	Local          bool   `json:"local,omitempty"`
+	Parallel       int    `json:"parallel,omitempty"`
+	// Shard is "K/N" for a report of one shard; empty otherwise.
+	Shard string `json:"shard,omitempty"`
+	// Shards lists the shards a merged report combines (set by Merge only).
+	Shards    []string   `json:"shards,omitempty"`
+	Selection *Selection `json:"selection,omitempty"`
+	// Start is formatted with TimeLayout; empty when unknown.
+	Start       string `json:"start,omitempty"`
+	DurationMS  int64  `json:"duration_ms"`
+	Interrupted bool   `json:"interrupted"`
+}
+
+// Selection holds the --run and --tags selections; nil when neither was
+// given.
+type Selection struct {
+	Run  string `json:"run,omitempty"`
+	Tags string `json:"tags,omitempty"`
+}
+
+// Suite is one spec file's outcome.
+type Suite struct {
+	Name       string  `json:"name"`
+	File       string  `json:"file"`
+	Status     string  `json:"status"`
+	DurationMS int64   `json:"duration_ms"`
+	Setup      []*Step `json:"setup,omitempty"`
+	Teardown   []*Step `json:"teardown,omitempty"`
+	// Tests are the selected tests, in the order of the file.
+	Tests []*Test `json:"tests"`
+}
+
+// Test is one test's outcome.
+type Test struct {
+	Name       string   `json:"name"`
+	FullName   string   `json:"full_name"`
+	File       string   `json:"file"`
+	Line       int      `json:"line,omitempty"`
+	Tags       []string `json:"tags,omitempty"`
+	Status     string   `json:"status"`
+	Reason     string   `json:"reason,omitempty"`
+	DurationMS int64    `json:"duration_ms"`
+	// Attempts counts the attempts of all steps.
+	Attempts      int      `json:"attempts"`
+	ActivationIDs []string `json:"activation_ids,omitempty"`
+	Steps         []*Step  `json:"steps,omitempty"`
+}
+
+// Step is one step's outcome.
+type Step struct {
+	Name       string     `json:"name"`
+	Line       int        `json:"line,omitempty"`
+	Status     string     `json:"status"`
+	Reason     string     `json:"reason,omitempty"`
+	DurationMS int64      `json:"duration_ms"`
+	Attempts   []*Attempt `json:"attempts,omitempty"`
+}
+
+// Attempt is one invocation of a step.
+type Attempt struct {
+	Status       string     `json:"status"`
+	HTTPStatus   int        `json:"http_status,omitempty"`
+	ActivationID string     `json:"activation_id,omitempty"`
+	Package      string     `json:"package,omitempty"`
+	Action       string     `json:"action,omitempty"`
+	Platform     string     `json:"platform,omitempty"`
+	Polls        int        `json:"polls,omitempty"`
+	DurationMS   int64      `json:"duration_ms"`
+	Error        string     `json:"error,omitempty"`
+	Hint         string     `json:"hint,omitempty"`
+	Failures     []*Failure `json:"failures,omitempty"`
+	Request      string     `json:"request,omitempty"`
+	Response     string     `json:"response,omitempty"`
+}
+
+// Failure is one expectation that did not hold.
+//
+// Expected and Actual hold the values as JSON when the runner's text is
+// valid JSON; when it is not (it was truncated), the text is in
+// ExpectedText or ActualText instead. At most one of each pair is set.
+type Failure struct {
+	// At is "FILE:LINE" of the expectation in the spec.
+	At           string          `json:"at"`
+	Line         int             `json:"line,omitempty"`
+	Col          int             `json:"col,omitempty"`
+	Key          string          `json:"key,omitempty"`
+	Path         string          `json:"path,omitempty"`
+	Op           string          `json:"op,omitempty"`
+	Expected     json.RawMessage `json:"expected,omitempty"`
+	ExpectedText string          `json:"expected_text,omitempty"`
+	Actual       json.RawMessage `json:"actual,omitempty"`
+	ActualText   string          `json:"actual_text,omitempty"`
+	Node         string          `json:"node,omitempty"`
+	Pointer      string          `json:"pointer,omitempty"`
+	Diff         string          `json:"diff,omitempty"`
+	Reason       string          `json:"reason,omitempty"`
+	Message      string          `json:"message,omitempty"`
+}
+
+// Write writes the JSON report of r to w: New followed by Encode. r must
+// be final (after runner.Run returned) and not nil.
+func Write(w io.Writer, r *runner.Result) error {
+	return Encode(w, New(r))
+}
+
+// Encode writes rep to w, indented by two spaces and followed by a newline,
+// in a single Write call. Nil suite and test lists are written as []; rep
+// is not modified.
+func Encode(w io.Writer, rep *Report) error {
+	if rep == nil {
+		return fmt.Errorf("jsonreport: nil report")
+	}
+	// Write nil lists as [] without modifying rep.
+	cp := *rep
+	cp.Suites = make([]*Suite, len(rep.Suites))
+	for i, s := range rep.Suites {
+		if s != nil && s.Tests == nil {
+			sc := *s
+			sc.Tests = []*Test{}
+			s = &sc
+		}
+		cp.Suites[i] = s
+	}
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(&cp); err != nil {
+		return fmt.Errorf("jsonreport: encoding the report: %w", err)
+	}
+	if _, err := w.Write(buf.Bytes()); err != nil {
+		return fmt.Errorf("jsonreport: writing the report: %w", err)
+	}
+	return nil
+}
+
+// New converts a final result to a Report. It reads r and never modifies
+// it; nil pointers inside r (a missing spec, a nil step) give empty fields.
+func New(r *runner.Result) *Report {
+	c := r.Counts()
+	rep := &Report{
+		SchemaVersion: SchemaVersion,
+		Status:        r.Status().String(),
+		Counts:        Counts{Total: c.Total, Passed: c.Passed, Failed: c.Failed, Errored: c.Errored, Skipped: c.Skipped},
+		Run: Run{
+			SpecrunVersion: r.Info.Version,
+			Endpoint:       r.Info.Endpoint,
+			Local:          r.Info.Local,
+			Parallel:       r.Info.Parallel,
+			Shard:          r.Info.Shard,
+			Start:          formatTime(r.Start),
+			DurationMS:     millis(r.Duration),
+			Interrupted:    r.Interrupted,
+		},
+		Suites: make([]*Suite, 0, len(r.Suites)),
+	}
+	if r.Info.Run != "" || r.Info.Tags != "" {
+		rep.Run.Selection = &Selection{Run: r.Info.Run, Tags: r.Info.Tags}
+	}
+	for _, s := range r.Suites {
+		if s != nil {
+			rep.Suites = append(rep.Suites, newSuite(s))
+		}
+	}
+	return rep
+}
+
+func newSuite(s *runner.SuiteResult) *Suite {
+	out := &Suite{
+		Status:     s.Status.String(),
+		DurationMS: millis(s.Duration),
+		Setup:      newSteps(s.Setup),
+		Teardown:   newSteps(s.Teardown),
+		Tests:      make([]*Test, 0, len(s.Tests)),
+	}
+	if s.Suite != nil {
+		out.Name, out.File = s.Suite.Name, s.Suite.File
+	}
+	for _, t := range s.Tests {
+		if t != nil {
+			out.Tests = append(out.Tests, newTest(t))
+		}
+	}
+	return out
+}
+
+func newTest(t *runner.TestResult) *Test {
+	out := &Test{
+		Status:        t.Status.String(),
+		Reason:        t.Reason,
+		DurationMS:    millis(t.Duration),
+		Attempts:      t.Attempts(),
+		ActivationIDs: t.ActivationIDs(),
+		Steps:         newSteps(t.Steps),
+	}
+	if t.Test != nil {
+		out.Name = t.Test.Name
+		out.File = t.Test.Pos.File
+		out.Line = t.Test.Pos.Line
+		if len(t.Test.Tags) > 0 {
+			out.Tags = append([]string(nil), t.Test.Tags...)
+		}
+		if t.Test.Suite != nil {
+			out.FullName = t.Test.FullName()
+			if out.File == "" {
+				out.File = t.Test.Suite.File
+			}
+		} else {
+			out.FullName = t.Test.Name
+		}
+	}
+	return out
+}
+
+func newSteps(steps []*runner.StepResult) []*Step {
+	if len(steps) == 0 {
+		return nil
+	}
+	out := make([]*Step, 0, len(steps))
+	for _, s := range steps {
+		if s == nil {
+			continue
+		}
+		st := &Step{Status: s.Status.String(), Reason: s.Reason, DurationMS: millis(s.Duration)}
+		if s.Step != nil {
+			st.Name, st.Line = s.Step.Name, s.Step.Pos.Line
+		}
+		for _, a := range s.Attempts {
+			if a != nil {
+				st.Attempts = append(st.Attempts, newAttempt(a))
+			}
+		}
+		out = append(out, st)
+	}
+	return out
+}
+
+func newAttempt(a *runner.Attempt) *Attempt {
+	out := &Attempt{
+		Status:       a.Status.String(),
+		HTTPStatus:   a.HTTPStatus,
+		ActivationID: a.ActivationID,
+		Package:      a.Package,
+		Action:       a.Action,
+		Platform:     a.Platform,
+		Polls:        a.Polls,
+		DurationMS:   millis(a.Duration),
+		Error:        a.Err,
+		Hint:         a.Hint,
+	}
+	if a.Exchange != nil {
+		out.Request, out.Response = a.Exchange.Request, a.Exchange.Response
+	}
+	for _, f := range a.Failures {
+		if f != nil {
+			out.Failures = append(out.Failures, newFailure(f))
+		}
+	}
+	return out
+}
+
+func newFailure(f *runner.Failure) *Failure {
+	out := &Failure{
+		At:      f.Pos.FileLine(),
+		Line:    f.Pos.Line,
+		Col:     f.Pos.Col,
+		Key:     f.Key,
+		Path:    f.Path,
+		Op:      f.Op,
+		Node:    f.Node,
+		Pointer: f.Pointer,
+		Diff:    f.Diff,
+		Reason:  f.Reason,
+		Message: f.Message,
+	}
+	out.Expected, out.ExpectedText = jsonOrText(f.Expected)
+	out.Actual, out.ActualText = jsonOrText(f.Actual)
+	return out
+}
+
+// jsonOrText returns s compacted as raw JSON when it is one valid JSON
+// value, else s as text. Empty gives neither.
+func jsonOrText(s string) (json.RawMessage, string) {
+	if s == "" {
+		return nil, ""
+	}
+	var buf bytes.Buffer
+	if err := json.Compact(&buf, []byte(s)); err == nil && buf.Len() > 0 {
+		return json.RawMessage(buf.Bytes()), ""
+	}
+	return nil, s
+}
+
+// millis rounds d to the nearest millisecond, halves away from zero.
+func millis(d time.Duration) int64 {
+	return d.Round(time.Millisecond).Milliseconds()
+}
+
+func formatTime(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format(TimeLayout)
+}
