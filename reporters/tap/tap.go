@@ -1,0 +1,441 @@
+package tap
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/specrun/specrun/runner"
+)
+
+// Options configures Write. The zero value writes TAP version 13.
+type Options struct {
+	// Version is the TAP version: 13, or 14 to write multi-step tests as
+	// subtests. Zero means 13; any other value is an error.
+	Version int
+}
+
+// Names of the extra points that report a failed setup or teardown.
+const (
+	setupName    = "(setup)"
+	teardownName = "(teardown)"
+)
+
+// Write writes r to w as a TAP stream. It returns an error when r is nil or
+// opts.Version is not 0, 13 or 14 (then nothing is written), or the first
+// error of w. Write only reads r, so it may be called concurrently on the
+// same finished Result.
+func Write(w io.Writer, r *runner.Result, opts Options) error {
+	if r == nil {
+		return errors.New("tap: no result to write (nil *runner.Result)")
+	}
+	version := opts.Version
+	if version == 0 {
+		version = 13
+	}
+	if version != 13 && version != 14 {
+		return fmt.Errorf("tap: unsupported TAP version %d; use 13 or 14", opts.Version)
+	}
+	bw := bufio.NewWriter(w)
+	p := &printer{w: bw, v14: version == 14, interrupted: r.Interrupted}
+	fmt.Fprintf(bw, "TAP version %d\n", version)
+	if n := plan(r); n > 0 {
+		fmt.Fprintf(bw, "1..%d\n", n)
+	} else {
+		bw.WriteString("1..0 # no tests selected\n")
+	}
+	for _, sr := range r.Suites {
+		if sr == nil {
+			continue
+		}
+		p.suite(sr)
+	}
+	if r.Interrupted {
+		bw.WriteString("Bail out! " + runner.ReasonInterrupted + "\n")
+	}
+	if err := bw.Flush(); err != nil {
+		return fmt.Errorf("tap: %w", err)
+	}
+	return nil
+}
+
+// plan counts the points a complete run writes: every test, and every
+// setup or teardown that failed or errored.
+func plan(r *runner.Result) int {
+	n := 0
+	for _, sr := range r.Suites {
+		if sr == nil {
+			continue
+		}
+		if phaseFailed(sr.Setup) {
+			n++
+		}
+		for _, tr := range sr.Tests {
+			if tr != nil && tr.Test != nil {
+				n++
+			}
+		}
+		if phaseFailed(sr.Teardown) {
+			n++
+		}
+	}
+	return n
+}
+
+func phaseStatus(steps []*runner.StepResult) runner.Status {
+	st := runner.Skip
+	for _, s := range steps {
+		if s != nil {
+			st = st.Merge(s.Status)
+		}
+	}
+	return st
+}
+
+func phaseFailed(steps []*runner.StepResult) bool {
+	st := phaseStatus(steps)
+	return st == runner.Fail || st == runner.Error
+}
+
+type printer struct {
+	w           *bufio.Writer
+	v14         bool
+	interrupted bool
+	n           int // last point number
+}
+
+func suiteName(sr *runner.SuiteResult) string {
+	if sr.Suite == nil {
+		return ""
+	}
+	if strings.TrimSpace(sr.Suite.Name) != "" {
+		return sr.Suite.Name
+	}
+	return sr.Suite.File
+}
+
+func (p *printer) suite(sr *runner.SuiteResult) {
+	name := suiteName(sr)
+	p.phase(name, setupName, sr.Setup)
+	for _, tr := range sr.Tests {
+		if tr == nil || tr.Test == nil {
+			continue
+		}
+		p.test(name, tr)
+	}
+	p.phase(name, teardownName, sr.Teardown)
+}
+
+func (p *printer) phase(suite, name string, steps []*runner.StepResult) {
+	st := phaseStatus(steps)
+	if st != runner.Fail && st != runner.Error {
+		return
+	}
+	var d time.Duration
+	for _, s := range steps {
+		if s != nil {
+			d += s.Duration
+		}
+	}
+	p.n++
+	desc := escape(suite + " / " + name)
+	fmt.Fprintf(p.w, "not ok %d - %s\n", p.n, desc)
+	writeYAML(p.w, "  ", diagnose(steps, st, "", d, true))
+}
+
+func (p *printer) test(suite string, tr *runner.TestResult) {
+	desc := escape(suite + " / " + tr.Test.Name)
+	if p.interrupted && tr.Status == runner.Skip && tr.Reason == runner.ReasonInterrupted {
+		fmt.Fprintf(p.w, "# %s: %s\n", runner.ReasonInterrupted, desc)
+		return
+	}
+	if p.v14 && tr.Test.MultiStep && tr.Status != runner.Skip && len(tr.Steps) > 0 {
+		p.subtest(desc, tr.Steps)
+	}
+	p.n++
+	switch tr.Status {
+	case runner.Pass:
+		fmt.Fprintf(p.w, "ok %d - %s\n", p.n, desc)
+	case runner.Fail, runner.Error:
+		fmt.Fprintf(p.w, "not ok %d - %s\n", p.n, desc)
+		writeYAML(p.w, "  ", diagnose(tr.Steps, tr.Status, tr.Reason, tr.Duration, tr.Test.MultiStep))
+	default:
+		fmt.Fprintf(p.w, "ok %d - %s%s\n", p.n, desc, skip(tr.Reason))
+	}
+}
+
+// subtest writes the steps of a multi-step test as a TAP 14 subtest.
+func (p *printer) subtest(desc string, steps []*runner.StepResult) {
+	fmt.Fprintf(p.w, "# Subtest: %s\n", desc)
+	fmt.Fprintf(p.w, "    1..%d\n", len(steps))
+	for i, s := range steps {
+		name := ""
+		if s != nil && s.Step != nil {
+			name = s.Step.Name
+		}
+		sd := escape(name)
+		st := runner.Skip
+		reason := ""
+		if s != nil {
+			st, reason = s.Status, s.Reason
+		}
+		switch st {
+		case runner.Pass:
+			fmt.Fprintf(p.w, "    ok %d - %s\n", i+1, sd)
+		case runner.Fail, runner.Error:
+			fmt.Fprintf(p.w, "    not ok %d - %s\n", i+1, sd)
+			writeYAML(p.w, "      ", diagnose([]*runner.StepResult{s}, st, reason, s.Duration, false))
+		default:
+			fmt.Fprintf(p.w, "    ok %d - %s%s\n", i+1, sd, skip(reason))
+		}
+	}
+}
+
+func skip(reason string) string {
+	if reason == "" {
+		return " # SKIP"
+	}
+	return " # SKIP " + escape(reason)
+}
+
+// kv is one YAML mapping entry; the value is a string, an int or a list of
+// mappings.
+type kv struct {
+	key string
+	val any
+}
+
+// diagnose describes the decisive step and attempt of steps. withStep adds
+// the step's name (multi-step tests, setup, teardown). attempts counts the
+// decisive step's attempts, shown when it retried.
+func diagnose(steps []*runner.StepResult, st runner.Status, reason string, d time.Duration, withStep bool) []kv {
+	var step *runner.StepResult
+	var att *runner.Attempt
+	for _, s := range steps {
+		if s != nil && (s.Status == runner.Fail || s.Status == runner.Error) {
+			step = s
+			if n := len(s.Attempts); n > 0 {
+				att = s.Attempts[n-1]
+			}
+			break
+		}
+	}
+	var out []kv
+	add := func(k string, v any) {
+		if s, ok := v.(string); ok && s == "" {
+			return
+		}
+		out = append(out, kv{k, v})
+	}
+	severity := "fail"
+	if st == runner.Error {
+		severity = "error"
+	}
+	stepAt := ""
+	if step != nil && step.Step != nil {
+		stepAt = step.Step.Pos.FileLine()
+	}
+	switch {
+	case att != nil && len(att.Failures) > 0:
+		f := att.Failures[0]
+		add("message", f.Summary())
+		add("severity", severity)
+		add("at", f.Pos.FileLine())
+		if withStep && step.Step != nil {
+			add("step", step.Step.Name)
+		}
+		add("path", f.Path)
+		add("operator", f.Op)
+		add("expected", f.Expected)
+		add("actual", f.Actual)
+		add("diff", f.Diff)
+	default:
+		msg := reason
+		if att != nil && att.Err != "" {
+			msg = att.Err
+		}
+		if msg == "" && step != nil {
+			msg = step.Reason
+		}
+		if msg == "" {
+			msg = severity
+		}
+		add("message", msg)
+		add("severity", severity)
+		add("at", stepAt)
+		if withStep && step != nil && step.Step != nil {
+			add("step", step.Step.Name)
+		}
+		if att != nil {
+			add("hint", att.Hint)
+		}
+	}
+	if att != nil && att.HTTPStatus != 0 {
+		add("http_status", att.HTTPStatus)
+	}
+	add("duration_ms", int(max(d, 0)/time.Millisecond))
+	if att != nil {
+		add("activation_id", att.ActivationID)
+	}
+	if step != nil && len(step.Attempts) > 1 {
+		add("attempts", len(step.Attempts))
+	}
+	if att != nil && len(att.Failures) > 1 {
+		var list [][]kv
+		for _, f := range att.Failures {
+			var e []kv
+			for _, x := range []kv{
+				{"message", f.Summary()}, {"at", f.Pos.FileLine()}, {"path", f.Path},
+				{"operator", f.Op}, {"expected", f.Expected}, {"actual", f.Actual}, {"diff", f.Diff},
+			} {
+				if x.val != "" {
+					e = append(e, x)
+				}
+			}
+			list = append(list, e)
+		}
+		add("failures", list)
+	}
+	return out
+}
+
+// writeYAML writes kvs as a YAML diagnostics block at indent.
+func writeYAML(w *bufio.Writer, indent string, kvs []kv) {
+	w.WriteString(indent + "---\n")
+	writeMap(w, indent, "", kvs)
+	w.WriteString(indent + "...\n")
+}
+
+// writeMap writes a mapping; first (when not empty) replaces the indent of
+// the first line, for a list item's "- ".
+func writeMap(w *bufio.Writer, indent, first string, kvs []kv) {
+	for i, e := range kvs {
+		lead := indent
+		if i == 0 && first != "" {
+			lead = first
+		}
+		switch v := e.val.(type) {
+		case string:
+			w.WriteString(lead + e.key + ": " + yamlScalar(v) + "\n")
+		case int:
+			w.WriteString(lead + e.key + ": " + strconv.Itoa(v) + "\n")
+		case [][]kv:
+			w.WriteString(lead + e.key + ":\n")
+			for _, item := range v {
+				writeMap(w, indent+"    ", indent+"  - ", item)
+			}
+		}
+	}
+}
+
+// escape makes s safe as a TAP description or directive reason: "\" and
+// "#" are backslash-escaped (TAP 14), line breaks and other control
+// characters become visible escapes, invalid UTF-8 bytes become U+FFFD.
+func escape(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	for i := 0; i < len(s); {
+		r, n := utf8.DecodeRuneInString(s[i:])
+		i += n
+		switch {
+		case r == utf8.RuneError && n == 1:
+			b.WriteRune(utf8.RuneError)
+		case r == '\\':
+			b.WriteString(`\\`)
+		case r == '#':
+			b.WriteString(`\#`)
+		case r == '\n':
+			b.WriteString(`\n`)
+		case r == '\r':
+			b.WriteString(`\r`)
+		case r == '\t':
+			b.WriteString(`\t`)
+		case r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0):
+			fmt.Fprintf(&b, `\x%02x`, r)
+		case r == 0x2028 || r == 0x2029 || r == 0xfeff || r == 0xfffe || r == 0xffff:
+			fmt.Fprintf(&b, `\u%04x`, r)
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// yamlScalar returns s as a YAML scalar that reads back as the string s
+// (invalid UTF-8 bytes read back as U+FFFD): plain when that is
+// unambiguous, else double-quoted on one line.
+func yamlScalar(s string) string {
+	if plainOK(s) {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s) + 2)
+	b.WriteByte('"')
+	for i := 0; i < len(s); {
+		r, n := utf8.DecodeRuneInString(s[i:])
+		i += n
+		switch {
+		case r == utf8.RuneError && n == 1:
+			b.WriteRune(utf8.RuneError)
+		case r == '\\':
+			b.WriteString(`\\`)
+		case r == '"':
+			b.WriteString(`\"`)
+		case r == '\n':
+			b.WriteString(`\n`)
+		case r == '\r':
+			b.WriteString(`\r`)
+		case r == '\t':
+			b.WriteString(`\t`)
+		case r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0):
+			fmt.Fprintf(&b, `\x%02x`, r)
+		case r == 0x2028 || r == 0x2029 || r == 0xfeff || r == 0xfffe || r == 0xffff:
+			fmt.Fprintf(&b, `\u%04x`, r)
+		default:
+			b.WriteRune(r)
+		}
+	}
+	b.WriteByte('"')
+	return b.String()
+}
+
+// plainOK reports whether s can be written as a plain YAML scalar that both
+// YAML 1.1 and 1.2 readers (and TAP::Parser's YAMLish) read as the same
+// string: letters first, a small set of safe characters, no ": ", no
+// trailing ":" or space, and not a word YAML reads as a boolean or null.
+func plainOK(s string) bool {
+	if s == "" {
+		return false
+	}
+	c := s[0]
+	if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '_' || c == '/') {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9':
+		case c == '_' || c == '.' || c == '/' || c == '@' || c == '+' || c == '-':
+		case c == ' ':
+			if i == len(s)-1 || s[i+1] == ' ' {
+				return false
+			}
+		case c == ':':
+			if i == len(s)-1 || s[i+1] == ' ' {
+				return false
+			}
+		default:
+			return false
+		}
+	}
+	switch strings.ToLower(s) {
+	case "y", "n", "yes", "no", "true", "false", "on", "off", "null":
+		return false
+	}
+	return true
+}

@@ -1,0 +1,132 @@
+package reporters_test
+
+import (
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/specrun/specrun/reporters"
+)
+
+func TestWriteFile(t *testing.T) {
+	boom := errors.New("boom")
+	tests := []struct {
+		name     string
+		old      string // existing content of report.xml; "" means no file
+		target   string // path relative to the temp dir
+		write    func(io.Writer) error
+		wantErr  string // with DIR standing for the temp dir
+		wantFile string // content of report.xml afterwards; "" means absent
+	}{
+		{
+			name:     "creates a new file",
+			target:   "report.xml",
+			write:    func(w io.Writer) error { _, err := io.WriteString(w, "new"); return err },
+			wantFile: "new",
+		},
+		{
+			name:     "replaces an existing file",
+			old:      "old",
+			target:   "report.xml",
+			write:    func(w io.Writer) error { _, err := io.WriteString(w, "new"); return err },
+			wantFile: "new",
+		},
+		{
+			name:   "failing writer leaves the old file intact",
+			old:    "old",
+			target: "report.xml",
+			write: func(w io.Writer) error {
+				_, _ = io.WriteString(w, "half")
+				return boom
+			},
+			wantErr:  "writing DIR/report.xml: boom",
+			wantFile: "old",
+		},
+		{
+			name:    "failing writer creates nothing",
+			target:  "report.xml",
+			write:   func(io.Writer) error { return boom },
+			wantErr: "writing DIR/report.xml: boom",
+		},
+		{
+			name:    "missing directory is named",
+			target:  "nope/report.xml",
+			write:   func(io.Writer) error { return nil },
+			wantErr: "writing DIR/nope/report.xml: directory DIR/nope does not exist; create it first",
+		},
+		{
+			name:    "directory as target is refused",
+			target:  ".",
+			write:   func(io.Writer) error { return nil },
+			wantErr: "writing DIR: it is a directory; give a file name",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			report := filepath.Join(dir, "report.xml")
+			if tt.old != "" {
+				if err := os.WriteFile(report, []byte(tt.old), 0o600); err != nil {
+					t.Fatal(err)
+				}
+			}
+			err := reporters.WriteFile(filepath.Join(dir, tt.target), tt.write)
+			if tt.wantErr == "" {
+				if err != nil {
+					t.Fatalf("WriteFile: %v", err)
+				}
+			} else {
+				want := filepath.FromSlash(tt.wantErr)
+				want = strings.ReplaceAll(want, "DIR", dir)
+				if err == nil || err.Error() != want {
+					t.Fatalf("WriteFile error = %v, want %q", err, want)
+				}
+			}
+			got, readErr := os.ReadFile(report)
+			switch {
+			case tt.wantFile == "" && readErr == nil:
+				t.Errorf("report.xml exists with %q, want no file", got)
+			case tt.wantFile != "" && string(got) != tt.wantFile:
+				t.Errorf("report.xml = %q (%v), want %q", got, readErr, tt.wantFile)
+			}
+			entries, _ := os.ReadDir(dir)
+			var names []string
+			for _, e := range entries {
+				names = append(names, e.Name())
+			}
+			want := []string(nil)
+			if tt.wantFile != "" {
+				want = []string{"report.xml"}
+			}
+			if !slices.Equal(names, want) {
+				t.Errorf("directory holds %q, want %q (temporary file left behind?)", names, want)
+			}
+		})
+	}
+}
+
+func TestWriteFileMode(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("Unix permissions")
+	}
+	dir := t.TempDir()
+	path := filepath.Join(dir, "r.tap")
+	if err := os.WriteFile(path, []byte("old"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := reporters.WriteFile(path, func(w io.Writer) error { return nil }); err != nil {
+		t.Fatal(err)
+	}
+	st, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Mode().Perm() != 0o644 {
+		t.Errorf("mode = %v, want -rw-r--r--", st.Mode().Perm())
+	}
+}
