@@ -1,0 +1,160 @@
+package assert
+
+import (
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// Diff limits.
+const (
+	maxDiffLines = 10
+	diffValueMax = 80
+)
+
+type diffMode int
+
+const (
+	modeEqual diffMode = iota
+	modeSubset
+	modeErrorSubset
+)
+
+// differ collects the differences of two values as lines "POINTER: what".
+type differ struct {
+	mode  diffMode
+	first string // pointer of the first difference
+	found bool
+	lines []string
+	more  int
+}
+
+// Difference describes how actual differs from expected.
+type Difference struct {
+	// Pointer is the RFC 6901 JSON pointer of the first difference ("" for
+	// the value itself).
+	Pointer string
+	// Diff has one line per difference (at most 10, then a count of the
+	// others), e.g. "/items/0/id: expected 3, got 4", "/name: missing".
+	Diff string
+}
+
+// DiffEqual describes how actual differs from expected under Equal; ok is
+// true when they are equal (and the Difference is then empty).
+func DiffEqual(expected, actual any) (Difference, bool) {
+	return diffWith(modeEqual, expected, actual)
+}
+
+// DiffSubset describes how actual fails to match expected under Subset (or
+// ErrorSubset when errorCode is true); ok is true when it matches.
+func DiffSubset(expected, actual any, errorCode bool) (Difference, bool) {
+	if errorCode {
+		return diffWith(modeErrorSubset, expected, actual)
+	}
+	return diffWith(modeSubset, expected, actual)
+}
+
+func diffWith(mode diffMode, expected, actual any) (Difference, bool) {
+	d := &differ{mode: mode}
+	d.walk(expected, actual, "")
+	if !d.found {
+		return Difference{}, true
+	}
+	lines := d.lines
+	if d.more > 0 {
+		lines = append(lines, "… and "+strconv.Itoa(d.more)+" more")
+	}
+	return Difference{Pointer: d.first, Diff: strings.Join(lines, "\n")}, false
+}
+
+func (d *differ) add(ptr, msg string) {
+	if !d.found {
+		d.found = true
+		d.first = ptr
+	}
+	if len(d.lines) >= maxDiffLines {
+		d.more++
+		return
+	}
+	if ptr == "" {
+		d.lines = append(d.lines, msg)
+		return
+	}
+	d.lines = append(d.lines, ptr+": "+msg)
+}
+
+func (d *differ) walk(exp, act any, ptr string) {
+	switch x := exp.(type) {
+	case map[string]any:
+		y, ok := act.(map[string]any)
+		if !ok {
+			d.mismatch(exp, act, ptr)
+			return
+		}
+		for _, k := range sortedKeys(x) {
+			p := ptr + "/" + escapePointer(k)
+			yv, ok := y[k]
+			if !ok {
+				d.add(p, "missing")
+				continue
+			}
+			if d.mode == modeErrorSubset && k == errorCodeKey && codeEqual(x[k], yv) {
+				continue
+			}
+			d.walk(x[k], yv, p)
+		}
+		if d.mode == modeEqual {
+			for _, k := range sortedKeys(y) {
+				if _, ok := x[k]; !ok {
+					d.add(ptr+"/"+escapePointer(k), "unexpected, got "+Format(y[k], diffValueMax))
+				}
+			}
+		}
+	case []any:
+		y, ok := act.([]any)
+		if !ok {
+			d.mismatch(exp, act, ptr)
+			return
+		}
+		if len(x) != len(y) {
+			d.add(ptr, "expected "+plural(len(x), "element")+", got "+strconv.Itoa(len(y)))
+			return
+		}
+		for i := range x {
+			d.walk(x[i], y[i], ptr+"/"+strconv.Itoa(i))
+		}
+	default:
+		if !Equal(exp, act) {
+			d.mismatch(exp, act, ptr)
+		}
+	}
+}
+
+func (d *differ) mismatch(exp, act any, ptr string) {
+	d.add(ptr, "expected "+Format(exp, diffValueMax)+", got "+Format(act, diffValueMax))
+}
+
+func plural(n int, what string) string {
+	if n == 1 {
+		return "1 " + what
+	}
+	return strconv.Itoa(n) + " " + what + "s"
+}
+
+func sortedKeys(m map[string]any) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// escapePointer escapes a key for a JSON pointer (RFC 6901): "~" → "~0",
+// "/" → "~1".
+func escapePointer(k string) string {
+	if !strings.ContainsAny(k, "~/") {
+		return k
+	}
+	return strings.NewReplacer("~", "~0", "/", "~1").Replace(k)
+}

@@ -1,0 +1,146 @@
+package assert
+
+import (
+	"bytes"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+
+	"github.com/santhosh-tekuri/jsonschema/v6"
+)
+
+// SchemaCache holds JSON Schemas compiled from files, keyed by absolute file
+// path, so a file used by many assertions is read and compiled once. The zero
+// value is ready to use; a SchemaCache is safe for concurrent use. A failed
+// compilation is cached too (the file is not read again).
+type SchemaCache struct {
+	mu      sync.Mutex
+	entries map[string]*schemaEntry
+}
+
+type schemaEntry struct {
+	once sync.Once
+	sch  *jsonschema.Schema
+	err  error
+}
+
+// Len returns the number of files the cache holds.
+func (c *SchemaCache) Len() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return len(c.entries)
+}
+
+func (c *SchemaCache) get(abs string) (*jsonschema.Schema, error) {
+	c.mu.Lock()
+	if c.entries == nil {
+		c.entries = make(map[string]*schemaEntry)
+	}
+	e, ok := c.entries[abs]
+	if !ok {
+		e = &schemaEntry{}
+		c.entries[abs] = e
+	}
+	c.mu.Unlock()
+	e.once.Do(func() { e.sch, e.err = compileSchemaFile(abs) })
+	return e.sch, e.err
+}
+
+// loadSchemaFile resolves name against base and compiles it, through cache
+// when it is not nil.
+func loadSchemaFile(name, base string, cache *SchemaCache) (*jsonschema.Schema, error) {
+	p := name
+	if !filepath.IsAbs(p) {
+		p = filepath.Join(base, p)
+	}
+	abs, err := filepath.Abs(p)
+	if err != nil {
+		return nil, fmt.Errorf("schema file %q: %w", name, err)
+	}
+	if cache != nil {
+		return cache.get(abs)
+	}
+	return compileSchemaFile(abs)
+}
+
+func compileSchemaFile(abs string) (*jsonschema.Schema, error) {
+	data, err := os.ReadFile(abs)
+	if err != nil {
+		return nil, fmt.Errorf("cannot read schema file: %w", err)
+	}
+	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(data))
+	if err != nil {
+		return nil, fmt.Errorf("schema file %s is not valid JSON: %w", abs, err)
+	}
+	loc := (&url.URL{Scheme: "file", Path: filepath.ToSlash(abs)}).String()
+	c := jsonschema.NewCompiler()
+	if err := c.AddResource(loc, doc); err != nil {
+		return nil, fmt.Errorf("schema file %s: %w", abs, err)
+	}
+	sch, err := c.Compile(loc)
+	if err != nil {
+		return nil, fmt.Errorf("invalid schema in %s: %s", abs, oneLine(err.Error()))
+	}
+	return sch, nil
+}
+
+const inlineSchemaURL = "urn:specrun:inline-schema"
+
+func compileInlineSchema(doc any) (*jsonschema.Schema, error) {
+	c := jsonschema.NewCompiler()
+	if err := c.AddResource(inlineSchemaURL, doc); err != nil {
+		return nil, fmt.Errorf("invalid inline schema: %s", oneLine(err.Error()))
+	}
+	sch, err := c.Compile(inlineSchemaURL)
+	if err != nil {
+		return nil, fmt.Errorf("invalid inline schema: %s", oneLine(err.Error()))
+	}
+	return sch, nil
+}
+
+// oneLine joins a multi-line library message into one line.
+func oneLine(s string) string {
+	lines := strings.Split(strings.TrimSpace(s), "\n")
+	for i := range lines {
+		lines[i] = strings.TrimSpace(lines[i])
+	}
+	return strings.Join(lines, "; ")
+}
+
+// schemaReason turns a validation error into a short reason and the JSON
+// pointer of the first failing location.
+func schemaReason(err error) (reason, pointer string) {
+	ve, ok := err.(*jsonschema.ValidationError)
+	if !ok {
+		return "does not match the schema: " + oneLine(err.Error()), ""
+	}
+	leaf := ve
+	for len(leaf.Causes) > 0 {
+		leaf = leaf.Causes[0]
+	}
+	var b strings.Builder
+	for _, tok := range leaf.InstanceLocation {
+		b.WriteString("/")
+		b.WriteString(escapePointer(tok))
+	}
+	pointer = b.String()
+	msg := "invalid"
+	out := leaf.BasicOutput()
+	if out.Error != nil {
+		msg = out.Error.String()
+	} else {
+		for _, u := range out.Errors {
+			if u.Error != nil {
+				msg = u.Error.String()
+				break
+			}
+		}
+	}
+	if pointer != "" {
+		return "does not match the schema at " + pointer + ": " + msg, pointer
+	}
+	return "does not match the schema: " + msg, pointer
+}
