@@ -1,0 +1,126 @@
+// Command specrun runs declarative YAML specs against NAVER Cloud Platform
+// Cloud Functions, or against its built-in emulator of the Cloud Functions
+// API. See docs/cli.md.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+)
+
+func main() {
+	ctx, cancel := context.WithCancel(context.Background())
+	sigs := make(chan os.Signal, 2)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	go func() {
+		<-sigs
+		fmt.Fprintln(os.Stderr, "specrun: interrupted: finishing up (interrupt again to exit at once)")
+		cancel()
+		<-sigs
+		fmt.Fprintln(os.Stderr, "specrun: interrupted twice: exiting at once")
+		os.Exit(130)
+	}()
+	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	os.Exit(exitCode(err, os.Stderr))
+}
+
+// run is specrun with the process's environment; everything below it takes
+// its environment from a system value, so tests can run it in process.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	home, _ := os.UserHomeDir()
+	sys := &system{
+		stdout:    stdout,
+		stderr:    stderr,
+		lookupEnv: os.LookupEnv,
+		home:      home,
+		now:       time.Now,
+	}
+	if f, ok := stdout.(*os.File); ok {
+		sys.stdoutFile = f
+	}
+	return sys.main(ctx, args)
+}
+
+// system is what a command may touch of the outside world.
+type system struct {
+	stdout, stderr io.Writer
+	// stdoutFile is stdout when it is a file (for terminal detection).
+	stdoutFile *os.File
+	lookupEnv  func(string) (string, bool)
+	home       string
+	now        func() time.Time
+	// version overrides the build's version (tests).
+	version string
+	// newID makes the emulator's activation ids for --local; nil means
+	// random ones (tests make them predictable).
+	newID func() string
+}
+
+// Exit codes of CLI.md.
+const (
+	exitOK          = 0
+	exitFailed      = 1
+	exitUsage       = 2
+	exitInterrupted = 130
+)
+
+// exitError carries an exit code. A nil err means the command already
+// printed what the user needs.
+type exitError struct {
+	code int
+	err  error
+}
+
+func (e *exitError) Error() string {
+	if e.err == nil {
+		return fmt.Sprintf("exit %d", e.code)
+	}
+	return e.err.Error()
+}
+
+func (e *exitError) Unwrap() error { return e.err }
+
+// usageError is bad usage: exit 2 with a pointer to the help.
+type usageError struct {
+	cmd string
+	msg string
+}
+
+func (e *usageError) Error() string { return e.msg }
+
+func usagef(cmd, format string, args ...any) error {
+	return &usageError{cmd: cmd, msg: fmt.Sprintf(format, args...)}
+}
+
+// exitCode prints err (when it has something to say) and maps it to the
+// process's exit code. It is the one place where errors become exit codes.
+func exitCode(err error, stderr io.Writer) int {
+	if err == nil {
+		return exitOK
+	}
+	var ue *usageError
+	if errors.As(err, &ue) {
+		fmt.Fprintf(stderr, "specrun: %s\n", ue.msg)
+		help := "specrun --help"
+		if ue.cmd != "" {
+			help = "specrun " + ue.cmd + " --help"
+		}
+		fmt.Fprintf(stderr, "Run '%s' for usage.\n", help)
+		return exitUsage
+	}
+	var ee *exitError
+	if errors.As(err, &ee) {
+		if ee.err != nil {
+			fmt.Fprintf(stderr, "specrun: %s\n", ee.err)
+		}
+		return ee.code
+	}
+	fmt.Fprintf(stderr, "specrun: %s\n", err)
+	return exitFailed
+}

@@ -1,0 +1,335 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files under testdata/golden")
+
+// cli runs specrun in process with a fixed clock, predictable activation
+// ids and an environment of its own.
+type cli struct {
+	t   *testing.T
+	env map[string]string
+	dir string
+}
+
+func newCLI(t *testing.T) *cli {
+	return &cli{t: t, env: map[string]string{}, dir: t.TempDir()}
+}
+
+type outcome struct {
+	code           int
+	stdout, stderr string
+}
+
+func (c *cli) run(args ...string) outcome {
+	c.t.Helper()
+	var stdout, stderr bytes.Buffer
+	var ids atomic.Int64
+	sys := &system{
+		stdout:  &stdout,
+		stderr:  &stderr,
+		home:    c.dir,
+		version: "v0.0.0-test",
+		lookupEnv: func(k string) (string, bool) {
+			v, ok := c.env[k]
+			return v, ok
+		},
+		now: func() time.Time { return time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC) },
+		newID: func() string {
+			return fmt.Sprintf("%032x", ids.Add(1))
+		},
+	}
+	err := sys.main(context.Background(), args)
+	code := exitCode(err, &stderr)
+	return outcome{code: code, stdout: stdout.String(), stderr: stderr.String()}
+}
+
+func (o outcome) String() string {
+	return fmt.Sprintf("exit %d\n--- stdout\n%s--- stderr\n%s", o.code, o.stdout, o.stderr)
+}
+
+// golden compares got with testdata/golden/name, or rewrites it with -update.
+func golden(t *testing.T, name, got string) {
+	t.Helper()
+	path := filepath.Join("testdata", "golden", name)
+	if *update {
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test -update to create it)", err)
+	}
+	if string(want) != got {
+		t.Errorf("%s differs from the golden file (go test -update rewrites it):\n--- got\n%s\n--- want\n%s", name, got, want)
+	}
+}
+
+func TestVersionAndHelp(t *testing.T) {
+	c := newCLI(t)
+	for _, args := range [][]string{{"version"}, {"--version"}} {
+		if o := c.run(args...); o.code != 0 || o.stdout != "specrun v0.0.0-test\n" {
+			t.Errorf("%v: %s", args, o)
+		}
+	}
+	o := c.run("--help")
+	if o.code != 0 || !strings.Contains(o.stdout, "specrun [run] [flags] PATH...") {
+		t.Errorf("--help: %s", o)
+	}
+	o = c.run("run", "--help")
+	for _, flagName := range []string{"--parallel N", "--report-junit FILE", "--tags EXPR", "--shard K/N", "--fail-fast", "-v "} {
+		if !strings.Contains(o.stdout, flagName) {
+			t.Errorf("run --help lacks %q:\n%s", flagName, o.stdout)
+		}
+	}
+	for _, cmd := range []string{"validate", "serve", "schema"} {
+		if o := c.run(cmd, "--help"); o.code != 0 || !strings.Contains(o.stdout, "Usage: specrun "+cmd) {
+			t.Errorf("%s --help: %s", cmd, o)
+		}
+	}
+}
+
+func TestUsageErrorsExit2WithHelp(t *testing.T) {
+	c := newCLI(t)
+	tests := []struct {
+		args []string
+		want string
+	}{
+		{nil, "no PATH given"},
+		{[]string{"frobnicate"}, `unknown command "frobnicate"`},
+		{[]string{"run", "--bogus", "x"}, "-bogus"},
+		{[]string{"--parallel", "0", "testdata/pass"}, "--parallel 0: give at least 1"},
+		{[]string{"--parallel", "many", "testdata/pass"}, `invalid value "many" for flag -parallel`},
+		{[]string{"--format", "xml", "testdata/pass"}, `--format "xml": give console, tap or json`},
+		{[]string{"--tap-version", "12", "testdata/pass"}, "--tap-version 12: give 13 or 14"},
+		{[]string{"--shard", "5/4", "testdata/pass"}, `--shard "5/4"`},
+		{[]string{"--tags", "smoke and", "testdata/pass"}, "expected a tag name"},
+		{[]string{"--run", "(", "testdata/pass"}, `--run "("`},
+		{[]string{"--var", "novalue", "testdata/pass"}, `--var "novalue": want NAME=VALUE`},
+		{[]string{"--platform", "mainframe", "testdata/pass"}, `--platform "mainframe"`},
+		{[]string{"serve"}, "serve takes exactly one MANIFEST"},
+		{[]string{"version", "extra"}, "version takes no arguments"},
+	}
+	for _, tt := range tests {
+		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
+			o := c.run(tt.args...)
+			if o.code != 2 || !strings.Contains(o.stderr, tt.want) {
+				t.Errorf("want exit 2 with %q:\n%s", tt.want, o)
+			}
+		})
+	}
+}
+
+func TestValidate(t *testing.T) {
+	c := newCLI(t)
+	o := c.run("validate", "testdata/pass")
+	if o.code != 0 || o.stdout != "ok: 1 file, 1 suite, 4 tests\n" {
+		t.Errorf("valid specs: %s", o)
+	}
+	o = c.run("validate", "testdata/invalid")
+	if o.code != 2 {
+		t.Fatalf("invalid specs: %s", o)
+	}
+	golden(t, "validate-invalid.txt", o.stderr)
+	for _, want := range []string{"testdata/invalid/bad.yaml:4:5:", `did you mean "action"`, "testdata/invalid/bad.yaml:7:14:"} {
+		if !strings.Contains(o.stderr, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, o.stderr)
+		}
+	}
+	// run refuses invalid specs the same way, and runs nothing.
+	if o := c.run("--local", "testdata/manifest.yaml", "testdata/invalid"); o.code != 2 || !strings.Contains(o.stderr, "nothing was run") {
+		t.Errorf("run of invalid specs: %s", o)
+	}
+}
+
+func TestRunLocalPassing(t *testing.T) {
+	c := newCLI(t)
+	o := c.run("--local", "testdata/manifest.yaml", "--parallel", "1", "testdata/pass")
+	if o.code != 0 {
+		t.Fatalf("%s", o)
+	}
+	golden(t, "pass-console.txt", o.stdout)
+}
+
+func TestRunLocalFailingWritesEveryReport(t *testing.T) {
+	c := newCLI(t)
+	junitPath := filepath.Join(c.dir, "out", "junit.xml")
+	if err := os.MkdirAll(filepath.Dir(junitPath), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	tapPath := filepath.Join(c.dir, "out", "report.tap")
+	jsonPath := filepath.Join(c.dir, "out", "report.json")
+	o := c.run("--local", "testdata/manifest.yaml", "--parallel", "1", "--secret", "token",
+		"--report-junit", junitPath, "--report-tap", tapPath, "--report-json", jsonPath, "testdata/fail")
+	if o.code != 1 {
+		t.Fatalf("want exit 1: %s", o)
+	}
+	golden(t, "fail-console.txt", o.stdout)
+	for name, path := range map[string]string{"fail-junit.xml": junitPath, "fail.tap": tapPath, "fail.json": jsonPath} {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatalf("report not written: %v", err)
+		}
+		golden(t, name, stabilize(string(data)))
+	}
+	// The TAP report is judged by a real TAP consumer.
+	if prove := tool(t, "prove", "perl"); prove != "" {
+		out, err := exec.Command(prove, "--exec", "cat", tapPath).CombinedOutput()
+		if err == nil || !strings.Contains(string(out), "Failed 3/4 subtests") {
+			t.Errorf("prove on our TAP: err %v\n%s", err, out)
+		}
+	}
+	if xmllint := tool(t, "xmllint", "libxml2-utils"); xmllint != "" {
+		for _, xsd := range schemas(t) {
+			out, err := exec.Command(xmllint, "--noout", "--schema", xsd, junitPath).CombinedOutput()
+			if err != nil {
+				t.Errorf("%s does not validate against %s: %v\n%s", junitPath, filepath.Base(xsd), err, out)
+			}
+		}
+	}
+}
+
+// stabilize replaces the parts of a report that differ between machines.
+func stabilize(s string) string {
+	s = regexp.MustCompile(`http://127\.0\.0\.1:\d+`).ReplaceAllString(s, "http://127.0.0.1:PORT")
+	s = regexp.MustCompile(`LOCAL[0-9A-F]{16}`).ReplaceAllString(s, "LOCALKEY")
+	s = regexp.MustCompile(`Date: [^\n"]*GMT`).ReplaceAllString(s, "Date: DATE")
+	s = regexp.MustCompile(`<testsuites([^>]*) hostname="[^"]*"`).ReplaceAllString(s, `<testsuites$1 hostname="HOST"`)
+	s = regexp.MustCompile(`hostname="[^"]*"`).ReplaceAllString(s, `hostname="HOST"`)
+	return s
+}
+
+func TestSecretsNeverInAnyOutput(t *testing.T) {
+	c := newCLI(t)
+	dir := filepath.Join(c.dir, "reports")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	var outputs []string
+	for _, format := range []string{"console", "tap", "json"} {
+		o := c.run("--local", "testdata/manifest.yaml", "--secret", "token", "-v", "--format", format,
+			"--report-junit", filepath.Join(dir, format+".xml"), "--report-tap", filepath.Join(dir, format+".tap"),
+			"--report-json", filepath.Join(dir, format+".json"), "testdata/fail")
+		if o.code != 1 {
+			t.Fatalf("%s: %s", format, o)
+		}
+		outputs = append(outputs, o.stdout, o.stderr)
+	}
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		data, _ := os.ReadFile(filepath.Join(dir, e.Name()))
+		outputs = append(outputs, string(data))
+	}
+	if len(entries) != 9 {
+		t.Fatalf("%d reports written, want 9", len(entries))
+	}
+	for _, out := range outputs {
+		if strings.Contains(out, "tok-SECRET-123") {
+			t.Fatalf("the --secret value leaked:\n%s", out)
+		}
+		if regexp.MustCompile(`[0-9A-F]{40}`).MatchString(out) {
+			t.Fatalf("something like the emulator's secret key leaked:\n%s", out)
+		}
+	}
+	if !strings.Contains(strings.Join(outputs, ""), "***") {
+		t.Errorf("no redaction marker anywhere: the secret may simply not have been sent")
+	}
+}
+
+func TestRemoteRunWithoutCredentialsExits2(t *testing.T) {
+	c := newCLI(t)
+	o := c.run("--endpoint", "http://127.0.0.1:1/api/v2", "testdata/pass")
+	if o.code != 2 || !strings.Contains(o.stderr, "NCLOUD_ACCESS_KEY") || !strings.Contains(o.stderr, "NCLOUD_SECRET_KEY") {
+		t.Errorf("want exit 2 naming the variables to set: %s", o)
+	}
+	c.env["NCLOUD_ACCESS_KEY"] = "AKONLY"
+	o = c.run("--endpoint", "http://127.0.0.1:1/api/v2", "testdata/pass")
+	if o.code != 2 || !strings.Contains(o.stderr, "NCLOUD_SECRET_KEY") {
+		t.Errorf("half-set credentials: %s", o)
+	}
+}
+
+func TestListAndShards(t *testing.T) {
+	c := newCLI(t)
+	o := c.run("--list", "testdata/pass", "testdata/fail")
+	if o.code != 0 {
+		t.Fatal(o)
+	}
+	golden(t, "list.txt", o.stdout)
+	all := strings.Split(strings.TrimSpace(o.stdout), "\n")
+	var union []string
+	for k := 1; k <= 3; k++ {
+		o := c.run("--list", "--shard", fmt.Sprintf("%d/3", k), "testdata/pass", "testdata/fail")
+		union = append(union, strings.Split(strings.TrimSpace(o.stdout), "\n")...)
+	}
+	sort.Strings(all)
+	sort.Strings(union)
+	if strings.Join(all, "\n") != strings.Join(union, "\n") {
+		t.Errorf("shards 1/3..3/3 = %v, want every test once: %v", union, all)
+	}
+	o = c.run("--list", "--tags", "flow", "testdata/pass")
+	if strings.TrimSpace(o.stdout) != "smoke/two steps\ttestdata/pass/smoke.yaml:17" {
+		t.Errorf("--tags flow listed %q", o.stdout)
+	}
+	o = c.run("--list", "--run", "echo", "testdata/pass")
+	if !strings.HasPrefix(o.stdout, "smoke/echo returns the bound params\t") || strings.Count(o.stdout, "\n") != 1 {
+		t.Errorf("--run echo listed %q", o.stdout)
+	}
+}
+
+func TestSchemaCommandPrintsTheCommittedSchema(t *testing.T) {
+	o := newCLI(t).run("schema")
+	want, err := os.ReadFile("../../docs/spec.schema.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o.code != 0 || o.stdout != string(want) {
+		t.Errorf("specrun schema differs from docs/spec.schema.json: %s", o)
+	}
+}
+
+// tool finds a judge of our output; under CI it must be there.
+func tool(t *testing.T, name, debianPackage string) string {
+	t.Helper()
+	p, err := exec.LookPath(name)
+	if err == nil {
+		return p
+	}
+	if os.Getenv("CI") == "true" {
+		t.Fatalf("%s is missing: install Debian's %s (.ci/run does)", name, debianPackage)
+	}
+	t.Logf("skipping the %s check: install Debian's %s to run it", name, debianPackage)
+	return ""
+}
+
+// schemas finds the JUnit XML schemas of shared/reference/junit.
+func schemas(t *testing.T) []string {
+	t.Helper()
+	for _, dir := range []string{"../../../shared/reference/junit", "../../shared/reference/junit"} {
+		matches, _ := filepath.Glob(filepath.Join(dir, "*.xsd"))
+		if len(matches) > 0 {
+			return matches
+		}
+	}
+	if os.Getenv("CI") == "true" {
+		t.Fatal("the JUnit schemas of shared/reference/junit are missing")
+	}
+	t.Log("skipping schema validation: shared/reference/junit not found")
+	return nil
+}

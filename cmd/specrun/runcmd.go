@@ -1,0 +1,395 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/specrun/specrun/client"
+	"github.com/specrun/specrun/emulator"
+	"github.com/specrun/specrun/reporters"
+	"github.com/specrun/specrun/reporters/console"
+	"github.com/specrun/specrun/reporters/jsonreport"
+	"github.com/specrun/specrun/reporters/junit"
+	"github.com/specrun/specrun/reporters/tap"
+	"github.com/specrun/specrun/runner"
+	"github.com/specrun/specrun/spec"
+)
+
+const runUsage = `Usage: specrun [run] [flags] PATH...
+
+Runs the specs in PATH (spec files, or directories walked for *.yaml and
+*.yml) against the Cloud Functions API, or against the built-in emulator
+with --local. Credentials come from NCLOUD_ACCESS_KEY and NCLOUD_SECRET_KEY
+(or NCLOUD_ACCESS_KEY_ID and NCLOUD_SECRET_ACCESS_KEY), else from the
+profile NCLOUD_PROFILE (default DEFAULT) of ~/.ncloud/configure; they are
+never taken from the command line.
+
+Examples:
+  specrun ./specs
+  specrun --local examples/manifest.yaml examples/specs
+  specrun --tags 'smoke and not slow' --report-junit junit.xml ./specs
+  specrun --shard 2/4 --parallel 32 ./specs
+`
+
+// runOptions are the flags of run.
+type runOptions struct {
+	endpoint    string
+	platform    string
+	local       string
+	parallel    int
+	rate        float64
+	maxRetries  int
+	vars        stringList
+	varFiles    stringList
+	secrets     stringList
+	runRe       string
+	tags        string
+	shard       string
+	list        bool
+	failFast    bool
+	verbose     bool
+	format      string
+	reportJUnit string
+	reportTAP   string
+	reportJSON  string
+	tapVersion  int
+	noColor     bool
+}
+
+// runFlags declares the flags of run; docs tests enumerate them.
+func runFlags(o *runOptions) *command {
+	c := newCommand("run", runUsage)
+	fs := c.fs
+	fs.StringVar(&o.endpoint, "endpoint", "", "the Cloud Functions API base URL (env SPECRUN_ENDPOINT; default "+client.DefaultEndpoint+"; .../ncf/api/v2 for v2.1)")
+	fs.StringVar(&o.platform, "platform", "", "`NAME` classic or vpc, for steps whose spec gives none")
+	fs.StringVar(&o.local, "local", "", "start the built-in emulator serving `MANIFEST` on a free loopback port and run against it")
+	fs.IntVar(&o.parallel, "parallel", 8, "`N` tests in flight at once")
+	fs.Float64Var(&o.rate, "rate", 0, "at most `N` requests a second across all tests (0: no limit)")
+	fs.IntVar(&o.maxRetries, "max-retries", 3, "`N` transport retries of requests that certainly did not run the action")
+	fs.Var(&o.vars, "var", "set a variable, `NAME=VALUE` (repeatable)")
+	fs.Var(&o.varFiles, "var-file", "read variables from the YAML mapping in `FILE` (repeatable)")
+	fs.Var(&o.secrets, "secret", "redact the value of variable `NAME` everywhere (repeatable)")
+	fs.StringVar(&o.runRe, "run", "", "only tests whose SUITE/TEST name matches `REGEX`")
+	fs.StringVar(&o.tags, "tags", "", "only tests whose tags satisfy `EXPR`: tag names with and, or, not, parentheses")
+	fs.StringVar(&o.shard, "shard", "", "only the `K/N`-th deterministic slice of the selected tests (1-based)")
+	fs.BoolVar(&o.list, "list", false, "print the selected tests and exit without running")
+	fs.BoolVar(&o.failFast, "fail-fast", false, "stop starting tests after the first failure; the rest are reported skipped")
+	fs.BoolVar(&o.verbose, "verbose", false, "also print each request and response (credentials and secrets redacted)")
+	fs.BoolVar(&o.verbose, "v", false, "short for --verbose")
+	fs.StringVar(&o.format, "format", "console", "what goes to stdout: `console`, tap or json")
+	fs.StringVar(&o.reportJUnit, "report-junit", "", "also write a JUnit XML report to `FILE`")
+	fs.StringVar(&o.reportTAP, "report-tap", "", "also write a TAP report to `FILE`")
+	fs.StringVar(&o.reportJSON, "report-json", "", "also write a JSON report to `FILE`")
+	fs.IntVar(&o.tapVersion, "tap-version", 13, "TAP `VERSION`, 13 or 14")
+	fs.BoolVar(&o.noColor, "no-color", false, "no colour (also when NO_COLOR is set or stdout is not a terminal)")
+	return c
+}
+
+// plan is a run's validated configuration.
+type plan struct {
+	opts      runOptions
+	selection runner.Selection
+	paths     []string
+}
+
+func (sys *system) parseRun(args []string) (*plan, error) {
+	p := &plan{}
+	c := runFlags(&p.opts)
+	paths, err := c.parse(sys, args)
+	if err != nil {
+		return nil, err
+	}
+	o := &p.opts
+	if len(paths) == 0 {
+		return nil, usagef("run", "no PATH given: say which spec files or directories to run")
+	}
+	p.paths = paths
+	switch {
+	case o.parallel < 1:
+		return nil, usagef("run", "--parallel %d: give at least 1", o.parallel)
+	case o.rate < 0:
+		return nil, usagef("run", "--rate %g: give 0 (no limit) or more", o.rate)
+	case o.maxRetries < 0:
+		return nil, usagef("run", "--max-retries %d: give 0 or more", o.maxRetries)
+	case o.tapVersion != 13 && o.tapVersion != 14:
+		return nil, usagef("run", "--tap-version %d: give 13 or 14", o.tapVersion)
+	case o.platform != "" && o.platform != "classic" && o.platform != "vpc":
+		return nil, usagef("run", "--platform %q: give classic or vpc", o.platform)
+	}
+	switch o.format {
+	case "console", "tap", "json":
+	default:
+		return nil, usagef("run", "--format %q: give console, tap or json", o.format)
+	}
+	if o.runRe != "" {
+		re, err := regexp.Compile(o.runRe)
+		if err != nil {
+			return nil, usagef("run", "--run %q: %v", o.runRe, err)
+		}
+		p.selection.Run = re
+	}
+	if o.tags != "" {
+		t, err := runner.ParseTagExpr(o.tags)
+		if err != nil {
+			return nil, usagef("run", "%v", err)
+		}
+		p.selection.Tags = t
+	}
+	if o.shard != "" {
+		s, err := runner.ParseShard(o.shard)
+		if err != nil {
+			return nil, usagef("run", "%v", err)
+		}
+		p.selection.Shard = s
+	}
+	for _, v := range o.vars {
+		if name, _, ok := strings.Cut(v, "="); !ok || name == "" {
+			return nil, usagef("run", "--var %q: want NAME=VALUE", v)
+		}
+	}
+	return p, nil
+}
+
+func (sys *system) runCmd(ctx context.Context, args []string) error {
+	p, err := sys.parseRun(args)
+	if err != nil {
+		return helpOK(err)
+	}
+	o := &p.opts
+	project, err := sys.load(p.paths, spec.Options{
+		Vars: o.vars, VarFiles: o.varFiles, Secrets: o.secrets, LookupEnv: sys.lookupEnv,
+	})
+	if err != nil {
+		return err
+	}
+	if o.list {
+		for _, t := range p.selection.Select(project) {
+			fmt.Fprintf(sys.stdout, "%s\t%s\n", t.FullName(), t.Pos.FileLine())
+		}
+		return nil
+	}
+
+	target, err := sys.target(ctx, o)
+	if err != nil {
+		return err
+	}
+	defer target.close()
+
+	cl, err := client.New(client.Config{
+		Endpoint:    target.endpoint,
+		Credentials: target.creds,
+		Parallelism: o.parallel,
+		MaxRetries:  o.maxRetries,
+		Rate:        o.rate,
+		Now:         sys.now,
+	})
+	if err != nil {
+		return &exitError{code: exitUsage, err: err}
+	}
+
+	var handler runner.Handler
+	if o.format == "console" {
+		color, progress := false, false
+		if f := sys.stdoutFile; f != nil && !o.noColor {
+			color = console.ColorWanted(f, o.noColor, sys.lookupEnv)
+			progress = console.IsTerminal(f)
+		}
+		handler = console.New(sys.stdout, console.Options{Color: color, Progress: progress, Verbose: o.verbose, Local: o.local != ""})
+	}
+	secrets := append([]string{target.creds.SecretKey}, project.Secrets...)
+	res := runner.Run(ctx, project, cl, runner.Options{
+		Selection:        p.selection,
+		Parallel:         o.parallel,
+		FailFast:         o.failFast,
+		Platform:         o.platform,
+		Verbose:          o.verbose,
+		Secrets:          secrets,
+		AccessKey:        target.creds.AccessKey,
+		CredentialSource: target.creds.Source,
+		Now:              sys.now,
+		Info: runner.RunInfo{
+			Version:  sys.buildVersion(),
+			Endpoint: target.endpoint,
+			Local:    o.local != "",
+			Parallel: o.parallel,
+			Shard:    p.selection.Shard.String(),
+			Run:      o.runRe,
+			Tags:     o.tags,
+		},
+	}, handler)
+
+	reportErr := sys.writeReports(o, res)
+	switch {
+	case res.Interrupted:
+		return &exitError{code: exitInterrupted, err: reportErr}
+	case reportErr != nil:
+		return &exitError{code: exitFailed, err: reportErr}
+	case res.Status() == runner.Fail || res.Status() == runner.Error:
+		return &exitError{code: exitFailed}
+	}
+	return nil
+}
+
+// writeReports writes stdout's format and every report file. A report that
+// cannot be written does not keep the others from being written.
+func (sys *system) writeReports(o *runOptions, res *runner.Result) error {
+	tapOpts := tap.Options{Version: o.tapVersion}
+	var errs []error
+	switch o.format {
+	case "tap":
+		errs = append(errs, tap.Write(sys.stdout, res, tapOpts))
+	case "json":
+		errs = append(errs, jsonreport.Write(sys.stdout, res))
+	}
+	files := []struct {
+		path, what string
+		write      func(io.Writer) error
+	}{
+		{o.reportJUnit, "JUnit report", func(w io.Writer) error { return junit.Write(w, res) }},
+		{o.reportTAP, "TAP report", func(w io.Writer) error { return tap.Write(w, res, tapOpts) }},
+		{o.reportJSON, "JSON report", func(w io.Writer) error { return jsonreport.Write(w, res) }},
+	}
+	for _, f := range files {
+		if f.path == "" {
+			continue
+		}
+		if err := reporters.WriteFile(f.path, f.write); err != nil {
+			errs = append(errs, fmt.Errorf("writing the %s: %w", f.what, err))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// load loads the specs, printing every problem; invalid specs are exit 2.
+func (sys *system) load(paths []string, opts spec.Options) (*spec.Project, error) {
+	project, err := spec.Load(paths, opts)
+	if err == nil {
+		return project, nil
+	}
+	n := printProblems(sys.stderr, err)
+	return nil, &exitError{code: exitUsage, err: fmt.Errorf("%s in the specs: nothing was run", plural(n, "problem"))}
+}
+
+// printProblems prints each joined error on its own line and counts them.
+func printProblems(w io.Writer, err error) int {
+	var list []error
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		list = j.Unwrap()
+	} else {
+		list = []error{err}
+	}
+	for _, e := range list {
+		fmt.Fprintln(w, e)
+	}
+	return len(list)
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
+}
+
+// target is where requests go, and what to stop after the run.
+type target struct {
+	endpoint string
+	creds    client.Credentials
+	close    func()
+}
+
+// target starts the emulator for --local, or reads the endpoint and the
+// credentials for a remote run.
+func (sys *system) target(ctx context.Context, o *runOptions) (*target, error) {
+	if o.local != "" {
+		return sys.startLocal(o.local)
+	}
+	endpoint := o.endpoint
+	if endpoint == "" {
+		endpoint, _ = sys.lookupEnv("SPECRUN_ENDPOINT")
+	}
+	if endpoint == "" {
+		endpoint = client.DefaultEndpoint
+	}
+	creds, err := client.LoadCredentials(sys.lookupEnv, sys.home)
+	if err != nil {
+		return nil, &exitError{code: exitUsage, err: err}
+	}
+	return &target{endpoint: endpoint, creds: creds, close: func() {}}, nil
+}
+
+// startLocal serves manifest on a free loopback port with fresh credentials.
+func (sys *system) startLocal(manifest string) (*target, error) {
+	m, err := emulator.LoadManifest(manifest)
+	if err != nil {
+		n := printProblems(sys.stderr, err)
+		return nil, &exitError{code: exitUsage, err: fmt.Errorf("%s in the manifest %s: nothing was run", plural(n, "problem"), manifest)}
+	}
+	creds := client.Credentials{AccessKey: "LOCAL" + randomHex(8), SecretKey: randomHex(20), Source: "the built-in emulator (--local)"}
+	emu := emulator.New(m, emulator.Options{AccessKey: creds.AccessKey, SecretKey: creds.SecretKey, Now: sys.now, NewID: sys.newID})
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		emu.Close()
+		return nil, fmt.Errorf("starting the local emulator: %w", err)
+	}
+	srv := &http.Server{Handler: emu, ReadHeaderTimeout: 10 * time.Second}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		_ = srv.Serve(ln)
+	}()
+	return &target{
+		endpoint: "http://" + ln.Addr().String() + "/api/v2",
+		creds:    creds,
+		// The run is over when close is called: nothing is in flight, so
+		// Close, not Shutdown, which would wait out keep-alive connections
+		// the client opened but never used (golang.org/issue/22682).
+		close: func() {
+			_ = srv.Close()
+			<-done
+			emu.Close()
+		},
+	}, nil
+}
+
+func randomHex(n int) string {
+	b := make([]byte, n)
+	_, _ = rand.Read(b)
+	return strings.ToUpper(hex.EncodeToString(b))
+}
+
+func (sys *system) validateCmd(args []string) error {
+	var o runOptions
+	c := newCommand("validate", "Usage: specrun validate [flags] PATH...\n\nLoads and checks the specs, runs nothing. Prints every problem as FILE:LINE:COL: message\nand exits 2, or prints a one-line summary and exits 0.\n")
+	c.fs.Var(&o.vars, "var", "set a variable, `NAME=VALUE` (repeatable)")
+	c.fs.Var(&o.varFiles, "var-file", "read variables from the YAML mapping in `FILE` (repeatable)")
+	c.fs.Var(&o.secrets, "secret", "redact the value of variable `NAME` everywhere (repeatable)")
+	paths, err := c.parse(sys, args)
+	if err != nil {
+		return helpOK(err)
+	}
+	if len(paths) == 0 {
+		return usagef("validate", "no PATH given: say which spec files or directories to check")
+	}
+	project, err := sys.load(paths, spec.Options{Vars: o.vars, VarFiles: o.varFiles, Secrets: o.secrets, LookupEnv: sys.lookupEnv})
+	if err != nil {
+		var ee *exitError
+		if errors.As(err, &ee) {
+			ee.err = errors.New(strings.Replace(ee.err.Error(), ": nothing was run", "", 1))
+		}
+		return err
+	}
+	fmt.Fprintf(sys.stdout, "ok: %s, %s, %s\n", plural(len(project.Suites), "file"), plural(len(project.Suites), "suite"), plural(project.Tests(), "test"))
+	return nil
+}
+
+func specSchema() []byte { return spec.Schema() }

@@ -1,0 +1,76 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/specrun/specrun/emulator"
+)
+
+const serveUsage = `Usage: specrun serve [--addr 127.0.0.1:8080] MANIFEST
+
+Serves the Cloud Functions API (under /api/v2 and /ncf/api/v2) on loopback
+from the local actions of MANIFEST, until interrupted. Requests must be
+signed with the keys in NCLOUD_ACCESS_KEY and NCLOUD_SECRET_KEY; without
+them, serve makes a pair and prints the export lines to use. The first line
+of output is the base URL.
+`
+
+func (sys *system) serveCmd(ctx context.Context, args []string) error {
+	c := newCommand("serve", serveUsage)
+	addr := c.fs.String("addr", "127.0.0.1:8080", "listen on `HOST:PORT` (port 0 picks a free one)")
+	pos, err := c.parse(sys, args)
+	if err != nil {
+		return helpOK(err)
+	}
+	if len(pos) != 1 {
+		return usagef("serve", "serve takes exactly one MANIFEST, got %d arguments", len(pos))
+	}
+	m, err := emulator.LoadManifest(pos[0])
+	if err != nil {
+		n := printProblems(sys.stderr, err)
+		return &exitError{code: exitUsage, err: fmt.Errorf("%s in the manifest %s", plural(n, "problem"), pos[0])}
+	}
+	access, _ := sys.lookupEnv("NCLOUD_ACCESS_KEY")
+	secret, _ := sys.lookupEnv("NCLOUD_SECRET_KEY")
+	made := false
+	switch {
+	case access == "" && secret == "":
+		access, secret, made = "LOCAL"+randomHex(8), randomHex(20), true
+	case access == "" || secret == "":
+		return &exitError{code: exitUsage, err: errors.New("only one of NCLOUD_ACCESS_KEY and NCLOUD_SECRET_KEY is set: set both, or neither to have serve make a pair")}
+	}
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return &exitError{code: exitUsage, err: fmt.Errorf("--addr %s: %w", *addr, err)}
+	}
+	emu := emulator.New(m, emulator.Options{AccessKey: access, SecretKey: secret})
+	defer emu.Close()
+	srv := &http.Server{Handler: emu, ReadHeaderTimeout: 10 * time.Second}
+
+	base := "http://" + ln.Addr().String() + "/api/v2"
+	fmt.Fprintln(sys.stdout, base)
+	if made {
+		fmt.Fprintf(sys.stdout, "export SPECRUN_ENDPOINT=%s\nexport NCLOUD_ACCESS_KEY=%s\nexport NCLOUD_SECRET_KEY=%s\n", base, access, secret)
+	}
+	fmt.Fprintf(sys.stderr, "serving the actions of %s until interrupted\n", pos[0])
+
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return fmt.Errorf("serving: %w", err)
+	case <-ctx.Done():
+	}
+	sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		return fmt.Errorf("stopping the server: %w", err)
+	}
+	<-errc
+	return nil
+}
