@@ -1,0 +1,725 @@
+package emulator
+
+import (
+	"bytes"
+	"context"
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	_ "embed"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"hash"
+	"io"
+	"net/http"
+	"net/url"
+	"os"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+//go:embed runtimes/node_shim.js
+var nodeShim string
+
+//go:embed runtimes/python_shim.py
+var pythonShim string
+
+// MaxBodyBytes is the largest request body accepted (1 MB); larger bodies get 413 / 430.
+const MaxBodyBytes = 1 << 20
+
+// MaxLogBytes bounds the logs kept per activation (1 MB, NCP's limit); the rest is dropped
+// and a last line says so.
+const MaxLogBytes = 1 << 20
+
+// DefaultMaxActivations is the number of activation records kept when
+// Options.MaxActivations is 0.
+const DefaultMaxActivations = 10000
+
+// MaxWait is the largest, and the default, value of the timeout query parameter (ms).
+const MaxWait = 60000
+
+// ClockSkew is how far a request's timestamp may be from the server's clock: a timestamp
+// ClockSkew or more away is rejected, like the gateway does.
+const ClockSkew = 5 * time.Minute
+
+// Options configures a Server.
+type Options struct {
+	// AccessKey and SecretKey are the only credentials accepted. Both are required: New
+	// panics when either is empty (an emulator that accepts anything would hide signing
+	// bugs).
+	AccessKey, SecretKey string
+	// Now is the clock used for timestamp checks, activation start/end, __OW_DEADLINE and
+	// log lines. nil means time.Now. It is called concurrently and must be safe for that.
+	// Waiting (timeout, action limits, delay) always uses real time.
+	Now func() time.Time
+	// NewID returns a new activation id. nil means 32 random lowercase hex digits. It is
+	// called concurrently and must be safe for that.
+	NewID func() string
+	// MaxActivations is the number of finished activation records kept for the activation
+	// detail endpoint; the oldest are dropped first. 0 or less means DefaultMaxActivations.
+	MaxActivations int
+}
+
+// Server serves the Cloud Functions API from a manifest's actions. It implements
+// http.Handler; it is safe for concurrent use. Close it to kill running actions.
+//
+// Routes, under both /api/v2 (default platform classic) and /ncf/api/v2 (default vpc):
+//
+//	POST {base}/packages/{p}/actions/{a}?platform=&timeout=           run an action
+//	GET  {base}/packages/{p}/actions/{a}/activations/{id}?platform=   an activation's record
+//
+// Checks run in this order, the first failure answering: route (404 "300"), signature (401
+// "200"), method (405), shut down (503 "500"), platform and timeout parameters (400 "100"),
+// body size (413 "430"), package (404 "80101"), action (404 "80301"), platform of the
+// action (400 "80302"), body type (400 "80305"). An empty body counts as {}.
+//
+// Any other path answers the gateway's 404 errorCode "300"; a known path with the wrong
+// method answers 405 (with an Allow header) and errorCode "300". Every completed
+// activation answers 200, whatever its response.status. A result/builtin action without a
+// delay completes synchronously and so answers 200 even with timeout=0.
+type Server struct {
+	m     *Manifest
+	opts  Options
+	now   func() time.Time
+	newID func() string
+	pkgs  map[string]map[string]*action
+	store *store
+
+	ctx    context.Context
+	cancel context.CancelFunc
+	mu     sync.Mutex // guards wg.Add against Close
+	closed atomic.Bool
+	wg     sync.WaitGroup
+
+	macs    sync.Pool // *signer
+	bufs    sync.Pool // *[]byte
+	ctJSON  []string
+	baseEnv []string
+}
+
+// action is an Action prepared for serving.
+type action struct {
+	a         *Action
+	pkg       string
+	name      string
+	platforms uint8
+	fast      bool   // result or builtin without delay: computed synchronously
+	fixed     []byte // KindResult: the result
+	fixedErr  bool   // KindResult: the result has a top-level "error" key
+	count     atomic.Int64
+	argv      []string // process actions: program and arguments before the params
+	env       []string // process actions: environment without __OW_ACTIVATION_ID, __OW_DEADLINE
+	limitMsg  []byte   // result when the time limit is exceeded
+	qualified string   // /namespace/package/action
+}
+
+const (
+	platClassic uint8 = 1 << iota
+	platVPC
+)
+
+// New returns a Server serving m's actions. It panics when opts.AccessKey or opts.SecretKey
+// is empty. m must not be modified afterwards.
+func New(m *Manifest, opts Options) *Server {
+	if opts.AccessKey == "" || opts.SecretKey == "" {
+		panic("emulator.New: Options.AccessKey and Options.SecretKey are required")
+	}
+	s := &Server{m: m, opts: opts, now: opts.Now, newID: opts.NewID, ctJSON: []string{"application/json"}}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	if s.newID == nil {
+		s.newID = randomID
+	}
+	limit := opts.MaxActivations
+	if limit <= 0 {
+		limit = DefaultMaxActivations
+	}
+	s.store = newStore(limit)
+	s.ctx, s.cancel = context.WithCancel(context.Background())
+	secret := []byte(opts.SecretKey)
+	s.macs.New = func() any { return &signer{mac: hmac.New(sha256.New, secret)} }
+	s.bufs.New = func() any { b := make([]byte, 0, 1024); return &b }
+	s.baseEnv = os.Environ()
+	s.pkgs = map[string]map[string]*action{}
+	for _, p := range m.Packages {
+		acts := map[string]*action{}
+		s.pkgs[p.Name] = acts
+		for _, a := range p.Actions {
+			acts[a.Name] = s.prepare(a)
+		}
+	}
+	return s
+}
+
+func (s *Server) prepare(a *Action) *action {
+	act := &action{a: a, pkg: a.Package, name: a.Name}
+	for _, p := range a.Platforms {
+		switch p {
+		case PlatformClassic:
+			act.platforms |= platClassic
+		case PlatformVPC:
+			act.platforms |= platVPC
+		}
+	}
+	if a.Package == "-" {
+		act.qualified = "/" + s.m.Namespace + "/" + a.Name
+	} else {
+		act.qualified = "/" + s.m.Namespace + "/" + a.Package + "/" + a.Name
+	}
+	act.limitMsg = appendJSONString([]byte(`{"error":`), fmt.Sprintf("The action exceeded its time limits of %d milliseconds.", a.Timeout.Milliseconds()))
+	act.limitMsg = append(act.limitMsg, '}')
+	switch a.Kind {
+	case KindResult:
+		act.fixed = a.Result
+		act.fixedErr = hasErrorKey(a.Result)
+		act.fast = a.Delay == 0
+	case KindBuiltin:
+		act.fast = a.Delay == 0
+	case KindExec:
+		act.argv = append([]string{a.Program}, a.Exec[1:]...)
+	case KindNode:
+		act.argv = []string{a.Interpreter, "-e", nodeShim, a.File}
+	case KindPython:
+		act.argv = []string{a.Interpreter, "-c", pythonShim, a.File}
+	}
+	if act.argv != nil {
+		env := make([]string, 0, len(s.baseEnv)+4)
+		env = append(env, s.baseEnv...)
+		env = append(env, "__OW_ACTION_NAME="+act.qualified, "__OW_NAMESPACE="+s.m.Namespace)
+		if a.Kind == KindPython {
+			env = append(env, "PYTHONUNBUFFERED=1")
+		}
+		act.env = env
+	}
+	return act
+}
+
+func randomID() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}
+
+// Close kills the processes of running actions (their activations end as "whisk internal
+// error"), waits for every goroutine the Server started, and makes later requests answer
+// 503. It is safe to call more than once; it always returns nil.
+func (s *Server) Close() error {
+	s.mu.Lock()
+	if s.closed.Load() {
+		s.mu.Unlock()
+		return nil
+	}
+	s.closed.Store(true)
+	s.mu.Unlock()
+	s.cancel()
+	s.wg.Wait()
+	return nil
+}
+
+// record is a finished activation.
+type record struct {
+	id         string
+	act        *action
+	start, end int64 // Unix ms
+	status     string
+	result     []byte
+	logs       []string
+}
+
+const (
+	statusSuccess   = "success"
+	statusAppError  = "application error"
+	statusDevError  = "action developer error"
+	statusInternal  = "whisk internal error"
+	hdrTimestamp    = "X-Ncp-Apigw-Timestamp"
+	hdrAccessKey    = "X-Ncp-Iam-Access-Key"
+	hdrSignature    = "X-Ncp-Apigw-Signature-V2"
+	missingAuthInfo = "Authentication information are missing."
+)
+
+// ServeHTTP serves one request; see Server.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	path := r.URL.Path
+	var rest string
+	defPlat := PlatformClassic
+	switch {
+	case strings.HasPrefix(path, "/api/v2/"):
+		rest = path[len("/api/v2/"):]
+	case strings.HasPrefix(path, "/ncf/api/v2/"):
+		rest = path[len("/ncf/api/v2/"):]
+		defPlat = PlatformVPC
+	default:
+		s.notFound(w, r)
+		return
+	}
+	pkgName, actName, actID, ok := splitRoute(rest)
+	if !ok {
+		s.notFound(w, r)
+		return
+	}
+	if details, ok := s.authenticate(r); !ok {
+		s.writeError(w, http.StatusUnauthorized, "200", "Authentication Failed", details)
+		return
+	}
+	detail := actID != ""
+	want := http.MethodPost
+	if detail {
+		want = http.MethodGet
+	}
+	if r.Method != want {
+		w.Header().Set("Allow", want)
+		s.writeError(w, http.StatusMethodNotAllowed, "300", "Not Found Exception",
+			fmt.Sprintf("%s is not allowed on %s: use %s.", r.Method, path, want))
+		return
+	}
+	if s.closed.Load() {
+		s.writeError(w, http.StatusServiceUnavailable, "500", "Endpoint Error", "The emulator is shut down.")
+		return
+	}
+	plat, msg := platformParam(r.URL.RawQuery, defPlat)
+	if msg != "" {
+		s.writeError(w, http.StatusBadRequest, "100", "Bad Request Exception", msg)
+		return
+	}
+	wait := MaxWait
+	if !detail {
+		if wait, msg = timeoutParam(r.URL.RawQuery); msg != "" {
+			s.writeError(w, http.StatusBadRequest, "100", "Bad Request Exception", msg)
+			return
+		}
+	}
+	var body *[]byte
+	if !detail {
+		var status int
+		body, status = s.readBody(r)
+		if body == nil {
+			if status == http.StatusRequestEntityTooLarge {
+				s.writeError(w, status, "430", "Request Entity Too Large",
+					fmt.Sprintf("The request body exceeds %d bytes.", MaxBodyBytes))
+			} else {
+				s.writeError(w, http.StatusBadRequest, "100", "Bad Request Exception", "The request body could not be read.")
+			}
+			return
+		}
+		defer func() { s.putBuf(body, *body) }()
+	}
+	act := s.lookup(w, pkgName, actName, plat)
+	if act == nil {
+		return
+	}
+	if detail {
+		s.serveActivation(w, act, actID)
+		return
+	}
+	params := bytes.TrimSpace(*body)
+	if len(params) == 0 {
+		params = []byte("{}")
+	} else if params[0] != '{' || !json.Valid(params) {
+		what := "it is not valid JSON"
+		if json.Valid(params) {
+			what = "it is JSON but not an object"
+		}
+		s.writeError(w, http.StatusBadRequest, "80305", "ACTION_BODY_INVALID_TYPE",
+			"The request body must be a JSON object (the action's parameters): "+what+".")
+		return
+	}
+	s.invoke(w, r, act, params, wait)
+}
+
+// splitRoute splits "packages/{p}/actions/{a}[/activations/{id}]".
+func splitRoute(rest string) (pkg, act, id string, ok bool) {
+	rest, ok = strings.CutPrefix(rest, "packages/")
+	if !ok {
+		return "", "", "", false
+	}
+	pkg, rest, ok = strings.Cut(rest, "/")
+	if !ok || pkg == "" {
+		return "", "", "", false
+	}
+	rest, ok = strings.CutPrefix(rest, "actions/")
+	if !ok {
+		return "", "", "", false
+	}
+	act, rest, _ = strings.Cut(rest, "/")
+	if act == "" {
+		return "", "", "", false
+	}
+	if rest == "" {
+		return pkg, act, "", true
+	}
+	id, ok = strings.CutPrefix(rest, "activations/")
+	if !ok || id == "" || strings.Contains(id, "/") {
+		return "", "", "", false
+	}
+	return pkg, act, id, true
+}
+
+func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
+	s.writeError(w, http.StatusNotFound, "300", "Not Found Exception",
+		fmt.Sprintf("No API matches %s %s.", r.Method, r.URL.Path))
+}
+
+func (s *Server) lookup(w http.ResponseWriter, pkgName, actName, plat string) *action {
+	acts, ok := s.pkgs[pkgName]
+	if !ok {
+		s.writeError(w, http.StatusNotFound, "80101", "PACKAGE_NOT_FOUND",
+			fmt.Sprintf("Package %q does not exist in namespace %q.", pkgName, s.m.Namespace))
+		return nil
+	}
+	act, ok := acts[actName]
+	if !ok {
+		s.writeError(w, http.StatusNotFound, "80301", "ACTION_NOT_FOUND",
+			fmt.Sprintf("Action %q does not exist in package %q.", actName, pkgName))
+		return nil
+	}
+	bit := platClassic
+	if plat == PlatformVPC {
+		bit = platVPC
+	}
+	if act.platforms&bit == 0 {
+		s.writeError(w, http.StatusBadRequest, "80302", "ACTION_PLATFORM_MISMATCH",
+			fmt.Sprintf("Action %q of package %q does not serve platform %s; it serves %s.",
+				actName, pkgName, plat, strings.Join(act.a.Platforms, ", ")))
+		return nil
+	}
+	return act
+}
+
+// readBody reads at most MaxBodyBytes into a pooled buffer; nil and the HTTP status on error.
+func (s *Server) readBody(r *http.Request) (*[]byte, int) {
+	if r.ContentLength > MaxBodyBytes {
+		return nil, http.StatusRequestEntityTooLarge
+	}
+	bp := s.bufs.Get().(*[]byte)
+	b := (*bp)[:0]
+	if r.Body != nil {
+		lr := io.LimitedReader{R: r.Body, N: MaxBodyBytes + 1}
+		for {
+			if len(b) == cap(b) {
+				b = append(b, 0)[:len(b)]
+			}
+			n, err := lr.Read(b[len(b):cap(b)])
+			b = b[:len(b)+n]
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				*bp = b
+				s.bufs.Put(bp)
+				return nil, http.StatusBadRequest
+			}
+		}
+	}
+	*bp = b
+	if len(b) > MaxBodyBytes {
+		s.bufs.Put(bp)
+		return nil, http.StatusRequestEntityTooLarge
+	}
+	return bp, 0
+}
+
+// queryValue returns the first value of key in a raw query, unescaped.
+func queryValue(raw, key string) (string, bool) {
+	for raw != "" {
+		var seg string
+		seg, raw, _ = strings.Cut(raw, "&")
+		k, v, _ := strings.Cut(seg, "=")
+		if strings.ContainsAny(k, "%+") {
+			uk, err := url.QueryUnescape(k)
+			if err != nil {
+				continue
+			}
+			k = uk
+		}
+		if k != key {
+			continue
+		}
+		if strings.ContainsAny(v, "%+") {
+			uv, err := url.QueryUnescape(v)
+			if err != nil {
+				return v, true
+			}
+			v = uv
+		}
+		return v, true
+	}
+	return "", false
+}
+
+func platformParam(raw, def string) (string, string) {
+	v, _ := queryValue(raw, "platform")
+	switch v {
+	case "":
+		return def, ""
+	case PlatformClassic:
+		return PlatformClassic, ""
+	case PlatformVPC:
+		return PlatformVPC, ""
+	}
+	return "", fmt.Sprintf("The platform parameter must be classic or vpc, not %q.", v)
+}
+
+func timeoutParam(raw string) (int, string) {
+	v, ok := queryValue(raw, "timeout")
+	if !ok || v == "" {
+		return MaxWait, ""
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 0 || n > MaxWait {
+		return 0, fmt.Sprintf("The timeout parameter must be a whole number of milliseconds from 0 to %d, not %q.", MaxWait, v)
+	}
+	return n, ""
+}
+
+// signer is a pooled HMAC with its scratch buffers.
+type signer struct {
+	mac hash.Hash
+	buf []byte
+	sum [sha256.Size]byte
+	enc [44]byte
+}
+
+// authenticate checks the signature v2 headers; on failure it returns the details.
+func (s *Server) authenticate(r *http.Request) (string, bool) {
+	ts, ak, sig := r.Header[hdrTimestamp], r.Header[hdrAccessKey], r.Header[hdrSignature]
+	if len(ts) == 0 || len(ak) == 0 || len(sig) == 0 || ts[0] == "" || ak[0] == "" || sig[0] == "" {
+		return missingAuthInfo, false
+	}
+	if ak[0] != s.opts.AccessKey {
+		return fmt.Sprintf("The access key %q is not known: sign with the emulator's access key.", ak[0]), false
+	}
+	ms, err := strconv.ParseInt(ts[0], 10, 64)
+	if err != nil {
+		return fmt.Sprintf("The timestamp %q is not Unix time in milliseconds.", ts[0]), false
+	}
+	now := s.now().UnixMilli()
+	if d := now - ms; d >= ClockSkew.Milliseconds() || -d >= ClockSkew.Milliseconds() {
+		return fmt.Sprintf("The timestamp %s is %s away from the server's clock (%d): it must be less than %s.",
+			ts[0], time.Duration(abs64(d))*time.Millisecond, now, ClockSkew), false
+	}
+	uri := r.RequestURI
+	if uri == "" || uri[0] != '/' {
+		uri = r.URL.RequestURI()
+	}
+	sg := s.macs.Get().(*signer)
+	b := append(sg.buf[:0], r.Method...)
+	b = append(b, ' ')
+	b = append(b, uri...)
+	b = append(b, '\n')
+	b = append(b, ts[0]...)
+	b = append(b, '\n')
+	b = append(b, ak[0]...)
+	sg.buf = b
+	sg.mac.Reset()
+	sg.mac.Write(b)
+	sum := sg.mac.Sum(sg.sum[:0])
+	base64.StdEncoding.Encode(sg.enc[:], sum)
+	good := constantTimeEqual(sg.enc[:], sig[0])
+	s.macs.Put(sg)
+	if !good {
+		return fmt.Sprintf("The signature does not match: sign %q with the secret key (HMAC-SHA256, standard Base64).",
+			r.Method+" "+uri+"\n"+ts[0]+"\n"+ak[0]), false
+	}
+	return "", true
+}
+
+func abs64(x int64) int64 {
+	if x < 0 {
+		return -x
+	}
+	return x
+}
+
+// constantTimeEqual compares without an early exit on the first difference.
+func constantTimeEqual(want []byte, got string) bool {
+	if len(want) != len(got) {
+		return false
+	}
+	var v byte
+	for i := range want {
+		v |= want[i] ^ got[i]
+	}
+	return v == 0
+}
+
+func (s *Server) writeError(w http.ResponseWriter, status int, code, message, details string) {
+	bp := s.bufs.Get().(*[]byte)
+	b := append((*bp)[:0], `{"error":{"errorCode":`...)
+	b = appendJSONString(b, code)
+	b = append(b, `,"message":`...)
+	b = appendJSONString(b, message)
+	b = append(b, `,"details":`...)
+	b = appendJSONString(b, details)
+	b = append(b, "}}"...)
+	s.write(w, status, b)
+	s.putBuf(bp, b)
+}
+
+func (s *Server) write(w http.ResponseWriter, status int, body []byte) {
+	h := w.Header()
+	h["Content-Type"] = s.ctJSON
+	w.WriteHeader(status)
+	_, _ = w.Write(body)
+}
+
+// putBuf returns a buffer to the pool unless it grew large.
+func (s *Server) putBuf(bp *[]byte, b []byte) {
+	if cap(b) > 64<<10 {
+		return
+	}
+	*bp = b
+	s.bufs.Put(bp)
+}
+
+// invoke runs act with params (valid JSON object; the caller's buffer) and answers.
+func (s *Server) invoke(w http.ResponseWriter, r *http.Request, act *action, params []byte, wait int) {
+	id := s.newID()
+	start := s.now().UnixMilli()
+	if act.fast {
+		rec := &record{id: id, act: act, start: start}
+		rec.result, rec.status = s.compute(act, params)
+		rec.end = s.now().UnixMilli()
+		s.store.put(rec)
+		s.writeRecord(w, rec, false)
+		return
+	}
+	params = mergeObjects(act.a.Params, bytes.Clone(params))
+	done := make(chan *record, 1)
+	s.mu.Lock()
+	if s.closed.Load() {
+		s.mu.Unlock()
+		s.writeError(w, http.StatusServiceUnavailable, "500", "Endpoint Error", "The emulator is shut down.")
+		return
+	}
+	s.wg.Add(1)
+	s.mu.Unlock()
+	go s.run(act, id, start, params, done)
+	if wait > 0 {
+		t := time.NewTimer(time.Duration(wait) * time.Millisecond)
+		defer t.Stop()
+		select {
+		case rec := <-done:
+			s.writeRecord(w, rec, false)
+			return
+		case <-t.C:
+		case <-r.Context().Done():
+			return
+		}
+	} else {
+		select {
+		case rec := <-done:
+			s.writeRecord(w, rec, false)
+			return
+		default:
+		}
+	}
+	b := append([]byte(`{"content":{"activationId":`), appendJSONString(nil, id)...)
+	s.write(w, http.StatusAccepted, append(b, "}}"...))
+}
+
+// compute returns the result and status of a result or builtin action (no delay).
+func (s *Server) compute(act *action, params []byte) ([]byte, string) {
+	switch act.a.Kind {
+	case KindResult:
+		if act.fixedErr {
+			return act.fixed, statusAppError
+		}
+		return act.fixed, statusSuccess
+	case KindBuiltin:
+		if act.a.Builtin == BuiltinCounter {
+			n := act.count.Add(1)
+			b := strconv.AppendInt([]byte(`{"count":`), n, 10)
+			return append(b, '}'), statusSuccess
+		}
+		var res []byte
+		if act.a.Params == nil {
+			res = compactObject(params)
+		} else {
+			res = mergeObjects(act.a.Params, params)
+		}
+		if hasErrorKey(res) {
+			return res, statusAppError
+		}
+		return res, statusSuccess
+	}
+	return []byte(`{"error":"The emulator cannot run this action synchronously."}`), statusInternal
+}
+
+func compactObject(b []byte) []byte {
+	var out bytes.Buffer
+	out.Grow(len(b))
+	if err := json.Compact(&out, b); err != nil {
+		return bytes.Clone(b)
+	}
+	return out.Bytes()
+}
+
+// hasErrorKey reports whether a JSON object has a top-level "error" key.
+func hasErrorKey(obj []byte) bool {
+	if !bytes.Contains(obj, []byte(`error`)) {
+		return false
+	}
+	for _, k := range objectKeys(obj) {
+		if k == "error" {
+			return true
+		}
+	}
+	return false
+}
+
+func (s *Server) serveActivation(w http.ResponseWriter, act *action, id string) {
+	rec := s.store.get(id)
+	if rec == nil || rec.act != act {
+		s.writeError(w, http.StatusNotFound, "80322", "ACTION_ACTIVATION_NOT_FOUND",
+			fmt.Sprintf("Activation %q of action %q was not found: it may still be running (poll again), or it was dropped (the emulator keeps the last %d).",
+				id, act.pkg+"/"+act.name, s.store.max))
+		return
+	}
+	s.writeRecord(w, rec, true)
+}
+
+func (s *Server) writeRecord(w http.ResponseWriter, rec *record, withLogs bool) {
+	bp := s.bufs.Get().(*[]byte)
+	b := append((*bp)[:0], `{"content":{"activationId":`...)
+	b = appendJSONString(b, rec.id)
+	b = append(b, `,"duration":`...)
+	b = strconv.AppendInt(b, rec.end-rec.start, 10)
+	b = append(b, `,"start":`...)
+	b = strconv.AppendInt(b, rec.start, 10)
+	b = append(b, `,"end":`...)
+	b = strconv.AppendInt(b, rec.end, 10)
+	b = append(b, `,"name":`...)
+	b = appendJSONString(b, rec.act.name)
+	b = append(b, `,"namespace":`...)
+	b = appendJSONString(b, s.m.Namespace)
+	b = append(b, `,"subject":`...)
+	b = appendJSONString(b, s.m.Namespace)
+	b = append(b, `,"response":{"result":`...)
+	b = append(b, rec.result...)
+	b = append(b, `,"status":`...)
+	b = appendJSONString(b, rec.status)
+	if rec.status == statusSuccess {
+		b = append(b, `,"success":true}`...)
+	} else {
+		b = append(b, `,"success":false}`...)
+	}
+	if withLogs {
+		b = append(b, `,"logs":[`...)
+		for i, l := range rec.logs {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = appendJSONString(b, l)
+		}
+		b = append(b, ']')
+	}
+	b = append(b, "}}"...)
+	s.write(w, http.StatusOK, b)
+	s.putBuf(bp, b)
+}

@@ -1,0 +1,4 @@
+#!/bin/sh
+# Its last stdout line is not a JSON object.
+echo '{"a":1}'
+echo "done, no result"

@@ -1,0 +1,3 @@
+exports.main = function () {
+  throw new Error('boom');
+};
