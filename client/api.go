@@ -1,0 +1,121 @@
+package client
+
+import (
+	"net/http"
+	"time"
+)
+
+// DefaultEndpoint is the Cloud Functions API v2.0 base URL.
+const DefaultEndpoint = "https://cloudfunctions.apigw.ntruss.com/api/v2"
+
+// Credentials are an NCP API key pair. Their String and GoString methods
+// never print the secret.
+type Credentials struct {
+	AccessKey string
+	SecretKey string
+	// Source says where they came from, e.g. "environment
+	// (NCLOUD_ACCESS_KEY)" or "~/.ncloud/configure [DEFAULT]", for messages.
+	Source string
+}
+
+// Config configures a Client. The zero value of every field has a documented
+// meaning; only Credentials is required.
+type Config struct {
+	// Endpoint is the API base URL ending in /api/v2 or /ncf/api/v2; empty
+	// means DefaultEndpoint.
+	Endpoint    string
+	Credentials Credentials
+	// HTTPClient sends the requests; nil means a client built for
+	// Parallelism (see Parallelism). Its Transport is wrapped by the signer.
+	HTTPClient *http.Client
+	// Parallelism is the number of requests expected in flight; it sizes
+	// the connection pool. Zero means 8.
+	Parallelism int
+	// MaxRetries is the number of transport retries of a request that
+	// certainly did not run the action. Zero means none.
+	MaxRetries int
+	// RetryDelay is the first transport-retry delay, doubled each time with
+	// jitter; zero means 200ms. MaxRetryDelay caps it; zero means 10s.
+	RetryDelay    time.Duration
+	MaxRetryDelay time.Duration
+	// Rate limits requests per second across all callers; zero means no
+	// limit.
+	Rate float64
+	// MaxResponseBytes caps a response body; zero means 10 MB.
+	MaxResponseBytes int64
+	// Now is the clock used for signature timestamps and timings; nil means
+	// time.Now.
+	Now func() time.Time
+	// Rand returns a number in [0,1) for jitter; nil means math/rand/v2.
+	Rand func() float64
+}
+
+// Invocation is one run-action call.
+type Invocation struct {
+	Package  string // "-" for an action outside any package
+	Action   string
+	Platform string // "classic", "vpc" or "" (parameter not sent)
+	// Timeout is how long the call waits for the action, sent in ms; zero
+	// means the parameter is not sent.
+	Timeout time.Duration
+	// Body is the JSON object of the parameters; nil means {}.
+	Body []byte
+}
+
+// Response is what the API answered.
+type Response struct {
+	StatusCode int
+	Header     http.Header
+	// Body is the raw body (at most Config.MaxResponseBytes).
+	Body []byte
+	// JSON is Body decoded once with json.Decoder.UseNumber (nil, bool,
+	// string, json.Number, []any, map[string]any); nil with JSONErr set when
+	// the body is not JSON.
+	JSON    any
+	JSONErr error
+	// Error is the parsed `error` object of an error body, nil otherwise.
+	Error *APIError
+	// ActivationID is content.activationId when present.
+	ActivationID string
+	// Pending is true when the call outlived its wait: a 202, or a 2xx body
+	// whose content holds nothing but the activationId.
+	Pending bool
+	// Start is when the first attempt was sent; Duration runs to the end of
+	// reading the body of the last attempt. Attempts counts transport
+	// attempts (1 when no transport retry happened).
+	Start    time.Time
+	Duration time.Duration
+	Attempts int
+	// Request is the last request sent (its body in RequestBody), for
+	// verbose output; callers redact before printing.
+	Request     *http.Request
+	RequestBody []byte
+}
+
+// APIError is the `error` object of a Cloud Functions or API Gateway error
+// body. Code is kept as text whether it arrived as a string or a number.
+type APIError struct {
+	Code    string
+	Message string
+	Details string
+}
+
+// TransportError is returned when no complete response was had.
+type TransportError struct {
+	// Op is "POST URL" or "GET URL".
+	Op string
+	// MayHaveRun is true when the request may have reached the action (the
+	// connection broke after it was sent): it was therefore not retried.
+	MayHaveRun bool
+	// Attempts counts the attempts made.
+	Attempts int
+	Err      error
+}
+
+// Error returns "Op: cause". When MayHaveRun is true the cause says that the
+// action may have run.
+func (e *TransportError) Error() string { return e.Op + ": " + e.Err.Error() }
+
+// Unwrap returns the cause, so errors.Is(err, context.Canceled) and
+// errors.As(err, new(*ResponseTooLargeError)) see through a TransportError.
+func (e *TransportError) Unwrap() error { return e.Err }

@@ -1,0 +1,318 @@
+package client
+
+import (
+	"bytes"
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"golang.org/x/time/rate"
+)
+
+// Defaults for the zero values of Config.
+const (
+	DefaultParallelism      = 8
+	DefaultRetryDelay       = 200 * time.Millisecond
+	DefaultMaxRetryDelay    = 10 * time.Second
+	DefaultMaxResponseBytes = 10 << 20
+)
+
+// Client calls the Cloud Functions API. It is safe for concurrent use; all
+// its callers share one connection pool and one rate limiter. Call
+// CloseIdleConnections when done with it.
+type Client struct {
+	cfg Config // with defaults applied
+	// endpoint is the endpoint without its trailing slash, for messages.
+	endpoint string
+	// base is the parsed endpoint; basePath and baseRawPath are its decoded
+	// and escaped paths without the trailing slash, so a call appends to
+	// them instead of parsing a URL.
+	base        url.URL
+	basePath    string
+	baseRawPath string
+	hc          *http.Client
+	limiter     *rate.Limiter // nil: no limit
+	now         func() time.Time
+	rand        func() float64
+	// sleep waits d or until ctx is done; a test replaces it to see the
+	// delays without waiting.
+	sleep func(ctx context.Context, d time.Duration) error
+}
+
+// New returns a client for cfg, with every zero field of cfg replaced by its
+// documented default. It fails when the credentials are missing or half
+// set, when the endpoint is not an http(s) URL with a host (a trailing slash
+// is tolerated; user info, a query or a fragment are not), or when a number
+// is negative. When cfg.HTTPClient is set, New copies it and wraps its
+// Transport (nil: http.DefaultTransport) with a Signer; the caller's client is
+// not modified. Without cfg.HTTPClient, redirects are not followed: a 3xx
+// is returned as the Response. A MaxRetryDelay below RetryDelay is raised to
+// RetryDelay. cfg.Now and cfg.Rand are called from concurrent goroutines and
+// must be safe for that (time.Now and math/rand/v2 are).
+func New(cfg Config) (*Client, error) {
+	if err := checkCredentials(cfg.Credentials); err != nil {
+		return nil, err
+	}
+	if cfg.Endpoint == "" {
+		cfg.Endpoint = DefaultEndpoint
+	}
+	u, err := url.Parse(cfg.Endpoint)
+	if err != nil {
+		return nil, fmt.Errorf("endpoint %q is not a URL: %w", cfg.Endpoint, unwrapURLError(err))
+	}
+	switch {
+	case u.Scheme != "http" && u.Scheme != "https":
+		return nil, fmt.Errorf("endpoint %q must start with https:// (or http:// for a local emulator)", cfg.Endpoint)
+	case u.Host == "" || u.Opaque != "":
+		return nil, fmt.Errorf("endpoint %q has no host; expected a base URL such as %s", cfg.Endpoint, DefaultEndpoint)
+	case u.User != nil:
+		return nil, fmt.Errorf("endpoint %s must not hold user info; credentials come from Config.Credentials", u.Redacted())
+	case u.RawQuery != "" || u.ForceQuery || u.Fragment != "":
+		return nil, fmt.Errorf("endpoint %q must not have a query or a fragment; expected a base URL such as %s", cfg.Endpoint, DefaultEndpoint)
+	}
+	switch {
+	case cfg.Parallelism < 0:
+		return nil, fmt.Errorf("parallelism %d is negative; use 0 for the default %d", cfg.Parallelism, DefaultParallelism)
+	case cfg.MaxRetries < 0:
+		return nil, fmt.Errorf("max retries %d is negative; use 0 for no retries", cfg.MaxRetries)
+	case cfg.RetryDelay < 0 || cfg.MaxRetryDelay < 0:
+		return nil, fmt.Errorf("retry delays %s and %s must not be negative; use 0 for the defaults", cfg.RetryDelay, cfg.MaxRetryDelay)
+	case cfg.Rate < 0 || math.IsNaN(cfg.Rate) || math.IsInf(cfg.Rate, 0):
+		return nil, fmt.Errorf("rate %g must be a positive number of requests a second, or 0 for no limit", cfg.Rate)
+	case cfg.MaxResponseBytes < 0:
+		return nil, fmt.Errorf("max response bytes %d is negative; use 0 for the default %d", cfg.MaxResponseBytes, DefaultMaxResponseBytes)
+	}
+	if cfg.Parallelism == 0 {
+		cfg.Parallelism = DefaultParallelism
+	}
+	if cfg.RetryDelay == 0 {
+		cfg.RetryDelay = DefaultRetryDelay
+	}
+	if cfg.MaxRetryDelay == 0 {
+		cfg.MaxRetryDelay = DefaultMaxRetryDelay
+	}
+	if cfg.MaxRetryDelay < cfg.RetryDelay {
+		cfg.MaxRetryDelay = cfg.RetryDelay
+	}
+	if cfg.MaxResponseBytes == 0 {
+		cfg.MaxResponseBytes = DefaultMaxResponseBytes
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Rand == nil {
+		cfg.Rand = rand.Float64
+	}
+
+	c := &Client{
+		cfg:         cfg,
+		base:        *u,
+		basePath:    strings.TrimRight(u.Path, "/"),
+		baseRawPath: strings.TrimRight(u.EscapedPath(), "/"),
+		now:         cfg.Now,
+		rand:        cfg.Rand,
+		sleep:       sleepCtx,
+	}
+	c.base.Path, c.base.RawPath = c.basePath, c.baseRawPath
+	c.endpoint = c.base.String()
+	var hc http.Client
+	if cfg.HTTPClient != nil {
+		hc = *cfg.HTTPClient
+	} else {
+		hc.Transport = NewTransport(cfg.Parallelism)
+		// A redirected POST would silently become a GET: return the 3xx.
+		hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	}
+	hc.Transport = NewSigner(cfg.Credentials, hc.Transport, cfg.Now)
+	c.hc = &hc
+	if cfg.Rate > 0 {
+		c.limiter = rate.NewLimiter(rate.Limit(cfg.Rate), 1)
+	}
+	return c, nil
+}
+
+// checkCredentials says which half of the pair is missing.
+func checkCredentials(cr Credentials) error {
+	switch {
+	case cr.AccessKey == "" && cr.SecretKey == "":
+		return fmt.Errorf("no NCP credentials: set %s and %s (or put them in ~/.ncloud/configure)", EnvAccessKey, EnvSecretKey)
+	case cr.AccessKey == "":
+		return fmt.Errorf("NCP credentials%s have a secret key but no access key: set %s", from(cr.Source), EnvAccessKey)
+	case cr.SecretKey == "":
+		return fmt.Errorf("NCP credentials%s have an access key but no secret key: set %s", from(cr.Source), EnvSecretKey)
+	}
+	return nil
+}
+
+func from(source string) string {
+	if source == "" {
+		return ""
+	}
+	return " from " + source
+}
+
+// NewTransport returns the HTTP transport a Client uses when Config.HTTPClient
+// is nil: a connection pool keeping at least parallelism idle connections to
+// the API host alive, HTTP/2 when the server offers it, the proxy named by
+// HTTPS_PROXY/HTTP_PROXY/NO_PROXY, and TLS 1.2 or later with certificate
+// verification (never disabled). parallelism below 1 means
+// DefaultParallelism.
+func NewTransport(parallelism int) *http.Transport {
+	if parallelism < 1 {
+		parallelism = DefaultParallelism
+	}
+	dialer := &net.Dialer{Timeout: 30 * time.Second, KeepAlive: 30 * time.Second}
+	return &http.Transport{
+		Proxy:                 http.ProxyFromEnvironment,
+		DialContext:           dialer.DialContext,
+		ForceAttemptHTTP2:     true,
+		MaxIdleConns:          max(100, 2*parallelism),
+		MaxIdleConnsPerHost:   parallelism,
+		IdleConnTimeout:       90 * time.Second,
+		TLSHandshakeTimeout:   10 * time.Second,
+		ExpectContinueTimeout: time.Second,
+		TLSClientConfig:       &tls.Config{MinVersion: tls.VersionTLS12},
+	}
+}
+
+// Endpoint returns the API base URL the client calls, without a trailing
+// slash.
+func (c *Client) Endpoint() string { return c.endpoint }
+
+// CloseIdleConnections closes the idle connections of the client's
+// transport. Call it when the client is no longer needed.
+func (c *Client) CloseIdleConnections() { c.hc.CloseIdleConnections() }
+
+// Invoke runs an action: POST {endpoint}/packages/{package}/actions/{action}
+// with the query platform (when set) and timeout in ms (when positive), and
+// the body inv.Body (nil: {}), sent as is. Package and action names are
+// path-escaped; the package "-" names an action outside any package.
+//
+// A non-2xx status is not an error: it is returned in the Response with Error
+// parsed. 429s and gateway 503s are retried as Config says (see MaxRetries);
+// when retries run out the last Response is returned with Attempts set. The
+// error is non-nil only when no response could be had: a *TransportError
+// (check MayHaveRun before running the action again), or an invalid inv.
+func (c *Client) Invoke(ctx context.Context, inv Invocation) (*Response, error) {
+	if err := checkName("package name", inv.Package); err != nil {
+		return nil, err
+	}
+	if err := checkName("action name", inv.Action); err != nil {
+		return nil, err
+	}
+	if inv.Timeout < 0 {
+		return nil, fmt.Errorf("invoke %s/%s: timeout %s is negative", inv.Package, inv.Action, inv.Timeout)
+	}
+	u := c.actionURL(inv.Package, inv.Action, "", inv.Platform, inv.Timeout)
+	body := inv.Body
+	if body == nil {
+		body = []byte("{}")
+	}
+	return c.do(ctx, http.MethodPost, u, body)
+}
+
+// Activation fetches the detail of an activation: GET
+// {endpoint}/packages/{pkg}/actions/{action}/activations/{activationID} with
+// the query platform when set. It makes one call (no polling: a 404 with
+// error 80322 right after a run is the caller's to retry later); transport
+// retries and errors are as for Invoke.
+func (c *Client) Activation(ctx context.Context, pkg, action, platform, activationID string) (*Response, error) {
+	if err := checkName("package name", pkg); err != nil {
+		return nil, err
+	}
+	if err := checkName("action name", action); err != nil {
+		return nil, err
+	}
+	if err := checkName("activation id", activationID); err != nil {
+		return nil, err
+	}
+	return c.do(ctx, http.MethodGet, c.actionURL(pkg, action, activationID, platform, 0), nil)
+}
+
+// checkName refuses names that cannot be one path segment.
+// what is "package name", "action name" or "activation id".
+func checkName(what, name string) error {
+	switch name {
+	case "":
+		if what == "package name" {
+			return errors.New(`empty package name: use "-" for an action outside any package`)
+		}
+		return fmt.Errorf("empty %s", what)
+	case ".", "..":
+		return fmt.Errorf("%s %q is not allowed: it would change the URL path", what, name)
+	}
+	return nil
+}
+
+// actionURL builds the URL of an action (or of one of its activations when
+// activationID is set) from the parsed endpoint, without parsing anything.
+func (c *Client) actionURL(pkg, action, activationID, platform string, timeout time.Duration) *url.URL {
+	u := c.base
+	var p, raw strings.Builder
+	n := len(c.baseRawPath) + len("/packages//actions/") + 3*(len(pkg)+len(action)+len(activationID)) + len("/activations/")
+	p.Grow(n)
+	raw.Grow(n)
+	seg := func(lit, name string) {
+		p.WriteString(lit)
+		p.WriteString(name)
+		raw.WriteString(lit)
+		raw.WriteString(url.PathEscape(name))
+	}
+	p.WriteString(c.basePath)
+	raw.WriteString(c.baseRawPath)
+	seg("/packages/", pkg)
+	seg("/actions/", action)
+	if activationID != "" {
+		seg("/activations/", activationID)
+	}
+	u.Path, u.RawPath = p.String(), raw.String()
+	if u.Path == u.RawPath {
+		u.RawPath = ""
+	}
+	var q []byte
+	if platform != "" {
+		q = append(q, "platform="...)
+		q = append(q, url.QueryEscape(platform)...)
+	}
+	if timeout > 0 {
+		if len(q) > 0 {
+			q = append(q, '&')
+		}
+		ms := (timeout + time.Millisecond - 1) / time.Millisecond // round up: 1µs is not "no wait"
+		q = append(q, "timeout="...)
+		q = strconv.AppendInt(q, int64(ms), 10)
+	}
+	u.RawQuery = string(q)
+	return &u
+}
+
+// newRequest builds a request for u without parsing it again.
+func newRequest(ctx context.Context, method string, u *url.URL, body []byte) *http.Request {
+	req := &http.Request{
+		Method:     method,
+		URL:        u,
+		Proto:      "HTTP/1.1",
+		ProtoMajor: 1,
+		ProtoMinor: 1,
+		Header:     make(http.Header, 2),
+		Host:       u.Host,
+	}
+	req.Header.Set("Accept", "application/json")
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+		req.ContentLength = int64(len(body))
+		req.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(body)), nil }
+		req.Body, _ = req.GetBody()
+	}
+	return req.WithContext(ctx)
+}

@@ -1,0 +1,197 @@
+package client
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// Environment variables and configure-file keys read by LoadCredentials.
+const (
+	EnvAccessKey      = "NCLOUD_ACCESS_KEY"
+	EnvAccessKeyAlt   = "NCLOUD_ACCESS_KEY_ID"
+	EnvSecretKey      = "NCLOUD_SECRET_KEY"
+	EnvSecretKeyAlt   = "NCLOUD_SECRET_ACCESS_KEY"
+	EnvProfile        = "NCLOUD_PROFILE"
+	DefaultProfile    = "DEFAULT"
+	fileKeyAccessKey  = "ncloud_access_key_id"
+	fileKeySecretKey  = "ncloud_secret_access_key"
+	configureFileName = ".ncloud/configure"
+	maxConfigureLine  = 1 << 20
+)
+
+// LoadCredentials finds the NCP API key pair the way NCP tools do.
+//
+// The environment comes first: the access key from NCLOUD_ACCESS_KEY, else
+// NCLOUD_ACCESS_KEY_ID; the secret from NCLOUD_SECRET_KEY, else
+// NCLOUD_SECRET_ACCESS_KEY (an empty value counts as unset). When neither
+// half is in the environment, it reads home/.ncloud/configure, an INI file
+// whose profile (section) is named by NCLOUD_PROFILE, default DEFAULT, with the
+// keys ncloud_access_key_id and ncloud_secret_access_key. A named profile does
+// not inherit from [DEFAULT]. An empty home skips the file.
+//
+// lookupEnv is os.LookupEnv in production. The result's Source says where the
+// pair came from. Errors name what to set and where; they never contain the
+// secret, nor any text of the file.
+func LoadCredentials(lookupEnv func(string) (string, bool), home string) (Credentials, error) {
+	access, accessVar := firstEnv(lookupEnv, EnvAccessKey, EnvAccessKeyAlt)
+	secret, secretVar := firstEnv(lookupEnv, EnvSecretKey, EnvSecretKeyAlt)
+	switch {
+	case access != "" && secret != "":
+		return Credentials{
+			AccessKey: access,
+			SecretKey: secret,
+			Source:    "environment (" + accessVar + ", " + secretVar + ")",
+		}, nil
+	case access != "":
+		return Credentials{}, fmt.Errorf("incomplete NCP credentials in the environment: %s is set but the secret key is not; set %s (or %s)",
+			accessVar, EnvSecretKey, EnvSecretKeyAlt)
+	case secret != "":
+		return Credentials{}, fmt.Errorf("incomplete NCP credentials in the environment: %s is set but the access key is not; set %s (or %s)",
+			secretVar, EnvAccessKey, EnvAccessKeyAlt)
+	}
+
+	profile, _ := lookupEnv(EnvProfile)
+	profile = strings.TrimSpace(profile)
+	if profile == "" {
+		profile = DefaultProfile
+	}
+	missing := fmt.Sprintf("no NCP credentials: set %s and %s in the environment", EnvAccessKey, EnvSecretKey)
+	if home == "" {
+		return Credentials{}, errors.New(missing)
+	}
+	path := filepath.Join(home, filepath.FromSlash(configureFileName))
+	missing += fmt.Sprintf(", or %s and %s under [%s] in %s", fileKeyAccessKey, fileKeySecretKey, profile, path)
+	data, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return Credentials{}, errors.New(missing)
+	}
+	if err != nil {
+		return Credentials{}, fmt.Errorf("reading NCP credentials: %w", err)
+	}
+	return credentialsFromFile(path, data, profile, missing)
+}
+
+// firstEnv returns the first non-empty variable of names and its name.
+func firstEnv(lookupEnv func(string) (string, bool), names ...string) (value, name string) {
+	for _, n := range names {
+		if v, ok := lookupEnv(n); ok && v != "" {
+			return v, n
+		}
+	}
+	return "", ""
+}
+
+// credentialsFromFile picks profile out of the configure file data.
+func credentialsFromFile(path string, data []byte, profile, missing string) (Credentials, error) {
+	sections, err := parseConfigure(data)
+	if err != nil {
+		return Credentials{}, fmt.Errorf("%s:%w", path, err)
+	}
+	var sec *iniSection
+	for i := range sections {
+		if sections[i].name == profile {
+			sec = &sections[i]
+		}
+	}
+	if sec == nil {
+		if len(sections) == 0 {
+			return Credentials{}, errors.New(missing)
+		}
+		names := make([]string, len(sections))
+		for i, s := range sections {
+			names[i] = s.name
+		}
+		return Credentials{}, fmt.Errorf("%s: no profile [%s] (%s picks it; the file has %s); %s",
+			path, profile, EnvProfile, strings.Join(names, ", "), missing)
+	}
+	access, secret := sec.keys[fileKeyAccessKey], sec.keys[fileKeySecretKey]
+	where := fmt.Sprintf("%s:%d: profile [%s]", path, sec.line, profile)
+	switch {
+	case access == "" && secret == "":
+		return Credentials{}, fmt.Errorf("%s has neither %s nor %s; add them or set %s and %s in the environment",
+			where, fileKeyAccessKey, fileKeySecretKey, EnvAccessKey, EnvSecretKey)
+	case secret == "":
+		return Credentials{}, fmt.Errorf("%s has %s but no %s; add it or set %s and %s in the environment",
+			where, fileKeyAccessKey, fileKeySecretKey, EnvAccessKey, EnvSecretKey)
+	case access == "":
+		return Credentials{}, fmt.Errorf("%s has %s but no %s; add it or set %s and %s in the environment",
+			where, fileKeySecretKey, fileKeyAccessKey, EnvAccessKey, EnvSecretKey)
+	}
+	return Credentials{AccessKey: access, SecretKey: secret, Source: path + " [" + profile + "]"}, nil
+}
+
+// iniSection is one [name] of a configure file with its key = value pairs
+// (keys lower-cased; a later duplicate wins).
+type iniSection struct {
+	name string
+	line int
+	keys map[string]string
+}
+
+// parseConfigure parses the INI dialect of ~/.ncloud/configure: [section]
+// lines, "key = value" or "key: value" lines, blank lines, and comments
+// starting with # or ;. A section repeated later continues the first. Keys
+// before any section belong to DEFAULT. Errors are "LINE: message" and never
+// quote the line, which may hold a secret.
+func parseConfigure(data []byte) ([]iniSection, error) {
+	var sections []iniSection
+	cur := -1
+	open := func(name string, line int) {
+		for i := range sections {
+			if sections[i].name == name {
+				cur = i
+				return
+			}
+		}
+		sections = append(sections, iniSection{name: name, line: line, keys: map[string]string{}})
+		cur = len(sections) - 1
+	}
+	sc := bufio.NewScanner(bytes.NewReader(data))
+	sc.Buffer(nil, maxConfigureLine)
+	n := 0
+	for sc.Scan() {
+		n++
+		line := strings.TrimSpace(sc.Text())
+		if n == 1 {
+			line = strings.TrimPrefix(line, "\ufeff")
+		}
+		switch {
+		case line == "" || line[0] == '#' || line[0] == ';':
+			continue
+		case line[0] == '[':
+			end := strings.IndexByte(line, ']')
+			if end < 0 || strings.TrimSpace(line[end+1:]) != "" {
+				return nil, fmt.Errorf("%d: a section header must be [name] alone on its line", n)
+			}
+			name := strings.TrimSpace(line[1:end])
+			if name == "" {
+				return nil, fmt.Errorf("%d: empty section name []", n)
+			}
+			open(name, n)
+			continue
+		}
+		i := strings.IndexAny(line, "=:")
+		if i <= 0 {
+			return nil, fmt.Errorf("%d: expected [section] or key = value", n)
+		}
+		if cur < 0 {
+			open(DefaultProfile, n)
+		}
+		key := strings.ToLower(strings.TrimSpace(line[:i]))
+		val := strings.TrimSpace(line[i+1:])
+		if len(val) >= 2 && (val[0] == '"' || val[0] == '\'') && val[len(val)-1] == val[0] {
+			val = val[1 : len(val)-1]
+		}
+		sections[cur].keys[key] = val
+	}
+	if err := sc.Err(); err != nil {
+		return nil, fmt.Errorf("%d: a line is longer than %d bytes", n+1, maxConfigureLine)
+	}
+	return sections, nil
+}

@@ -1,0 +1,221 @@
+package client
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestLoadCredentials(t *testing.T) {
+	const (
+		profiles = "[DEFAULT]\nncloud_access_key_id = FILEAK\nncloud_secret_access_key = FILESK\nncloud_api_url = https://ncloud.apigw.ntruss.com\n\n" +
+			"; a comment\n# another\n[work]\nncloud_access_key_id=WORKAK\nncloud_secret_access_key: \"WORKSK\"\n"
+	)
+	tests := []struct {
+		name    string
+		env     map[string]string
+		file    *string // nil: no file
+		noHome  bool
+		want    Credentials
+		wantErr string
+	}{
+		{
+			name: "environment primary names",
+			env:  map[string]string{"NCLOUD_ACCESS_KEY": "AK", "NCLOUD_SECRET_KEY": "SK"},
+			want: Credentials{AccessKey: "AK", SecretKey: "SK", Source: "environment (NCLOUD_ACCESS_KEY, NCLOUD_SECRET_KEY)"},
+		},
+		{
+			name: "environment alternative names",
+			env:  map[string]string{"NCLOUD_ACCESS_KEY_ID": "AK2", "NCLOUD_SECRET_ACCESS_KEY": "SK2"},
+			want: Credentials{AccessKey: "AK2", SecretKey: "SK2", Source: "environment (NCLOUD_ACCESS_KEY_ID, NCLOUD_SECRET_ACCESS_KEY)"},
+		},
+		{
+			name: "first name wins over the alternative",
+			env: map[string]string{"NCLOUD_ACCESS_KEY": "AK", "NCLOUD_ACCESS_KEY_ID": "AK2",
+				"NCLOUD_SECRET_KEY": "SK", "NCLOUD_SECRET_ACCESS_KEY": "SK2"},
+			want: Credentials{AccessKey: "AK", SecretKey: "SK", Source: "environment (NCLOUD_ACCESS_KEY, NCLOUD_SECRET_KEY)"},
+		},
+		{
+			name: "empty variable counts as unset",
+			env:  map[string]string{"NCLOUD_ACCESS_KEY": "", "NCLOUD_ACCESS_KEY_ID": "AK2", "NCLOUD_SECRET_KEY": "SK"},
+			want: Credentials{AccessKey: "AK2", SecretKey: "SK", Source: "environment (NCLOUD_ACCESS_KEY_ID, NCLOUD_SECRET_KEY)"},
+		},
+		{
+			name: "environment wins over the file",
+			env:  map[string]string{"NCLOUD_ACCESS_KEY": "AK", "NCLOUD_SECRET_KEY": "SK"},
+			file: ptr(profiles),
+			want: Credentials{AccessKey: "AK", SecretKey: "SK", Source: "environment (NCLOUD_ACCESS_KEY, NCLOUD_SECRET_KEY)"},
+		},
+		{
+			name:    "only the access key in the environment",
+			env:     map[string]string{"NCLOUD_ACCESS_KEY": "AK"},
+			file:    ptr(profiles),
+			wantErr: "incomplete NCP credentials in the environment: NCLOUD_ACCESS_KEY is set but the secret key is not; set NCLOUD_SECRET_KEY (or NCLOUD_SECRET_ACCESS_KEY)",
+		},
+		{
+			name:    "only the secret in the environment",
+			env:     map[string]string{"NCLOUD_SECRET_ACCESS_KEY": "SECRET-VALUE"},
+			wantErr: "incomplete NCP credentials in the environment: NCLOUD_SECRET_ACCESS_KEY is set but the access key is not; set NCLOUD_ACCESS_KEY (or NCLOUD_ACCESS_KEY_ID)",
+		},
+		{
+			name: "file default profile",
+			file: ptr(profiles),
+			want: Credentials{AccessKey: "FILEAK", SecretKey: "FILESK", Source: "$HOME/.ncloud/configure [DEFAULT]"},
+		},
+		{
+			name: "file profile picked by NCLOUD_PROFILE, quotes and colon",
+			env:  map[string]string{"NCLOUD_PROFILE": "work"},
+			file: ptr(profiles),
+			want: Credentials{AccessKey: "WORKAK", SecretKey: "WORKSK", Source: "$HOME/.ncloud/configure [work]"},
+		},
+		{
+			name: "keys before any section are DEFAULT, keys case-insensitive, CRLF and BOM",
+			file: ptr("\ufeffNCLOUD_ACCESS_KEY_ID = A\r\nncloud_secret_access_key = S\r\n"),
+			want: Credentials{AccessKey: "A", SecretKey: "S", Source: "$HOME/.ncloud/configure [DEFAULT]"},
+		},
+		{
+			name:    "no environment and no file",
+			wantErr: "no NCP credentials: set NCLOUD_ACCESS_KEY and NCLOUD_SECRET_KEY in the environment, or ncloud_access_key_id and ncloud_secret_access_key under [DEFAULT] in $HOME/.ncloud/configure",
+		},
+		{
+			name:    "no environment and no home",
+			noHome:  true,
+			wantErr: "no NCP credentials: set NCLOUD_ACCESS_KEY and NCLOUD_SECRET_KEY in the environment",
+		},
+		{
+			name:    "empty file",
+			file:    ptr("# nothing\n"),
+			wantErr: "no NCP credentials: set NCLOUD_ACCESS_KEY and NCLOUD_SECRET_KEY in the environment, or ncloud_access_key_id and ncloud_secret_access_key under [DEFAULT] in $HOME/.ncloud/configure",
+		},
+		{
+			name:    "unknown profile",
+			env:     map[string]string{"NCLOUD_PROFILE": "prod"},
+			file:    ptr(profiles),
+			wantErr: "$HOME/.ncloud/configure: no profile [prod] (NCLOUD_PROFILE picks it; the file has DEFAULT, work); no NCP credentials: set NCLOUD_ACCESS_KEY and NCLOUD_SECRET_KEY in the environment, or ncloud_access_key_id and ncloud_secret_access_key under [prod] in $HOME/.ncloud/configure",
+		},
+		{
+			name:    "profile without the secret",
+			file:    ptr("[DEFAULT]\nncloud_access_key_id = A\n"),
+			wantErr: "$HOME/.ncloud/configure:1: profile [DEFAULT] has ncloud_access_key_id but no ncloud_secret_access_key; add it or set NCLOUD_ACCESS_KEY and NCLOUD_SECRET_KEY in the environment",
+		},
+		{
+			name:    "profile without the access key",
+			file:    ptr("\n[DEFAULT]\nncloud_secret_access_key = SECRET-VALUE\n"),
+			wantErr: "$HOME/.ncloud/configure:2: profile [DEFAULT] has ncloud_secret_access_key but no ncloud_access_key_id; add it or set NCLOUD_ACCESS_KEY and NCLOUD_SECRET_KEY in the environment",
+		},
+		{
+			name:    "profile with neither key",
+			file:    ptr("[DEFAULT]\nncloud_api_url = x\n"),
+			wantErr: "$HOME/.ncloud/configure:1: profile [DEFAULT] has neither ncloud_access_key_id nor ncloud_secret_access_key; add them or set NCLOUD_ACCESS_KEY and NCLOUD_SECRET_KEY in the environment",
+		},
+		{
+			name:    "malformed line is located and not quoted",
+			file:    ptr("[DEFAULT]\nncloud_access_key_id = A\nSECRET-VALUE\n"),
+			wantErr: "$HOME/.ncloud/configure:3: expected [section] or key = value",
+		},
+		{
+			name:    "unterminated section header",
+			file:    ptr("[DEFAULT\n"),
+			wantErr: "$HOME/.ncloud/configure:1: a section header must be [name] alone on its line",
+		},
+		{
+			name:    "empty section name",
+			file:    ptr("[ ]\n"),
+			wantErr: "$HOME/.ncloud/configure:1: empty section name []",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			home := t.TempDir()
+			if tt.file != nil {
+				if err := os.MkdirAll(filepath.Join(home, ".ncloud"), 0o700); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(filepath.Join(home, ".ncloud", "configure"), []byte(*tt.file), 0o600); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if tt.noHome {
+				home = ""
+			}
+			lookup := func(k string) (string, bool) { v, ok := tt.env[k]; return v, ok }
+			got, err := LoadCredentials(lookup, home)
+			if home != "" {
+				got.Source = strings.ReplaceAll(got.Source, home, "$HOME")
+			}
+			if tt.wantErr != "" {
+				if err == nil {
+					t.Fatalf("LoadCredentials() = %v, want error %q", got, tt.wantErr)
+				}
+				msg := err.Error()
+				if home != "" {
+					msg = strings.ReplaceAll(msg, home, "$HOME")
+				}
+				if msg != tt.wantErr {
+					t.Fatalf("error\n got: %s\nwant: %s", msg, tt.wantErr)
+				}
+				if strings.Contains(msg, "SECRET-VALUE") {
+					t.Fatalf("error holds the secret: %s", msg)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("LoadCredentials() error: %v", err)
+			}
+			if got != tt.want {
+				t.Fatalf("LoadCredentials() = %#v, want %#v (secrets %q, %q)", got, tt.want, got.SecretKey, tt.want.SecretKey)
+			}
+		})
+	}
+}
+
+func TestLoadCredentialsUnreadableFile(t *testing.T) {
+	home := t.TempDir()
+	// A directory where the file should be cannot be read.
+	if err := os.MkdirAll(filepath.Join(home, ".ncloud", "configure"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	_, err := LoadCredentials(func(string) (string, bool) { return "", false }, home)
+	want := "reading NCP credentials: read " + filepath.Join(home, ".ncloud", "configure") + ": is a directory"
+	if err == nil || err.Error() != want {
+		t.Fatalf("error = %v, want %s", err, want)
+	}
+}
+
+func TestParseConfigureLongLine(t *testing.T) {
+	data := "[DEFAULT]\nx = " + strings.Repeat("y", maxConfigureLine) + "\n"
+	_, err := parseConfigure([]byte(data))
+	if want := "2: a line is longer than 1048576 bytes"; err == nil || err.Error() != want {
+		t.Fatalf("error = %v, want %s", err, want)
+	}
+}
+
+func ptr[T any](v T) *T { return &v }
+
+func FuzzParseConfigure(f *testing.F) {
+	f.Add([]byte("[DEFAULT]\nncloud_access_key_id = A\nncloud_secret_access_key = S\n"))
+	f.Add([]byte("\ufeffk=v\r\n[x]\n;c\n#c\nk: 'v'\n[x]\nk2=\"\"\n"))
+	f.Add([]byte("[\n]\n=\n:x\n[a]b\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		sections, err := parseConfigure(data)
+		if err != nil {
+			if sections != nil {
+				t.Fatalf("sections %v with error %v", sections, err)
+			}
+			return
+		}
+		seen := map[string]bool{}
+		for _, s := range sections {
+			if s.name == "" || seen[s.name] || s.line < 1 || s.keys == nil {
+				t.Fatalf("bad section %+v in %v", s, sections)
+			}
+			seen[s.name] = true
+			for k := range s.keys {
+				if k == "" || k != strings.ToLower(k) {
+					t.Fatalf("bad key %q", k)
+				}
+			}
+		}
+	})
+}

@@ -1,0 +1,36 @@
+// Package client calls the NAVER Cloud Platform Cloud Functions API.
+//
+// A Client is built once from a Config (endpoint, credentials, HTTP client,
+// retry policy, rate limit, clock) and shared by all goroutines. Invoke runs
+// an action and Activation fetches an activation's detail; both return the
+// raw body together with its JSON, decoded once, and the parsed error object
+// of an error body. A non-2xx status is a Response, not an error: an error
+// means no response could be had (a *TransportError).
+//
+// Every request is signed with the API Gateway signature v2 by a Signer, an
+// http.RoundTripper that can sign for any HTTP client. Sign computes the
+// signature itself.
+//
+// Running an action is not idempotent, so the client retries (up to
+// Config.MaxRetries times, each attempt re-signed and waiting on the rate
+// limiter) only what certainly did not run it:
+//
+//   - HTTP 429;
+//   - HTTP 503 whose body is a gateway error with errorCode 500, or is not
+//     JSON at all: Cloud Functions itself always answers JSON, so an HTML or
+//     plain-text 503 comes from a proxy or load balancer that did not pass the
+//     request on. A JSON 503 with any other errorCode is not retried;
+//   - a failure to connect (dial error, but not an unknown host).
+//
+// The delay is RetryDelay doubled per retry, capped at MaxRetryDelay, and
+// jittered into [d/2, d); a Retry-After (seconds or HTTP date) longer than
+// that delay is waited instead, and one longer than MaxRetryDelay ends the
+// retries. When retries run out on a 429 or 503, that response is returned,
+// not an error. A connection that breaks (or a context that ends) after the
+// request was written is reported as a TransportError with MayHaveRun set,
+// never retried.
+//
+// LoadCredentials finds the key pair in the environment or in
+// ~/.ncloud/configure. The secret key never appears in an error or in the
+// printed form of Credentials, Config, Client or Signer.
+package client

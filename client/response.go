@@ -1,0 +1,194 @@
+package client
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+)
+
+// ResponseTooLargeError is the cause of a TransportError when a response body
+// is larger than Config.MaxResponseBytes. The request did reach the server.
+type ResponseTooLargeError struct {
+	StatusCode int
+	Limit      int64
+}
+
+// Error names the cap and what to do about it.
+func (e *ResponseTooLargeError) Error() string {
+	return fmt.Sprintf("the HTTP %d response body is larger than the %d-byte cap (Config.MaxResponseBytes); raise the cap or make the action return less",
+		e.StatusCode, e.Limit)
+}
+
+// Error returns "errorCode CODE: MESSAGE (DETAILS)", leaving out what is
+// empty.
+func (e *APIError) Error() string {
+	var b strings.Builder
+	if e.Code != "" {
+		b.WriteString("errorCode ")
+		b.WriteString(e.Code)
+	}
+	if e.Message != "" {
+		if b.Len() > 0 {
+			b.WriteString(": ")
+		}
+		b.WriteString(e.Message)
+	}
+	if e.Details != "" {
+		if b.Len() > 0 {
+			b.WriteString(" (" + e.Details + ")")
+		} else {
+			b.WriteString(e.Details)
+		}
+	}
+	if b.Len() == 0 {
+		return "empty error"
+	}
+	return b.String()
+}
+
+// readBody reads and closes resp.Body, failing past limit bytes.
+func readBody(resp *http.Response, limit int64) ([]byte, error) {
+	defer resp.Body.Close()
+	if resp.ContentLength > limit {
+		return nil, &ResponseTooLargeError{StatusCode: resp.StatusCode, Limit: limit}
+	}
+	var buf bytes.Buffer
+	if resp.ContentLength > 0 {
+		buf.Grow(int(resp.ContentLength))
+	}
+	n, err := buf.ReadFrom(io.LimitReader(resp.Body, limit+1))
+	if err != nil {
+		return nil, err
+	}
+	if n > limit {
+		return nil, &ResponseTooLargeError{StatusCode: resp.StatusCode, Limit: limit}
+	}
+	return buf.Bytes(), nil
+}
+
+// maxErrorText bounds the Message of an APIError made of a non-JSON body.
+const maxErrorText = 512
+
+// parseBody fills JSON, JSONErr, Error, ActivationID and Pending from
+// r.StatusCode, r.Header and r.Body. It never panics, whatever the body.
+//
+// A non-2xx JSON body with an "error" object gives Error its errorCode
+// (string or number, kept as text), message and details; an OpenWhisk body
+// {"error": "...", "code": "..."} gives Message and Code. A non-2xx body
+// that is not JSON gives an Error whose Message is the body's text (HTML
+// tags are not removed), trimmed and cut to 512 bytes.
+func parseBody(r *Response) {
+	r.JSON, r.JSONErr = decodeJSON(r.Body)
+	if r.JSONErr != nil {
+		if ct := r.Header.Get("Content-Type"); ct != "" {
+			if mt, _, err := mime.ParseMediaType(ct); err == nil {
+				ct = mt
+			}
+			r.JSONErr = fmt.Errorf("the body (%s) is not JSON: %w", ct, r.JSONErr)
+		} else {
+			r.JSONErr = fmt.Errorf("the body is not JSON: %w", r.JSONErr)
+		}
+	}
+	ok := r.StatusCode >= 200 && r.StatusCode < 300
+	obj, _ := r.JSON.(map[string]any)
+	if !ok {
+		if obj != nil {
+			r.Error = apiError(obj)
+		} else if r.JSONErr != nil && len(bytes.TrimSpace(r.Body)) > 0 {
+			r.Error = &APIError{Message: cutText(r.Body, maxErrorText)}
+		}
+	}
+	content, hasContent := obj["content"].(map[string]any)
+	if !hasContent {
+		content = obj // OpenWhisk answers without the content wrapper
+	}
+	if id, ok := content["activationId"].(string); ok {
+		r.ActivationID = id
+	}
+	r.Pending = r.StatusCode == http.StatusAccepted ||
+		(ok && r.ActivationID != "" && len(content) == 1)
+}
+
+// decodeJSON decodes body as exactly one JSON value, numbers as json.Number.
+func decodeJSON(body []byte) (any, error) {
+	if len(trimJSONSpace(body)) == 0 {
+		return nil, errors.New("it is empty")
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		return nil, err
+	}
+	if rest := trimJSONSpace(body[dec.InputOffset():]); len(rest) > 0 {
+		return nil, fmt.Errorf("unexpected data after the JSON value at offset %d", dec.InputOffset())
+	}
+	return v, nil
+}
+
+// trimJSONSpace trims JSON's whitespace (not bytes.TrimSpace's wider set).
+func trimJSONSpace(b []byte) []byte { return bytes.Trim(b, " \t\r\n") }
+
+// apiError reads the error object of an error body; nil when there is none.
+func apiError(obj map[string]any) *APIError {
+	switch e := obj["error"].(type) {
+	case map[string]any:
+		return &APIError{Code: text(e["errorCode"]), Message: text(e["message"]), Details: text(e["details"])}
+	case string:
+		return &APIError{Code: text(obj["code"]), Message: e}
+	}
+	return nil
+}
+
+// text renders a decoded JSON value as text: strings as they are, numbers in
+// their source form, anything else as compact JSON.
+func text(v any) string {
+	switch v := v.(type) {
+	case nil:
+		return ""
+	case string:
+		return v
+	case json.Number:
+		return v.String()
+	case bool:
+		return strconv.FormatBool(v)
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Sprint(v)
+	}
+	return string(b)
+}
+
+// cutText returns b trimmed, with invalid UTF-8 replaced, cut to at most n
+// bytes on a rune boundary and then marked with "…".
+func cutText(b []byte, n int) string {
+	b = bytes.TrimSpace(b)
+	cut := len(b) > n
+	if cut {
+		b = b[:n] // bound the work on a large body before converting it
+	}
+	s := strings.ToValidUTF8(string(b), "\uFFFD")
+	if len(s) > n {
+		cut = true
+		s = s[:n]
+	}
+	if cut {
+		// s is valid UTF-8 but for a rune split by the cut at its end.
+		for i := 0; i < utf8.UTFMax-1 && len(s) > 0; i++ {
+			if r, size := utf8.DecodeLastRuneInString(s); r != utf8.RuneError || size != 1 {
+				break
+			}
+			s = s[:len(s)-1]
+		}
+		s += "…"
+	}
+	return s
+}
