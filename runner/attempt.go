@@ -187,7 +187,13 @@ func (e *engine) check(a *Attempt, st *spec.Step, resp *client.Response, vars ma
 		}
 		for _, f := range as.Check(resp.JSON) {
 			a.Status = Fail
-			a.Failures = append(a.Failures, e.failure(c, f))
+			fl := e.failure(c, f)
+			if c.Key == "success" || c.Key == "status" {
+				if why := actionOutcome(resp.JSON); why != "" {
+					fl.Reason = e.redact.text(why)
+				}
+			}
+			a.Failures = append(a.Failures, fl)
 		}
 	}
 	if a.Status != Pass || len(st.Captures) == 0 {
@@ -213,6 +219,33 @@ func (e *engine) check(a *Attempt, st *spec.Step, resp *client.Response, vars ma
 		return nil
 	}
 	return caps
+}
+
+// actionOutcome says what the action did, from content.response: its
+// status and the `error` of its result, e.g. `the action ended with status
+// "action developer error": The action did not return a dictionary.`. It
+// is empty when the body has no such fields.
+func actionOutcome(doc any) string {
+	content, _ := field(doc, "content").(map[string]any)
+	response, _ := field(content, "response").(map[string]any)
+	status, _ := response["status"].(string)
+	if status == "" {
+		return ""
+	}
+	s := "the action ended with status " + strconv.Quote(status)
+	if msg := field(response["result"], "error"); msg != nil {
+		if text, ok := msg.(string); ok {
+			s += ": " + text
+		} else {
+			s += ": " + assert.Format(msg, 200)
+		}
+	}
+	return s
+}
+
+func field(v any, key string) any {
+	m, _ := v.(map[string]any)
+	return m[key]
 }
 
 func describeJSONErr(resp *client.Response) string {

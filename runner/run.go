@@ -122,15 +122,9 @@ func Run(ctx context.Context, p *spec.Project, inv Invoker, opts Options, h Hand
 	}()
 
 	e.events <- Event{Kind: RunStarted}
-	var wg sync.WaitGroup
-	for _, sr := range res.Suites {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			e.runSuite(ctx, sr)
-		}()
-	}
-	wg.Wait()
+	var suites sync.WaitGroup
+	e.dispatch(ctx, res.Suites, &suites)
+	suites.Wait()
 	res.Duration = opts.Now().Sub(res.Start)
 	res.Interrupted = ctx.Err() != nil
 	e.events <- Event{Kind: RunFinished, Result: res}
@@ -170,91 +164,158 @@ func skeleton(tests []*spec.Test) []*SuiteResult {
 	return suites
 }
 
-func (e *engine) runSuite(ctx context.Context, sr *SuiteResult) {
-	s := sr.Suite
-	sr.Start = e.opts.Now()
-	defer func() { sr.Duration = e.opts.Now().Sub(sr.Start) }()
+// suiteRun is the state of one suite during a run.
+type suiteRun struct {
+	sr *SuiteResult
+	// setupDone is closed when the setup finished, or is known not to run;
+	// shared and setupFailed are written before it is closed.
+	setupDone   chan struct{}
+	shared      map[string]any
+	setupFailed string
+	// tests counts the suite's tests not yet final.
+	tests sync.WaitGroup
+	// ran is set once setup or a test was started: teardown is then owed.
+	ran atomic.Bool
+}
 
-	runnable := false
-	for _, tr := range sr.Tests {
-		if tr.Test.Skip == "" {
-			runnable = true
-			break
-		}
-	}
-	phaseRan := false
-	var shared map[string]any
-	setupFailed := ""
-	if len(s.Setup) > 0 && runnable && !e.stop.Load() {
-		if err := e.sem.Acquire(ctx, 1); err == nil {
-			phaseRan = true
-			sr.Setup, shared = e.runPhase(ctx, sr, s.Setup, nil)
-			e.sem.Release(1)
-			e.emit(Event{Kind: SetupFinished, Suite: sr})
-			for _, st := range sr.Setup {
-				if st.Status != Pass {
-					setupFailed = "setup failed: " + stepReason(st)
-					sr.Status = Error
-					break
-				}
-			}
-			if ctx.Err() != nil {
-				setupFailed = ReasonInterrupted
-			}
-		}
-	}
-
-	var wg sync.WaitGroup
-	for _, tr := range sr.Tests {
-		switch {
-		case tr.Test.Skip != "":
-			e.skip(sr, tr, tr.Test.Skip)
-			continue
-		case setupFailed != "":
-			e.skip(sr, tr, setupFailed)
-			continue
-		case e.stop.Load():
-			e.skip(sr, tr, "not run: --fail-fast stopped the run after a failure")
-			continue
-		}
-		if err := e.sem.Acquire(ctx, 1); err != nil {
-			e.skip(sr, tr, ReasonInterrupted)
-			continue
-		}
-		if e.stop.Load() {
-			e.sem.Release(1)
-			e.skip(sr, tr, "not run: --fail-fast stopped the run after a failure")
-			continue
-		}
-		phaseRan = true
-		wg.Add(1)
+// dispatch starts tests in input order, each when a slot of the pool is
+// free (the semaphore is FIFO), so tests start in the order they are
+// written and a run at --parallel 1 is fully ordered. A suite's setup
+// starts with its first runnable test, which waits for it; a goroutine per
+// suite runs the teardown once its tests are final. dispatch returns when
+// every test has started or been skipped; suites counts the suites not yet
+// finished.
+func (e *engine) dispatch(ctx context.Context, suites []*SuiteResult, done *sync.WaitGroup) {
+	for _, sr := range suites {
+		r := &suiteRun{sr: sr, setupDone: make(chan struct{})}
+		sr.Start = e.opts.Now()
+		r.tests.Add(len(sr.Tests))
+		done.Add(1)
 		go func() {
-			defer wg.Done()
-			defer e.sem.Release(1)
-			e.runTest(ctx, sr, tr, shared)
+			defer done.Done()
+			r.tests.Wait()
+			e.finishSuite(ctx, r)
 		}()
+		setupStarted := false
+		for _, tr := range sr.Tests {
+			if reason := e.notStarting(ctx, tr); reason != "" {
+				e.skip(sr, tr, reason)
+				r.tests.Done()
+				continue
+			}
+			if !setupStarted {
+				setupStarted = true
+				e.startSetup(ctx, r)
+			}
+			if err := e.sem.Acquire(ctx, 1); err != nil {
+				e.skip(sr, tr, ReasonInterrupted)
+				r.tests.Done()
+				continue
+			}
+			if reason := e.notStarting(ctx, tr); reason != "" {
+				e.sem.Release(1)
+				e.skip(sr, tr, reason)
+				r.tests.Done()
+				continue
+			}
+			go func() {
+				defer r.tests.Done()
+				defer e.sem.Release(1)
+				<-r.setupDone
+				switch {
+				case r.setupFailed != "":
+					e.skip(sr, tr, r.setupFailed)
+				case ctx.Err() != nil:
+					e.skip(sr, tr, ReasonInterrupted)
+				default:
+					r.ran.Store(true)
+					e.runTest(ctx, sr, tr, r.shared)
+				}
+			}()
+		}
+		if !setupStarted {
+			close(r.setupDone)
+		}
 	}
-	wg.Wait()
+}
 
+// notStarting says why a test must not start, or "".
+func (e *engine) notStarting(ctx context.Context, tr *TestResult) string {
+	switch {
+	case tr.Test.Skip != "":
+		return tr.Test.Skip
+	case ctx.Err() != nil:
+		return ReasonInterrupted
+	case e.stop.Load():
+		return "not run: --fail-fast stopped the run after a failure"
+	}
+	return ""
+}
+
+// startSetup runs the suite's setup on a slot of the pool, in the
+// background; the suite's tests wait for r.setupDone.
+func (e *engine) startSetup(ctx context.Context, r *suiteRun) {
+	s := r.sr.Suite
+	if len(s.Setup) == 0 {
+		close(r.setupDone)
+		return
+	}
+	if err := e.sem.Acquire(ctx, 1); err != nil {
+		r.setupFailed = ReasonInterrupted
+		close(r.setupDone)
+		return
+	}
+	r.ran.Store(true)
+	go func() {
+		defer close(r.setupDone)
+		defer e.sem.Release(1)
+		r.sr.Setup, r.shared = e.runPhase(ctx, r.sr, s.Setup, nil)
+		for _, st := range r.sr.Setup {
+			if st.Status != Pass {
+				r.setupFailed = "setup failed: " + stepReason(st)
+				break
+			}
+		}
+		if ctx.Err() != nil {
+			r.setupFailed = ReasonInterrupted
+		}
+		e.emit(Event{Kind: SetupFinished, Suite: r.sr})
+	}()
+}
+
+// finishSuite runs the teardown, when one is owed, once the suite's tests
+// are final, and settles the suite's status. After an interrupt the
+// teardown still runs, bounded by Options.TeardownGrace.
+func (e *engine) finishSuite(ctx context.Context, r *suiteRun) {
+	sr := r.sr
+	<-r.setupDone
+	defer func() { sr.Duration = e.opts.Now().Sub(sr.Start) }()
+	for _, st := range sr.Setup {
+		if st.Status == Fail || st.Status == Error {
+			sr.Status = Error
+		}
+	}
 	for _, tr := range sr.Tests {
 		sr.Status = sr.Status.Merge(tr.Status)
 	}
-	if len(s.Teardown) > 0 && phaseRan {
-		tctx := ctx
-		if ctx.Err() != nil {
-			var cancel context.CancelFunc
-			tctx, cancel = context.WithTimeout(context.WithoutCancel(ctx), e.opts.TeardownGrace)
-			defer cancel()
-		}
-		if err := e.sem.Acquire(tctx, 1); err == nil {
-			sr.Teardown, _ = e.runPhase(tctx, sr, s.Teardown, shared)
-			e.sem.Release(1)
-			e.emit(Event{Kind: TeardownFinished, Suite: sr})
-			for _, st := range sr.Teardown {
-				if st.Status == Fail || st.Status == Error {
-					sr.Status = Error
-				}
-			}
+	if len(sr.Suite.Teardown) == 0 || !r.ran.Load() {
+		return
+	}
+	tctx := ctx
+	if ctx.Err() != nil {
+		var cancel context.CancelFunc
+		tctx, cancel = context.WithTimeout(context.WithoutCancel(ctx), e.opts.TeardownGrace)
+		defer cancel()
+	}
+	if err := e.sem.Acquire(tctx, 1); err != nil {
+		return
+	}
+	sr.Teardown, _ = e.runPhase(tctx, sr, sr.Suite.Teardown, r.shared)
+	e.sem.Release(1)
+	e.emit(Event{Kind: TeardownFinished, Suite: sr})
+	for _, st := range sr.Teardown {
+		if st.Status == Fail || st.Status == Error {
+			sr.Status = Error
 		}
 	}
 }

@@ -54,7 +54,10 @@ type system struct {
 	stdoutFile *os.File
 	lookupEnv  func(string) (string, bool)
 	home       string
-	now        func() time.Time
+	// now is the runner's clock (test durations and the run's start); the
+	// signing client and the emulator always use real time, since the
+	// gateway's 5-minute window and actions' delays are about real time.
+	now func() time.Time
 	// version overrides the build's version (tests).
 	version string
 	// newID makes the emulator's activation ids for --local; nil means

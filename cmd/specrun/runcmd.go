@@ -190,7 +190,6 @@ func (sys *system) runCmd(ctx context.Context, args []string) error {
 		Parallelism: o.parallel,
 		MaxRetries:  o.maxRetries,
 		Rate:        o.rate,
-		Now:         sys.now,
 	})
 	if err != nil {
 		return &exitError{code: exitUsage, err: err}
@@ -335,7 +334,7 @@ func (sys *system) startLocal(manifest string) (*target, error) {
 		return nil, &exitError{code: exitUsage, err: fmt.Errorf("%s in the manifest %s: nothing was run", plural(n, "problem"), manifest)}
 	}
 	creds := client.Credentials{AccessKey: "LOCAL" + randomHex(8), SecretKey: randomHex(20), Source: "the built-in emulator (--local)"}
-	emu := emulator.New(m, emulator.Options{AccessKey: creds.AccessKey, SecretKey: creds.SecretKey, Now: sys.now, NewID: sys.newID})
+	emu := emulator.New(m, emulator.Options{AccessKey: creds.AccessKey, SecretKey: creds.SecretKey, NewID: sys.newID})
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		emu.Close()

@@ -1,0 +1,116 @@
+package main
+
+import (
+	"flag"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// TestExamples runs every example folder against the emulator and compares
+// what a user sees and every report with golden files.
+func TestExamples(t *testing.T) {
+	tests := []struct {
+		name     string
+		manifest string
+		specs    string
+		code     int
+		needs    []string
+	}{
+		{"specs", "../../examples/manifest.yaml", "../../examples/specs", 0, nil},
+		{"failing", "../../examples/manifest.yaml", "../../examples/failing", 1, nil},
+		{"runtimes", "../../examples/runtimes/manifest-runtimes.yaml", "../../examples/runtimes/specs", 0, []string{"node", "python3"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			for _, bin := range tt.needs {
+				if _, err := exec.LookPath(bin); err != nil {
+					t.Skipf("these examples need %s on PATH", bin)
+				}
+			}
+			c := newCLI(t)
+			c.env["GREET_NAME"] = "" // examples read ${env.GREET_NAME:-...}; keep the default
+			delete(c.env, "GREET_NAME")
+			out := filepath.Join(c.dir, "out")
+			if err := os.MkdirAll(out, 0o755); err != nil {
+				t.Fatal(err)
+			}
+			o := c.run("--local", tt.manifest, "--parallel", "1",
+				"--report-junit", filepath.Join(out, "junit.xml"),
+				"--report-tap", filepath.Join(out, "report.tap"),
+				"--report-json", filepath.Join(out, "report.json"),
+				tt.specs)
+			if o.code != tt.code {
+				t.Fatalf("exit %d, want %d\n%s", o.code, tt.code, o)
+			}
+			golden(t, "examples-"+tt.name+"-console.txt", stabilizeRun(o.stdout))
+			for _, f := range []string{"junit.xml", "report.tap", "report.json"} {
+				data, err := os.ReadFile(filepath.Join(out, f))
+				if err != nil {
+					t.Fatal(err)
+				}
+				golden(t, "examples-"+tt.name+"-"+f, stabilizeRun(string(data)))
+			}
+		})
+	}
+}
+
+// stabilizeRun also masks what depends on timing: how many polls a slow
+// action took.
+func stabilizeRun(s string) string {
+	s = stabilize(s)
+	s = regexp.MustCompile(`\d+ polls?\b`).ReplaceAllString(s, "N polls")
+	s = regexp.MustCompile(`\n\s*"polls": \d+,`).ReplaceAllString(s, "")
+	return s
+}
+
+// TestDocsNameEveryFlag keeps docs/cli.md in step with the flags the code
+// declares: a flag missing from the reference fails the test.
+func TestDocsNameEveryFlag(t *testing.T) {
+	data, err := os.ReadFile("../../docs/cli.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := string(data)
+	sets := map[string]*flag.FlagSet{"run": runFlags(&runOptions{}).fs}
+	for _, name := range []string{"validate", "serve"} {
+		var fs *flag.FlagSet
+		sys := &system{stdout: &strings.Builder{}, stderr: &strings.Builder{}}
+		// The commands declare their flags as they parse; --help stops
+		// them right after, and the usage they print lists every flag.
+		switch name {
+		case "validate":
+			_ = sys.validateCmd([]string{"--help"})
+		case "serve":
+			_ = sys.serveCmd(nil, []string{"--help"})
+		}
+		usage := sys.stdout.(*strings.Builder).String()
+		fs = flag.NewFlagSet(name, flag.ContinueOnError)
+		for _, m := range regexp.MustCompile(`(?m)^\s+--?([a-z][a-z0-9-]*)`).FindAllStringSubmatch(usage, -1) {
+			fs.Bool(m[1], false, "")
+		}
+		if fs.NFlag() == 0 && !strings.Contains(usage, "Usage: specrun "+name) {
+			t.Fatalf("%s --help printed no usage: %q", name, usage)
+		}
+		sets[name] = fs
+	}
+	for cmd, fs := range sets {
+		n := 0
+		fs.VisitAll(func(f *flag.Flag) {
+			n++
+			want := "--" + f.Name
+			if len(f.Name) == 1 {
+				want = "-" + f.Name
+			}
+			if !strings.Contains(doc, "`"+want) {
+				t.Errorf("docs/cli.md does not document %s of %s", want, cmd)
+			}
+		})
+		if n == 0 {
+			t.Errorf("found no flags of %s: the test reads nothing", cmd)
+		}
+	}
+}
