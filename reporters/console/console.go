@@ -33,6 +33,9 @@ type Options struct {
 	// Slowest is how many of the slowest tests the summary lists: 0 means
 	// DefaultSlowest, a negative number none.
 	Slowest int
+	// Local says the run used the built-in emulator: activation ids are
+	// then not sent to the NCP console to find their logs.
+	Local bool
 }
 
 // Reporter prints a run's events to a writer. Create it with New. It is not
@@ -269,7 +272,11 @@ func (r *Reporter) details(s *runner.StepResult, a *runner.Attempt, fallback str
 		r.line(4, "hint:  "+a.Hint)
 	}
 	if a.ActivationID != "" {
-		r.line(4, "activation "+a.ActivationID+" — find its logs in the NCP console")
+		if r.opts.Local {
+			r.line(4, "activation "+a.ActivationID+" (local emulator)")
+		} else {
+			r.line(4, "activation "+a.ActivationID+" — find its logs in the NCP console")
+		}
 	}
 }
 
