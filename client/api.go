@@ -86,8 +86,9 @@ type Response struct {
 	Start    time.Time
 	Duration time.Duration
 	Attempts int
-	// Request is the last request sent (its body in RequestBody), for
-	// verbose output; callers redact before printing.
+	// Request is the last request as sent, signature headers included
+	// (its body in RequestBody), for verbose output; callers must redact
+	// the signature before printing.
 	Request     *http.Request
 	RequestBody []byte
 }

@@ -53,8 +53,10 @@ func TestInvokeRequest(t *testing.T) {
 			if r.Request == nil || r.Request.Method != "POST" || string(r.RequestBody) != tt.want.body {
 				t.Errorf("Response.Request %v, RequestBody %q", r.Request, r.RequestBody)
 			}
-			if r.Request.Header.Get(HeaderSignature) != "" {
-				t.Errorf("the kept request was modified by the signer")
+			// The kept request is the one sent, signature headers included,
+			// so that --verbose shows what went on the wire (redacted).
+			if r.Request.Header.Get(HeaderSignature) == "" || r.Request.Header.Get(HeaderAccessKey) != "AK" {
+				t.Errorf("the kept request lacks the signature headers it was sent with: %v", r.Request.Header)
 			}
 			// The test clock moves 1ms a reading: start, signer, end.
 			if r.Duration != 2*time.Millisecond || r.Start.IsZero() {

@@ -76,13 +76,17 @@ func (c *Client) do(ctx context.Context, method string, u *url.URL, body []byte)
 			}
 			return nil, c.transportError(method, u, attempt, true, err)
 		}
+		sentReq := req
+		if resp.Request != nil {
+			sentReq = resp.Request // as signed, with the signature headers
+		}
 		r := &Response{
 			StatusCode:  resp.StatusCode,
 			Header:      resp.Header,
 			Body:        data,
 			Start:       start,
 			Attempts:    attempt,
-			Request:     req,
+			Request:     sentReq,
 			RequestBody: body,
 		}
 		parseBody(r)

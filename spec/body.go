@@ -1,0 +1,146 @@
+package spec
+
+import (
+	"slices"
+	"unicode/utf8"
+)
+
+// bodySeg is one segment of a precompiled JSON body: literal bytes, or a
+// template node whose value is encoded at run time.
+type bodySeg struct {
+	lit []byte
+	n   tnode
+}
+
+// compileBody turns dynamic params into JSON segments: everything static
+// (keys, punctuation, constant values) is encoded once, at load time.
+// Object keys are sorted, as encoding/json sorts them.
+func compileBody(n tnode) ([]bodySeg, error) {
+	var segs []bodySeg
+	var cur []byte
+	var walk func(n tnode) error
+	walk = func(n tnode) error {
+		switch n := n.(type) {
+		case litNode:
+			b, err := marshalJSON(n.v)
+			if err != nil {
+				return err
+			}
+			cur = append(cur, b...)
+		case mapNode:
+			idx := make([]int, len(n.keys))
+			for i := range idx {
+				idx[i] = i
+			}
+			slices.SortFunc(idx, func(a, b int) int {
+				switch {
+				case n.keys[a] < n.keys[b]:
+					return -1
+				case n.keys[a] > n.keys[b]:
+					return 1
+				}
+				return 0
+			})
+			cur = append(cur, '{')
+			for j, i := range idx {
+				if j > 0 {
+					cur = append(cur, ',')
+				}
+				cur = appendJSONString(cur, n.keys[i])
+				cur = append(cur, ':')
+				if err := walk(n.vals[i]); err != nil {
+					return err
+				}
+			}
+			cur = append(cur, '}')
+		case listNode:
+			cur = append(cur, '[')
+			for i, it := range n.items {
+				if i > 0 {
+					cur = append(cur, ',')
+				}
+				if err := walk(it); err != nil {
+					return err
+				}
+			}
+			cur = append(cur, ']')
+		default:
+			if len(cur) > 0 {
+				segs = append(segs, bodySeg{lit: cur})
+				cur = nil
+			}
+			segs = append(segs, bodySeg{n: n})
+		}
+		return nil
+	}
+	if err := walk(n); err != nil {
+		return nil, err
+	}
+	if len(cur) > 0 {
+		segs = append(segs, bodySeg{lit: cur})
+	}
+	return segs, nil
+}
+
+// appendBody encodes the segments with vars substituted.
+func appendBody(dst []byte, segs []bodySeg, vars map[string]any) ([]byte, error) {
+	for _, s := range segs {
+		if s.n == nil {
+			dst = append(dst, s.lit...)
+			continue
+		}
+		v, err := s.n.resolve(vars)
+		if err != nil {
+			return nil, err
+		}
+		if str, ok := v.(string); ok {
+			dst = appendJSONString(dst, str)
+			continue
+		}
+		b, err := marshalJSON(v)
+		if err != nil {
+			return nil, err
+		}
+		dst = append(dst, b...)
+	}
+	return dst, nil
+}
+
+// appendJSONString appends s as a JSON string, escaped as encoding/json
+// escapes it with HTML escaping off.
+func appendJSONString(dst []byte, s string) []byte {
+	const hex = "0123456789abcdef"
+	dst = append(dst, '"')
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			switch {
+			case c == '"' || c == '\\':
+				dst = append(dst, '\\', c)
+			case c == '\n':
+				dst = append(dst, '\\', 'n')
+			case c == '\r':
+				dst = append(dst, '\\', 'r')
+			case c == '\t':
+				dst = append(dst, '\\', 't')
+			case c < 0x20:
+				dst = append(dst, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
+			default:
+				dst = append(dst, c)
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && size == 1:
+			dst = append(dst, `\ufffd`...)
+		case r == '\u2028' || r == '\u2029':
+			dst = append(dst, '\\', 'u', '2', '0', '2', hex[r&0xf])
+		default:
+			dst = append(dst, s[i:i+size]...)
+		}
+		i += size
+	}
+	return append(dst, '"')
+}

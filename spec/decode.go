@@ -1,0 +1,834 @@
+package spec
+
+import (
+	"encoding/json"
+	"fmt"
+	"maps"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"go.yaml.in/yaml/v3"
+)
+
+const (
+	defaultDeadline = 2 * time.Minute
+	maxTimeout      = 60 * time.Second
+)
+
+// fileDec decodes one spec file. It is used by one goroutine.
+type fileDec struct {
+	file      string
+	dir       string
+	probs     *problems
+	globals   *globalVars
+	lookupEnv func(string) (string, bool)
+	sh        *shared
+
+	vars     map[string]*suiteVar
+	captures map[string]bool // every name captured anywhere in the file
+	defaults defaults
+	// unknownIn marks mappings with unknown keys: a "missing key" error
+	// there would only repeat the unknown-key error (a misspelt key).
+	unknownIn map[*yaml.Node]bool
+	// work counts the values compiled, bounded by maxWork.
+	work int
+}
+
+// defaults is a suite's `defaults` block. The value nodes are compiled for
+// each step, in the step's scope.
+type defaults struct {
+	pkg, platform, params *yaml.Node
+	paramRefs             map[string]bool        // names referenced in params
+	compiled              map[string][]keyedNode // params compiled, by captured names
+	timeout               time.Duration
+	deadline              time.Duration
+	retry                 *Retry
+}
+
+func (d *fileDec) pos(n *yaml.Node) Pos {
+	if n == nil || n.Line == 0 {
+		return Pos{File: d.file, Line: 1, Col: 1}
+	}
+	return Pos{File: d.file, Line: n.Line, Col: n.Column}
+}
+
+func (d *fileDec) errAt(n *yaml.Node, msg string) { d.probs.add(d.pos(n), msg) }
+
+// suite decodes the root of a spec file.
+func (d *fileDec) suite(root *yaml.Node, name string) *Suite {
+	root = deref(root)
+	if root.Kind != yaml.MappingNode {
+		if isNull(root) {
+			d.errAt(root, "empty file: a spec needs a `tests` list")
+		} else {
+			d.errAt(root, fmt.Sprintf("a spec file is a mapping with a `tests` list, got %s", kindOf(root)))
+		}
+		return nil
+	}
+	if d.child(root, "packages") != nil && d.child(root, "tests") == nil {
+		d.errAt(root, "this is an emulator manifest (it has `packages`), not a spec: give it to --local or specrun serve, and keep it out of the spec paths")
+		return nil
+	}
+	f, _, _ := d.fields(root, "suite", "at the top level of a spec", suiteKeys)
+	s := &Suite{Name: name, File: d.file, Pos: d.pos(root)}
+	if p, ok := f.get("suite"); ok {
+		if v, ok := d.plainString(p, "suite"); ok {
+			s.Name = v
+		}
+	}
+	d.vars = map[string]*suiteVar{}
+	var varOrder []string
+	if p, ok := f.get("vars"); ok {
+		if p.v.Kind != yaml.MappingNode {
+			d.errAt(p.v, fmt.Sprintf("vars: expected a mapping of NAME: VALUE, got %s", kindOf(p.v)))
+		} else {
+			for _, vp := range d.pairs(p.v) {
+				if !validName(vp.key) || vp.key == "env" {
+					d.errAt(vp.k, "vars: "+badVarName(vp.key))
+					continue
+				}
+				d.vars[vp.key] = &suiteVar{k: vp.k, v: vp.v}
+				varOrder = append(varOrder, vp.key)
+			}
+		}
+	}
+	d.captures = map[string]bool{}
+	for _, key := range []string{"setup", "teardown"} {
+		if p, ok := f.get(key); ok && p.v.Kind == yaml.SequenceNode {
+			for _, item := range p.v.Content {
+				for _, c := range d.captureNames(item) {
+					d.captures[c.key] = true
+				}
+			}
+		}
+	}
+	if p, ok := f.get("tests"); ok && p.v.Kind == yaml.SequenceNode {
+		for _, item := range p.v.Content {
+			for _, c := range d.captureNames(item) {
+				d.captures[c.key] = true
+			}
+			if st := d.child(item, "steps"); st != nil && st.Kind == yaml.SequenceNode {
+				for _, si := range st.Content {
+					for _, c := range d.captureNames(si) {
+						d.captures[c.key] = true
+					}
+				}
+			}
+		}
+	}
+	// Resolve every suite variable, so that a broken one is reported even
+	// when nothing uses it (and --var overrides are not evaluated).
+	for _, name := range varOrder {
+		if _, over := d.globals.vals[name]; !over {
+			d.loadVar(name, nil)
+		}
+	}
+	if p, ok := f.get("tags"); ok {
+		s.Tags = d.tags(p, nil)
+	}
+	d.defaults = defaults{deadline: defaultDeadline}
+	if p, ok := f.get("defaults"); ok {
+		d.decodeDefaults(p)
+	}
+	setupCaps := map[string]bool{}
+	if p, ok := f.get("setup"); ok {
+		s.Setup, setupCaps = d.stepList(p, "setup", setupCaps)
+	}
+	if p, ok := f.get("teardown"); ok {
+		s.Teardown, _ = d.stepList(p, "teardown", setupCaps)
+	}
+	p, ok := f.get("tests")
+	if !ok {
+		d.errAt(root, "missing `tests`: a spec needs a `tests` list")
+		return s
+	}
+	if p.v.Kind != yaml.SequenceNode {
+		d.errAt(p.v, fmt.Sprintf("tests: expected a list, got %s", kindOf(p.v)))
+		return s
+	}
+	if len(p.v.Content) == 0 {
+		d.errAt(p.v, "tests: the list is empty; add at least one test")
+	}
+	names := map[string]int{}
+	for _, item := range p.v.Content {
+		t := d.test(deref(item), s, setupCaps)
+		if t == nil {
+			continue
+		}
+		if line, dup := names[t.Name]; dup {
+			d.probs.add(t.Pos, fmt.Sprintf("duplicate test name %q: already used by the test at line %d; test names must be unique within a suite", t.Name, line))
+		} else if t.Name != "" {
+			names[t.Name] = t.Pos.Line
+		}
+		t.Index = len(s.Tests)
+		s.Tests = append(s.Tests, t)
+	}
+	return s
+}
+
+// child returns the value of key in a mapping node, or nil.
+func (d *fileDec) child(n *yaml.Node, key string) *yaml.Node {
+	n = deref(n)
+	if n == nil || n.Kind != yaml.MappingNode {
+		return nil
+	}
+	merges := false
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k := deref(n.Content[i])
+		if k.Kind == yaml.ScalarNode && k.ShortTag() == "!!merge" {
+			merges = true
+			break
+		}
+		if k.Kind == yaml.ScalarNode && k.Value == key {
+			return deref(n.Content[i+1])
+		}
+	}
+	if !merges {
+		return nil
+	}
+	for _, p := range d.pairs(n) {
+		if p.key == key {
+			return p.v
+		}
+	}
+	return nil
+}
+
+// captureNames lists the names a step (or test) node captures.
+func (d *fileDec) captureNames(step *yaml.Node) []pair {
+	c := d.child(step, "capture")
+	if c == nil || c.Kind != yaml.MappingNode {
+		return nil
+	}
+	return d.pairs(c)
+}
+
+// plainString reads a string written literally (no variables).
+func (d *fileDec) plainString(p pair, ctx string) (string, bool) {
+	if !isString(p.v) {
+		d.errAt(p.v, fmt.Sprintf("%s: expected a string, got %s", ctx, kindOf(p.v)))
+		return "", false
+	}
+	if strings.TrimSpace(p.v.Value) == "" {
+		d.errAt(p.v, ctx+": must not be empty")
+		return "", false
+	}
+	return p.v.Value, true
+}
+
+var tagRE = regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9_.:/-]*$`)
+
+// tags decodes a list of tags and appends them to base without duplicates.
+func (d *fileDec) tags(p pair, base []string) []string {
+	out := slices.Clone(base)
+	if p.v.Kind != yaml.SequenceNode {
+		d.errAt(p.v, fmt.Sprintf("tags: expected a list of names, got %s", kindOf(p.v)))
+		return out
+	}
+	for _, item := range p.v.Content {
+		item = deref(item)
+		if item.Kind != yaml.ScalarNode || isNull(item) {
+			d.errAt(item, fmt.Sprintf("tags: expected a name, got %s", kindOf(item)))
+			continue
+		}
+		t := item.Value
+		switch {
+		case !tagRE.MatchString(t):
+			d.errAt(item, fmt.Sprintf("tags: %q is not a tag name: use letters, digits and _ . : / - (it must be usable in --tags expressions)", clip(t)))
+			continue
+		case t == "and" || t == "or" || t == "not":
+			d.errAt(item, fmt.Sprintf("tags: %q is a keyword of --tags expressions; choose another name", t))
+			continue
+		}
+		if !slices.Contains(out, t) {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+func (d *fileDec) decodeDefaults(p pair) {
+	f, _, ok := d.fields(p.v, "defaults", "in defaults", defaultsKeys)
+	if !ok {
+		return
+	}
+	sc := &scope{}
+	if q, ok := f.get("package"); ok {
+		d.defaults.pkg = q.v
+	}
+	if q, ok := f.get("platform"); ok {
+		d.defaults.platform = q.v
+	}
+	if q, ok := f.get("params"); ok {
+		if q.v.Kind != yaml.MappingNode {
+			d.errAt(q.v, fmt.Sprintf("defaults.params: expected a mapping, got %s", kindOf(q.v)))
+		} else {
+			d.defaults.params = q.v
+		}
+	}
+	if q, ok := f.get("timeout"); ok {
+		d.defaults.timeout = d.timeout(q.v, sc, "defaults.timeout")
+	}
+	if q, ok := f.get("deadline"); ok {
+		if v, ok := d.duration(q.v, sc, "defaults.deadline"); ok {
+			if v <= 0 {
+				d.errAt(q.v, "defaults.deadline: must be more than zero")
+			} else {
+				d.defaults.deadline = v
+			}
+		}
+	}
+	if q, ok := f.get("retry"); ok {
+		d.defaults.retry = d.retry(q.v, sc, "defaults.retry")
+	}
+}
+
+// stepList decodes `setup`, `teardown` or a test's `steps`. base holds the
+// names captured before the list; the result adds the list's captures.
+func (d *fileDec) stepList(p pair, ctx string, base map[string]bool) ([]*Step, map[string]bool) {
+	captured := maps.Clone(base)
+	if p.v.Kind != yaml.SequenceNode {
+		d.errAt(p.v, fmt.Sprintf("%s: expected a list of steps, got %s", ctx, kindOf(p.v)))
+		return nil, captured
+	}
+	if len(p.v.Content) == 0 && ctx == "steps" {
+		d.errAt(p.v, "steps: the list is empty; add at least one step")
+	}
+	later := make([][]pair, len(p.v.Content))
+	for i, item := range p.v.Content {
+		later[i] = d.captureNames(item)
+	}
+	steps := make([]*Step, 0, len(p.v.Content))
+	for i, item := range p.v.Content {
+		sc := &scope{captured: captured, later: later[i:]}
+		item = deref(item)
+		f, _, ok := d.fields(item, ctx+" item", "in a step", stepKeys)
+		if !ok {
+			continue
+		}
+		st := d.invocation(f, item, sc, true)
+		st.Index = len(steps)
+		steps = append(steps, st)
+		for _, c := range st.Captures {
+			captured[c.Name] = true
+		}
+	}
+	return steps, captured
+}
+
+// test decodes one item of `tests`.
+func (d *fileDec) test(n *yaml.Node, s *Suite, setupCaps map[string]bool) *Test {
+	f, _, ok := d.fields(n, "tests item", "in a test", testKeys)
+	if !ok {
+		return nil
+	}
+	t := &Test{Suite: s, Pos: d.pos(n), Deadline: d.defaults.deadline, Tags: slices.Clone(s.Tags)}
+	if p, ok := f.get("name"); ok {
+		t.Name, _ = d.plainString(p, "name")
+	} else {
+		d.errAt(n, "a test needs a `name`, unique within the suite")
+	}
+	if p, ok := f.get("tags"); ok {
+		t.Tags = d.tags(p, s.Tags)
+	}
+	if p, ok := f.get("skip"); ok {
+		t.Skip = d.skip(p)
+	}
+	if p, ok := f.get("deadline"); ok {
+		if v, ok := d.duration(p.v, &scope{}, "deadline"); ok {
+			if v <= 0 {
+				d.errAt(p.v, "deadline: must be more than zero")
+			} else {
+				t.Deadline = v
+			}
+		}
+	}
+	var invKeys []string
+	for _, k := range invocationKeys {
+		if _, ok := f.get(k); ok {
+			invKeys = append(invKeys, k)
+		}
+	}
+	steps, hasSteps := f.get("steps")
+	switch {
+	case hasSteps && len(invKeys) > 0:
+		first, _ := f.get(invKeys[0])
+		d.errAt(first.k, fmt.Sprintf("a test has either invocation keys (%s) or `steps`, not both: move %s into a step", strings.Join(invocationKeys, ", "), strings.Join(invKeys, ", ")))
+	case hasSteps:
+		for _, k := range []string{"expect", "capture", "retry"} {
+			if p, ok := f.get(k); ok {
+				d.errAt(p.k, fmt.Sprintf("%s: a test with `steps` has no %s of its own: move it into the step it belongs to", k, k))
+			}
+		}
+		t.MultiStep = true
+		t.Steps, _ = d.stepList(steps, "steps", setupCaps)
+	case len(invKeys) == 0:
+		d.errAt(n, "a test needs something to run: add `action` (or action: PACKAGE/NAME), or a `steps` list")
+	default:
+		sc := &scope{captured: setupCaps, later: [][]pair{d.captureNames(n)}}
+		st := d.invocation(f, n, sc, false)
+		t.Steps = []*Step{st}
+	}
+	return t
+}
+
+// skip decodes `skip`: a reason, or true.
+func (d *fileDec) skip(p pair) string {
+	n := p.v
+	if n.Kind == yaml.ScalarNode && n.ShortTag() == "!!bool" {
+		if strings.EqualFold(n.Value, "true") {
+			return "skipped"
+		}
+		return ""
+	}
+	if !isString(n) || strings.TrimSpace(n.Value) == "" {
+		d.errAt(n, fmt.Sprintf("skip: expected a reason (a non-empty string) or true, got %s", kindOf(n)))
+		return ""
+	}
+	return n.Value
+}
+
+// invocation decodes the keys shared by a single-invocation test and a step.
+func (d *fileDec) invocation(f fieldSet, n *yaml.Node, sc *scope, isStep bool) *Step {
+	st := &Step{Pos: d.pos(n)}
+	if p, ok := f.get("name"); ok && isStep {
+		st.Name, _ = d.plainString(p, "name")
+	}
+	var pkgRaw, actRaw string
+	actionOK := false
+	act, hasAct := f.get("action")
+	switch {
+	case !hasAct && d.unknownIn[n]:
+		st.Action = &Template{static: ""}
+	case !hasAct:
+		d.errAt(n, "missing `action`: say what to invoke (action: NAME, or action: PACKAGE/NAME)")
+		st.Action = &Template{static: ""}
+	case act.v.Kind != yaml.ScalarNode || isNull(act.v):
+		d.errAt(act.v, fmt.Sprintf("action: expected a name, got %s", kindOf(act.v)))
+		st.Action = &Template{static: ""}
+	default:
+		raw := act.v.Value
+		if i := slashOutsideRefs(raw); i >= 0 {
+			pkgRaw, actRaw = raw[:i], raw[i+1:]
+			if pkgRaw == "" || actRaw == "" || strings.Contains(actRaw, "/") {
+				d.errAt(act.v, fmt.Sprintf("action: %q is not PACKAGE/NAME: write the package and the action name separated by one /", clip(raw)))
+				st.Package, st.Action = &Template{static: ""}, &Template{static: ""}
+				break
+			}
+			if p, ok := f.get("package"); ok {
+				d.errAt(p.k, fmt.Sprintf("package: the action %q already names its package: remove `package`, or write the action name alone", clip(raw)))
+			}
+			pn := *act.v
+			pn.Value = pkgRaw
+			st.Package = d.name(&pn, sc, "action")
+		} else {
+			actRaw = raw
+		}
+		an := *act.v
+		an.Value = actRaw
+		before := len(d.probs.list)
+		st.Action = d.name(&an, sc, "action")
+		actionOK = len(d.probs.list) == before
+	}
+	if st.Package == nil {
+		switch p, ok := f.get("package"); {
+		case ok:
+			if p.v.Kind != yaml.ScalarNode || isNull(p.v) {
+				d.errAt(p.v, fmt.Sprintf("package: expected a name (or - for an action outside any package), got %s", kindOf(p.v)))
+			} else {
+				pkgRaw = p.v.Value
+				st.Package = d.name(p.v, sc, "package")
+			}
+		case d.defaults.pkg != nil:
+			if d.defaults.pkg.Kind != yaml.ScalarNode || isNull(d.defaults.pkg) {
+				d.errAt(d.defaults.pkg, fmt.Sprintf("defaults.package: expected a name (or - for an action outside any package), got %s", kindOf(d.defaults.pkg)))
+			} else {
+				pkgRaw = d.defaults.pkg.Value
+				st.Package = d.name(d.defaults.pkg, sc, "defaults.package")
+			}
+		case actionOK:
+			d.errAt(n, fmt.Sprintf("no package for action %q: set `package` (- for an action outside any package), write action: PACKAGE/NAME, or set defaults.package", clip(actRaw)))
+		}
+		if st.Package == nil {
+			st.Package = &Template{static: ""}
+		}
+	}
+	if st.Name == "" {
+		switch {
+		case hasAct && act.v.Kind == yaml.ScalarNode && slashOutsideRefs(act.v.Value) >= 0:
+			st.Name = act.v.Value
+		case pkgRaw == "":
+			st.Name = actRaw
+		default:
+			st.Name = pkgRaw + "/" + actRaw
+		}
+	}
+	st.Platform = &Template{static: ""}
+	if p, ok := f.get("platform"); ok {
+		st.Platform = d.platform(p.v, sc, "platform")
+	} else if d.defaults.platform != nil {
+		st.Platform = d.platform(d.defaults.platform, sc, "defaults.platform")
+	}
+	st.Timeout = d.defaults.timeout
+	if p, ok := f.get("timeout"); ok {
+		st.Timeout = d.timeout(p.v, sc, "timeout")
+	}
+	var own *yaml.Node
+	if p, ok := f.get("params"); ok {
+		own = p.v
+	}
+	st.Params = d.params(own, sc)
+	if st.Params.Static() {
+		b, err := marshalJSON(st.Params.static)
+		if err != nil {
+			d.errAt(own, "params: cannot be encoded as JSON: "+err.Error())
+		}
+		st.body = b
+	} else if segs, err := compileBody(st.Params.dyn); err != nil {
+		d.errAt(own, "params: cannot be encoded as JSON: "+err.Error())
+	} else {
+		st.bodySegs = segs
+	}
+	var exp *pair
+	if p, ok := f.get("expect"); ok {
+		exp = &p
+	}
+	st.Expect = d.expect(exp, st.Pos, sc)
+	if p, ok := f.get("capture"); ok {
+		st.Captures = d.captureList(p)
+	}
+	st.Retry = d.defaults.retry
+	if p, ok := f.get("retry"); ok {
+		st.Retry = d.retry(p.v, sc, "retry")
+	}
+	return st
+}
+
+// slashOutsideRefs returns the index of the first "/" not inside "${...}",
+// or -1.
+func slashOutsideRefs(s string) int {
+	in := false
+	for i := 0; i < len(s); i++ {
+		switch {
+		case !in && strings.HasPrefix(s[i:], "${"):
+			in = true
+		case in && s[i] == '}':
+			in = false
+		case !in && s[i] == '/':
+			return i
+		}
+	}
+	return -1
+}
+
+// name compiles a scalar that resolves to a string (package, action,
+// platform): a whole reference to a non-string value is formatted as text.
+func (d *fileDec) name(n *yaml.Node, sc *scope, ctx string) *Template {
+	var t tnode
+	if n.ShortTag() == "!!str" {
+		t = d.compileString(n, sc, ctx)
+	} else {
+		t = litNode{v: n.Value}
+	}
+	switch v := t.(type) {
+	case litNode:
+		s := formatText(v.v)
+		if s == "" {
+			d.errAt(n, ctx+": must not be empty")
+		}
+		return &Template{static: s}
+	case refNode:
+		return &Template{dyn: concatNode{parts: []strPart{{ref: v.name}}}}
+	}
+	return newTemplate(t)
+}
+
+func (d *fileDec) platform(n *yaml.Node, sc *scope, ctx string) *Template {
+	if n.Kind != yaml.ScalarNode || isNull(n) {
+		d.errAt(n, fmt.Sprintf("%s: expected classic or vpc, got %s", ctx, kindOf(n)))
+		return &Template{static: ""}
+	}
+	t := d.name(n, sc, ctx)
+	if t.Static() {
+		if s := t.static.(string); s != "" && !slices.Contains(platforms, s) {
+			msg := fmt.Sprintf("%s: %q is not a platform: use classic or vpc", ctx, clip(s))
+			if c := closest(s, platforms); c != "" {
+				msg += fmt.Sprintf("; did you mean %q?", c)
+			}
+			d.errAt(n, msg)
+		}
+	}
+	return t
+}
+
+// keyedNode is one compiled entry of defaults.params.
+type keyedNode struct {
+	key string
+	t   tnode
+}
+
+// defaultParams compiles defaults.params for a step's scope. The result
+// depends only on which of the names it references are captured before the
+// step, so it is compiled once per such set, not once per step.
+func (d *fileDec) defaultParams(sc *scope) []keyedNode {
+	if d.defaults.paramRefs == nil {
+		d.defaults.paramRefs = map[string]bool{}
+		collectRefs(d.defaults.params, d.defaults.paramRefs, 0)
+		d.defaults.compiled = map[string][]keyedNode{}
+	}
+	var key strings.Builder
+	for name := range d.defaults.paramRefs {
+		if sc != nil && sc.captured[name] {
+			key.WriteString(name + ",")
+		}
+	}
+	k := key.String()
+	if len(d.defaults.paramRefs) > 1 && k != "" {
+		names := strings.Split(strings.TrimSuffix(k, ","), ",")
+		slices.Sort(names)
+		k = strings.Join(names, ",")
+	}
+	if c, ok := d.defaults.compiled[k]; ok {
+		return c
+	}
+	var out []keyedNode
+	for _, p := range d.pairs(d.defaults.params) {
+		out = append(out, keyedNode{p.key, d.value(p.v, sc, "defaults.params."+p.key)})
+	}
+	d.defaults.compiled[k] = out
+	return out
+}
+
+// collectRefs records the variable names referenced in the string values
+// under n.
+func collectRefs(n *yaml.Node, names map[string]bool, depth int) {
+	n = deref(n)
+	if n == nil || depth > 10000 {
+		return
+	}
+	if n.Kind == yaml.ScalarNode {
+		if parts, err := parseTemplate(n.Value); err == nil {
+			for _, p := range parts {
+				if p.name != "" && !p.env {
+					names[p.name] = true
+				}
+			}
+		}
+		return
+	}
+	for _, c := range n.Content {
+		collectRefs(c, names, depth+1)
+	}
+}
+
+// params compiles the body: defaults.params shallow-merged under the
+// step's own params.
+func (d *fileDec) params(own *yaml.Node, sc *scope) *Template {
+	var keys []string
+	vals := map[string]tnode{}
+	set := func(k string, t tnode) {
+		if _, ok := vals[k]; !ok {
+			keys = append(keys, k)
+		}
+		vals[k] = t
+	}
+	add := func(n *yaml.Node, ctx string) {
+		for _, p := range d.pairs(n) {
+			set(p.key, d.value(p.v, sc, ctx+"."+p.key))
+		}
+	}
+	if d.defaults.params != nil {
+		for _, kv := range d.defaultParams(sc) {
+			set(kv.key, kv.t)
+		}
+	}
+	if own != nil {
+		if own.Kind != yaml.MappingNode {
+			d.errAt(own, fmt.Sprintf("params: expected a mapping (the JSON object sent as the body), got %s", kindOf(own)))
+		} else {
+			add(own, "params")
+		}
+	}
+	static := true
+	for _, v := range vals {
+		if _, ok := v.(litNode); !ok {
+			static = false
+		}
+	}
+	if static {
+		m := make(map[string]any, len(vals))
+		for k, v := range vals {
+			m[k] = v.(litNode).v
+		}
+		return &Template{static: m}
+	}
+	mn := mapNode{keys: keys, vals: make([]tnode, len(keys))}
+	for i, k := range keys {
+		mn.vals[i] = vals[k]
+	}
+	return &Template{dyn: mn}
+}
+
+// loadTime compiles a value that must be known at load time.
+func (d *fileDec) loadTime(n *yaml.Node, sc *scope, ctx string) (any, bool) {
+	before := len(d.probs.list)
+	t := d.value(n, sc, ctx)
+	if l, ok := t.(litNode); ok {
+		return l.v, len(d.probs.list) == before
+	}
+	d.errAt(n, fmt.Sprintf("%s: must be known at load time, but ${%s} is a capture, known only at run time: use a variable from vars, --var or --var-file", ctx, firstRef(t)))
+	return nil, false
+}
+
+// duration decodes a Go duration ("1m30s") or integer milliseconds.
+func (d *fileDec) duration(n *yaml.Node, sc *scope, ctx string) (time.Duration, bool) {
+	v, ok := d.loadTime(n, sc, ctx)
+	if !ok {
+		return 0, false
+	}
+	var dur time.Duration
+	switch v := v.(type) {
+	case json.Number:
+		ms, err := strconv.ParseInt(string(v), 10, 64)
+		if err != nil || ms > int64(1<<62)/int64(time.Millisecond) {
+			d.errAt(n, fmt.Sprintf("%s: %s is not a duration: write a Go duration such as 10s or 1m30s, or whole milliseconds", ctx, clip(string(v))))
+			return 0, false
+		}
+		dur = time.Duration(ms) * time.Millisecond
+	case string:
+		if ms, err := strconv.ParseInt(v, 10, 64); err == nil && ms <= int64(1<<62)/int64(time.Millisecond) {
+			dur = time.Duration(ms) * time.Millisecond
+			break
+		}
+		x, err := time.ParseDuration(v)
+		if err != nil {
+			d.errAt(n, fmt.Sprintf("%s: %q is not a duration: write a Go duration such as 10s or 1m30s, or whole milliseconds", ctx, clip(v)))
+			return 0, false
+		}
+		dur = x
+	default:
+		d.errAt(n, fmt.Sprintf("%s: expected a duration such as 10s or whole milliseconds, got %s", ctx, kindOfValue(v)))
+		return 0, false
+	}
+	if dur < 0 {
+		d.errAt(n, ctx+": must not be negative")
+		return 0, false
+	}
+	return dur, true
+}
+
+// timeout decodes `timeout`: a duration of at most 60s.
+func (d *fileDec) timeout(n *yaml.Node, sc *scope, ctx string) time.Duration {
+	v, ok := d.duration(n, sc, ctx)
+	if !ok {
+		return 0
+	}
+	if v > maxTimeout {
+		d.errAt(n, fmt.Sprintf("%s: %v is over the 60s the API allows: use at most 60s, and `deadline` to wait longer (the runner polls the activation)", ctx, v))
+		return maxTimeout
+	}
+	return v
+}
+
+// kindOfValue names a decoded value's type for messages.
+func kindOfValue(v any) string {
+	switch v.(type) {
+	case nil:
+		return "null"
+	case bool:
+		return "a boolean"
+	case json.Number:
+		return "a number"
+	case string:
+		return "a string"
+	case []any:
+		return "a list"
+	case map[string]any:
+		return "a mapping"
+	}
+	return fmt.Sprintf("%T", v)
+}
+
+// retry decodes a `retry` block, filling in the defaults.
+func (d *fileDec) retry(n *yaml.Node, sc *scope, ctx string) *Retry {
+	r := &Retry{Attempts: 3, Delay: time.Second, Backoff: 2, MaxDelay: 30 * time.Second}
+	f, _, ok := d.fields(n, ctx, "in retry", retryKeys)
+	if !ok {
+		return r
+	}
+	if p, ok := f.get("attempts"); ok {
+		if v, ok := d.loadTime(p.v, sc, ctx+".attempts"); ok {
+			num, isNum := v.(json.Number)
+			i, err := strconv.ParseInt(string(num), 10, 32)
+			if !isNum || err != nil || i < 1 {
+				d.errAt(p.v, fmt.Sprintf("%s.attempts: expected a whole number of at least 1 (the total, the first attempt included), got %s", ctx, describe(v)))
+			} else {
+				r.Attempts = int(i)
+			}
+		}
+	}
+	if p, ok := f.get("delay"); ok {
+		if v, ok := d.duration(p.v, sc, ctx+".delay"); ok {
+			r.Delay = v
+		}
+	}
+	if p, ok := f.get("backoff"); ok {
+		if v, ok := d.loadTime(p.v, sc, ctx+".backoff"); ok {
+			num, isNum := v.(json.Number)
+			x, err := strconv.ParseFloat(string(num), 64)
+			if !isNum || err != nil || x < 1 {
+				d.errAt(p.v, fmt.Sprintf("%s.backoff: expected a number of at least 1 (1 = a fixed delay), got %s", ctx, describe(v)))
+			} else {
+				r.Backoff = x
+			}
+		}
+	}
+	if p, ok := f.get("max_delay"); ok {
+		if v, ok := d.duration(p.v, sc, ctx+".max_delay"); ok {
+			r.MaxDelay = v
+		}
+	}
+	return r
+}
+
+// describe shows a scalar value in a message, or its type for others.
+func describe(v any) string {
+	switch v := v.(type) {
+	case json.Number:
+		return string(v)
+	case string:
+		return strconv.Quote(clip(v))
+	case bool:
+		return strconv.FormatBool(v)
+	}
+	return kindOfValue(v)
+}
+
+// captureList decodes `capture`: NAME: PATH pairs.
+func (d *fileDec) captureList(p pair) []*Capture {
+	if p.v.Kind != yaml.MappingNode {
+		d.errAt(p.v, fmt.Sprintf("capture: expected a mapping of NAME: PATH, got %s", kindOf(p.v)))
+		return nil
+	}
+	var out []*Capture
+	for _, c := range d.pairs(p.v) {
+		if !validName(c.key) || c.key == "env" {
+			d.errAt(c.k, "capture: "+badVarName(c.key))
+			continue
+		}
+		if !isString(c.v) {
+			d.errAt(c.v, fmt.Sprintf("capture %s: expected a JSONPath such as content.response.result.id, got %s", c.key, kindOf(c.v)))
+			continue
+		}
+		path, err := d.sh.parsePath(c.v.Value)
+		if err != nil {
+			d.errAt(c.v, fmt.Sprintf("capture %s: %v", c.key, err))
+			continue
+		}
+		out = append(out, &Capture{Pos: d.pos(c.k), Name: c.key, Path: path})
+	}
+	return out
+}

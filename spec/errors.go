@@ -1,0 +1,63 @@
+package spec
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// problems collects the errors of one file (or of the options), without
+// duplicates: a default compiled for many tests reports its problem once.
+type problems struct {
+	list []*Error
+	seen map[Error]bool
+	full bool // maxErrors reached: further problems are dropped
+}
+
+func (p *problems) add(pos Pos, msg string) {
+	if p.full {
+		return
+	}
+	if len(p.list) == maxErrors {
+		p.full = true
+		p.list = append(p.list, &Error{Pos: Pos{File: pos.File, Line: pos.Line, Col: pos.Col}, Msg: fmt.Sprintf("too many problems (more than %d): fix these first", maxErrors)})
+		return
+	}
+	e := Error{Pos: pos, Msg: msg}
+	if p.seen == nil {
+		p.seen = make(map[Error]bool)
+	}
+	if p.seen[e] {
+		return
+	}
+	p.seen[e] = true
+	p.list = append(p.list, &e)
+}
+
+// sortErrors orders errors by file, line and column, keeping the order in
+// which they were found otherwise.
+func sortErrors(list []*Error) {
+	slices.SortStableFunc(list, func(a, b *Error) int {
+		if c := strings.Compare(a.Pos.File, b.Pos.File); c != 0 {
+			return c
+		}
+		if a.Pos.Line != b.Pos.Line {
+			return a.Pos.Line - b.Pos.Line
+		}
+		return a.Pos.Col - b.Pos.Col
+	})
+}
+
+// joinErrors sorts and joins errors; nil when there are none.
+func joinErrors(list []*Error) error {
+	if len(list) == 0 {
+		return nil
+	}
+	sortErrors(list)
+	errs := make([]error, len(list))
+	for i, e := range list {
+		errs[i] = e
+	}
+	return errors.Join(errs...)
+}

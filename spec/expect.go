@@ -1,0 +1,343 @@
+package spec
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"sync"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/specrun/specrun/assert"
+)
+
+// Paths of the checks the loader derives from `expect` keys.
+const (
+	pathSuccess  = "$.content.response.success"
+	pathStatus   = "$.content.response.status"
+	pathResult   = "$.content.response.result"
+	pathError    = "$.error"
+	pathDuration = "$.content.duration"
+)
+
+// shared holds what every file of one Load uses: the compiled paths of the
+// derived checks, the default `success: true` assertion and the schema
+// cache. It is read-only once built and shared by the decoding goroutines.
+type shared struct {
+	success, status, result, errPath, duration *assert.Path
+	successTrue                                *assert.Assertion
+	successSrc                                 *dynamicCheck
+	schemas                                    *assert.SchemaCache
+	paths                                      sync.Map // path text → pathEntry
+}
+
+type pathEntry struct {
+	p   *assert.Path
+	err error
+}
+
+// parsePath compiles a JSONPath once per Load: specs repeat the same paths
+// in many tests, and a compiled Path is read-only.
+func (sh *shared) parsePath(s string) (*assert.Path, error) {
+	if e, ok := sh.paths.Load(s); ok {
+		return e.(pathEntry).p, e.(pathEntry).err
+	}
+	p, err := assert.ParsePath(s)
+	sh.paths.Store(s, pathEntry{p, err})
+	return p, err
+}
+
+func newShared() (*shared, error) {
+	sh := &shared{schemas: &assert.SchemaCache{}}
+	for _, x := range []struct {
+		dst  **assert.Path
+		path string
+	}{{&sh.success, pathSuccess}, {&sh.status, pathStatus}, {&sh.result, pathResult}, {&sh.errPath, pathError}, {&sh.duration, pathDuration}} {
+		p, err := assert.ParsePath(x.path)
+		if err != nil {
+			return nil, fmt.Errorf("spec: compiling %s: %w", x.path, err)
+		}
+		*x.dst = p
+	}
+	a, err := assert.New(sh.success, []assert.Op{{Name: "equals", Expected: true}}, assert.Options{})
+	if err != nil {
+		return nil, fmt.Errorf("spec: compiling the default success check: %w", err)
+	}
+	sh.successTrue = a
+	sh.successSrc = &dynamicCheck{path: sh.success, ops: []dynOp{{name: "equals", t: &Template{static: true}}}}
+	return sh, nil
+}
+
+// opSrc is one operator as written: its key node and compiled operand.
+type opSrc struct {
+	name string
+	k    *yaml.Node
+	t    tnode
+	bad  bool // its value already had an error: do not compile it
+}
+
+// opValue compiles an operand, reporting whether that added no error.
+func (d *fileDec) opValue(n *yaml.Node, sc *scope, ctx string) (tnode, bool) {
+	before := len(d.probs.list)
+	t := d.value(n, sc, ctx)
+	return t, len(d.probs.list) == before
+}
+
+// dynamicCheck is a check whose expected values reference captures: it is
+// compiled at run time, when the captures are known.
+type dynamicCheck struct {
+	path *assert.Path
+	ops  []dynOp
+	opts assert.Options
+}
+
+type dynOp struct {
+	name string
+	t    *Template
+}
+
+// Assertion returns the compiled assertion of the check. When the check's
+// expected values reference captures it resolves them from vars and
+// compiles the assertion now (only then is anything compiled at run time);
+// otherwise it returns the assertion compiled at load time, shared and
+// read-only. Errors are *Error values at the check's position.
+func (c *Check) Assertion(vars map[string]any) (*assert.Assertion, error) {
+	if c.dynamic == nil {
+		return c.compiled, nil
+	}
+	ops := make([]assert.Op, len(c.dynamic.ops))
+	for i, op := range c.dynamic.ops {
+		v, err := op.t.Resolve(vars)
+		if err != nil {
+			return nil, &Error{Pos: c.Pos, Msg: c.Key + ": " + err.Error()}
+		}
+		ops[i] = assert.Op{Name: op.name, Expected: v}
+	}
+	a, err := assert.New(c.dynamic.path, ops, c.dynamic.opts)
+	if err != nil {
+		return nil, &Error{Pos: c.Pos, Msg: c.Key + ": " + err.Error()}
+	}
+	return a, nil
+}
+
+// Static reports whether the check was compiled at load time (its expected
+// values reference no capture).
+func (c *Check) Static() bool { return c.dynamic == nil }
+
+// Body returns the JSON encoding of the step's params with vars substituted
+// (object keys sorted). For static params the bytes are computed once at
+// load time and shared: callers must not modify the returned slice.
+func (s *Step) Body(vars map[string]any) ([]byte, error) {
+	if s.body != nil {
+		return s.body, nil
+	}
+	size := 0
+	for _, seg := range s.bodySegs {
+		size += len(seg.lit) + 16
+	}
+	b, err := appendBody(make([]byte, 0, size), s.bodySegs, vars)
+	if err != nil {
+		return nil, &Error{Pos: s.Pos, Msg: "params: " + err.Error()}
+	}
+	return b, nil
+}
+
+// check builds one Check, compiling it now when nothing in it depends on
+// captures. Operator errors point at the operator's key.
+func (d *fileDec) check(pos Pos, key, msg string, path *assert.Path, ops []opSrc) *Check {
+	c := &Check{Pos: pos, Key: key, Message: msg}
+	opts := assert.Options{SchemaBase: d.dir, Schemas: d.sh.schemas}
+	var static []assert.Op
+	var staticIdx []int
+	dynamic := false
+	for i, op := range ops {
+		if op.bad {
+			continue
+		}
+		l, ok := op.t.(litNode)
+		if !ok {
+			dynamic = true
+			if op.name == "matches" || op.name == "not_matches" || op.name == "schema" {
+				d.errAt(op.k, fmt.Sprintf("%s: the operand must be known at load time, but ${%s} is a capture, known only at run time: use a variable from vars, --var or --var-file", op.name, firstRef(op.t)))
+			}
+			continue
+		}
+		static = append(static, assert.Op{Name: op.name, Expected: l.v})
+		staticIdx = append(staticIdx, i)
+	}
+	if len(static) > 0 {
+		a, err := assert.New(path, static, opts)
+		if err != nil {
+			d.opErrors(err, pos, func(i int) *yaml.Node { return ops[staticIdx[i]].k })
+		}
+		c.compiled = a
+	}
+	dc := &dynamicCheck{path: path, opts: opts, ops: make([]dynOp, len(ops))}
+	for i, op := range ops {
+		dc.ops[i] = dynOp{name: op.name, t: newTemplate(op.t)}
+	}
+	c.src = dc
+	if dynamic {
+		c.compiled, c.dynamic = nil, dc
+	}
+	return c
+}
+
+// opErrors reports the errors of assert.New, each at its operator's key.
+func (d *fileDec) opErrors(err error, pos Pos, keyOf func(int) *yaml.Node) {
+	var list []error
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		list = j.Unwrap()
+	} else {
+		list = []error{err}
+	}
+	for _, e := range list {
+		var oe *assert.OpError
+		if errors.As(e, &oe) {
+			d.errAt(keyOf(oe.Index), oe.Error())
+		} else {
+			d.probs.add(pos, e.Error())
+		}
+	}
+}
+
+// expect decodes `expect` (p is nil when the step has none) into the
+// expected HTTP status and the ordered checks.
+func (d *fileDec) expect(p *pair, stepPos Pos, sc *scope) Expect {
+	if p == nil {
+		return Expect{HTTPStatus: 200, HTTPStatusPos: stepPos, Checks: []*Check{{Pos: stepPos, Key: "success", compiled: d.sh.successTrue, src: d.sh.successSrc}}}
+	}
+	e := Expect{HTTPStatus: 200, HTTPStatusPos: d.pos(p.k)}
+	f, _, ok := d.fields(p.v, "expect", "in expect", expectKeys)
+	if !ok {
+		return e
+	}
+	_, hasErr := f.get("error")
+	_, hasStatus := f.get("status")
+	if hasErr {
+		e.HTTPStatus = 0
+	}
+	if q, ok := f.get("http_status"); ok {
+		e.HTTPStatusPos = d.pos(q.k)
+		if v, ok := d.loadTime(q.v, sc, "expect.http_status"); ok {
+			s, _ := v.(jsonNumber)
+			code, err := strconv.Atoi(string(s))
+			if err != nil || code < 100 || code > 599 {
+				d.errAt(q.v, fmt.Sprintf("http_status: expected an HTTP status code from 100 to 599, got %s", describe(v)))
+			} else {
+				e.HTTPStatus = code
+			}
+		}
+	}
+	if q, ok := f.get("success"); ok {
+		before := len(d.probs.list)
+		t := d.value(q.v, sc, "expect.success")
+		if l, ok := t.(litNode); ok && len(d.probs.list) == before {
+			if _, ok := l.v.(bool); !ok {
+				d.errAt(q.v, fmt.Sprintf("success: expected true or false, got %s", describe(l.v)))
+			}
+		}
+		e.Checks = append(e.Checks, d.check(d.pos(q.k), "success", "", d.sh.success, []opSrc{{"equals", q.k, t, len(d.probs.list) != before}}))
+	} else if !hasErr && !hasStatus {
+		e.Checks = append(e.Checks, &Check{Pos: d.pos(p.k), Key: "success", compiled: d.sh.successTrue, src: d.sh.successSrc})
+	}
+	if q, ok := f.get("status"); ok {
+		before := len(d.probs.list)
+		t := d.value(q.v, sc, "expect.status")
+		if l, ok := t.(litNode); ok && len(d.probs.list) == before {
+			if _, ok := l.v.(string); !ok {
+				d.errAt(q.v, fmt.Sprintf("status: expected a string such as \"application error\", got %s", describe(l.v)))
+			}
+		}
+		e.Checks = append(e.Checks, d.check(d.pos(q.k), "status", "", d.sh.status, []opSrc{{"equals", q.k, t, len(d.probs.list) != before}}))
+	}
+	if q, ok := f.get("result"); ok {
+		t, ok := d.opValue(q.v, sc, "expect.result")
+		e.Checks = append(e.Checks, d.check(d.pos(q.k), "result", "", d.sh.result, []opSrc{{"subset", q.k, t, !ok}}))
+	}
+	if q, ok := f.get("error"); ok {
+		if q.v.Kind != yaml.MappingNode {
+			d.errAt(q.v, fmt.Sprintf("error: expected a mapping such as {errorCode: \"80301\"}, got %s", kindOf(q.v)))
+		} else {
+			t, ok := d.opValue(q.v, sc, "expect.error")
+			e.Checks = append(e.Checks, d.check(d.pos(q.k), "error", "", d.sh.errPath, []opSrc{{"error_subset", q.k, t, !ok}}))
+		}
+	}
+	if q, ok := f.get("duration"); ok {
+		if ops := d.operators(q.v, sc, "duration", "in duration", operatorKeys); len(ops) > 0 {
+			e.Checks = append(e.Checks, d.check(d.pos(q.k), "duration", "", d.sh.duration, ops))
+		} else if q.v.Kind == yaml.MappingNode {
+			d.errAt(q.v, "duration: give at least one operator, e.g. {lt: 1000}")
+		}
+	}
+	if q, ok := f.get("assert"); ok {
+		if q.v.Kind != yaml.SequenceNode {
+			d.errAt(q.v, fmt.Sprintf("assert: expected a list of path assertions, got %s", kindOf(q.v)))
+		} else {
+			for _, item := range q.v.Content {
+				if c := d.assertItem(deref(item), sc); c != nil {
+					e.Checks = append(e.Checks, c)
+				}
+			}
+		}
+	}
+	return e
+}
+
+type jsonNumber = json.Number
+
+// operators decodes a mapping of operators (the keys of allowed) in
+// document order.
+func (d *fileDec) operators(n *yaml.Node, sc *scope, ctx, where string, allowed []string) []opSrc {
+	_, ps, ok := d.fields(n, ctx, where, allowed)
+	if !ok {
+		return nil
+	}
+	return d.operatorsOf(ps, sc, ctx)
+}
+
+// operatorsOf compiles the operators among the entries of a mapping.
+func (d *fileDec) operatorsOf(ps []pair, sc *scope, ctx string) []opSrc {
+	var ops []opSrc
+	for _, p := range ps {
+		if p.key == "path" || p.key == "message" {
+			continue
+		}
+		t, ok := d.opValue(p.v, sc, ctx+"."+p.key)
+		ops = append(ops, opSrc{name: p.key, k: p.k, t: t, bad: !ok})
+	}
+	return ops
+}
+
+// assertItem decodes one item of `expect.assert`.
+func (d *fileDec) assertItem(n *yaml.Node, sc *scope) *Check {
+	f, ps, ok := d.fields(n, "assert item", "in an assert item", assertItemKeys)
+	if !ok {
+		return nil
+	}
+	var path *assert.Path
+	if p, ok := f.get("path"); !ok {
+		d.errAt(n, "an assert item needs a `path`, e.g. path: content.response.result")
+	} else if !isString(p.v) {
+		d.errAt(p.v, fmt.Sprintf("path: expected a JSONPath such as content.response.result, got %s", kindOf(p.v)))
+	} else if x, err := d.sh.parsePath(p.v.Value); err != nil {
+		d.errAt(p.v, "path: "+err.Error())
+	} else {
+		path = x
+	}
+	var msg string
+	if p, ok := f.get("message"); ok {
+		msg, _ = d.plainString(p, "message")
+	}
+	ops := d.operatorsOf(ps, sc, "assert")
+	if len(ops) == 0 && !d.unknownIn[n] {
+		d.errAt(n, "an assert item needs at least one operator: "+strings.Join(operatorKeys, ", "))
+		return nil
+	}
+	if path == nil || len(ops) == 0 {
+		return nil
+	}
+	return d.check(d.pos(n), "assert", msg, path, ops)
+}

@@ -1,0 +1,268 @@
+package spec
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+
+	"golang.org/x/sync/errgroup"
+)
+
+// Options configures Load. The zero value loads with no extra variables and
+// reads the process environment.
+type Options struct {
+	// Vars are --var NAME=VALUE pairs, VALUE as written on the command line.
+	// A value is read as a YAML scalar, so --var n=3 is the number 3 and
+	// --var ok=true the boolean true; an empty value is the empty string.
+	// Vars win over VarFiles, which win over a suite's vars.
+	Vars []string
+	// VarFiles are --var-file paths: YAML mappings of variables, taken
+	// literally (no ${...} substitution). Later files win over earlier ones.
+	VarFiles []string
+	// Secrets are --secret names: their values are listed in
+	// Project.Secrets. Naming a variable that no suite, --var, --var-file
+	// or capture defines is an error.
+	Secrets []string
+	// LookupEnv reads the environment for ${env.NAME}; nil means
+	// os.LookupEnv. Load calls it from several goroutines at once.
+	LookupEnv func(string) (string, bool)
+}
+
+// specFile is one file to load and the suite name it gets by default.
+type specFile struct {
+	path string
+	name string
+}
+
+// Load reads every file and directory in paths (directories walked
+// recursively for *.yaml and *.yml, skipping directories whose name starts
+// with "."), decodes and validates them strictly, substitutes every variable
+// known at load time, compiles every assertion, and returns the project with
+// its suites in lexical path order. When anything is wrong it returns a nil
+// project and all problems of all files, each a *Error, joined with
+// errors.Join in file, line and column order. Files are decoded
+// concurrently; the result does not depend on scheduling.
+func Load(paths []string, opts Options) (*Project, error) {
+	var probs problems
+	if len(paths) == 0 {
+		probs.add(Pos{File: "specrun"}, "no spec files given: name files or directories")
+	}
+	globals := loadGlobals(opts, &probs)
+	files := collect(paths, &probs)
+	sh, err := newShared()
+	if err != nil {
+		return nil, err
+	}
+
+	suites := make([]*Suite, len(files))
+	fileProbs := make([]problems, len(files))
+	decs := make([]*fileDec, len(files))
+	var g errgroup.Group
+	g.SetLimit(runtime.GOMAXPROCS(0))
+	for i, f := range files {
+		g.Go(func() error {
+			d := &fileDec{file: f.path, dir: filepath.Dir(f.path), probs: &fileProbs[i], globals: globals, lookupEnv: opts.LookupEnv, sh: sh}
+			decs[i] = d
+			suites[i] = d.load(f)
+			return nil
+		})
+	}
+	_ = g.Wait()
+
+	all := probs.list
+	for i := range fileProbs {
+		all = append(all, fileProbs[i].list...)
+	}
+	p := &Project{}
+	byName := map[string]*Suite{}
+	for _, s := range suites {
+		if s == nil {
+			continue
+		}
+		if prev, dup := byName[s.Name]; dup {
+			all = append(all, &Error{Pos: s.Pos, Msg: fmt.Sprintf("duplicate suite name %q: %s already uses it; set a different `suite`", s.Name, prev.Pos.FileLine())})
+			continue
+		}
+		byName[s.Name] = s
+		s.Index = len(p.Suites)
+		p.Suites = append(p.Suites, s)
+	}
+	var secretProbs problems
+	p.Secrets = secrets(opts.Secrets, globals, decs, &secretProbs)
+	all = append(all, secretProbs.list...)
+	if err := joinErrors(all); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// load reads and decodes one file.
+func (d *fileDec) load(f specFile) *Suite {
+	data, err := readLimited(f.path)
+	if err != nil {
+		d.probs.add(Pos{File: f.path}, err.Error())
+		return nil
+	}
+	root := parseDocument(f.path, data, d.probs, "empty file: a spec needs a `tests` list")
+	if root == nil {
+		return nil
+	}
+	return d.suite(root, f.name)
+}
+
+// readLimited reads a file of at most maxFileSize bytes.
+func readLimited(path string) ([]byte, error) {
+	fh, err := os.Open(path)
+	if err != nil {
+		return nil, errors.New(describeFSError(err))
+	}
+	defer fh.Close()
+	var data []byte
+	if info, err := fh.Stat(); err == nil && info.Mode().IsRegular() {
+		if info.Size() > maxFileSize {
+			return nil, fmt.Errorf("file is larger than %d MB: a spec or var file this large is not supported; split it", maxFileSize>>20)
+		}
+		data = make([]byte, 0, info.Size()+1)
+	}
+	data, err = readAllInto(data, io.LimitReader(fh, maxFileSize+1))
+	if err != nil {
+		return nil, errors.New(describeFSError(err))
+	}
+	if len(data) > maxFileSize {
+		return nil, fmt.Errorf("file is larger than %d MB: a spec or var file this large is not supported; split it", maxFileSize>>20)
+	}
+	return data, nil
+}
+
+// readAllInto reads r to its end, appending to buf (which may be
+// preallocated to the expected size).
+func readAllInto(buf []byte, r io.Reader) ([]byte, error) {
+	for {
+		if len(buf) == cap(buf) {
+			buf = append(buf, 0)[:len(buf)]
+		}
+		n, err := r.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if err == io.EOF {
+			return buf, nil
+		}
+		if err != nil {
+			return buf, err
+		}
+	}
+}
+
+func describeFSError(err error) string {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		err = pe.Err
+	}
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return "no such file or directory: check the path"
+	case errors.Is(err, fs.ErrPermission):
+		return "permission denied: make the file readable"
+	}
+	return "cannot read: " + err.Error()
+}
+
+// collect expands paths into spec files, sorted by path, without
+// duplicates.
+func collect(paths []string, probs *problems) []specFile {
+	var files []specFile
+	seen := map[string]bool{}
+	addFile := func(path, name string) {
+		key := filepath.Clean(path)
+		if seen[key] {
+			return
+		}
+		seen[key] = true
+		files = append(files, specFile{path: path, name: name})
+	}
+	for _, root := range paths {
+		info, err := os.Stat(root)
+		if err != nil {
+			probs.add(Pos{File: root}, describeFSError(err))
+			continue
+		}
+		if !info.IsDir() {
+			addFile(root, filepath.Base(root))
+			continue
+		}
+		found := 0
+		err = filepath.WalkDir(root, func(path string, e fs.DirEntry, err error) error {
+			if err != nil {
+				probs.add(Pos{File: path}, describeFSError(err))
+				return nil
+			}
+			if e.IsDir() {
+				if path != root && strings.HasPrefix(e.Name(), ".") {
+					return filepath.SkipDir
+				}
+				return nil
+			}
+			if ext := filepath.Ext(path); ext != ".yaml" && ext != ".yml" {
+				return nil
+			}
+			rel, err := filepath.Rel(root, path)
+			if err != nil {
+				rel = path
+			}
+			found++
+			addFile(path, filepath.ToSlash(rel))
+			return nil
+		})
+		if err != nil {
+			probs.add(Pos{File: root}, describeFSError(err))
+		}
+		if found == 0 {
+			probs.add(Pos{File: root}, "no spec files (*.yaml, *.yml) in this directory")
+		}
+	}
+	slices.SortStableFunc(files, func(a, b specFile) int { return strings.Compare(a.path, b.path) })
+	return files
+}
+
+// secrets collects the values of the variables named by --secret.
+func secrets(names []string, g *globalVars, decs []*fileDec, probs *problems) []string {
+	var out []string
+	add := func(v any) {
+		s := formatText(v)
+		if v == nil || s == "" || slices.Contains(out, s) {
+			return
+		}
+		out = append(out, s)
+	}
+	for _, name := range names {
+		defined := false
+		if v, ok := g.vals[name]; ok {
+			defined = true
+			add(v)
+		}
+		for _, d := range decs {
+			if d == nil || d.vars == nil {
+				continue
+			}
+			if _, ok := d.vars[name]; ok {
+				defined = true
+				if _, over := g.vals[name]; !over {
+					v, _ := d.loadVar(name, nil)
+					add(v)
+				}
+			}
+			if d.captures[name] {
+				defined = true
+			}
+		}
+		if !defined {
+			probs.add(Pos{File: "--secret"}, fmt.Sprintf("%q is not a variable: no suite, --var or --var-file defines it and no step captures it", clip(name)))
+		}
+	}
+	return out
+}

@@ -1,0 +1,385 @@
+package spec
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"slices"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// globalVars are the variables given on the command line: --var (which win)
+// and --var-file (later files win over earlier ones).
+type globalVars struct {
+	vals map[string]any
+}
+
+// loadGlobals reads --var and --var-file values.
+func loadGlobals(opts Options, probs *problems) *globalVars {
+	g := &globalVars{vals: map[string]any{}}
+	for _, file := range opts.VarFiles {
+		data, err := readLimited(file)
+		if err != nil {
+			probs.add(Pos{File: file}, err.Error())
+			continue
+		}
+		d := &fileDec{file: file, probs: probs}
+		root := parseDocument(file, data, probs, "empty file: a var file is a mapping of NAME: VALUE")
+		if root == nil {
+			continue
+		}
+		if root = deref(root); root.Kind != yaml.MappingNode {
+			d.errAt(root, fmt.Sprintf("a var file must be a mapping of NAME: VALUE, got %s", kindOf(root)))
+			continue
+		}
+		for _, p := range d.pairs(root) {
+			if !validName(p.key) || p.key == "env" {
+				d.errAt(p.k, badVarName(p.key))
+				continue
+			}
+			v, ok := d.literal(p.v)
+			if ok {
+				g.vals[p.key] = v
+			}
+		}
+	}
+	for _, kv := range opts.Vars {
+		name, val, ok := strings.Cut(kv, "=")
+		if !ok {
+			probs.add(Pos{File: "--var"}, fmt.Sprintf("%q: expected NAME=VALUE", clip(kv)))
+			continue
+		}
+		if !validName(name) || name == "env" {
+			probs.add(Pos{File: "--var"}, fmt.Sprintf("%q: %s", clip(kv), badVarName(name)))
+			continue
+		}
+		g.vals[name] = parseVarValue(val)
+	}
+	return g
+}
+
+// parseVarValue reads a --var value as a YAML scalar: 3 is a number, true a
+// boolean; anything that is not a plain scalar (or is empty) stays a string.
+func parseVarValue(s string) any {
+	if s == "" {
+		return ""
+	}
+	var n yaml.Node
+	if err := yaml.Unmarshal([]byte(s), &n); err != nil || len(n.Content) != 1 {
+		return s
+	}
+	sc := n.Content[0]
+	if sc.Kind != yaml.ScalarNode || sc.Style != 0 {
+		return s
+	}
+	switch sc.ShortTag() {
+	case "!!null", "!!bool":
+		v, _ := scalarValue(sc)
+		return v
+	case "!!int", "!!float":
+		// Only what JSON writes as a number: 007, 0x10 or 1_000 stay text.
+		if jsonNumberRE.MatchString(s) {
+			return json.Number(s)
+		}
+	}
+	return s
+}
+
+func badVarName(name string) string {
+	if name == "env" {
+		return "the variable name env is reserved for ${env.NAME}; choose another name"
+	}
+	return fmt.Sprintf("invalid variable name %q: use a letter or _ followed by letters, digits or _", clip(name))
+}
+
+// suiteVar is one entry of a suite's `vars`, resolved on first use.
+type suiteVar struct {
+	k, v  *yaml.Node
+	state int // 0 unresolved, 1 resolving, 2 resolved, 3 failed
+	value any
+}
+
+// scope is what a value may reference at one place of a file: load-time
+// variables, and the names captured before this place (run-time references).
+type scope struct {
+	captured map[string]bool
+	// later lists the captures of this step and the later steps of the
+	// same list, for a precise message.
+	later [][]pair
+	// loadOnly is set while resolving suite variables: captures do not
+	// exist yet.
+	loadOnly string
+}
+
+// loadVar returns the load-time value of a variable: --var, then
+// --var-file, then the suite's vars.
+func (d *fileDec) loadVar(name string, at *yaml.Node) (any, bool) {
+	if v, ok := d.globals.vals[name]; ok {
+		return v, true
+	}
+	sv, ok := d.vars[name]
+	if !ok {
+		return nil, false
+	}
+	switch sv.state {
+	case 2:
+		return sv.value, true
+	case 3:
+		return nil, true
+	case 1:
+		d.errAt(sv.k, fmt.Sprintf("variable %s refers to itself (through ${...} references): break the cycle", name))
+		sv.state = 3
+		return nil, true
+	}
+	sv.state = 1
+	n := d.value(sv.v, &scope{loadOnly: name}, "vars."+name)
+	if sv.state == 3 {
+		return nil, true
+	}
+	if l, ok := n.(litNode); ok {
+		sv.state, sv.value = 2, l.v
+		return l.v, true
+	}
+	sv.state = 3
+	return nil, true
+}
+
+// env reads the environment.
+func (d *fileDec) env(name string) (string, bool) {
+	if d.lookupEnv != nil {
+		return d.lookupEnv(name)
+	}
+	return os.LookupEnv(name)
+}
+
+// knownNames lists the names a reference could have meant, for hints.
+func (d *fileDec) knownNames(sc *scope) []string {
+	var names []string
+	for n := range d.globals.vals {
+		names = append(names, n)
+	}
+	for n := range d.vars {
+		names = append(names, n)
+	}
+	if sc != nil {
+		for n := range sc.captured {
+			names = append(names, n)
+		}
+	}
+	slices.Sort(names)
+	return slices.Compact(names)
+}
+
+// compileString substitutes the load-time references of a string scalar
+// and precompiles the rest.
+func (d *fileDec) compileString(n *yaml.Node, sc *scope, ctx string) tnode {
+	if !strings.Contains(n.Value, "${") {
+		return litNode{v: n.Value}
+	}
+	parts, err := parseTemplate(n.Value)
+	if err != nil {
+		d.errAt(n, ctx+": "+err.Error())
+		return litNode{v: n.Value}
+	}
+	if len(parts) == 0 {
+		return litNode{v: ""}
+	}
+	if len(parts) == 1 && parts[0].name == "" {
+		return litNode{v: parts[0].lit}
+	}
+	// Resolve each reference: a value known now, or a run-time name.
+	type resolved struct {
+		val     any
+		runtime string
+	}
+	res := make([]resolved, len(parts))
+	for i, p := range parts {
+		switch {
+		case p.name == "":
+			res[i].val = p.lit
+		case p.env:
+			v, ok := d.env(p.name)
+			if !ok {
+				if !p.hasDef {
+					d.errAt(n, fmt.Sprintf("%s: environment variable %s is not set: set it, or write ${env.%s:-DEFAULT}", ctx, p.name, p.name))
+				}
+				v = p.def
+			}
+			res[i].val = v
+		case sc != nil && sc.captured[p.name]:
+			res[i].runtime = p.name
+		default:
+			v, ok := d.loadVar(p.name, n)
+			if !ok {
+				d.errAt(n, d.undefined(p.name, sc, ctx))
+				if sv := d.vars[sc.resolving()]; sv != nil {
+					sv.state = 3
+				}
+			}
+			res[i].val = v
+		}
+	}
+	if len(parts) == 1 {
+		if res[0].runtime != "" {
+			return refNode{name: res[0].runtime}
+		}
+		return litNode{v: res[0].val}
+	}
+	var out []strPart
+	for _, r := range res {
+		if r.runtime != "" {
+			out = append(out, strPart{ref: r.runtime})
+			continue
+		}
+		s := formatText(r.val)
+		if k := len(out); k > 0 && out[k-1].ref == "" {
+			out[k-1].lit += s
+		} else {
+			out = append(out, strPart{lit: s})
+		}
+	}
+	if len(out) == 1 && out[0].ref == "" {
+		return litNode{v: out[0].lit}
+	}
+	return concatNode{parts: out}
+}
+
+// laterLine finds the first later capture of name.
+func laterLine(later [][]pair, name string) (int, bool) {
+	for _, ps := range later {
+		for _, p := range ps {
+			if p.key == name {
+				return p.k.Line, true
+			}
+		}
+	}
+	return 0, false
+}
+
+func (sc *scope) resolving() string {
+	if sc == nil {
+		return ""
+	}
+	return sc.loadOnly
+}
+
+// undefined words the error for a reference to an unknown name.
+func (d *fileDec) undefined(name string, sc *scope, ctx string) string {
+	if sc != nil && sc.loadOnly != "" && d.captures[name] {
+		return fmt.Sprintf("%s: ${%s} is a capture, known only at run time; suite variables are computed at load time, so use it directly where it is needed", ctx, name)
+	}
+	if sc != nil {
+		if line, ok := laterLine(sc.later, name); ok {
+			return fmt.Sprintf("%s: ${%s} is captured at line %d, after this use: a capture can be used only in the steps after the one that captures it", ctx, name, line)
+		}
+		if d.captures[name] {
+			return fmt.Sprintf("%s: ${%s} is captured elsewhere, but not before this use: setup captures are visible to every test and to teardown; a test's captures only to its later steps", ctx, name)
+		}
+	}
+	msg := fmt.Sprintf("%s: undefined variable ${%s}: define it under vars, pass --var %s=VALUE, or capture it in an earlier step", ctx, name, name)
+	if c := closest(name, d.knownNames(sc)); c != "" {
+		msg += fmt.Sprintf("; did you mean ${%s}?", c)
+	}
+	return msg
+}
+
+// value compiles any YAML value into a template node, substituting what is
+// known at load time. Mapping keys are taken literally.
+func (d *fileDec) value(n *yaml.Node, sc *scope, ctx string) tnode {
+	n = deref(n)
+	if n == nil {
+		return litNode{}
+	}
+	if d.work++; d.work > maxWork {
+		if d.work == maxWork+1 {
+			d.errAt(n, fmt.Sprintf("the spec expands to more than %d values once defaults and aliases are applied to every test: use smaller defaults.params or fewer aliases", maxWork))
+		}
+		return litNode{}
+	}
+	switch n.Kind {
+	case yaml.ScalarNode:
+		if isString(n) && n.ShortTag() == "!!str" {
+			return d.compileString(n, sc, ctx)
+		}
+		v, err := scalarValue(n)
+		if err != nil {
+			d.errAt(n, ctx+": "+err.Error())
+		}
+		return litNode{v: v}
+	case yaml.SequenceNode:
+		items := make([]tnode, len(n.Content))
+		static := true
+		for i, c := range n.Content {
+			items[i] = d.value(c, sc, ctx)
+			if _, ok := items[i].(litNode); !ok {
+				static = false
+			}
+		}
+		if static {
+			l := make([]any, len(items))
+			for i, it := range items {
+				l[i] = it.(litNode).v
+			}
+			return litNode{v: l}
+		}
+		return listNode{items: items}
+	case yaml.MappingNode:
+		ps := d.pairs(n)
+		keys := make([]string, len(ps))
+		vals := make([]tnode, len(ps))
+		static := true
+		for i, p := range ps {
+			keys[i] = p.key
+			vals[i] = d.value(p.v, sc, ctx)
+			if _, ok := vals[i].(litNode); !ok {
+				static = false
+			}
+		}
+		if static {
+			m := make(map[string]any, len(ps))
+			for i, k := range keys {
+				m[k] = vals[i].(litNode).v
+			}
+			return litNode{v: m}
+		}
+		return mapNode{keys: keys, vals: vals}
+	}
+	return litNode{}
+}
+
+// literal converts a value without substituting anything (var files).
+func (d *fileDec) literal(n *yaml.Node) (any, bool) {
+	n = deref(n)
+	switch n.Kind {
+	case yaml.ScalarNode:
+		v, err := scalarValue(n)
+		if err != nil {
+			d.errAt(n, err.Error())
+			return nil, false
+		}
+		return v, true
+	case yaml.SequenceNode:
+		l := make([]any, 0, len(n.Content))
+		for _, c := range n.Content {
+			v, ok := d.literal(c)
+			if !ok {
+				return nil, false
+			}
+			l = append(l, v)
+		}
+		return l, true
+	case yaml.MappingNode:
+		m := map[string]any{}
+		for _, p := range d.pairs(n) {
+			v, ok := d.literal(p.v)
+			if !ok {
+				return nil, false
+			}
+			m[p.key] = v
+		}
+		return m, true
+	}
+	return nil, true
+}

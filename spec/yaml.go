@@ -1,0 +1,442 @@
+package spec
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"go.yaml.in/yaml/v3"
+)
+
+const (
+	// maxFileSize bounds a spec or var file.
+	maxFileSize = 10 << 20
+	// maxNodes bounds the nodes of a document after expanding aliases, so
+	// that an alias bomb is an error rather than an out-of-memory crash.
+	maxNodes = 1_000_000
+	// maxWork bounds the values compiled for one file, defaults.params
+	// compiled for every step included.
+	maxWork = 4 * maxNodes
+	// maxErrors bounds the problems reported for one file.
+	maxErrors = 100
+)
+
+// parseDocument decodes the single YAML document of a file. It returns the
+// document's root node with aliases checked (no cycles, bounded expansion),
+// or nil after reporting the problem.
+func parseDocument(file string, data []byte, probs *problems, emptyMsg string) *yaml.Node {
+	if pos, msg, ok := checkText(data); !ok {
+		probs.add(Pos{File: file, Line: pos.Line, Col: pos.Col}, msg)
+		return nil
+	}
+	var doc yaml.Node
+	if !bytes.Contains(data, []byte("\n---")) && !bytes.Contains(data, []byte("\n...")) && !bytes.Contains(data, []byte("\r---")) && !bytes.Contains(data, []byte("\r...")) {
+		// One document for sure: the faster string-input parser.
+		if err := safeUnmarshal(data, &doc); err != nil {
+			probs.add(yamlErrorPos(file, err), "invalid YAML: "+yamlErrorText(err))
+			return nil
+		}
+		if doc.Kind == 0 {
+			probs.add(Pos{File: file, Line: 1, Col: 1}, emptyMsg)
+			return nil
+		}
+		return checkRoot(file, &doc, probs, emptyMsg)
+	}
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	if err := safeDecode(dec, &doc); err != nil {
+		if errors.Is(err, io.EOF) {
+			probs.add(Pos{File: file, Line: 1, Col: 1}, emptyMsg)
+			return nil
+		}
+		probs.add(yamlErrorPos(file, err), "invalid YAML: "+yamlErrorText(err))
+		return nil
+	}
+	var next yaml.Node
+	if err := safeDecode(dec, &next); !errors.Is(err, io.EOF) {
+		pos := Pos{File: file, Line: max(next.Line, 1), Col: max(next.Column, 1)}
+		if err != nil {
+			pos = yamlErrorPos(file, err)
+		}
+		probs.add(pos, "a second YAML document: a spec file holds one document; remove the `---` separator or move the rest into another file")
+		return nil
+	}
+	return checkRoot(file, &doc, probs, emptyMsg)
+}
+
+// checkRoot returns the root of a decoded document after checking its
+// aliases, or nil after reporting a problem.
+func checkRoot(file string, doc *yaml.Node, probs *problems, emptyMsg string) *yaml.Node {
+	if doc.Kind != yaml.DocumentNode || len(doc.Content) == 0 {
+		probs.add(Pos{File: file, Line: 1, Col: 1}, emptyMsg)
+		return nil
+	}
+	root := doc.Content[0]
+	m := measurer{file: file, probs: probs, sizes: map[*yaml.Node]int{}, active: map[*yaml.Node]bool{}}
+	if n := m.count(root, 0); n < 0 {
+		return nil
+	} else if n > maxNodes {
+		probs.add(Pos{File: file, Line: root.Line, Col: root.Column}, fmt.Sprintf("the document expands to more than %d values through aliases: use fewer nested aliases", maxNodes))
+		return nil
+	}
+	return root
+}
+
+// safeUnmarshal decodes the first document of data, turning a panic of the
+// YAML library into an error.
+func safeUnmarshal(data []byte, n *yaml.Node) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("yaml: cannot parse this document (%v)", r)
+		}
+	}()
+	return yaml.Unmarshal(data, n)
+}
+
+// safeDecode decodes one document, turning a panic of the YAML library into
+// an error so that no input can crash a load.
+func safeDecode(dec *yaml.Decoder, n *yaml.Node) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("yaml: cannot parse this document (%v)", r)
+		}
+	}()
+	return dec.Decode(n)
+}
+
+var yamlLineRE = regexp.MustCompile(`^yaml: line (\d+): `)
+
+// yamlErrorPos extracts the line of a YAML syntax error.
+func yamlErrorPos(file string, err error) Pos {
+	pos := Pos{File: file, Line: 1, Col: 1}
+	if m := yamlLineRE.FindStringSubmatch(err.Error()); m != nil {
+		if n, e := strconv.Atoi(m[1]); e == nil && n > 0 {
+			pos.Line = n
+		}
+	}
+	return pos
+}
+
+// yamlErrorText strips the library's prefixes from a YAML error.
+func yamlErrorText(err error) string {
+	s := err.Error()
+	if m := yamlLineRE.FindStringIndex(s); m != nil {
+		return s[m[1]:]
+	}
+	return strings.TrimPrefix(s, "yaml: ")
+}
+
+// checkText rejects bytes YAML does not accept as text, with the position
+// of the first offending character: invalid UTF-8 and control characters.
+func checkText(data []byte) (Pos, string, bool) {
+	line, col := 1, 1
+	for i := 0; i < len(data); {
+		r, size := utf8.DecodeRune(data[i:])
+		bad := ""
+		switch {
+		case r == utf8.RuneError && size <= 1:
+			bad = fmt.Sprintf("invalid UTF-8 (byte 0x%02x): a spec file must be UTF-8 text", data[i])
+		case r == '\t' || r == '\n' || r == '\r':
+		case r < 0x20 || r == 0x7f || (r >= 0x80 && r <= 0x9f && r != 0x85):
+			bad = fmt.Sprintf("control character %U: a spec file must be text; remove it", r)
+		case r == 0xFEFF && i != 0, r == 0xFFFE, r == 0xFFFF:
+			bad = fmt.Sprintf("character %U is not allowed in YAML; remove it", r)
+		}
+		if bad != "" {
+			return Pos{Line: line, Col: col}, bad, false
+		}
+		if r == '\n' {
+			line, col = line+1, 1
+		} else {
+			col++
+		}
+		i += size
+	}
+	return Pos{}, "", true
+}
+
+// measurer counts the values of a document with aliases expanded, and finds
+// aliases that contain themselves.
+type measurer struct {
+	file   string
+	probs  *problems
+	sizes  map[*yaml.Node]int
+	active map[*yaml.Node]bool
+}
+
+// count returns the expanded size of n, or -1 after reporting a problem.
+func (m *measurer) count(n *yaml.Node, depth int) int {
+	if n == nil {
+		return 0
+	}
+	if depth > 10000 {
+		m.probs.add(Pos{File: m.file, Line: n.Line, Col: n.Column}, "values nested deeper than 10000 levels: flatten the document")
+		return -1
+	}
+	if n.Kind == yaml.AliasNode {
+		t := n.Alias
+		if t == nil {
+			return 1
+		}
+		if m.active[t] {
+			m.probs.add(Pos{File: m.file, Line: n.Line, Col: n.Column}, fmt.Sprintf("alias *%s refers to a value that contains the alias itself: break the cycle", n.Value))
+			return -1
+		}
+		if s, ok := m.sizes[t]; ok {
+			return s
+		}
+		m.active[t] = true
+		s := m.count(t, depth+1)
+		delete(m.active, t)
+		if s < 0 {
+			return -1
+		}
+		if s > maxNodes {
+			m.probs.add(Pos{File: m.file, Line: n.Line, Col: n.Column}, fmt.Sprintf("alias *%s expands to more than %d values: use fewer nested aliases", n.Value, maxNodes))
+			return -1
+		}
+		m.sizes[t] = s
+		return s
+	}
+	total := 1
+	if n.Anchor != "" {
+		m.active[n] = true
+		defer delete(m.active, n)
+	}
+	for _, c := range n.Content {
+		s := m.count(c, depth+1)
+		if s < 0 {
+			return -1
+		}
+		total += s
+		if total > maxNodes {
+			return total
+		}
+	}
+	return total
+}
+
+// deref follows aliases.
+func deref(n *yaml.Node) *yaml.Node {
+	for n != nil && n.Kind == yaml.AliasNode && n.Alias != nil {
+		n = n.Alias
+	}
+	return n
+}
+
+// kindOf names a node's type for messages: "a mapping", "a list", ...
+func kindOf(n *yaml.Node) string {
+	n = deref(n)
+	if n == nil {
+		return "nothing"
+	}
+	switch n.Kind {
+	case yaml.MappingNode:
+		return "a mapping"
+	case yaml.SequenceNode:
+		return "a list"
+	case yaml.ScalarNode:
+		switch n.ShortTag() {
+		case "!!null":
+			return "null"
+		case "!!bool":
+			return "a boolean"
+		case "!!int", "!!float":
+			return "a number"
+		default:
+			return "a string"
+		}
+	}
+	return "nothing"
+}
+
+// isNull reports whether n is an empty or null scalar.
+func isNull(n *yaml.Node) bool {
+	n = deref(n)
+	return n == nil || (n.Kind == yaml.ScalarNode && n.ShortTag() == "!!null")
+}
+
+// isString reports whether n is a string scalar.
+func isString(n *yaml.Node) bool {
+	n = deref(n)
+	return n != nil && n.Kind == yaml.ScalarNode && kindOf(n) == "a string"
+}
+
+var jsonNumberRE = regexp.MustCompile(`^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?$`)
+
+// scalarValue converts a non-string scalar to its JSON-like value.
+func scalarValue(n *yaml.Node) (any, error) {
+	switch tag := n.ShortTag(); tag {
+	case "!!null":
+		return nil, nil
+	case "!!bool":
+		return strings.EqualFold(n.Value, "true"), nil
+	case "!!int", "!!float":
+		s := n.Value
+		if jsonNumberRE.MatchString(s) {
+			return json.Number(s), nil
+		}
+		if i, err := strconv.ParseInt(s, 0, 64); err == nil {
+			return json.Number(strconv.FormatInt(i, 10)), nil
+		}
+		clean := strings.TrimPrefix(strings.ReplaceAll(s, "_", ""), "+")
+		if jsonNumberRE.MatchString(clean) {
+			return json.Number(clean), nil
+		}
+		f, err := strconv.ParseFloat(clean, 64)
+		if err != nil || math.IsInf(f, 0) || math.IsNaN(f) {
+			return nil, fmt.Errorf("the number %s cannot be written in JSON: write a finite decimal number", clip(s))
+		}
+		return json.Number(strconv.FormatFloat(f, 'g', -1, 64)), nil
+	case "!!str", "!!timestamp", "!!binary", "!!merge":
+		return n.Value, nil
+	default:
+		return nil, fmt.Errorf("unsupported YAML tag %s: remove the tag", clip(tag))
+	}
+}
+
+// pair is one key and value of a mapping, aliases of the value followed.
+type pair struct {
+	key string
+	k   *yaml.Node
+	v   *yaml.Node
+}
+
+// pairs lists the entries of a mapping node in document order, with merge
+// keys (<<) expanded (explicit keys win) and duplicate keys reported.
+func (d *fileDec) pairs(n *yaml.Node) []pair {
+	out := make([]pair, 0, len(n.Content)/2)
+	var seen map[string]*yaml.Node // only for large mappings
+	if len(n.Content) > 32 {
+		seen = make(map[string]*yaml.Node, len(n.Content)/2)
+	}
+	find := func(key string) (*yaml.Node, bool) {
+		if seen != nil {
+			k, ok := seen[key]
+			return k, ok
+		}
+		for _, p := range out {
+			if p.key == key {
+				return p.k, true
+			}
+		}
+		return nil, false
+	}
+	var merged []pair
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], deref(n.Content[i+1])
+		kd := deref(k)
+		if kd.Kind == yaml.ScalarNode && kd.ShortTag() == "!!merge" {
+			merged = append(merged, d.mergeSources(v)...)
+			continue
+		}
+		if kd.Kind != yaml.ScalarNode {
+			d.errAt(k, fmt.Sprintf("a mapping key must be a string, got %s", kindOf(kd)))
+			continue
+		}
+		if prev, ok := find(kd.Value); ok {
+			d.errAt(k, fmt.Sprintf("duplicate key %q: already given at line %d; remove one", kd.Value, prev.Line))
+			continue
+		}
+		if seen != nil {
+			seen[kd.Value] = k
+		}
+		out = append(out, pair{key: kd.Value, k: k, v: v})
+	}
+	if len(merged) == 0 {
+		return out
+	}
+	have := make(map[string]bool, len(out)+len(merged))
+	for _, p := range out {
+		have[p.key] = true
+	}
+	for _, p := range merged {
+		if !have[p.key] {
+			have[p.key] = true
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// mergeSources expands the value of a merge key: a mapping or a list of
+// mappings, earlier ones winning.
+func (d *fileDec) mergeSources(v *yaml.Node) []pair {
+	switch v.Kind {
+	case yaml.MappingNode:
+		return d.pairs(v)
+	case yaml.SequenceNode:
+		var out []pair
+		have := map[string]bool{}
+		for _, item := range v.Content {
+			item = deref(item)
+			if item.Kind != yaml.MappingNode {
+				d.errAt(item, fmt.Sprintf("<<: expected a mapping to merge, got %s", kindOf(item)))
+				continue
+			}
+			for _, p := range d.pairs(item) {
+				if !have[p.key] {
+					have[p.key] = true
+					out = append(out, p)
+				}
+			}
+		}
+		return out
+	default:
+		d.errAt(v, fmt.Sprintf("<<: expected a mapping to merge, got %s", kindOf(v)))
+		return nil
+	}
+}
+
+// fields decodes a mapping whose keys must come from allowed. where names
+// the place for messages ("in a test"). It returns the entries by key, or
+// nil (after reporting) when n is not a mapping.
+func (d *fileDec) fields(n *yaml.Node, ctx, where string, allowed []string) (fieldSet, []pair, bool) {
+	n = deref(n)
+	if n == nil || n.Kind != yaml.MappingNode {
+		d.errAt(n, fmt.Sprintf("%s: expected a mapping, got %s", ctx, kindOf(n)))
+		return nil, nil, false
+	}
+	ps := d.pairs(n)
+	kept := ps[:0]
+	for _, p := range ps {
+		if !slices.Contains(allowed, p.key) {
+			d.errAt(p.k, unknownKey(p.key, where, allowed))
+			if d.unknownIn == nil {
+				d.unknownIn = map[*yaml.Node]bool{}
+			}
+			d.unknownIn[n] = true
+			continue
+		}
+		kept = append(kept, p)
+	}
+	return fieldSet(kept), kept, true
+}
+
+// fieldSet is the entries of a mapping, looked up by key. Mappings of the
+// format are small, so a scan beats a map.
+type fieldSet []pair
+
+func (f fieldSet) get(key string) (pair, bool) {
+	for _, p := range f {
+		if p.key == key {
+			return p, true
+		}
+	}
+	return pair{}, false
+}
+
+// unknownKey words the error for a key the format does not know.
+func unknownKey(key, where string, allowed []string) string {
+	if c := closest(key, allowed); c != "" {
+		return fmt.Sprintf("unknown key %q %s; did you mean %q?", clip(key), where, c)
+	}
+	return fmt.Sprintf("unknown key %q %s; allowed keys: %s", clip(key), where, strings.Join(allowed, ", "))
+}
