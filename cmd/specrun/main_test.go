@@ -212,6 +212,7 @@ func stabilize(s string) string {
 	s = regexp.MustCompile(`http://127\.0\.0\.1:\d+`).ReplaceAllString(s, "http://127.0.0.1:PORT")
 	s = regexp.MustCompile(`LOCAL[0-9A-F]{16}`).ReplaceAllString(s, "LOCALKEY")
 	s = regexp.MustCompile(`Date: [^\n"]*GMT`).ReplaceAllString(s, "Date: DATE")
+	s = regexp.MustCompile(`X-Ncp-Apigw-Timestamp: \d+`).ReplaceAllString(s, "X-Ncp-Apigw-Timestamp: TIMESTAMP")
 	s = regexp.MustCompile(`(\\?"(?:start|end|duration)\\?":)\d+`).ReplaceAllString(s, "${1}N")
 	s = regexp.MustCompile(`\b[0-9a-f]{32}\b`).ReplaceAllString(s, "ACTIVATION-ID")
 	s = regexp.MustCompile(`Content-Length: \d+`).ReplaceAllString(s, "Content-Length: N")
