@@ -2,12 +2,14 @@ package runner
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/specrun/specrun/assert"
@@ -214,6 +216,9 @@ func (e *engine) check(a *Attempt, st *spec.Step, resp *client.Response, vars ma
 		default:
 			caps[c.Name] = nodes
 		}
+		if e.secretNames[c.Name] {
+			e.redact.add(caps[c.Name])
+		}
 	}
 	if a.Status != Pass {
 		return nil
@@ -379,34 +384,86 @@ func plural(n int, word string) string {
 }
 
 // redactor replaces secrets with "***" and the access key with its short
-// form. A nil or empty redactor returns
-// text unchanged without allocating.
+// form. Secrets captured at run time are added with add. A redactor is
+// safe for concurrent use; text with no secrets configured costs nothing.
 type redactor struct {
-	r *strings.Replacer
+	mu        sync.RWMutex
+	secrets   []string
+	accessKey string
+	r         *strings.Replacer
 }
 
 func newRedactor(secrets []string, accessKey string) *redactor {
-	var pairs []string
-	sorted := append([]string(nil), secrets...)
-	// Longer secrets first, so one that contains another is replaced whole.
-	sort.Slice(sorted, func(i, j int) bool { return len(sorted[i]) > len(sorted[j]) })
-	for _, s := range sorted {
+	red := &redactor{accessKey: accessKey}
+	for _, s := range secrets {
 		if s != "" {
-			pairs = append(pairs, s, "***")
+			red.secrets = append(red.secrets, s)
 		}
 	}
-	if len(accessKey) > 4 {
-		pairs = append(pairs, accessKey, ShortKey(accessKey))
-	}
-	if len(pairs) == 0 {
-		return &redactor{}
-	}
-	return &redactor{r: strings.NewReplacer(pairs...)}
+	red.build()
+	return red
 }
 
-func (r *redactor) text(s string) string {
-	if r == nil || r.r == nil || s == "" {
+// build makes the replacer; the caller holds mu for writing (or owns red).
+func (red *redactor) build() {
+	sorted := append([]string(nil), red.secrets...)
+	// Longer secrets first, so one that contains another is replaced whole.
+	sort.Slice(sorted, func(i, j int) bool { return len(sorted[i]) > len(sorted[j]) })
+	var pairs []string
+	for _, s := range sorted {
+		pairs = append(pairs, s, "***")
+	}
+	if len(red.accessKey) > 4 {
+		pairs = append(pairs, red.accessKey, ShortKey(red.accessKey))
+	}
+	red.r = nil
+	if len(pairs) > 0 {
+		red.r = strings.NewReplacer(pairs...)
+	}
+}
+
+// add redacts v from now on: a captured value of a --secret variable
+// (a string, or the text of a number; objects and lists leaf by leaf).
+func (red *redactor) add(v any) {
+	var leaves []string
+	collectLeaves(v, &leaves)
+	if len(leaves) == 0 {
+		return
+	}
+	red.mu.Lock()
+	defer red.mu.Unlock()
+	red.secrets = append(red.secrets, leaves...)
+	red.build()
+}
+
+func collectLeaves(v any, out *[]string) {
+	switch v := v.(type) {
+	case string:
+		if v != "" {
+			*out = append(*out, v)
+		}
+	case json.Number:
+		*out = append(*out, v.String())
+	case []any:
+		for _, x := range v {
+			collectLeaves(x, out)
+		}
+	case map[string]any:
+		for _, x := range v {
+			collectLeaves(x, out)
+		}
+	}
+}
+
+func (red *redactor) text(s string) string {
+	if red == nil || s == "" {
 		return s
 	}
-	return r.r.Replace(s)
+	red.mu.RLock()
+	r := red.r
+	red.mu.RUnlock()
+	if r == nil {
+		return s
+	}
+	return r.Replace(s)
 }

@@ -90,6 +90,10 @@ type engine struct {
 	sem    *semaphore.Weighted
 	redact *redactor
 	events chan Event
+	// pool runs the tests on reused goroutines.
+	pool *pool
+	// secretNames are the --secret names: their captures are redacted.
+	secretNames map[string]bool
 	// stop is set by --fail-fast once a test failed or errored.
 	stop atomic.Bool
 }
@@ -109,6 +113,14 @@ func Run(ctx context.Context, p *spec.Project, inv Invoker, opts Options, h Hand
 		sem:    semaphore.NewWeighted(int64(opts.Parallel)),
 		redact: newRedactor(opts.Secrets, opts.AccessKey),
 		events: make(chan Event, 64),
+		pool:   newPool(),
+	}
+	defer e.pool.close()
+	if len(p.SecretNames) > 0 {
+		e.secretNames = make(map[string]bool, len(p.SecretNames))
+		for _, n := range p.SecretNames {
+			e.secretNames[n] = true
+		}
 	}
 	res := &Result{Info: opts.Info, Start: opts.Now()}
 	selected := opts.Selection.Select(p)
@@ -218,7 +230,7 @@ func (e *engine) dispatch(ctx context.Context, suites []*SuiteResult, done *sync
 				r.tests.Done()
 				continue
 			}
-			go func() {
+			e.pool.spawn(func() {
 				defer r.tests.Done()
 				defer e.sem.Release(1)
 				<-r.setupDone
@@ -231,7 +243,7 @@ func (e *engine) dispatch(ctx context.Context, suites []*SuiteResult, done *sync
 					r.ran.Store(true)
 					e.runTest(ctx, sr, tr, r.shared)
 				}
-			}()
+			})
 		}
 		if !setupStarted {
 			close(r.setupDone)

@@ -578,3 +578,39 @@ func TestTransportFailureIsAnError(t *testing.T) {
 		t.Errorf("status %v, error %q, hint %q", tr.Status, a.Err, a.Hint)
 	}
 }
+
+func TestCapturedSecretsAreRedactedFromTheMomentTheyAreCaptured(t *testing.T) {
+	e := newEnv(t, nil)
+	p := e.load(map[string]string{"c.yaml": `
+tests:
+  - name: t
+    steps:
+      - action: pkg/echo
+        params: {session: sess-9f8e7d6c5b4a}
+        capture: {session: content.response.result.session}
+      - action: pkg/echo
+        params: {auth: "${session}"}
+        expect: {result: {auth: something-else}}
+`}, spec.Options{Secrets: []string{"session"}})
+	res := e.run(context.Background(), p, runner.Options{Verbose: true}, nil)
+	tr := res.Suites[0].Tests[0]
+	if tr.Status != runner.Fail {
+		t.Fatalf("status = %v, want fail", tr.Status)
+	}
+	var all []string
+	for _, st := range tr.Steps {
+		for _, a := range st.Attempts {
+			all = append(all, a.Err, a.Exchange.Request, a.Exchange.Response)
+			for _, f := range a.Failures {
+				all = append(all, f.Expected, f.Actual, f.Diff, f.Reason)
+			}
+		}
+	}
+	joined := strings.Join(all, "\n")
+	if strings.Contains(joined, "sess-9f8e7d6c5b4a") {
+		t.Errorf("the captured secret leaked:\n%s", joined)
+	}
+	if !strings.Contains(joined, `"auth":"***"`) {
+		t.Errorf("the second step's request does not show the redaction:\n%s", joined)
+	}
+}

@@ -95,6 +95,7 @@ func Load(paths []string, opts Options) (*Project, error) {
 	}
 	var secretProbs problems
 	p.Secrets = secrets(opts.Secrets, globals, decs, &secretProbs)
+	p.SecretNames = append([]string(nil), opts.Secrets...)
 	all = append(all, secretProbs.list...)
 	if err := joinErrors(all); err != nil {
 		return nil, err

@@ -57,6 +57,10 @@ type Project struct {
 	// Secrets holds the values that must never appear in output: the values
 	// of the variables named by Options.Secrets. Empty strings are omitted.
 	Secrets []string
+	// SecretNames are the names given by Options.Secrets. A capture of one
+	// of these names is a secret whose value is known only at run time: the
+	// runner redacts it from the moment it is captured.
+	SecretNames []string
 }
 
 // Tests counts the tests of all suites.
