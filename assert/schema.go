@@ -3,6 +3,7 @@ package assert
 import (
 	"bytes"
 	"fmt"
+	"io"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -66,10 +67,14 @@ func loadSchemaFile(name, base string, cache *SchemaCache) (*jsonschema.Schema, 
 	return compileSchemaFile(abs)
 }
 
+// maxSchemaFile bounds a schema file, so that a path such as /dev/zero
+// cannot hang or exhaust a load.
+const maxSchemaFile = 10 << 20
+
 func compileSchemaFile(abs string) (*jsonschema.Schema, error) {
-	data, err := os.ReadFile(abs)
+	data, err := readSchemaFile(abs)
 	if err != nil {
-		return nil, fmt.Errorf("cannot read schema file: %w", err)
+		return nil, err
 	}
 	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(data))
 	if err != nil {
@@ -85,6 +90,29 @@ func compileSchemaFile(abs string) (*jsonschema.Schema, error) {
 		return nil, fmt.Errorf("invalid schema in %s: %s", abs, oneLine(err.Error()))
 	}
 	return sch, nil
+}
+
+func readSchemaFile(abs string) ([]byte, error) {
+	f, err := os.Open(abs)
+	if err != nil {
+		return nil, fmt.Errorf("cannot read schema file: %w", err)
+	}
+	defer f.Close()
+	info, err := f.Stat()
+	if err != nil {
+		return nil, fmt.Errorf("cannot read schema file: %w", err)
+	}
+	if !info.Mode().IsRegular() {
+		return nil, fmt.Errorf("schema file %s is not a regular file", abs)
+	}
+	data, err := io.ReadAll(io.LimitReader(f, maxSchemaFile+1))
+	if err != nil {
+		return nil, fmt.Errorf("cannot read schema file: %w", err)
+	}
+	if len(data) > maxSchemaFile {
+		return nil, fmt.Errorf("schema file %s is larger than %d MB", abs, maxSchemaFile>>20)
+	}
+	return data, nil
 }
 
 const inlineSchemaURL = "urn:specrun:inline-schema"
