@@ -34,8 +34,12 @@ var (
 	typeNames = []string{"string", "number", "integer", "boolean", "object", "array", "null"}
 )
 
-// closest returns the candidate nearest to s within an edit distance of 2
-// (or a case-insensitive match), or "" when none is near enough.
+// Suggest returns the candidate nearest to s within an edit distance of 2
+// (or a case-insensitive match), or "" when none is near enough: the
+// "did you mean" of spec keys, and of the command line's flags.
+func Suggest(s string, candidates []string) string { return closest(s, candidates) }
+
+// closest is Suggest.
 func closest(s string, candidates []string) string {
 	best, bestD := "", 3
 	for _, c := range candidates {

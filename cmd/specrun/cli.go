@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"runtime/debug"
 	"strings"
+
+	"github.com/specrun/specrun/spec"
 )
 
 const topUsage = `specrun runs declarative YAML specs against NAVER Cloud Platform Cloud Functions.
@@ -149,7 +151,7 @@ func (c *command) parse(sys *system, args []string) ([]string, error) {
 			return nil, errHelp
 		}
 		if err != nil {
-			return nil, usagef(c.name, "%s", strings.TrimPrefix(err.Error(), "flag provided but not defined: "+""))
+			return nil, usagef(c.name, "%s", c.explain(err))
 		}
 		rest := c.fs.Args()
 		if len(rest) == 0 {
@@ -162,6 +164,25 @@ func (c *command) parse(sys *system, args []string) ([]string, error) {
 		pos = append(pos, rest[0])
 		args = rest[1:]
 	}
+}
+
+// explain rewords the flag package's errors in the CLI's terms: flags
+// with two dashes, and a suggestion for a near miss.
+func (c *command) explain(err error) string {
+	msg := err.Error()
+	if name, ok := strings.CutPrefix(msg, "flag provided but not defined: -"); ok {
+		var names []string
+		c.fs.VisitAll(func(f *flag.Flag) { names = append(names, f.Name) })
+		msg = "unknown flag --" + name
+		if s := spec.Suggest(name, names); s != "" {
+			msg += "; did you mean --" + s + "?"
+		}
+		return msg
+	}
+	if name, ok := strings.CutPrefix(msg, "flag needs an argument: -"); ok {
+		return "--" + name + " needs a value"
+	}
+	return strings.Replace(msg, "for flag -", "for flag --", 1)
 }
 
 // errHelp means --help was handled: exit 0.

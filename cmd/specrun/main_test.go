@@ -113,9 +113,11 @@ func TestUsageErrorsExit2WithHelp(t *testing.T) {
 	}{
 		{nil, "no PATH given"},
 		{[]string{"frobnicate"}, `unknown command "frobnicate"`},
-		{[]string{"run", "--bogus", "x"}, "-bogus"},
+		{[]string{"run", "--bogus", "x"}, "unknown flag --bogus\n"},
+		{[]string{"--paralel", "4", "testdata/pass"}, "unknown flag --paralel; did you mean --parallel?"},
+		{[]string{"testdata/pass", "--parallel"}, "--parallel needs a value"},
 		{[]string{"--parallel", "0", "testdata/pass"}, "--parallel 0: give at least 1"},
-		{[]string{"--parallel", "many", "testdata/pass"}, `invalid value "many" for flag -parallel`},
+		{[]string{"--parallel", "many", "testdata/pass"}, `invalid value "many" for flag --parallel`},
 		{[]string{"--format", "xml", "testdata/pass"}, `--format "xml": give console, tap or json`},
 		{[]string{"--tap-version", "12", "testdata/pass"}, "--tap-version 12: give 13 or 14"},
 		{[]string{"--shard", "5/4", "testdata/pass"}, `--shard "5/4"`},
