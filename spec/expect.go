@@ -31,6 +31,39 @@ type shared struct {
 	successSrc                                 *dynamicCheck
 	schemas                                    *assert.SchemaCache
 	paths                                      sync.Map // path text → pathEntry
+	assertions                                 sync.Map // assertKey → assertEntry
+}
+
+// assertEntry is a static check compiled once per Load: specs repeat the
+// same expectations in many tests (the default success check, `result:
+// {ok: true}`, `count: 2`), and a compiled Assertion is read-only, so
+// identical checks share it, and the operands as written with it.
+type assertEntry struct {
+	a   *assert.Assertion
+	src *dynamicCheck
+	err error
+}
+
+// assertKey identifies a static check: its path as written, the directory
+// schema files are read from, and each operator with its operand as JSON
+// (map keys sorted). ok is false when an operand cannot be encoded; the
+// check is then compiled on its own.
+func assertKey(path *assert.Path, base string, ops []assert.Op) (key string, ok bool) {
+	var b strings.Builder
+	b.WriteString(path.String())
+	b.WriteByte(0)
+	b.WriteString(base)
+	for _, op := range ops {
+		j, err := json.Marshal(op.Expected)
+		if err != nil {
+			return "", false
+		}
+		b.WriteByte(0)
+		b.WriteString(op.Name)
+		b.WriteByte(0)
+		b.Write(j)
+	}
+	return b.String(), true
 }
 
 type pathEntry struct {
@@ -167,12 +200,30 @@ func (d *fileDec) check(pos Pos, key, msg string, path *assert.Path, ops []opSrc
 		static = append(static, assert.Op{Name: op.name, Expected: l.v})
 		staticIdx = append(staticIdx, i)
 	}
-	if len(static) > 0 {
-		a, err := assert.New(path, static, opts)
-		if err != nil {
-			d.opErrors(err, pos, func(i int) *yaml.Node { return ops[staticIdx[i]].k })
+	keyOf := func(i int) *yaml.Node { return ops[staticIdx[i]].k }
+	// A check whose operands are all known now, and all sound, is shared
+	// with every identical check of this Load.
+	var shareKey string
+	shareable := !dynamic && len(static) == len(ops) && len(static) > 0
+	if shareable {
+		shareKey, shareable = assertKey(path, opts.SchemaBase, static)
+	}
+	if shareable {
+		if e, ok := d.sh.assertions.Load(shareKey); ok {
+			entry := e.(assertEntry)
+			if entry.err != nil {
+				d.opErrors(entry.err, pos, keyOf)
+			}
+			c.compiled, c.src = entry.a, entry.src
+			return c
 		}
-		c.compiled = a
+	}
+	var err error
+	if len(static) > 0 {
+		c.compiled, err = assert.New(path, static, opts)
+		if err != nil {
+			d.opErrors(err, pos, keyOf)
+		}
 	}
 	dc := &dynamicCheck{path: path, opts: opts, ops: make([]dynOp, len(ops))}
 	for i, op := range ops {
@@ -181,6 +232,9 @@ func (d *fileDec) check(pos Pos, key, msg string, path *assert.Path, ops []opSrc
 	c.src = dc
 	if dynamic {
 		c.compiled, c.dynamic = nil, dc
+	}
+	if shareable {
+		d.sh.assertions.Store(shareKey, assertEntry{a: c.compiled, src: dc, err: err})
 	}
 	return c
 }
