@@ -1,6 +1,7 @@
 package jsonreport
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/json"
 	"fmt"
@@ -152,38 +153,82 @@ type Failure struct {
 	Message      string          `json:"message,omitempty"`
 }
 
-// Write writes the JSON report of r to w: New followed by Encode. r must
-// be final (after runner.Run returned) and not nil.
+// Write converts r and writes it to w, as Encode does. It streams the
+// report suite by suite, so that a run of 100,000 tests never holds the
+// whole document in memory.
 func Write(w io.Writer, r *runner.Result) error {
-	return Encode(w, New(r))
+	if r == nil {
+		return fmt.Errorf("jsonreport: nil result")
+	}
+	h := newHead(r)
+	suites := make([]*runner.SuiteResult, 0, len(r.Suites))
+	for _, s := range r.Suites {
+		if s != nil {
+			suites = append(suites, s)
+		}
+	}
+	return encode(w, h, len(suites), func(i int) *Suite { return newSuite(suites[i]) })
 }
 
-// Encode writes rep to w, indented by two spaces and followed by a newline,
-// in a single Write call. Nil suite and test lists are written as []; rep
-// is not modified.
+// Encode writes rep to w, indented by two spaces and followed by a newline.
+// Nil suite and test lists are written as []; rep is not modified.
 func Encode(w io.Writer, rep *Report) error {
 	if rep == nil {
 		return fmt.Errorf("jsonreport: nil report")
 	}
-	// Write nil lists as [] without modifying rep.
-	cp := *rep
-	cp.Suites = make([]*Suite, len(rep.Suites))
-	for i, s := range rep.Suites {
+	h := *rep
+	return encode(w, &h, len(rep.Suites), func(i int) *Suite {
+		s := rep.Suites[i]
 		if s != nil && s.Tests == nil {
 			sc := *s
 			sc.Tests = []*Test{}
 			s = &sc
 		}
-		cp.Suites[i] = s
-	}
+		return s
+	})
+}
+
+// suitesTail is how the head, encoded with an empty suite list, ends.
+const suitesTail = "[]\n}\n"
+
+// encode writes head (whose own Suites are ignored) with the n suites that
+// suite returns, one at a time, through a buffered writer. The bytes are
+// those of encoding the whole report with two-space indentation.
+func encode(w io.Writer, head *Report, n int, suite func(int) *Suite) error {
+	head.Suites = []*Suite{}
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
 	enc.SetIndent("", "  ")
-	if err := enc.Encode(&cp); err != nil {
+	if err := enc.Encode(head); err != nil {
 		return fmt.Errorf("jsonreport: encoding the report: %w", err)
 	}
-	if _, err := w.Write(buf.Bytes()); err != nil {
+	text := buf.Bytes()
+	if !bytes.HasSuffix(text, []byte(suitesTail)) {
+		return fmt.Errorf("jsonreport: internal error: the report does not end with its suites")
+	}
+	bw := bufio.NewWriterSize(w, 64<<10)
+	bw.Write(text[:len(text)-len(suitesTail)])
+	if n == 0 {
+		bw.WriteString(suitesTail)
+	} else {
+		bw.WriteString("[\n")
+		enc.SetIndent("    ", "  ")
+		for i := 0; i < n; i++ {
+			buf.Reset()
+			if err := enc.Encode(suite(i)); err != nil {
+				return fmt.Errorf("jsonreport: encoding the report: %w", err)
+			}
+			bw.WriteString("    ")
+			bw.Write(bytes.TrimSuffix(buf.Bytes(), []byte("\n")))
+			if i < n-1 {
+				bw.WriteString(",")
+			}
+			bw.WriteString("\n")
+		}
+		bw.WriteString("  ]\n}\n")
+	}
+	if err := bw.Flush(); err != nil {
 		return fmt.Errorf("jsonreport: writing the report: %w", err)
 	}
 	return nil
@@ -192,6 +237,18 @@ func Encode(w io.Writer, rep *Report) error {
 // New converts a final result to a Report. It reads r and never modifies
 // it; nil pointers inside r (a missing spec, a nil step) give empty fields.
 func New(r *runner.Result) *Report {
+	rep := newHead(r)
+	rep.Suites = make([]*Suite, 0, len(r.Suites))
+	for _, s := range r.Suites {
+		if s != nil {
+			rep.Suites = append(rep.Suites, newSuite(s))
+		}
+	}
+	return rep
+}
+
+// newHead converts everything of r but its suites.
+func newHead(r *runner.Result) *Report {
 	c := r.Counts()
 	rep := &Report{
 		SchemaVersion: SchemaVersion,
@@ -207,15 +264,9 @@ func New(r *runner.Result) *Report {
 			DurationMS:     millis(r.Duration),
 			Interrupted:    r.Interrupted,
 		},
-		Suites: make([]*Suite, 0, len(r.Suites)),
 	}
 	if r.Info.Run != "" || r.Info.Tags != "" {
 		rep.Run.Selection = &Selection{Run: r.Info.Run, Tags: r.Info.Tags}
-	}
-	for _, s := range r.Suites {
-		if s != nil {
-			rep.Suites = append(rep.Suites, newSuite(s))
-		}
 	}
 	return rep
 }
