@@ -59,10 +59,22 @@ func readBody(resp *http.Response, limit int64) ([]byte, error) {
 	if resp.ContentLength > limit {
 		return nil, &ResponseTooLargeError{StatusCode: resp.StatusCode, Limit: limit}
 	}
-	var buf bytes.Buffer
-	if resp.ContentLength > 0 {
-		buf.Grow(int(resp.ContentLength))
+	if n := resp.ContentLength; n >= 0 {
+		// The usual case: read exactly the announced length into one
+		// allocation, then make sure nothing follows.
+		data := make([]byte, n)
+		if _, err := io.ReadFull(resp.Body, data); err != nil {
+			return nil, err
+		}
+		var probe [1]byte
+		if m, err := resp.Body.Read(probe[:]); m > 0 {
+			return nil, fmt.Errorf("the body is longer than its Content-Length of %d bytes", n)
+		} else if err != nil && err != io.EOF {
+			return nil, err
+		}
+		return data, nil
 	}
+	var buf bytes.Buffer
 	n, err := buf.ReadFrom(io.LimitReader(resp.Body, limit+1))
 	if err != nil {
 		return nil, err

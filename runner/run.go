@@ -126,21 +126,28 @@ func Run(ctx context.Context, p *spec.Project, inv Invoker, opts Options, h Hand
 	selected := opts.Selection.Select(p)
 	res.Suites = skeleton(selected)
 
+	// Without a handler nothing listens: events are not even made.
 	var handled sync.WaitGroup
-	handled.Add(1)
-	go func() {
-		defer handled.Done()
-		e.deliver(h, len(selected))
-	}()
+	if h == nil {
+		e.events = nil
+	} else {
+		handled.Add(1)
+		go func() {
+			defer handled.Done()
+			e.deliver(h, len(selected))
+		}()
+	}
 
-	e.events <- Event{Kind: RunStarted}
+	e.emit(Event{Kind: RunStarted})
 	var suites sync.WaitGroup
 	e.dispatch(ctx, res.Suites, &suites)
 	suites.Wait()
 	res.Duration = opts.Now().Sub(res.Start)
 	res.Interrupted = ctx.Err() != nil
-	e.events <- Event{Kind: RunFinished, Result: res}
-	close(e.events)
+	e.emit(Event{Kind: RunFinished, Result: res})
+	if e.events != nil {
+		close(e.events)
+	}
 	handled.Wait()
 	return res
 }
@@ -154,13 +161,16 @@ func (e *engine) deliver(h Handler, total int) {
 			done++
 		}
 		ev.Done, ev.Total = done, total
-		if h != nil {
-			h.Event(ev)
-		}
+		h.Event(ev)
 	}
 }
 
-func (e *engine) emit(ev Event) { e.events <- ev }
+// emit queues ev for the handler; a no-op when Run was given none.
+func (e *engine) emit(ev Event) {
+	if e.events != nil {
+		e.events <- ev
+	}
+}
 
 // skeleton builds the result tree of the selected tests, in input order.
 func skeleton(tests []*spec.Test) []*SuiteResult {
