@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"flag"
+	"github.com/specrun/specrun/reporters/internal/samples"
 	"os"
 	"path/filepath"
 	"strings"
@@ -73,7 +74,7 @@ func events(r *runner.Result) []runner.Event {
 
 // mixed is a run with a test of every status in two suites.
 func mixed() *runner.Result {
-	fx := fixtures()
+	fx := samples.Fixtures()
 	r := fx["pass"]
 	r.Suites = append(r.Suites, fx["fail"].Suites[0], fx["error"].Suites[0], fx["skip"].Suites[0], fx["multistep"].Suites[0])
 	r.Duration = 32*time.Second + 40*time.Millisecond
@@ -82,13 +83,13 @@ func mixed() *runner.Result {
 
 // teardownFailure is a passing suite whose teardown failed.
 func teardownFailure() *runner.Result {
-	fx := fixtures()
+	fx := samples.Fixtures()
 	r := fx["pass"]
 	s := r.Suites[0]
-	st := step("specs/hello.yaml", "clean up", 30)
+	st := samples.Step("specs/hello.yaml", "clean up", 30)
 	s.Suite.Teardown = append(s.Suite.Teardown, st)
-	s.Teardown = []*runner.StepResult{{Step: st, Status: runner.Fail, Duration: ms(60), Attempts: []*runner.Attempt{{
-		Status: runner.Fail, Duration: ms(60), Package: "shop", Action: "cleanup", HTTPStatus: 500, ActivationID: "dddd0001",
+	s.Teardown = []*runner.StepResult{{Step: st, Status: runner.Fail, Duration: samples.Ms(60), Attempts: []*runner.Attempt{{
+		Status: runner.Fail, Duration: samples.Ms(60), Package: "shop", Action: "cleanup", HTTPStatus: 500, ActivationID: "dddd0001",
 		Failures: []*runner.Failure{{Pos: spec.Pos{File: "specs/hello.yaml", Line: 33, Col: 9}, Key: "http_status", Op: "equals", Expected: "200", Actual: "500", Reason: "status differs"}},
 	}}}}
 	s.Status = runner.Error
@@ -97,7 +98,7 @@ func teardownFailure() *runner.Result {
 
 // errorBeforeInvoke is a test that errored before any invocation.
 func errorBeforeInvoke() *runner.Result {
-	fx := fixtures()
+	fx := samples.Fixtures()
 	r := fx["multistep"]
 	tr := r.Suites[0].Tests[0]
 	tr.Status = runner.Error
@@ -119,7 +120,7 @@ func replay(opts Options, evs []runner.Event) []byte {
 }
 
 func TestOutputMatchesGolden(t *testing.T) {
-	fx := fixtures()
+	fx := samples.Fixtures()
 	tests := []struct {
 		golden string
 		result *runner.Result
@@ -183,7 +184,7 @@ func TestLastLineIsCountShape(t *testing.T) {
 		result *runner.Result
 		want   string
 	}{
-		{"all passed", fixtures()["pass"], "2 passed, 0 failed, 0 skipped"},
+		{"all passed", samples.Fixtures()["pass"], "2 passed, 0 failed, 0 skipped"},
 		{"errored counts as failed and is named", mixed(), "3 passed, 3 failed, 1 skipped (failed includes 1 errored)"},
 		{"nothing selected", &runner.Result{}, "0 passed, 0 failed, 0 skipped"},
 	}
@@ -201,7 +202,7 @@ func TestLastLineIsCountShape(t *testing.T) {
 // TestProgressInterleaved checks the exact bytes of the progress line while
 // two tests run at once and a setup fails.
 func TestProgressInterleaved(t *testing.T) {
-	fx := fixtures()
+	fx := samples.Fixtures()
 	p := fx["pass"].Suites[0]
 	a, b := p.Tests[0], p.Tests[1]
 	sf := fx["setup-failure"].Suites[0]
@@ -311,7 +312,7 @@ func (w *failingWriter) Write(p []byte) (int, error) {
 func TestWriteErrorStopsOutput(t *testing.T) {
 	w := &failingWriter{}
 	rep := New(w, Options{})
-	for _, e := range events(fixtures()["pass"]) {
+	for _, e := range events(samples.Fixtures()["pass"]) {
 		rep.Event(e)
 	}
 	if w.calls != 1 {

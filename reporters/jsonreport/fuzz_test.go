@@ -2,12 +2,13 @@ package jsonreport
 
 import (
 	"bytes"
+	"github.com/specrun/specrun/reporters/internal/samples"
 	"strings"
 	"testing"
 )
 
 func FuzzRead(f *testing.F) {
-	for _, r := range fixtures() {
+	for _, r := range samples.Fixtures() {
 		var buf bytes.Buffer
 		if err := Write(&buf, r); err != nil {
 			f.Fatal(err)

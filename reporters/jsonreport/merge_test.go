@@ -2,6 +2,7 @@ package jsonreport
 
 import (
 	"bytes"
+	"github.com/specrun/specrun/reporters/internal/samples"
 	"testing"
 	"time"
 
@@ -11,14 +12,14 @@ import (
 // shards splits fixtures into two shard results of one run.
 func shards(t *testing.T) (*Report, *Report) {
 	t.Helper()
-	fx := fixtures()
+	fx := samples.Fixtures()
 	pass := fx["pass"].Suites[0]
-	one := &runner.SuiteResult{Suite: pass.Suite, Status: runner.Pass, Start: t0, Duration: ms(120), Tests: pass.Tests[1:]}
-	two := &runner.SuiteResult{Suite: pass.Suite, Status: runner.Pass, Start: t0, Duration: ms(2), Tests: pass.Tests[:1]}
+	one := &runner.SuiteResult{Suite: pass.Suite, Status: runner.Pass, Start: samples.T0, Duration: samples.Ms(120), Tests: pass.Tests[1:]}
+	two := &runner.SuiteResult{Suite: pass.Suite, Status: runner.Pass, Start: samples.T0, Duration: samples.Ms(2), Tests: pass.Tests[:1]}
 
-	a := &runner.Result{Info: info(), Start: t0, Duration: ms(2000), Suites: []*runner.SuiteResult{fx["multistep"].Suites[0], one}}
+	a := &runner.Result{Info: samples.Info(), Start: samples.T0, Duration: samples.Ms(2000), Suites: []*runner.SuiteResult{fx["multistep"].Suites[0], one}}
 	a.Info.Shard = "1/2"
-	b := &runner.Result{Info: info(), Start: t0.Add(-500 * time.Millisecond), Duration: ms(1000), Interrupted: true,
+	b := &runner.Result{Info: samples.Info(), Start: samples.T0.Add(-500 * time.Millisecond), Duration: samples.Ms(1000), Interrupted: true,
 		Suites: []*runner.SuiteResult{two, fx["setup-failure"].Suites[0]}}
 	b.Info.Shard = "2/2"
 	// Go through the wire, as merging shard files does.

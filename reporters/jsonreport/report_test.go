@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"github.com/specrun/specrun/reporters/internal/samples"
 	"os"
 	"path/filepath"
 	"sort"
@@ -45,7 +46,7 @@ func sortedNames(m map[string]*runner.Result) []string {
 }
 
 func TestWriteMatchesGolden(t *testing.T) {
-	fx := fixtures()
+	fx := samples.Fixtures()
 	for _, name := range sortedNames(fx) {
 		t.Run(name, func(t *testing.T) {
 			var buf bytes.Buffer
@@ -58,7 +59,7 @@ func TestWriteMatchesGolden(t *testing.T) {
 }
 
 func TestWriteIsDeterministic(t *testing.T) {
-	for name, r := range fixtures() {
+	for name, r := range samples.Fixtures() {
 		var a, b bytes.Buffer
 		if err := Write(&a, r); err != nil {
 			t.Fatal(err)
@@ -73,7 +74,7 @@ func TestWriteIsDeterministic(t *testing.T) {
 }
 
 func TestRoundTripIsIdentical(t *testing.T) {
-	fx := fixtures()
+	fx := samples.Fixtures()
 	for _, name := range sortedNames(fx) {
 		t.Run(name, func(t *testing.T) {
 			var first, second bytes.Buffer
@@ -130,7 +131,7 @@ func TestWriteStructure(t *testing.T) {
 			return want(r.Status+"/"+r.Suites[0].Status, "error/error")
 		}},
 	}
-	fx := fixtures()
+	fx := samples.Fixtures()
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			if msg := tc.check(New(fx[tc.fixture])); msg != "" {
@@ -196,7 +197,7 @@ func want[T comparable](got, want T) string {
 func itoa(n int) string { return strconv.Itoa(n) }
 
 func BenchmarkWrite(b *testing.B) {
-	r := fixtures()["fail"]
+	r := samples.Fixtures()["fail"]
 	// A run of 200 suites of the failing test, to measure a large report.
 	big := &runner.Result{Info: r.Info, Start: r.Start, Duration: r.Duration}
 	for range 200 {
@@ -214,7 +215,7 @@ func BenchmarkWrite(b *testing.B) {
 }
 
 func TestNullValuesSurviveTheRoundTrip(t *testing.T) {
-	r := fixtures()["fail"]
+	r := samples.Fixtures()["fail"]
 	f := r.Suites[0].Tests[0].Steps[0].Attempts[0].Failures[0]
 	f.Expected, f.Actual = "null", " [ 1 , null ] "
 	var buf bytes.Buffer

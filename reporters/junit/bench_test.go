@@ -2,6 +2,7 @@ package junit
 
 import (
 	"fmt"
+	"github.com/specrun/specrun/reporters/internal/scenarios"
 	"io"
 	"testing"
 
@@ -11,11 +12,11 @@ import (
 // bigResult has 50 suites of 20 tests: a quarter failing with three
 // failures, the rest passing.
 func bigResult() *runner.Result {
-	r := result()
+	r := scenarios.Result()
 	for i := 0; i < 50; i++ {
-		f := failResult().Suites[0]
-		p := passResult().Suites[0]
-		sr := &runner.SuiteResult{Suite: f.Suite, Status: runner.Fail, Start: t0}
+		f := scenarios.Fail().Suites[0]
+		p := scenarios.Pass().Suites[0]
+		sr := &runner.SuiteResult{Suite: f.Suite, Status: runner.Fail, Start: scenarios.T0}
 		for j := 0; j < 5; j++ {
 			sr.Tests = append(sr.Tests, f.Tests[0], p.Tests[0], p.Tests[1], p.Tests[0])
 		}

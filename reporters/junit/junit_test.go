@@ -5,6 +5,7 @@ import (
 	"encoding/xml"
 	"errors"
 	"flag"
+	"github.com/specrun/specrun/reporters/internal/scenarios"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -27,10 +28,10 @@ func render(t testing.TB, r *runner.Result) []byte {
 }
 
 func TestGolden(t *testing.T) {
-	for _, sc := range scenarios {
-		t.Run(sc.name, func(t *testing.T) {
-			got := render(t, sc.r())
-			path := filepath.Join("testdata", sc.name+".xml")
+	for _, sc := range scenarios.All {
+		t.Run(sc.Name, func(t *testing.T) {
+			got := render(t, sc.R())
+			path := filepath.Join("testdata", sc.Name+".xml")
 			if *update {
 				if err := os.WriteFile(path, got, 0o644); err != nil {
 					t.Fatal(err)
@@ -43,7 +44,7 @@ func TestGolden(t *testing.T) {
 			if !bytes.Equal(got, want) {
 				t.Errorf("output differs from %s (run go test -update and review the diff):\n%s", path, got)
 			}
-			if again := render(t, sc.r()); !bytes.Equal(got, again) {
+			if again := render(t, sc.R()); !bytes.Equal(got, again) {
 				t.Error("two writes of the same Result differ")
 			}
 		})
@@ -81,8 +82,8 @@ func TestSchemas(t *testing.T) {
 	}
 	dir := schemaDir(t)
 	files, err := filepath.Glob(filepath.Join("testdata", "*.xml"))
-	if err != nil || len(files) < len(scenarios) {
-		t.Fatalf("found %d golden files (%v), want %d", len(files), err, len(scenarios))
+	if err != nil || len(files) < len(scenarios.All) {
+		t.Fatalf("found %d golden files (%v), want %d", len(files), err, len(scenarios.All))
 	}
 	for _, f := range files {
 		t.Run(filepath.Base(f), func(t *testing.T) {
@@ -149,9 +150,9 @@ func parse(t testing.TB, b []byte) rSuites {
 // TestCounts checks that every count agrees with the testcases listed and,
 // apart from synthetic setup/teardown cases, with Result.Counts.
 func TestCounts(t *testing.T) {
-	for _, sc := range scenarios {
-		t.Run(sc.name, func(t *testing.T) {
-			r := sc.r()
+	for _, sc := range scenarios.All {
+		t.Run(sc.Name, func(t *testing.T) {
+			r := sc.R()
 			doc := parse(t, render(t, r))
 			var tot rSuites
 			synthetic := 0
@@ -195,7 +196,7 @@ func TestContent(t *testing.T) {
 		r     func() *runner.Result
 		check func(t *testing.T, doc rSuites)
 	}{
-		{"fail message is the first failure's summary", failResult, func(t *testing.T, doc rSuites) {
+		{"fail message is the first failure's summary", scenarios.Fail, func(t *testing.T, doc rSuites) {
 			f := doc.Suites[0].Cases[0].Failure
 			want := `the name must round-trip: $.name equals "bob": values differ (got "alice")`
 			if f == nil || f.Message != want || f.Type != "result" {
@@ -207,7 +208,7 @@ func TestContent(t *testing.T) {
 				}
 			}
 		}},
-		{"error has the hint and the exchange", errorResult, func(t *testing.T, doc rSuites) {
+		{"error has the hint and the exchange", scenarios.Error, func(t *testing.T, doc rSuites) {
 			e := doc.Suites[0].Cases[0].Error
 			if e == nil || !strings.HasSuffix(e.Message, "connection refused") || !strings.Contains(e.Body, "hint: check --endpoint") {
 				t.Fatalf("error = %+v", e)
@@ -217,18 +218,18 @@ func TestContent(t *testing.T) {
 				t.Errorf("system-out:\n%s", doc.Suites[0].Out)
 			}
 		}},
-		{"skip carries the reason", skipResult, func(t *testing.T, doc rSuites) {
+		{"skip carries the reason", scenarios.Skip, func(t *testing.T, doc rSuites) {
 			if s := doc.Suites[0].Cases[1].Skipped; s == nil || s.Message != "not on this platform yet" {
 				t.Fatalf("skipped = %+v", s)
 			}
 		}},
-		{"timestamp has no zone and times three decimals", passResult, func(t *testing.T, doc rSuites) {
+		{"timestamp has no zone and times three decimals", scenarios.Pass, func(t *testing.T, doc rSuites) {
 			s := doc.Suites[0]
 			if s.Timestamp != "2026-03-01T10:00:00" || s.Cases[0].Time != "0.120" {
 				t.Fatalf("timestamp %q, time %q", s.Timestamp, s.Cases[0].Time)
 			}
 		}},
-		{"properties name file, tags, attempts, activations", retryResult, func(t *testing.T, doc rSuites) {
+		{"properties name file, tags, attempts, activations", scenarios.Retry, func(t *testing.T, doc rSuites) {
 			got := map[string]string{}
 			for _, p := range doc.Suites[0].Props {
 				got[p.Name] = p.Value
@@ -242,7 +243,7 @@ func TestContent(t *testing.T) {
 				}
 			}
 		}},
-		{"setup and teardown are error testcases", setupResult, func(t *testing.T, doc rSuites) {
+		{"setup and teardown are error testcases", scenarios.Setup, func(t *testing.T, doc rSuites) {
 			s := doc.Suites[0]
 			if len(s.Cases) != 4 || s.Cases[0].Name != "(setup)" || s.Cases[3].Name != "(teardown)" {
 				t.Fatalf("cases = %+v", s.Cases)
@@ -259,12 +260,12 @@ func TestContent(t *testing.T) {
 				t.Errorf("system-err = %q, want %q", s.Err, wantErr)
 			}
 		}},
-		{"interruption is noted", interruptedResult, func(t *testing.T, doc rSuites) {
+		{"interruption is noted", scenarios.Interrupted, func(t *testing.T, doc rSuites) {
 			if !strings.HasPrefix(doc.Suites[0].Err, "run interrupted") || doc.Suites[0].Cases[1].Skipped.Message != "interrupted" {
 				t.Fatalf("suite = %+v", doc.Suites[0])
 			}
 		}},
-		{"hostile text survives as visible text", escapeResult, func(t *testing.T, doc rSuites) {
+		{"hostile text survives as visible text", scenarios.Escape, func(t *testing.T, doc rSuites) {
 			s := doc.Suites[0]
 			want := "a <b> & \"c\" 'd' ]]> e\\x01\\x1b[31m\\x7f f\uFFFD\uFFFD g\uFFFD h # not a directive \\# \\ i\nsecond line\r\nthird: - [x] {y} --- ... \u2028 end "
 			if s.Cases[0].Name != want {
@@ -333,7 +334,7 @@ func TestWriteErrors(t *testing.T) {
 		want string
 	}{
 		{"nil result", Write(&bytes.Buffer{}, nil), "junit: no result to write (nil *runner.Result)"},
-		{"writer error is returned", Write(failWriter{}, passResult()), "junit: disk full"},
+		{"writer error is returned", Write(failWriter{}, scenarios.Pass()), "junit: disk full"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -346,10 +347,10 @@ func TestWriteErrors(t *testing.T) {
 
 func FuzzJUnitEscape(f *testing.F) {
 	f.Add("plain", "message", "body")
-	f.Add(hostile, "]]>", "\x00\xff\uFFFE")
+	f.Add(scenarios.Hostile, "]]>", "\x00\xff\uFFFE")
 	f.Add("a\r\nb", "&amp;", "<![CDATA[x]]>")
 	f.Fuzz(func(t *testing.T, name, message, body string) {
-		r := escapeResult()
+		r := scenarios.Escape()
 		s := r.Suites[0]
 		s.Suite.Name = name
 		s.Tests[0].Test.Name = message

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"github.com/specrun/specrun/reporters/internal/scenarios"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -36,10 +37,10 @@ func goldenPath(name string, version int) string {
 
 func TestGolden(t *testing.T) {
 	for _, version := range []int{13, 14} {
-		for _, sc := range scenarios {
-			t.Run(fmt.Sprintf("%s/v%d", sc.name, version), func(t *testing.T) {
-				got := render(t, sc.r(), version)
-				path := goldenPath(sc.name, version)
+		for _, sc := range scenarios.All {
+			t.Run(fmt.Sprintf("%s/v%d", sc.Name, version), func(t *testing.T) {
+				got := render(t, sc.R(), version)
+				path := goldenPath(sc.Name, version)
 				if *update {
 					if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
 						t.Fatal(err)
@@ -52,7 +53,7 @@ func TestGolden(t *testing.T) {
 				if got != string(want) {
 					t.Errorf("output differs from %s (run go test -update and review the diff):\n%s", path, got)
 				}
-				if again := render(t, sc.r(), version); again != got {
+				if again := render(t, sc.R(), version); again != got {
 					t.Error("two writes of the same Result differ")
 				}
 				if err := validate(got, version); err != nil {
@@ -74,13 +75,13 @@ func TestNoTests(t *testing.T) {
 }
 
 func TestDefaultVersionIs13(t *testing.T) {
-	if got, want := render(t, passResult(), 0), render(t, passResult(), 13); got != want || !strings.HasPrefix(got, "TAP version 13\n1..2\n") {
+	if got, want := render(t, scenarios.Pass(), 0), render(t, scenarios.Pass(), 13); got != want || !strings.HasPrefix(got, "TAP version 13\n1..2\n") {
 		t.Errorf("Options{} wrote:\n%s\nwant:\n%s", got, want)
 	}
 }
 
 func TestVersion14Subtests(t *testing.T) {
-	got := render(t, multiStepResult(), 14)
+	got := render(t, scenarios.MultiStep(), 14)
 	want := "# Subtest: orders / order lifecycle\n" +
 		"    1..3\n" +
 		"    ok 1 - create order\n" +
@@ -89,7 +90,7 @@ func TestVersion14Subtests(t *testing.T) {
 	if !strings.Contains(got, want) || !strings.Contains(got, "    ok 3 - delete order # SKIP an earlier step failed\nnot ok 1 - orders / order lifecycle\n  ---\n") {
 		t.Errorf("subtest layout wrong:\n%s", got)
 	}
-	if v13 := render(t, multiStepResult(), 13); strings.Contains(v13, "Subtest") {
+	if v13 := render(t, scenarios.MultiStep(), 13); strings.Contains(v13, "Subtest") {
 		t.Errorf("version 13 has subtests:\n%s", v13)
 	}
 }
@@ -106,8 +107,8 @@ func TestWriteErrors(t *testing.T) {
 		want string
 	}{
 		{"nil result", Write(&b, nil, Options{}), "tap: no result to write (nil *runner.Result)"},
-		{"unknown version", Write(&b, passResult(), Options{Version: 12}), "tap: unsupported TAP version 12; use 13 or 14"},
-		{"writer error is returned", Write(failWriter{}, passResult(), Options{}), "tap: disk full"},
+		{"unknown version", Write(&b, scenarios.Pass(), Options{Version: 12}), "tap: unsupported TAP version 12; use 13 or 14"},
+		{"writer error is returned", Write(failWriter{}, scenarios.Pass(), Options{}), "tap: disk full"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -325,14 +326,14 @@ func TestProve(t *testing.T) {
 	}
 	tmp := t.TempDir()
 	for _, version := range []int{13, 14} {
-		for _, sc := range scenarios {
-			t.Run(fmt.Sprintf("%s/v%d", sc.name, version), func(t *testing.T) {
+		for _, sc := range scenarios.All {
+			t.Run(fmt.Sprintf("%s/v%d", sc.Name, version), func(t *testing.T) {
 				t.Parallel()
-				doc, err := os.ReadFile(goldenPath(sc.name, version))
+				doc, err := os.ReadFile(goldenPath(sc.Name, version))
 				if err != nil {
 					t.Fatal(err)
 				}
-				file := filepath.Join(tmp, fmt.Sprintf("%s.v%d.tap", sc.name, version))
+				file := filepath.Join(tmp, fmt.Sprintf("%s.v%d.tap", sc.Name, version))
 				doc = bytes.Replace(doc, []byte("TAP version 14\n"), []byte("TAP version 13\n"), 1)
 				if err := os.WriteFile(file, doc, 0o644); err != nil {
 					t.Fatal(err)
@@ -343,7 +344,7 @@ func TestProve(t *testing.T) {
 				cmd.Stdout, cmd.Stderr = &stdout, &stderr
 				runErr := cmd.Run()
 				out := stdout.String()
-				want := expected(sc.r())
+				want := expected(sc.R())
 
 				res := proveResult.FindStringSubmatch(out)
 				tests := proveTests.FindStringSubmatch(out)
@@ -389,11 +390,11 @@ func TestProve(t *testing.T) {
 
 func FuzzTAP(f *testing.F) {
 	f.Add("users", "get user", "reason", `"bob"`, "values differ")
-	f.Add(hostile, "a\nb # c \\", "x\r\ny", "key: value # c\n- item", "---\n...")
+	f.Add(scenarios.Hostile, "a\nb # c \\", "x\r\ny", "key: value # c\n- item", "---\n...")
 	f.Add("", "", "", "", "")
 	f.Fuzz(func(t *testing.T, suite, test, reason, actual, diff string) {
 		for _, version := range []int{13, 14} {
-			r := multiStepResult()
+			r := scenarios.MultiStep()
 			sr := r.Suites[0]
 			sr.Suite.Name = suite
 			sr.Tests[0].Test.Name = test
