@@ -4,13 +4,13 @@ import (
 	"bytes"
 	"errors"
 	"flag"
-	"github.com/specrun/specrun/reporters/internal/samples"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/specrun/specrun/reporters/internal/samples"
 	"github.com/specrun/specrun/runner"
 	"github.com/specrun/specrun/spec"
 )

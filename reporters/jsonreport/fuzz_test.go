@@ -2,9 +2,10 @@ package jsonreport
 
 import (
 	"bytes"
-	"github.com/specrun/specrun/reporters/internal/samples"
 	"strings"
 	"testing"
+
+	"github.com/specrun/specrun/reporters/internal/samples"
 )
 
 func FuzzRead(f *testing.F) {

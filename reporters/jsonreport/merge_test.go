@@ -2,10 +2,10 @@ package jsonreport
 
 import (
 	"bytes"
-	"github.com/specrun/specrun/reporters/internal/samples"
 	"testing"
 	"time"
 
+	"github.com/specrun/specrun/reporters/internal/samples"
 	"github.com/specrun/specrun/runner"
 )
 

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
-	"github.com/specrun/specrun/reporters/internal/samples"
 	"os"
 	"path/filepath"
 	"sort"
@@ -13,6 +12,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/specrun/specrun/reporters/internal/samples"
 	"github.com/specrun/specrun/runner"
 )
 

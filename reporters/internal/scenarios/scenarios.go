@@ -7,6 +7,7 @@ package scenarios
 // with fixed times. The same All are in reporters/tap.
 
 import (
+	"fmt"
 	"time"
 
 	"github.com/specrun/specrun/runner"
@@ -270,4 +271,21 @@ var All = []struct {
 	{"interrupted", Interrupted},
 	{"setup", Setup},
 	{"escaping", Escape},
+}
+
+// Big has 50 suites of 20 tests: a quarter failing with three
+// failures, the rest passing.
+func Big() *runner.Result {
+	r := Result()
+	for i := 0; i < 50; i++ {
+		f := Fail().Suites[0]
+		p := Pass().Suites[0]
+		sr := &runner.SuiteResult{Suite: f.Suite, Status: runner.Fail, Start: T0}
+		for j := 0; j < 5; j++ {
+			sr.Tests = append(sr.Tests, f.Tests[0], p.Tests[0], p.Tests[1], p.Tests[0])
+		}
+		sr.Suite.Name = fmt.Sprintf("suite %d", i)
+		r.Suites = append(r.Suites, sr)
+	}
+	return r
 }
