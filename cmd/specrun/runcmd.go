@@ -197,12 +197,13 @@ func (sys *system) runCmd(ctx context.Context, args []string) error {
 
 	var handler runner.Handler
 	if o.format == "console" {
-		color, progress := false, false
-		if f := sys.stdoutFile; f != nil && !o.noColor {
-			color = console.ColorWanted(f, o.noColor, sys.lookupEnv)
-			progress = console.IsTerminal(f)
+		// Colours and the live progress line go together: only on a
+		// terminal, and neither with NO_COLOR, --no-color or TERM=dumb.
+		fancy := false
+		if f := sys.stdoutFile; f != nil {
+			fancy = console.ColorWanted(f, o.noColor, sys.lookupEnv)
 		}
-		handler = console.New(sys.stdout, console.Options{Color: color, Progress: progress, Verbose: o.verbose, Local: o.local != ""})
+		handler = console.New(sys.stdout, console.Options{Color: fancy, Progress: fancy, Verbose: o.verbose, Local: o.local != ""})
 	}
 	secrets := append([]string{target.creds.SecretKey}, project.Secrets...)
 	res := runner.Run(ctx, project, cl, runner.Options{
