@@ -24,17 +24,23 @@ const FileMode fs.FileMode = 0o644
 // When write or any step fails, the temporary file is removed, an existing
 // file at path is left untouched, and the error names path, as in
 // "writing out/report.xml: ...". Callers add what the file is:
-// fmt.Errorf("JUnit report: %w", err). The directory of path must exist;
-// WriteFile does not create it.
+// fmt.Errorf("JUnit report: %w", err). A missing directory of path is
+// created (mode 0755, parents included).
 //
 // WriteFile is safe for concurrent use on different paths. write must not
 // keep the writer after it returns.
 func WriteFile(path string, write func(io.Writer) error) (err error) {
 	dir := filepath.Dir(path)
-	if st, statErr := os.Stat(dir); statErr != nil {
-		if errors.Is(statErr, fs.ErrNotExist) {
-			return fmt.Errorf("writing %s: directory %s does not exist; create it first", path, dir)
+	st, statErr := os.Stat(dir)
+	if errors.Is(statErr, fs.ErrNotExist) {
+		// As test tools do (--report-junit reports/junit.xml in a fresh
+		// CI checkout), the report's directory is made when missing.
+		if mkErr := os.MkdirAll(dir, 0o755); mkErr != nil {
+			return fmt.Errorf("writing %s: creating its directory: %w", path, mkErr)
 		}
+		st, statErr = os.Stat(dir)
+	}
+	if statErr != nil {
 		return fmt.Errorf("writing %s: %w", path, statErr)
 	} else if !st.IsDir() {
 		return fmt.Errorf("writing %s: %s is not a directory", path, dir)

@@ -13,6 +13,20 @@ import (
 	"github.com/specrun/specrun/reporters"
 )
 
+func TestWriteFileMakesMissingDirectories(t *testing.T) {
+	dir := t.TempDir()
+	target := filepath.Join(dir, "reports", "nightly", "junit.xml")
+	if err := reporters.WriteFile(target, func(w io.Writer) error {
+		_, err := io.WriteString(w, "<testsuites/>")
+		return err
+	}); err != nil {
+		t.Fatalf("WriteFile into a missing directory: %v", err)
+	}
+	if got, err := os.ReadFile(target); err != nil || string(got) != "<testsuites/>" {
+		t.Errorf("report = %q, %v", got, err)
+	}
+}
+
 func TestWriteFile(t *testing.T) {
 	boom := errors.New("boom")
 	tests := []struct {
@@ -54,10 +68,12 @@ func TestWriteFile(t *testing.T) {
 			wantErr: "writing DIR/report.xml: boom",
 		},
 		{
-			name:    "missing directory is named",
-			target:  "nope/report.xml",
-			write:   func(io.Writer) error { return nil },
-			wantErr: "writing DIR/nope/report.xml: directory DIR/nope does not exist; create it first",
+			name:     "a file where the directory should be is named",
+			old:      "old",
+			target:   "report.xml/inner.xml",
+			write:    func(io.Writer) error { return nil },
+			wantErr:  "writing DIR/report.xml/inner.xml: DIR/report.xml is not a directory",
+			wantFile: "old",
 		},
 		{
 			name:    "directory as target is refused",
