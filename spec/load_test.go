@@ -207,7 +207,7 @@ func TestOptionErrors(t *testing.T) {
 				filepath.Join(dir, "vars.yaml") + ":3:4: the number .nan cannot be written in JSON: write a finite decimal number"},
 		{"var file not a mapping", Options{VarFiles: []string{filepath.Join(dir, "list.yaml")}}, filepath.Join(dir, "list.yaml") + ":1:1: a var file must be a mapping of NAME: VALUE, got a list"},
 		{"empty var file", Options{VarFiles: []string{filepath.Join(dir, "empty.yaml")}}, filepath.Join(dir, "empty.yaml") + ":1:1: empty file: a var file is a mapping of NAME: VALUE"},
-		{"missing var file", Options{VarFiles: []string{filepath.Join(dir, "none.yaml")}}, filepath.Join(dir, "none.yaml") + ": no such file or directory: check the path"},
+		{"missing var file", Options{VarFiles: []string{filepath.Join(dir, "none.yaml")}}, filepath.Join(dir, "none.yaml") + ": --var-file: no such file or directory: check the path"},
 		{"undefined secret", Options{Secrets: []string{"token"}}, `--secret: "token" is not a variable: no suite, --var or --var-file defines it and no step captures it`},
 	}
 	for _, c := range cases {

@@ -22,7 +22,7 @@ func loadGlobals(opts Options, probs *problems) *globalVars {
 	for _, file := range opts.VarFiles {
 		data, err := readLimited(file)
 		if err != nil {
-			probs.add(Pos{File: file}, err.Error())
+			probs.add(Pos{File: file}, "--var-file: "+err.Error())
 			continue
 		}
 		d := &fileDec{file: file, probs: probs}
