@@ -341,3 +341,18 @@ func schemas(t *testing.T) []string {
 	t.Log("skipping schema validation: shared/reference/junit not found")
 	return nil
 }
+
+func TestFailFastStopsStartingTests(t *testing.T) {
+	c := newCLI(t)
+	o := c.run("--local", "testdata/manifest.yaml", "--parallel", "1", "--fail-fast", "--no-color", "testdata/fail")
+	if o.code != 1 {
+		t.Fatalf("want exit 1: %s", o)
+	}
+	// The first test fails; the three after it never start.
+	if got := strings.Count(o.stdout, "skipped: not run: --fail-fast"); got != 3 {
+		t.Errorf("%d tests skipped by --fail-fast, want 3:\n%s", got, o.stdout)
+	}
+	if !strings.Contains(o.stdout, "0 passed, 1 failed, 3 skipped") {
+		t.Errorf("summary:\n%s", o.stdout)
+	}
+}
