@@ -60,6 +60,9 @@ type RunInfo struct {
 	Parallel int
 	// Shard is "K/N" when --shard was given, else empty.
 	Shard string
+	// Hostname is the machine the run ran on, for reports (empty when
+	// unknown).
+	Hostname string
 	// Run and Tags are the --run and --tags selections, else empty.
 	Run  string
 	Tags string

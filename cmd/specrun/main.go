@@ -60,9 +60,24 @@ type system struct {
 	now func() time.Time
 	// version overrides the build's version (tests).
 	version string
+	// hostname names this machine in reports; nil means os.Hostname.
+	hostnameFn func() (string, error)
 	// newID makes the emulator's activation ids for --local; nil means
 	// random ones (tests make them predictable).
 	newID func() string
+}
+
+// hostname is the machine's name for reports, or "" when unknown.
+func (sys *system) hostname() string {
+	f := sys.hostnameFn
+	if f == nil {
+		f = os.Hostname
+	}
+	h, err := f()
+	if err != nil {
+		return ""
+	}
+	return h
 }
 
 // Exit codes of CLI.md.

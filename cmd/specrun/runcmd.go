@@ -221,6 +221,7 @@ func (sys *system) runCmd(ctx context.Context, args []string) error {
 			Endpoint: target.endpoint,
 			Local:    o.local != "",
 			Parallel: o.parallel,
+			Hostname: sys.hostname(),
 			Shard:    p.selection.Shard.String(),
 			Run:      o.runRe,
 			Tags:     o.tags,

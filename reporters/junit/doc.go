@@ -19,8 +19,8 @@
 //   - <testsuite> has name (the suite's name; its file when the name is
 //     blank), tests, failures, errors, skipped, time, timestamp (the suite's
 //     start in UTC, ISO 8601 without a zone, as Windy Road requires),
-//     hostname ("localhost": the Result does not name the host, and it is
-//     the value Windy Road prescribes when the host is unknown), id (0, 1,
+//     hostname (RunInfo.Hostname, or "localhost", the value Windy Road
+//     prescribes when the host is unknown), id (0, 1,
 //     ...) and package (the suite's name).
 //   - <testcase> has name (the test's name), classname (the suite's name)
 //     and time (seconds, three decimals). Neither schema accepts file or

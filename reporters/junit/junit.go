@@ -94,7 +94,9 @@ type xBody struct {
 	Text string `xml:",cdata"`
 }
 
-const hostname = "localhost"
+// unknownHost is the hostname Windy Road's schema prescribes when the host
+// is not known.
+const unknownHost = "localhost"
 
 // Names of the synthetic testcases that report a failed setup or teardown.
 const (
@@ -111,6 +113,13 @@ func build(r *runner.Result) *xTestsuites {
 		doc.Suites = append(doc.Suites, buildSuite(r, sr, i))
 	}
 	return doc
+}
+
+func host(h string) string {
+	if h = clean(strings.TrimSpace(h)); h == "" {
+		return unknownHost
+	}
+	return h
 }
 
 func suiteName(sr *runner.SuiteResult) string {
@@ -136,7 +145,7 @@ func buildSuite(r *runner.Result, sr *runner.SuiteResult, id int) xTestsuite {
 		Name:      name,
 		Time:      seconds(sr.Duration),
 		Timestamp: start.UTC().Format("2006-01-02T15:04:05"),
-		Hostname:  hostname,
+		Hostname:  host(r.Info.Hostname),
 		ID:        id,
 		Package:   name,
 	}

@@ -377,3 +377,21 @@ func FuzzJUnitEscape(f *testing.F) {
 		}
 	})
 }
+
+func TestHostnameComesFromTheRun(t *testing.T) {
+	for _, tt := range []struct{ host, want string }{
+		{"ci-agent-7", `hostname="ci-agent-7"`},
+		{"", `hostname="localhost"`},
+		{"  ", `hostname="localhost"`},
+	} {
+		r := scenarios.Pass()
+		r.Info.Hostname = tt.host
+		var b bytes.Buffer
+		if err := Write(&b, r); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(b.String(), tt.want) {
+			t.Errorf("hostname %q: output lacks %s", tt.host, tt.want)
+		}
+	}
+}
