@@ -220,6 +220,7 @@ func stabilize(s string) string {
 	s = regexp.MustCompile(`Content-Length: \d+`).ReplaceAllString(s, "Content-Length: N")
 	s = regexp.MustCompile(`<testsuites([^>]*) hostname="[^"]*"`).ReplaceAllString(s, `<testsuites$1 hostname="HOST"`)
 	s = regexp.MustCompile(`hostname="[^"]*"`).ReplaceAllString(s, `hostname="HOST"`)
+	s = regexp.MustCompile(`"hostname": "[^"]*"`).ReplaceAllString(s, `"hostname": "HOST"`)
 	return s
 }
 

@@ -54,8 +54,10 @@ type Counts struct {
 type Run struct {
 	SpecrunVersion string `json:"specrun_version,omitempty"`
 	Endpoint       string `json:"endpoint,omitempty"`
-	Local          bool   `json:"local,omitempty"`
-	Parallel       int    `json:"parallel,omitempty"`
+	// Hostname is the machine the run ran on; omitted when unknown.
+	Hostname string `json:"hostname,omitempty"`
+	Local    bool   `json:"local,omitempty"`
+	Parallel int    `json:"parallel,omitempty"`
 	// Shard is "K/N" for a report of one shard; empty otherwise.
 	Shard string `json:"shard,omitempty"`
 	// Shards lists the shards a merged report combines (set by Merge only).
@@ -257,6 +259,7 @@ func newHead(r *runner.Result) *Report {
 		Run: Run{
 			SpecrunVersion: r.Info.Version,
 			Endpoint:       r.Info.Endpoint,
+			Hostname:       r.Info.Hostname,
 			Local:          r.Info.Local,
 			Parallel:       r.Info.Parallel,
 			Shard:          r.Info.Shard,
