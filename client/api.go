@@ -68,9 +68,9 @@ type Response struct {
 	Header     http.Header
 	// Body is the raw body (at most Config.MaxResponseBytes).
 	Body []byte
-	// JSON is Body decoded once with json.Decoder.UseNumber (nil, bool,
-	// string, json.Number, []any, map[string]any); nil with JSONErr set when
-	// the body is not JSON.
+	// JSON is Body decoded once, to exactly what json.Decoder with UseNumber
+	// gives (nil, bool, string, json.Number, []any, map[string]any); nil
+	// with JSONErr set when the body is not JSON.
 	JSON    any
 	JSONErr error
 	// Error is the parsed `error` object of an error body, nil otherwise.

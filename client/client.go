@@ -41,9 +41,15 @@ type Client struct {
 	basePath    string
 	baseRawPath string
 	hc          *http.Client
-	limiter     *rate.Limiter // nil: no limit
-	now         func() time.Time
-	rand        func() float64
+	// signer signs the requests: those do builds, in place, when selfSign
+	// is set (the client's own transport, which never follows a
+	// redirect); otherwise it is hc's transport and signs a clone of every
+	// request hc sends, redirects included.
+	signer   *Signer
+	selfSign bool
+	limiter  *rate.Limiter // nil: no limit
+	now      func() time.Time
+	rand     func() float64
 	// sleep waits d or until ctx is done; a test replaces it to see the
 	// delays without waiting.
 	sleep func(ctx context.Context, d time.Duration) error
@@ -132,8 +138,12 @@ func New(cfg Config) (*Client, error) {
 		hc.Transport = NewTransport(cfg.Parallelism)
 		// A redirected POST would silently become a GET: return the 3xx.
 		hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+		c.selfSign = true
 	}
-	hc.Transport = NewSigner(cfg.Credentials, hc.Transport, cfg.Now)
+	c.signer = NewSigner(cfg.Credentials, hc.Transport, cfg.Now)
+	if !c.selfSign {
+		hc.Transport = c.signer
+	}
 	c.hc = &hc
 	if cfg.Rate > 0 {
 		c.limiter = rate.NewLimiter(rate.Limit(cfg.Rate), 1)
@@ -256,47 +266,58 @@ func checkName(what, name string) error {
 
 // actionURL builds the URL of an action (or of one of its activations when
 // activationID is set) from the parsed endpoint, without parsing anything.
+// The usual call, with names that need no escaping, makes three
+// allocations: the URL, its path and its query.
 func (c *Client) actionURL(pkg, action, activationID, platform string, timeout time.Duration) *url.URL {
-	u := c.base
-	var p, raw strings.Builder
-	n := len(c.baseRawPath) + len("/packages//actions/") + 3*(len(pkg)+len(action)+len(activationID)) + len("/activations/")
-	p.Grow(n)
-	raw.Grow(n)
-	seg := func(lit, name string) {
-		p.WriteString(lit)
-		p.WriteString(name)
-		raw.WriteString(lit)
-		raw.WriteString(url.PathEscape(name))
+	u := new(url.URL)
+	*u = c.base
+	// PathEscape returns its argument itself when nothing needs escaping.
+	ePkg, eAction, eID := url.PathEscape(pkg), url.PathEscape(action), url.PathEscape(activationID)
+	path := func(base, pkg, action, id string) string {
+		var b strings.Builder
+		b.Grow(len(base) + len("/packages//actions/") + len(pkg) + len(action) + len("/activations/") + len(id))
+		b.WriteString(base)
+		b.WriteString("/packages/")
+		b.WriteString(pkg)
+		b.WriteString("/actions/")
+		b.WriteString(action)
+		if id != "" {
+			b.WriteString("/activations/")
+			b.WriteString(id)
+		}
+		return b.String()
 	}
-	p.WriteString(c.basePath)
-	raw.WriteString(c.baseRawPath)
-	seg("/packages/", pkg)
-	seg("/actions/", action)
-	if activationID != "" {
-		seg("/activations/", activationID)
+	u.Path = path(c.basePath, pkg, action, activationID)
+	u.RawPath = ""
+	if c.baseRawPath != c.basePath || ePkg != pkg || eAction != action || eID != activationID {
+		u.RawPath = path(c.baseRawPath, ePkg, eAction, eID)
+		if u.RawPath == u.Path {
+			u.RawPath = ""
+		}
 	}
-	u.Path, u.RawPath = p.String(), raw.String()
-	if u.Path == u.RawPath {
-		u.RawPath = ""
+	var q strings.Builder
+	if platform != "" || timeout > 0 {
+		q.Grow(len("platform=&timeout=") + 3*len(platform) + 20)
 	}
-	var q []byte
 	if platform != "" {
-		q = append(q, "platform="...)
-		q = append(q, url.QueryEscape(platform)...)
+		q.WriteString("platform=")
+		q.WriteString(url.QueryEscape(platform))
 	}
 	if timeout > 0 {
-		if len(q) > 0 {
-			q = append(q, '&')
+		if q.Len() > 0 {
+			q.WriteByte('&')
 		}
 		ms := (timeout + time.Millisecond - 1) / time.Millisecond // round up: 1µs is not "no wait"
-		q = append(q, "timeout="...)
-		q = strconv.AppendInt(q, int64(ms), 10)
+		var num [20]byte
+		q.WriteString("timeout=")
+		q.Write(strconv.AppendInt(num[:0], int64(ms), 10))
 	}
-	u.RawQuery = string(q)
-	return &u
+	u.RawQuery = q.String()
+	return u
 }
 
-// newRequest builds a request for u without parsing it again.
+// newRequest builds a request for u without parsing it again, with room in
+// its header for the signature.
 func newRequest(ctx context.Context, method string, u *url.URL, body []byte) *http.Request {
 	req := &http.Request{
 		Method:     method,
@@ -304,12 +325,14 @@ func newRequest(ctx context.Context, method string, u *url.URL, body []byte) *ht
 		Proto:      "HTTP/1.1",
 		ProtoMajor: 1,
 		ProtoMinor: 1,
-		Header:     make(http.Header, 2),
+		Header:     make(http.Header, 5),
 		Host:       u.Host,
 	}
-	req.Header.Set("Accept", "application/json")
+	// One allocation for both values; the header names are canonical.
+	v := []string{"application/json", "application/json"}
+	req.Header["Accept"] = v[0:1:1]
 	if body != nil {
-		req.Header.Set("Content-Type", "application/json")
+		req.Header["Content-Type"] = v[1:2:2]
 		req.ContentLength = int64(len(body))
 		req.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(body)), nil }
 		req.Body, _ = req.GetBody()

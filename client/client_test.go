@@ -69,13 +69,10 @@ func TestNewDefaults(t *testing.T) {
 		cfg.MaxRetryDelay != 10*time.Second || cfg.MaxResponseBytes != 10<<20 || c.limiter != nil {
 		t.Errorf("defaults = %v, limiter %v", cfg, c.limiter)
 	}
-	signer, ok := c.hc.Transport.(*Signer)
-	if !ok {
-		t.Fatalf("transport is %T, want *Signer", c.hc.Transport)
-	}
-	tr, ok := signer.base.(*http.Transport)
-	if !ok {
-		t.Fatalf("signer base is %T, want *http.Transport", signer.base)
+	// The client signs its own requests in place, over its own transport.
+	tr, ok := c.hc.Transport.(*http.Transport)
+	if !ok || !c.selfSign || c.signer == nil || c.signer.base != c.hc.Transport {
+		t.Fatalf("transport is %T, self-signing %v, signer %v; want *http.Transport, signed by the client", c.hc.Transport, c.selfSign, c.signer)
 	}
 	checkTransport(t, tr, 8)
 }
@@ -100,6 +97,17 @@ func checkTransport(t *testing.T, tr *http.Transport, parallelism int) {
 	}
 }
 
+func TestActionURLAllocations(t *testing.T) {
+	c, err := New(Config{Credentials: testCreds, Endpoint: "https://h.test/api/v2"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The URL, its path and its query; nothing more on the hot path.
+	if n := testing.AllocsPerRun(100, func() { c.actionURL("package003", "action000", "", "classic", time.Minute) }); n != 3 {
+		t.Errorf("actionURL makes %v allocations, want 3", n)
+	}
+}
+
 func TestNewKeepsCallersHTTPClient(t *testing.T) {
 	mine := &http.Client{Timeout: time.Second}
 	c, err := New(Config{Credentials: testCreds, HTTPClient: mine})
@@ -112,8 +120,8 @@ func TestNewKeepsCallersHTTPClient(t *testing.T) {
 	if c.hc.Timeout != time.Second {
 		t.Errorf("timeout %s not kept", c.hc.Timeout)
 	}
-	if s, ok := c.hc.Transport.(*Signer); !ok || s.base != http.DefaultTransport {
-		t.Errorf("transport = %T, want a Signer over http.DefaultTransport", c.hc.Transport)
+	if s, ok := c.hc.Transport.(*Signer); !ok || s.base != http.DefaultTransport || c.selfSign {
+		t.Errorf("transport = %T, self-signing %v; want a Signer over http.DefaultTransport", c.hc.Transport, c.selfSign)
 	}
 }
 

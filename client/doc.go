@@ -7,7 +7,9 @@
 // of an error body. A non-2xx status is a Response, not an error: an error
 // means no response could be had (a *TransportError).
 //
-// Every request is signed with the API Gateway signature v2 by a Signer, an
+// Every request is signed with the API Gateway signature v2: by the Client
+// itself on the requests it builds when it uses its own transport, or by a
+// Signer wrapping the transport of Config.HTTPClient. A Signer is an
 // http.RoundTripper that can sign for any HTTP client. Sign computes the
 // signature itself.
 //

@@ -128,8 +128,19 @@ func parseBody(r *Response) {
 		(ok && r.ActivationID != "" && len(content) == 1)
 }
 
-// decodeJSON decodes body as exactly one JSON value, numbers as json.Number.
+// decodeJSON decodes body as exactly one JSON value, numbers as json.Number,
+// with parseJSON. A body parseJSON refuses goes through encoding/json again
+// for its error message, so the message is encoding/json's; that costs
+// nothing on the usual, valid, body.
 func decodeJSON(body []byte) (any, error) {
+	if v, err := parseJSON(body); err == nil {
+		return v, nil
+	}
+	return decodeJSONStd(body)
+}
+
+// decodeJSONStd is decodeJSON with encoding/json's Decoder.
+func decodeJSONStd(body []byte) (any, error) {
 	if len(trimJSONSpace(body)) == 0 {
 		return nil, errors.New("it is empty")
 	}

@@ -14,8 +14,9 @@ import (
 	"time"
 )
 
-// do sends one request with transport retries, all of them signed afresh by
-// the Signer.
+// do sends one request with transport retries, each attempt a new request
+// signed afresh (by the client itself or by the Signer of the caller's HTTP
+// client).
 //
 // Retried (the action certainly did not run), at most Config.MaxRetries
 // times: HTTP 429; HTTP 503 whose body is a gateway error with errorCode 500,
@@ -37,6 +38,9 @@ func (c *Client) do(ctx context.Context, method string, u *url.URL, body []byte)
 		req := newRequest(httptrace.WithClientTrace(ctx, trace), method, u, body)
 		if attempt == 1 {
 			start = c.now()
+		}
+		if c.selfSign {
+			c.signer.sign(req)
 		}
 		resp, err := c.hc.Do(req)
 		if err != nil {

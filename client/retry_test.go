@@ -429,3 +429,42 @@ func FuzzRetryAfter(f *testing.F) {
 		}
 	})
 }
+
+func TestCallersHTTPClientSignsEveryRequest(t *testing.T) {
+	tests := []struct {
+		name         string
+		steps        []func(http.ResponseWriter, *http.Request)
+		wantRequests int32
+		wantAttempts int
+		wantPath     string // of Response.Request
+	}{
+		// The caller's client follows redirects: the Signer signs the
+		// redirected request too.
+		{"redirect followed and signed", []func(http.ResponseWriter, *http.Request){reply(307, "Location: /api/v2/packages/p/actions/b", ""), reply(200, "", okBody)}, 2, 1, "/api/v2/packages/p/actions/b"},
+		{"retry signed afresh", []func(http.ResponseWriter, *http.Request){reply(429, "", throttled), reply(200, "", okBody)}, 2, 2, "/api/v2/packages/p/actions/a"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h := &script{steps: tt.steps}
+			srv := serve(t, h)
+			c, _ := newTestClient(t, srv.URL, Config{HTTPClient: srv.Client(), MaxRetries: 1})
+			r, err := c.Invoke(context.Background(), Invocation{Package: "p", Action: "a"})
+			if err != nil || r.StatusCode != 200 || r.Attempts != tt.wantAttempts || h.n.Load() != tt.wantRequests {
+				t.Fatalf("got %v, %v after %d requests; want 200 after %d attempts, %d requests", r, err, h.n.Load(), tt.wantAttempts, tt.wantRequests)
+			}
+			seen := map[string]bool{}
+			for _, ts := range h.seen {
+				if strings.Contains(ts, " ") || seen[ts] {
+					t.Errorf("request not signed afresh: %q in %q", ts, h.seen)
+				}
+				seen[ts] = true
+			}
+			// The kept request is the last one as sent, signed.
+			sent := r.Request.Clone(context.Background())
+			sent.RequestURI = sent.URL.RequestURI()
+			if p := checkSignature(sent, testCreds.AccessKey, testCreds.SecretKey); p != "" || sent.URL.Path != tt.wantPath {
+				t.Errorf("Response.Request for %s: %s", sent.URL, p)
+			}
+		})
+	}
+}
