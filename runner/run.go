@@ -7,8 +7,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"golang.org/x/sync/semaphore"
-
 	"github.com/specrun/specrun/client"
 	"github.com/specrun/specrun/spec"
 )
@@ -87,11 +85,8 @@ func (o *Options) defaults() {
 type engine struct {
 	opts   Options
 	inv    Invoker
-	sem    *semaphore.Weighted
 	redact *redactor
 	events chan Event
-	// pool runs the tests on reused goroutines.
-	pool *pool
 	// secretNames are the --secret names: their captures are redacted.
 	secretNames map[string]bool
 	// stop is set by --fail-fast once a test failed or errored.
@@ -110,12 +105,9 @@ func Run(ctx context.Context, p *spec.Project, inv Invoker, opts Options, h Hand
 	e := &engine{
 		opts:   opts,
 		inv:    inv,
-		sem:    semaphore.NewWeighted(int64(opts.Parallel)),
 		redact: newRedactor(opts.Secrets, opts.AccessKey),
 		events: make(chan Event, 64),
-		pool:   newPool(),
 	}
-	defer e.pool.close()
 	if len(p.SecretNames) > 0 {
 		e.secretNames = make(map[string]bool, len(p.SecretNames))
 		for _, n := range p.SecretNames {
@@ -139,9 +131,7 @@ func Run(ctx context.Context, p *spec.Project, inv Invoker, opts Options, h Hand
 	}
 
 	e.emit(Event{Kind: RunStarted})
-	var suites sync.WaitGroup
-	e.dispatch(ctx, res.Suites, &suites)
-	suites.Wait()
+	e.dispatch(ctx, res.Suites)
 	res.Duration = opts.Now().Sub(res.Start)
 	res.Interrupted = ctx.Err() != nil
 	e.emit(Event{Kind: RunFinished, Result: res})
@@ -189,75 +179,84 @@ func skeleton(tests []*spec.Test) []*SuiteResult {
 // suiteRun is the state of one suite during a run.
 type suiteRun struct {
 	sr *SuiteResult
-	// setupDone is closed when the setup finished, or is known not to run;
-	// shared and setupFailed are written before it is closed.
-	setupDone   chan struct{}
+	// started records the suite's start when its first test is taken.
+	started sync.Once
+	// setup runs the suite's setup once, on the worker of the suite's first
+	// runnable test; workers of its other tests wait in it until it is
+	// done. shared and setupFailed are written inside it.
+	setup       sync.Once
 	shared      map[string]any
 	setupFailed string
-	// tests counts the suite's tests not yet final.
-	tests sync.WaitGroup
 	// ran is set once setup or a test was started: teardown is then owed.
 	ran atomic.Bool
+	// remaining counts the suite's tests not yet final; the worker that
+	// brings it to zero runs the teardown.
+	remaining atomic.Int64
 }
 
-// dispatch starts tests in input order, each when a slot of the pool is
-// free (the semaphore is FIFO), so tests start in the order they are
-// written and a run at --parallel 1 is fully ordered. A suite's setup
-// starts with its first runnable test, which waits for it; a goroutine per
-// suite runs the teardown once its tests are final. dispatch returns when
-// every test has started or been skipped; suites counts the suites not yet
-// finished.
-func (e *engine) dispatch(ctx context.Context, suites []*SuiteResult, done *sync.WaitGroup) {
+// job is one test and its suite.
+type job struct {
+	r  *suiteRun
+	tr *TestResult
+}
+
+// dispatch runs every test on Options.Parallel workers. Workers take tests
+// in input order from one cursor, so tests start in the order they are
+// written and a run at --parallel 1 is fully ordered; each worker runs its
+// tests one after another, as a bare loop of requests would, with no
+// hand-off between goroutines per test. A suite's setup runs on the worker
+// of its first runnable test (the others of the suite wait for it); the
+// worker that finishes a suite's last test runs the suite's teardown.
+func (e *engine) dispatch(ctx context.Context, suites []*SuiteResult) {
+	var jobs []job
 	for _, sr := range suites {
-		r := &suiteRun{sr: sr, setupDone: make(chan struct{})}
-		sr.Start = e.opts.Now()
-		r.tests.Add(len(sr.Tests))
-		done.Add(1)
-		go func() {
-			defer done.Done()
-			r.tests.Wait()
-			e.finishSuite(ctx, r)
-		}()
-		setupStarted := false
+		r := &suiteRun{sr: sr}
+		r.remaining.Store(int64(len(sr.Tests)))
 		for _, tr := range sr.Tests {
-			if reason := e.notStarting(ctx, tr); reason != "" {
-				e.skip(sr, tr, reason)
-				r.tests.Done()
-				continue
-			}
-			if !setupStarted {
-				setupStarted = true
-				e.startSetup(ctx, r)
-			}
-			if err := e.sem.Acquire(ctx, 1); err != nil {
-				e.skip(sr, tr, ReasonInterrupted)
-				r.tests.Done()
-				continue
-			}
-			if reason := e.notStarting(ctx, tr); reason != "" {
-				e.sem.Release(1)
-				e.skip(sr, tr, reason)
-				r.tests.Done()
-				continue
-			}
-			e.pool.spawn(func() {
-				defer r.tests.Done()
-				defer e.sem.Release(1)
-				<-r.setupDone
-				switch {
-				case r.setupFailed != "":
-					e.skip(sr, tr, r.setupFailed)
-				case ctx.Err() != nil:
-					e.skip(sr, tr, ReasonInterrupted)
-				default:
-					r.ran.Store(true)
-					e.runTest(ctx, sr, tr, r.shared)
+			jobs = append(jobs, job{r: r, tr: tr})
+		}
+	}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(e.opts.Parallel, len(jobs)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := next.Add(1) - 1
+				if i >= int64(len(jobs)) {
+					return
 				}
-			})
+				e.do(ctx, jobs[i])
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+// do runs or skips one test, with its suite's setup first and, when it is
+// the suite's last, the teardown after.
+func (e *engine) do(ctx context.Context, j job) {
+	r, sr, tr := j.r, j.r.sr, j.tr
+	r.started.Do(func() { sr.Start = e.opts.Now() })
+	defer func() {
+		if r.remaining.Add(-1) == 0 {
+			e.finishSuite(ctx, r)
 		}
-		if !setupStarted {
-			close(r.setupDone)
-		}
+	}()
+	if reason := e.notStarting(ctx, tr); reason != "" {
+		e.skip(sr, tr, reason)
+		return
+	}
+	r.setup.Do(func() { e.runSetup(ctx, r) })
+	switch {
+	case r.setupFailed != "":
+		e.skip(sr, tr, r.setupFailed)
+	case ctx.Err() != nil:
+		e.skip(sr, tr, ReasonInterrupted)
+	default:
+		r.ran.Store(true)
+		e.runTest(ctx, sr, tr, r.shared)
 	}
 }
 
@@ -274,35 +273,25 @@ func (e *engine) notStarting(ctx context.Context, tr *TestResult) string {
 	return ""
 }
 
-// startSetup runs the suite's setup on a slot of the pool, in the
-// background; the suite's tests wait for r.setupDone.
-func (e *engine) startSetup(ctx context.Context, r *suiteRun) {
+// runSetup runs the suite's setup steps, if any, and records whether they
+// passed and what they captured.
+func (e *engine) runSetup(ctx context.Context, r *suiteRun) {
 	s := r.sr.Suite
 	if len(s.Setup) == 0 {
-		close(r.setupDone)
-		return
-	}
-	if err := e.sem.Acquire(ctx, 1); err != nil {
-		r.setupFailed = ReasonInterrupted
-		close(r.setupDone)
 		return
 	}
 	r.ran.Store(true)
-	go func() {
-		defer close(r.setupDone)
-		defer e.sem.Release(1)
-		r.sr.Setup, r.shared = e.runPhase(ctx, r.sr, s.Setup, nil)
-		for _, st := range r.sr.Setup {
-			if st.Status != Pass {
-				r.setupFailed = "setup failed: " + stepReason(st)
-				break
-			}
+	r.sr.Setup, r.shared = e.runPhase(ctx, r.sr, s.Setup, nil)
+	for _, st := range r.sr.Setup {
+		if st.Status != Pass {
+			r.setupFailed = "setup failed: " + stepReason(st)
+			break
 		}
-		if ctx.Err() != nil {
-			r.setupFailed = ReasonInterrupted
-		}
-		e.emit(Event{Kind: SetupFinished, Suite: r.sr})
-	}()
+	}
+	if ctx.Err() != nil {
+		r.setupFailed = ReasonInterrupted
+	}
+	e.emit(Event{Kind: SetupFinished, Suite: r.sr})
 }
 
 // finishSuite runs the teardown, when one is owed, once the suite's tests
@@ -310,7 +299,6 @@ func (e *engine) startSetup(ctx context.Context, r *suiteRun) {
 // teardown still runs, bounded by Options.TeardownGrace.
 func (e *engine) finishSuite(ctx context.Context, r *suiteRun) {
 	sr := r.sr
-	<-r.setupDone
 	defer func() { sr.Duration = e.opts.Now().Sub(sr.Start) }()
 	for _, st := range sr.Setup {
 		if st.Status == Fail || st.Status == Error {
@@ -329,11 +317,7 @@ func (e *engine) finishSuite(ctx context.Context, r *suiteRun) {
 		tctx, cancel = context.WithTimeout(context.WithoutCancel(ctx), e.opts.TeardownGrace)
 		defer cancel()
 	}
-	if err := e.sem.Acquire(tctx, 1); err != nil {
-		return
-	}
 	sr.Teardown, _ = e.runPhase(tctx, sr, sr.Suite.Teardown, r.shared)
-	e.sem.Release(1)
 	e.emit(Event{Kind: TeardownFinished, Suite: sr})
 	for _, st := range sr.Teardown {
 		if st.Status == Fail || st.Status == Error {
