@@ -1,8 +1,8 @@
 // Package runner is specrun's engine and its result model.
 //
 // Run takes a loaded spec.Project, selects tests (Selection: --run, --tags,
-// --shard), and runs them on a bounded pool of Options.Parallel tests in
-// flight. Steps of a test run in order; a suite's setup runs before its tests
+// --shard), and runs them on Options.Parallel workers, which take the tests
+// in input order. Steps of a test run in order; a suite's setup runs before its tests
 // (its captures become variables of every test of the suite) and its teardown
 // after them, also after failures and interrupts. For each step the runner
 // substitutes captures, invokes the action, polls the activation when the
