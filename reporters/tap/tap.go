@@ -339,30 +339,7 @@ func writeMap(w *bufio.Writer, indent, first string, kvs []kv) {
 func escape(s string) string {
 	var b strings.Builder
 	b.Grow(len(s))
-	for i := 0; i < len(s); {
-		r, n := utf8.DecodeRuneInString(s[i:])
-		i += n
-		switch {
-		case r == utf8.RuneError && n == 1:
-			b.WriteRune(utf8.RuneError)
-		case r == '\\':
-			b.WriteString(`\\`)
-		case r == '#':
-			b.WriteString(`\#`)
-		case r == '\n':
-			b.WriteString(`\n`)
-		case r == '\r':
-			b.WriteString(`\r`)
-		case r == '\t':
-			b.WriteString(`\t`)
-		case r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0):
-			fmt.Fprintf(&b, `\x%02x`, r)
-		case r == 0x2028 || r == 0x2029 || r == 0xfeff || r == 0xfffe || r == 0xffff:
-			fmt.Fprintf(&b, `\u%04x`, r)
-		default:
-			b.WriteRune(r)
-		}
-	}
+	writeEscaped(&b, s, '#')
 	return b.String()
 }
 
@@ -376,16 +353,25 @@ func yamlScalar(s string) string {
 	var b strings.Builder
 	b.Grow(len(s) + 2)
 	b.WriteByte('"')
+	writeEscaped(&b, s, '"')
+	b.WriteByte('"')
+	return b.String()
+}
+
+// writeEscaped writes s to b with the escapes TAP descriptions and YAML
+// double-quoted scalars share: "\" and special (the one character each
+// context adds: '#' or '"') backslash-escaped, line breaks and other
+// control characters as visible escapes, invalid UTF-8 bytes as U+FFFD.
+func writeEscaped(b *strings.Builder, s string, special rune) {
 	for i := 0; i < len(s); {
 		r, n := utf8.DecodeRuneInString(s[i:])
 		i += n
 		switch {
 		case r == utf8.RuneError && n == 1:
 			b.WriteRune(utf8.RuneError)
-		case r == '\\':
-			b.WriteString(`\\`)
-		case r == '"':
-			b.WriteString(`\"`)
+		case r == '\\' || r == special:
+			b.WriteByte('\\')
+			b.WriteRune(r)
 		case r == '\n':
 			b.WriteString(`\n`)
 		case r == '\r':
@@ -393,15 +379,13 @@ func yamlScalar(s string) string {
 		case r == '\t':
 			b.WriteString(`\t`)
 		case r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0):
-			fmt.Fprintf(&b, `\x%02x`, r)
+			fmt.Fprintf(b, `\x%02x`, r)
 		case r == 0x2028 || r == 0x2029 || r == 0xfeff || r == 0xfffe || r == 0xffff:
-			fmt.Fprintf(&b, `\u%04x`, r)
+			fmt.Fprintf(b, `\u%04x`, r)
 		default:
 			b.WriteRune(r)
 		}
 	}
-	b.WriteByte('"')
-	return b.String()
 }
 
 // plainOK reports whether s can be written as a plain YAML scalar that both
