@@ -2,10 +2,11 @@ package assert
 
 import (
 	"flag"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/specrun/specrun/internal/golden"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
@@ -47,17 +48,5 @@ func TestFailureGolden(t *testing.T) {
 			}
 		}
 	}
-	golden := filepath.Join("testdata", "failures.golden")
-	if *update {
-		if err := os.WriteFile(golden, []byte(b.String()), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatalf("%v (run go test -run TestFailureGolden -update)", err)
-	}
-	if b.String() != string(want) {
-		t.Errorf("failures differ from %s (run with -update to accept):\n%s", golden, b.String())
-	}
+	golden.Check(t, filepath.Join("testdata", "failures.golden"), []byte(b.String()), *update)
 }

@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/specrun/specrun/internal/golden"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files of testdata/invalid")
@@ -39,20 +41,7 @@ func TestInvalidSpecsGolden(t *testing.T) {
 			// golden files do not depend on the checkout's location.
 			cwd, _ := filepath.Abs(".")
 			got := strings.ReplaceAll(err.Error()+"\n", cwd+string(filepath.Separator), "")
-			golden := strings.TrimSuffix(file, ".yaml") + ".golden"
-			if *update {
-				if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run go test ./spec -run Golden -update)", err)
-			}
-			if got != string(want) {
-				t.Errorf("errors differ from %s\n--- got\n%s--- want\n%s", golden, got, want)
-			}
+			golden.Check(t, strings.TrimSuffix(file, ".yaml")+".golden", []byte(got), *update)
 		})
 	}
 }

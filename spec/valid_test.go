@@ -3,11 +3,12 @@ package spec
 import (
 	"encoding/json"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/specrun/specrun/internal/golden"
 )
 
 // dumpProject writes every field of a loaded project as text, for the
@@ -86,20 +87,7 @@ func TestValidSpecsGolden(t *testing.T) {
 				}
 			}
 			got := dumpProject(p)
-			golden := strings.TrimSuffix(file, ".yaml") + ".golden"
-			if *update {
-				if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run go test ./spec -run Golden -update)", err)
-			}
-			if got != string(want) {
-				t.Errorf("loaded project differs from %s\n--- got\n%s--- want\n%s", golden, got, want)
-			}
+			golden.Check(t, strings.TrimSuffix(file, ".yaml")+".golden", []byte(got), *update)
 		})
 	}
 }

@@ -46,13 +46,13 @@ func TestExamples(t *testing.T) {
 			if o.code != tt.code {
 				t.Fatalf("exit %d, want %d\n%s", o.code, tt.code, o)
 			}
-			golden(t, "examples-"+tt.name+"-console.txt", stabilizeRun(o.stdout))
+			checkGolden(t, "examples-"+tt.name+"-console.txt", stabilizeRun(o.stdout))
 			for _, f := range []string{"junit.xml", "report.tap", "report.json"} {
 				data, err := os.ReadFile(filepath.Join(out, f))
 				if err != nil {
 					t.Fatal(err)
 				}
-				golden(t, "examples-"+tt.name+"-"+f, stabilizeRun(string(data)))
+				checkGolden(t, "examples-"+tt.name+"-"+f, stabilizeRun(string(data)))
 			}
 		})
 	}

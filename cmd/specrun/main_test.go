@@ -14,6 +14,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/specrun/specrun/internal/golden"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files under testdata/golden")
@@ -62,23 +64,10 @@ func (o outcome) String() string {
 	return fmt.Sprintf("exit %d\n--- stdout\n%s--- stderr\n%s", o.code, o.stdout, o.stderr)
 }
 
-// golden compares got with testdata/golden/name, or rewrites it with -update.
-func golden(t *testing.T, name, got string) {
+// checkGolden compares got with testdata/golden/name, or rewrites it with -update.
+func checkGolden(t *testing.T, name, got string) {
 	t.Helper()
-	path := filepath.Join("testdata", "golden", name)
-	if *update {
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if string(want) != got {
-		t.Errorf("%s differs from the golden file (go test -update rewrites it):\n--- got\n%s\n--- want\n%s", name, got, want)
-	}
+	golden.Check(t, filepath.Join("testdata", "golden", name), []byte(got), *update)
 }
 
 func TestVersionAndHelp(t *testing.T) {
@@ -148,7 +137,7 @@ func TestValidate(t *testing.T) {
 	if o.code != 2 {
 		t.Fatalf("invalid specs: %s", o)
 	}
-	golden(t, "validate-invalid.txt", o.stderr)
+	checkGolden(t, "validate-invalid.txt", o.stderr)
 	for _, want := range []string{"testdata/invalid/bad.yaml:4:5:", `did you mean "action"`, "testdata/invalid/bad.yaml:7:14:"} {
 		if !strings.Contains(o.stderr, want) {
 			t.Errorf("stderr lacks %q:\n%s", want, o.stderr)
@@ -166,7 +155,7 @@ func TestRunLocalPassing(t *testing.T) {
 	if o.code != 0 {
 		t.Fatalf("%s", o)
 	}
-	golden(t, "pass-console.txt", o.stdout)
+	checkGolden(t, "pass-console.txt", o.stdout)
 }
 
 func TestRunLocalFailingWritesEveryReport(t *testing.T) {
@@ -182,13 +171,13 @@ func TestRunLocalFailingWritesEveryReport(t *testing.T) {
 	if o.code != 1 {
 		t.Fatalf("want exit 1: %s", o)
 	}
-	golden(t, "fail-console.txt", o.stdout)
+	checkGolden(t, "fail-console.txt", o.stdout)
 	for name, path := range map[string]string{"fail-junit.xml": junitPath, "fail.tap": tapPath, "fail.json": jsonPath} {
 		data, err := os.ReadFile(path)
 		if err != nil {
 			t.Fatalf("report not written: %v", err)
 		}
-		golden(t, name, stabilize(string(data)))
+		checkGolden(t, name, stabilize(string(data)))
 	}
 	// The TAP report is judged by a real TAP consumer.
 	if prove := tool(t, "prove", "perl"); prove != "" {
@@ -280,7 +269,7 @@ func TestListAndShards(t *testing.T) {
 	if o.code != 0 {
 		t.Fatal(o)
 	}
-	golden(t, "list.txt", o.stdout)
+	checkGolden(t, "list.txt", o.stdout)
 	all := strings.Split(strings.TrimSpace(o.stdout), "\n")
 	var union []string
 	for k := 1; k <= 3; k++ {

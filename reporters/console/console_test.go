@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/specrun/specrun/internal/golden"
 	"github.com/specrun/specrun/reporters/internal/samples"
 	"github.com/specrun/specrun/runner"
 	"github.com/specrun/specrun/spec"
@@ -17,22 +18,9 @@ import (
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
 
-func golden(t *testing.T, name string, got []byte) {
+func checkGolden(t *testing.T, name string, got []byte) {
 	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs from the golden file (go test -update rewrites it)\n--- got\n%q\n--- want\n%q", path, got, want)
-	}
+	golden.Check(t, filepath.Join("testdata", name), got, *update)
 }
 
 // events replays a final result as the runner would send it when running
@@ -149,7 +137,7 @@ func TestOutputMatchesGolden(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(strings.TrimSuffix(tc.golden, ".txt"), func(t *testing.T) {
-			golden(t, tc.golden, replay(tc.opts, events(tc.result)))
+			checkGolden(t, tc.golden, replay(tc.opts, events(tc.result)))
 		})
 	}
 }

@@ -47,7 +47,7 @@ func TestMergeOfTwoShards(t *testing.T) {
 	if err := Encode(&buf, m); err != nil {
 		t.Fatal(err)
 	}
-	golden(t, "merge.json", buf.Bytes())
+	checkGolden(t, "merge.json", buf.Bytes())
 
 	checks := []struct {
 		name string

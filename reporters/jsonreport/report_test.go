@@ -5,35 +5,22 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
-	"os"
 	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
 	"testing"
 
+	"github.com/specrun/specrun/internal/golden"
 	"github.com/specrun/specrun/reporters/internal/samples"
 	"github.com/specrun/specrun/runner"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
 
-func golden(t *testing.T, name string, got []byte) {
+func checkGolden(t *testing.T, name string, got []byte) {
 	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs from the golden file (go test -update rewrites it)\n--- got\n%s\n--- want\n%s", path, got, want)
-	}
+	golden.Check(t, filepath.Join("testdata", name), got, *update)
 }
 
 func sortedNames(m map[string]*runner.Result) []string {
@@ -53,7 +40,7 @@ func TestWriteMatchesGolden(t *testing.T) {
 			if err := Write(&buf, fx[name]); err != nil {
 				t.Fatal(err)
 			}
-			golden(t, name+".json", buf.Bytes())
+			checkGolden(t, name+".json", buf.Bytes())
 		})
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/specrun/specrun/internal/golden"
 	"github.com/specrun/specrun/reporters/internal/scenarios"
 	"github.com/specrun/specrun/runner"
 )
@@ -31,19 +32,7 @@ func TestGolden(t *testing.T) {
 	for _, sc := range scenarios.All {
 		t.Run(sc.Name, func(t *testing.T) {
 			got := render(t, sc.R())
-			path := filepath.Join("testdata", sc.Name+".xml")
-			if *update {
-				if err := os.WriteFile(path, got, 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatalf("%v (run go test -update to create it)", err)
-			}
-			if !bytes.Equal(got, want) {
-				t.Errorf("output differs from %s (run go test -update and review the diff):\n%s", path, got)
-			}
+			golden.Check(t, filepath.Join("testdata", sc.Name+".xml"), got, *update)
 			if again := render(t, sc.R()); !bytes.Equal(got, again) {
 				t.Error("two writes of the same Result differ")
 			}

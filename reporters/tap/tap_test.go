@@ -14,6 +14,7 @@ import (
 	"testing"
 	"unicode/utf8"
 
+	"github.com/specrun/specrun/internal/golden"
 	"github.com/specrun/specrun/reporters/internal/scenarios"
 	"github.com/specrun/specrun/runner"
 	"go.yaml.in/yaml/v3"
@@ -39,19 +40,7 @@ func TestGolden(t *testing.T) {
 		for _, sc := range scenarios.All {
 			t.Run(fmt.Sprintf("%s/v%d", sc.Name, version), func(t *testing.T) {
 				got := render(t, sc.R(), version)
-				path := goldenPath(sc.Name, version)
-				if *update {
-					if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-						t.Fatal(err)
-					}
-				}
-				want, err := os.ReadFile(path)
-				if err != nil {
-					t.Fatalf("%v (run go test -update to create it)", err)
-				}
-				if got != string(want) {
-					t.Errorf("output differs from %s (run go test -update and review the diff):\n%s", path, got)
-				}
+				golden.Check(t, goldenPath(sc.Name, version), []byte(got), *update)
 				if again := render(t, sc.R(), version); again != got {
 					t.Error("two writes of the same Result differ")
 				}
