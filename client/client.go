@@ -43,8 +43,9 @@ type Client struct {
 	hc          *http.Client
 	// signer signs the requests: those do builds, in place, when selfSign
 	// is set (the client's own transport, which never follows a
-	// redirect); otherwise it is hc's transport and signs a clone of every
-	// request hc sends, redirects included.
+	// redirect, and to which do sends them directly, not through hc);
+	// otherwise it is hc's transport and signs a clone of every request hc
+	// sends, redirects included.
 	signer   *Signer
 	selfSign bool
 	limiter  *rate.Limiter // nil: no limit

@@ -206,3 +206,35 @@ func TestRateLimiterHonoursContext(t *testing.T) {
 		t.Errorf("error\n got: %s\nwant: %s", err, want)
 	}
 }
+
+// A redirect is returned, not followed: a redirected POST would be re-sent
+// (or turned into a GET) to a URL the spec never named.
+func TestRedirectNotFollowed(t *testing.T) {
+	for _, status := range []int{http.StatusMovedPermanently, http.StatusFound, http.StatusTemporaryRedirect, http.StatusPermanentRedirect} {
+		var mu sync.Mutex
+		var seen []string
+		srv := serve(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			mu.Lock()
+			seen = append(seen, r.Method+" "+r.URL.Path)
+			mu.Unlock()
+			if r.URL.Path == "/elsewhere" {
+				reply(200, "", okBody)(w, r)
+				return
+			}
+			reply(status, "Location: /elsewhere", `{"moved":true}`)(w, r)
+		}))
+		c, _ := newTestClient(t, srv.URL, Config{})
+		r, err := c.Invoke(context.Background(), Invocation{Package: "p", Action: "a"})
+		if err != nil {
+			t.Fatalf("HTTP %d: %v", status, err)
+		}
+		if r.StatusCode != status || r.Header.Get("Location") != "/elsewhere" {
+			t.Errorf("HTTP %d: got status %d, Location %q; want the redirect itself", status, r.StatusCode, r.Header.Get("Location"))
+		}
+		mu.Lock()
+		if len(seen) != 1 || seen[0] != "POST /api/v2/packages/p/actions/a" {
+			t.Errorf("HTTP %d: the server saw %q; want the one POST", status, seen)
+		}
+		mu.Unlock()
+	}
+}

@@ -39,10 +39,17 @@ func (c *Client) do(ctx context.Context, method string, u *url.URL, body []byte)
 		if attempt == 1 {
 			start = c.now()
 		}
+		var resp *http.Response
+		var err error
 		if c.selfSign {
+			// The client's own transport, which follows no redirect: the
+			// request goes to it directly, sparing http.Client's header
+			// copy and redirect bookkeeping on every call.
 			c.signer.sign(req)
+			resp, err = c.hc.Transport.RoundTrip(req)
+		} else {
+			resp, err = c.hc.Do(req)
 		}
-		resp, err := c.hc.Do(req)
 		if err != nil {
 			err = unwrapURLError(err)
 			sent := wrote.Load()

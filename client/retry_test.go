@@ -407,16 +407,6 @@ func TestTLSVerified(t *testing.T) {
 	}
 }
 
-func TestRedirectNotFollowed(t *testing.T) {
-	h := &script{steps: []func(http.ResponseWriter, *http.Request){reply(302, "Location: /elsewhere", "")}}
-	srv := serve(t, h)
-	c, _ := newTestClient(t, srv.URL, Config{})
-	r, err := c.Invoke(context.Background(), Invocation{Package: "p", Action: "a"})
-	if err != nil || r.StatusCode != 302 || h.n.Load() != 1 {
-		t.Fatalf("got %v, %v after %d requests; want the 302 itself", r, err, h.n.Load())
-	}
-}
-
 func FuzzRetryAfter(f *testing.F) {
 	for _, s := range []string{"", "0", "120", "-5", "Fri, 27 Nov 2026 12:00:10 GMT", "Friday, 27-Nov-26 12:00:01 GMT", "Mon Jan  2 15:04:05 2006", "1e3"} {
 		f.Add(s)
