@@ -14,6 +14,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -186,7 +187,8 @@ func (p *parser) errorf(n *yaml.Node, format string, args ...any) {
 	p.errs = append(p.errs, &ManifestError{Pos: pos, Msg: fmt.Sprintf(format, args...)})
 }
 
-var yamlLineRE = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
+// yamlLineRE is compiled on first use, not at start-up.
+var yamlLineRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^yaml: line (\d+): (.*)$`) })
 
 // Parse parses a manifest; see ParseManifest.
 func (l Loader) Parse(name string, data []byte) (*Manifest, error) {
@@ -226,7 +228,7 @@ func (l Loader) Parse(name string, data []byte) (*Manifest, error) {
 func (p *parser) yamlError(err error) {
 	msg := err.Error()
 	line := 1
-	if sm := yamlLineRE.FindStringSubmatch(msg); sm != nil {
+	if sm := yamlLineRE().FindStringSubmatch(msg); sm != nil {
 		line, _ = strconv.Atoi(sm[1])
 		msg = sm[2]
 	} else {

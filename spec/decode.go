@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"go.yaml.in/yaml/v3"
@@ -219,7 +220,8 @@ func (d *fileDec) plainString(p pair, ctx string) (string, bool) {
 	return p.v.Value, true
 }
 
-var tagRE = regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9_.:/-]*$`)
+// tagRE is compiled on first use, not at start-up (see docs/performance.md).
+var tagRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9_.:/-]*$`) })
 
 // tags decodes a list of tags and appends them to base without duplicates.
 func (d *fileDec) tags(p pair, base []string) []string {
@@ -236,7 +238,7 @@ func (d *fileDec) tags(p pair, base []string) []string {
 		}
 		t := item.Value
 		switch {
-		case !tagRE.MatchString(t):
+		case !tagRE().MatchString(t):
 			d.errAt(item, fmt.Sprintf("tags: %q is not a tag name: use letters, digits and _ . : / - (it must be usable in --tags expressions)", clip(t)))
 			continue
 		case t == "and" || t == "or" || t == "not":

@@ -80,7 +80,7 @@ func parseVarValue(s string) any {
 		return v
 	case "!!int", "!!float":
 		// Only what JSON writes as a number: 007, 0x10 or 1_000 stay text.
-		if jsonNumberRE.MatchString(s) {
+		if jsonNumberRE().MatchString(s) {
 			return json.Number(s)
 		}
 	}

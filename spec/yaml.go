@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
@@ -111,12 +112,13 @@ func safeDecode(dec *yaml.Decoder, n *yaml.Node) (err error) {
 	return dec.Decode(n)
 }
 
-var yamlLineRE = regexp.MustCompile(`^yaml: line (\d+): `)
+// yamlLineRE and jsonNumberRE are compiled on first use, not at start-up.
+var yamlLineRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^yaml: line (\d+): `) })
 
 // yamlErrorPos extracts the line of a YAML syntax error.
 func yamlErrorPos(file string, err error) Pos {
 	pos := Pos{File: file, Line: 1, Col: 1}
-	if m := yamlLineRE.FindStringSubmatch(err.Error()); m != nil {
+	if m := yamlLineRE().FindStringSubmatch(err.Error()); m != nil {
 		if n, e := strconv.Atoi(m[1]); e == nil && n > 0 {
 			pos.Line = n
 		}
@@ -127,7 +129,7 @@ func yamlErrorPos(file string, err error) Pos {
 // yamlErrorText strips the library's prefixes from a YAML error.
 func yamlErrorText(err error) string {
 	s := err.Error()
-	if m := yamlLineRE.FindStringIndex(s); m != nil {
+	if m := yamlLineRE().FindStringIndex(s); m != nil {
 		return s[m[1]:]
 	}
 	return strings.TrimPrefix(s, "yaml: ")
@@ -269,7 +271,9 @@ func isString(n *yaml.Node) bool {
 	return n != nil && n.Kind == yaml.ScalarNode && kindOf(n) == "a string"
 }
 
-var jsonNumberRE = regexp.MustCompile(`^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?$`)
+var jsonNumberRE = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?$`)
+})
 
 // scalarValue converts a non-string scalar to its JSON-like value.
 func scalarValue(n *yaml.Node) (any, error) {
@@ -280,14 +284,14 @@ func scalarValue(n *yaml.Node) (any, error) {
 		return strings.EqualFold(n.Value, "true"), nil
 	case "!!int", "!!float":
 		s := n.Value
-		if jsonNumberRE.MatchString(s) {
+		if jsonNumberRE().MatchString(s) {
 			return json.Number(s), nil
 		}
 		if i, err := strconv.ParseInt(s, 0, 64); err == nil {
 			return json.Number(strconv.FormatInt(i, 10)), nil
 		}
 		clean := strings.TrimPrefix(strings.ReplaceAll(s, "_", ""), "+")
-		if jsonNumberRE.MatchString(clean) {
+		if jsonNumberRE().MatchString(clean) {
 			return json.Number(clean), nil
 		}
 		f, err := strconv.ParseFloat(clean, 64)
