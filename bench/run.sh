@@ -25,7 +25,10 @@ echo "load average: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo n/a)"
 echo "GOMAXPROCS: ${GOMAXPROCS:-default (all cpus)}"
 
 step "build"
-go build -o "$work/specrun" ./cmd/specrun
+# The static build the README recommends (CGO_ENABLED=0), and for start-up
+# the default build too, which links the C library when cgo is available.
+CGO_ENABLED=0 go build -o "$work/specrun" ./cmd/specrun
+go build -o "$work/specrun-default" ./cmd/specrun
 go build -o "$work/specgen" ./bench/cmd/specgen
 go build -o "$work/pmeasure" ./bench/cmd/pmeasure
 go build -o "$work/benchtable" ./bench/cmd/benchtable
@@ -37,6 +40,7 @@ step "5. start-up: whole process, $REPS runs each (min median max)"
 measure -n "$REPS" -label "true (process floor)" -- /bin/true | tee "$work/startup.txt"
 measure -n "$REPS" -label "specrun --version" -- "$bin" --version | tee -a "$work/startup.txt"
 measure -n "$REPS" -label "specrun validate (1 file)" -- "$bin" validate "$work/one/specs" | tee -a "$work/startup.txt"
+measure -n "$REPS" -label "default build: specrun --version" -- "$work/specrun-default" --version | tee -a "$work/startup.txt"
 
 step "3. size scaling: whole process, load + run (--parallel 64) + three reports, $RUNS runs each"
 sizes="1000 10000"
@@ -94,3 +98,4 @@ printf '%-52s %s\n' "4. runner's own work per test (no HTTP), ns" "$(tbl RunnerO
 printf '%-52s %s\n' "4. sign, ns/op" "$(tbl Sign ns/op)"
 printf '%-52s %s\n' "5. specrun --version, ms (process floor $floor) [< 20]" "$ver"
 printf '%-52s %s\n' "5. specrun validate (1 file), ms [< 20]" "$val"
+printf '%-52s %s\n' "5. specrun --version, default (cgo) build, ms" "$(fromend "default build: specrun --version" 9 "$work/startup.txt")"
