@@ -3,6 +3,7 @@ package client
 import (
 	"encoding/json"
 	"strconv"
+	"sync"
 	"unicode/utf16"
 	"unicode/utf8"
 )
@@ -31,9 +32,28 @@ func (e *jsonSyntaxError) Error() string {
 // exactly the inputs encoding/json accepts (FuzzDecodeJSON checks it); its
 // errors give the offset of the first bad byte.
 func parseJSON(data []byte) (any, error) {
-	p := jsonParser{data: data}
+	p := parsers.Get().(*jsonParser)
+	p.data, p.pos, p.depth = data, 0, 0
+	v, err := p.document()
+	p.data = nil
+	// Whatever an error left on the stacks is cleared, so that no value
+	// of this body stays reachable from the pool.
+	clear(p.members)
+	clear(p.elems)
+	p.members, p.elems = p.members[:0], p.elems[:0]
+	if cap(p.members) > maxKeptStack {
+		p.members = nil
+	}
+	if cap(p.elems) > maxKeptStack {
+		p.elems = nil
+	}
+	parsers.Put(p)
+	return v, err
+}
+
+func (p *jsonParser) document() (any, error) {
 	p.skipSpace()
-	if p.pos == len(data) {
+	if p.pos == len(p.data) {
 		return nil, p.fail("empty body")
 	}
 	v, err := p.value()
@@ -41,7 +61,7 @@ func parseJSON(data []byte) (any, error) {
 		return nil, err
 	}
 	p.skipSpace()
-	if p.pos != len(data) {
+	if p.pos != len(p.data) {
 		return nil, p.fail("unexpected data after the JSON value")
 	}
 	return v, nil
@@ -52,7 +72,27 @@ type jsonParser struct {
 	data  []byte
 	pos   int
 	depth int
+	// members and elems hold the members of the objects and the elements
+	// of the arrays being parsed, innermost last, so that each container
+	// is made once, at its exact size, when it closes: a map that outgrows
+	// its first group of 8 is otherwise rebuilt, and a slice regrown
+	// several times. They are kept between calls (parsers are pooled).
+	members []member
+	elems   []any
 }
+
+// member is one name/value pair of an object being parsed.
+type member struct {
+	name  string
+	value any
+}
+
+// parsers keeps jsonParsers, with their stacks, between calls.
+var parsers = sync.Pool{New: func() any { return new(jsonParser) }}
+
+// maxKeptStack bounds the stacks a pooled parser keeps: a parser that
+// met a huge container lets its stacks go.
+const maxKeptStack = 1024
 
 func (p *jsonParser) fail(msg string) error {
 	if p.pos >= len(p.data) {
@@ -125,13 +165,13 @@ func (p *jsonParser) object() (any, error) {
 	if err := p.enter(); err != nil {
 		return nil, err
 	}
-	m := make(map[string]any)
 	p.skipSpace()
 	if p.pos < len(p.data) && p.data[p.pos] == '}' {
 		p.pos++
 		p.depth--
-		return m, nil
+		return make(map[string]any), nil
 	}
+	base := len(p.members)
 	for {
 		if p.pos >= len(p.data) || p.data[p.pos] != '"' {
 			return nil, p.fail("expected a string key")
@@ -150,7 +190,7 @@ func (p *jsonParser) object() (any, error) {
 		if err != nil {
 			return nil, err
 		}
-		m[k] = v
+		p.members = append(p.members, member{k, v})
 		p.skipSpace()
 		if p.pos >= len(p.data) {
 			return nil, p.fail("expected ',' or '}' after an object value")
@@ -162,6 +202,13 @@ func (p *jsonParser) object() (any, error) {
 		case '}':
 			p.pos++
 			p.depth--
+			top := p.members[base:]
+			m := make(map[string]any, len(top))
+			for _, e := range top {
+				m[e.name] = e.value // the last of duplicate names wins
+			}
+			clear(top)
+			p.members = p.members[:base]
 			return m, nil
 		default:
 			return nil, p.fail("expected ',' or '}' after an object value")
@@ -173,19 +220,19 @@ func (p *jsonParser) array() (any, error) {
 	if err := p.enter(); err != nil {
 		return nil, err
 	}
-	a := make([]any, 0)
 	p.skipSpace()
 	if p.pos < len(p.data) && p.data[p.pos] == ']' {
 		p.pos++
 		p.depth--
-		return a, nil
+		return make([]any, 0), nil
 	}
+	base := len(p.elems)
 	for {
 		v, err := p.value()
 		if err != nil {
 			return nil, err
 		}
-		a = append(a, v)
+		p.elems = append(p.elems, v)
 		p.skipSpace()
 		if p.pos >= len(p.data) {
 			return nil, p.fail("expected ',' or ']' after an array element")
@@ -197,6 +244,11 @@ func (p *jsonParser) array() (any, error) {
 		case ']':
 			p.pos++
 			p.depth--
+			top := p.elems[base:]
+			a := make([]any, len(top))
+			copy(a, top)
+			clear(top)
+			p.elems = p.elems[:base]
 			return a, nil
 		default:
 			return nil, p.fail("expected ',' or ']' after an array element")
