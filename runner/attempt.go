@@ -26,8 +26,8 @@ const maxBodyText = 64 << 10
 
 // attempt invokes the step once, polls if the action outlived its wait,
 // checks the expectations and takes the captures.
-func (e *engine) attempt(ctx context.Context, deadline time.Duration, st *spec.Step, vars map[string]any) (*Attempt, map[string]any) {
-	a := &Attempt{Start: e.opts.Now()}
+func (e *engine) attempt(ctx context.Context, deadline time.Duration, st *spec.Step, vars map[string]any, start time.Time) (*Attempt, map[string]any) {
+	a := &Attempt{Start: start}
 	defer func() { a.Duration = e.opts.Now().Sub(a.Start) }()
 
 	inv, err := e.invocation(st, vars, a)

@@ -614,3 +614,64 @@ tests:
 		t.Errorf("the second step's request does not show the redaction:\n%s", joined)
 	}
 }
+
+// The clock is read once per attempt, so the timings must still nest: a
+// test's first step starts with the test, each step when the one before it
+// ended, each attempt within its step (the retry delay between them), and
+// the test ends with its last step run.
+func TestTimingsNest(t *testing.T) {
+	e := newEnv(t, nil)
+	p := e.load(map[string]string{"t.yaml": `
+tests:
+  - name: t
+    steps:
+      - name: retried
+        action: pkg/counter
+        retry: {attempts: 3, delay: 20ms}
+        expect:
+          assert: [{path: content.response.result.count, gte: 3}]
+      - name: slow
+        action: pkg/slow
+      - name: fails
+        action: pkg/fixed
+        expect: {result: {payload: nope}}
+      - name: skipped
+        action: pkg/fixed
+`}, spec.Options{})
+	res := e.run(context.Background(), p, runner.Options{Parallel: 1}, nil)
+	tr := res.Suites[0].Tests[0]
+	if tr.Status != runner.Fail || len(tr.Steps) != 4 || len(tr.Steps[0].Attempts) != 3 {
+		t.Fatalf("test = %v with %d steps, %d attempts of the first; want a failure after 3 attempts of the first step", tr.Status, len(tr.Steps), len(tr.Steps[0].Attempts))
+	}
+	end := func(start time.Time, d time.Duration) time.Time { return start.Add(d) }
+	at := tr.Start
+	for i, st := range tr.Steps[:3] {
+		if !st.Start.Equal(at) {
+			t.Errorf("step %d starts %s after the previous end; want at it", i, st.Start.Sub(at))
+		}
+		stepEnd := end(st.Start, st.Duration)
+		prev := st.Start
+		for j, a := range st.Attempts {
+			if a.Start.Before(prev) || end(a.Start, a.Duration).After(stepEnd) || a.Duration <= 0 {
+				t.Errorf("step %d attempt %d [%s, +%s] is not within the step [%s, %s] after the previous attempt", i, j, a.Start, a.Duration, st.Start, stepEnd)
+			}
+			prev = end(a.Start, a.Duration)
+		}
+		if last := st.Attempts[len(st.Attempts)-1]; !end(last.Start, last.Duration).Equal(stepEnd) {
+			t.Errorf("step %d does not end with its last attempt", i)
+		}
+		at = stepEnd
+	}
+	if a := tr.Steps[0].Attempts; a[1].Start.Sub(end(a[0].Start, a[0].Duration)) < 10*time.Millisecond {
+		t.Errorf("the second attempt started %s after the first ended; want the retry delay (20ms ± jitter) between", a[1].Start.Sub(end(a[0].Start, a[0].Duration)))
+	}
+	if tr.Steps[1].Duration < 300*time.Millisecond {
+		t.Errorf("the slow step took %s; want its action's 300ms", tr.Steps[1].Duration)
+	}
+	if !end(tr.Start, tr.Duration).Equal(at) {
+		t.Errorf("the test ends %s after its last step run; want with it", end(tr.Start, tr.Duration).Sub(at))
+	}
+	if tr.Steps[3].Status != runner.Skip || len(tr.Steps[3].Attempts) != 0 {
+		t.Errorf("the step after the failure = %v with %d attempts; want skipped", tr.Steps[3].Status, len(tr.Steps[3].Attempts))
+	}
+}
