@@ -5,6 +5,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/specrun/specrun/internal/race"
 )
 
 // jsonCases are bodies where a hand-written JSON parser easily parts from
@@ -138,5 +140,26 @@ func BenchmarkDecodeJSON(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// envelope is an NCP invocation response as the API documents it.
+const envelope = `{"content":{"activationId":"0123456789abcdef0123456789abcdef","duration":33,"start":1714021538088,"end":1714021538121,"name":"action000","namespace":"ns","subject":"ns","response":{"result":{"payload":"abc","items":[{"id":1},{"id":2}]},"status":"success","success":true}}}`
+
+// Decoding is on every invocation's path; its allocations are a budget
+// that a change must not raise unnoticed (they are exact, unlike times).
+// Most are inherent to map[string]any: six maps of two allocations or more,
+// and every string or number value copied and boxed (API keys and "success"
+// are not copied).
+func TestDecodeJSONAllocationBudget(t *testing.T) {
+	if race.Enabled {
+		t.Skip("the race detector changes allocation counts; .ci/run runs this without it")
+	}
+	body := []byte(envelope)
+	if _, err := parseJSON(body); err != nil {
+		t.Fatal(err)
+	}
+	if n := testing.AllocsPerRun(200, func() { _, _ = parseJSON(body) }); n > 37 {
+		t.Errorf("parseJSON of the NCP envelope makes %v allocations; the budget is 37", n)
 	}
 }
