@@ -267,6 +267,19 @@ tests:
 				}
 			},
 		},
+		{
+			name: "the deadline ends a request in flight with an error that says so, not as an interruption",
+			spec: `tests: [{name: t, action: pkg/slower, timeout: 10s, deadline: 200ms}]`, status: runner.Error, attempts: 1,
+			check: func(t *testing.T, tr *runner.TestResult) {
+				_, a := tr.Decisive()
+				if a.Err != "deadline of 200ms exceeded while waiting for the API" || tr.Reason == runner.ReasonInterrupted {
+					t.Errorf("error = %q, test reason %q", a.Err, tr.Reason)
+				}
+				if a.Duration < 200*time.Millisecond || a.Duration > 2*time.Second {
+					t.Errorf("the attempt took %s; want it ended at the 200ms deadline", a.Duration)
+				}
+			},
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
