@@ -1,8 +1,13 @@
 package client
 
 import (
+	"context"
+	"crypto/x509"
+	"net"
 	"net/http"
+	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -162,5 +167,60 @@ func TestActionURL(t *testing.T) {
 				t.Fatalf("RequestURI = %s, want %s", u.RequestURI(), want)
 			}
 		})
+	}
+}
+
+// The client's own transport speaks HTTP/2 to a TLS server that offers it,
+// and keeps one connection alive for calls made one after another.
+func TestTransportHTTP2AndKeepAlive(t *testing.T) {
+	var mu sync.Mutex
+	var protos []int
+	conns := 0
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		protos = append(protos, r.ProtoMajor)
+		mu.Unlock()
+		reply(200, "", okBody)(w, r)
+	}))
+	srv.EnableHTTP2 = true
+	srv.Config.ConnState = func(_ net.Conn, s http.ConnState) {
+		if s == http.StateNew {
+			mu.Lock()
+			conns++
+			mu.Unlock()
+		}
+	}
+	srv.StartTLS()
+	t.Cleanup(srv.Close)
+
+	c, err := New(Config{Credentials: testCreds, Endpoint: srv.URL + "/api/v2"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(c.CloseIdleConnections)
+	// Trust the test server's certificate, and nothing else changes:
+	// verification stays on.
+	roots := x509.NewCertPool()
+	roots.AddCert(srv.Certificate())
+	c.hc.Transport.(*http.Transport).TLSClientConfig.RootCAs = roots
+
+	for range 5 {
+		r, err := c.Invoke(context.Background(), Invocation{Package: "p", Action: "a"})
+		if err != nil || r.StatusCode != 200 {
+			t.Fatalf("invoke over TLS: %v, %v", r, err)
+		}
+		if r.Request == nil || r.Request.URL.Scheme != "https" {
+			t.Fatalf("the request went to %v; want https", r.Request.URL)
+		}
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	for i, p := range protos {
+		if p != 2 {
+			t.Errorf("call %d arrived over HTTP/%d; want HTTP/2", i+1, p)
+		}
+	}
+	if conns != 1 {
+		t.Errorf("5 calls one after another opened %d connections; want 1 kept alive", conns)
 	}
 }
