@@ -28,14 +28,20 @@ func (e *jsonSyntaxError) Error() string {
 // an any: nil, bool, string, json.Number (the literal text), []any (never
 // nil) and map[string]any (the last of duplicate keys wins). Invalid UTF-8
 // and lone surrogate escapes in strings become U+FFFD as encoding/json
-// makes them; nesting deeper than maxJSONDepth is an error. It accepts
+// makes them; nesting deeper than maxJSONDepth is an error. When data is
+// at most maxSharedText bytes, strings and numbers without escapes are
+// substrings of one copy of it (one allocation instead of one per value);
+// data itself is never referenced. It accepts
 // exactly the inputs encoding/json accepts (FuzzDecodeJSON checks it); its
 // errors give the offset of the first bad byte.
 func parseJSON(data []byte) (any, error) {
 	p := parsers.Get().(*jsonParser)
 	p.data, p.pos, p.depth = data, 0, 0
+	if len(data) <= maxSharedText {
+		p.text = string(data)
+	}
 	v, err := p.document()
-	p.data = nil
+	p.data, p.text = nil, ""
 	// Whatever an error left on the stacks is cleared, so that no value
 	// of this body stays reachable from the pool.
 	clear(p.members)
@@ -72,6 +78,10 @@ type jsonParser struct {
 	data  []byte
 	pos   int
 	depth int
+	// text is data as one string when data is small enough
+	// (maxSharedText): strings and numbers without escapes are then
+	// substrings of it instead of copies of their own.
+	text string
 	// members and elems hold the members of the objects and the elements
 	// of the arrays being parsed, innermost last, so that each container
 	// is made once, at its exact size, when it closes: a map that outgrows
@@ -89,6 +99,10 @@ type member struct {
 
 // parsers keeps jsonParsers, with their stacks, between calls.
 var parsers = sync.Pool{New: func() any { return new(jsonParser) }}
+
+// maxSharedText is the largest body whose decoded strings share one copy of
+// it: a value kept (a capture) then keeps at most this much alive.
+const maxSharedText = 64 << 10
 
 // maxKeptStack bounds the stacks a pooled parser keeps: a parser that
 // met a huge container lets its stacks go.
@@ -128,6 +142,17 @@ func (p *jsonParser) value() (any, error) {
 		s, err := p.str()
 		if err != nil {
 			return nil, err
+		}
+		// The statuses of an activation, boxed once by the compiler.
+		switch s {
+		case "success":
+			return "success", nil
+		case "application error":
+			return "application error", nil
+		case "action developer error":
+			return "action developer error", nil
+		case "whisk internal error":
+			return "whisk internal error", nil
 		}
 		return s, nil
 	case c == 't':
@@ -286,7 +311,11 @@ func (p *jsonParser) number() (any, error) {
 			return nil, p.fail("expected a digit in the exponent")
 		}
 	}
-	return json.Number(p.data[start:p.pos]), nil
+	if p.pos-start == 1 {
+		// A single digit, boxed once by the compiler.
+		return smallNumbers[p.data[start]-'0'], nil
+	}
+	return json.Number(p.substr(start, p.pos)), nil
 }
 
 // digits skips [0-9]* and says whether there was one.
@@ -309,6 +338,9 @@ func (p *jsonParser) str() (string, error) {
 		switch {
 		case c == '"':
 			s := knownString(p.data[start:p.pos])
+			if s == "" && p.pos > start {
+				s = p.substr(start, p.pos)
+			}
 			p.pos++
 			return s, nil
 		case c == '\\' || c < ' ':
@@ -422,8 +454,23 @@ func (p *jsonParser) hex4(i int) (rune, bool) {
 	return r, true
 }
 
-// knownString returns string(b), without allocating when b is one of the
-// keys or values of the API's responses.
+// substr returns the text of data[i:j]: a substring of p.text when there
+// is one, else a copy.
+func (p *jsonParser) substr(i, j int) string {
+	if p.text != "" {
+		return p.text[i:j]
+	}
+	return string(p.data[i:j])
+}
+
+// smallNumbers are the numbers 0 to 9, boxed.
+var smallNumbers = [10]any{
+	json.Number("0"), json.Number("1"), json.Number("2"), json.Number("3"), json.Number("4"),
+	json.Number("5"), json.Number("6"), json.Number("7"), json.Number("8"), json.Number("9"),
+}
+
+// knownString returns b as a constant when it is one of the keys or values
+// of the API's responses, else "".
 func knownString(b []byte) string {
 	switch string(b) { // compared without a conversion
 	case "content":
@@ -469,5 +516,5 @@ func knownString(b []byte) string {
 	case "publish":
 		return "publish"
 	}
-	return string(b)
+	return ""
 }

@@ -122,7 +122,9 @@ func parseBody(r *Response) {
 		content = obj // OpenWhisk answers without the content wrapper
 	}
 	if id, ok := content["activationId"].(string); ok {
-		r.ActivationID = id
+		// A copy: the decoded strings share the body's memory, and callers
+		// keep the id (in results) long after the body.
+		r.ActivationID = strings.Clone(id)
 	}
 	r.Pending = r.StatusCode == http.StatusAccepted ||
 		(ok && r.ActivationID != "" && len(content) == 1)

@@ -436,14 +436,17 @@ func (red *redactor) add(v any) {
 	red.build()
 }
 
+// collectLeaves appends copies of v's leaves: decoded strings share the
+// memory of their response body, which the redactor must not keep alive for
+// the rest of the run.
 func collectLeaves(v any, out *[]string) {
 	switch v := v.(type) {
 	case string:
 		if v != "" {
-			*out = append(*out, v)
+			*out = append(*out, strings.Clone(v))
 		}
 	case json.Number:
-		*out = append(*out, v.String())
+		*out = append(*out, strings.Clone(v.String()))
 	case []any:
 		for _, x := range v {
 			collectLeaves(x, out)
