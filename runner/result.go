@@ -47,6 +47,23 @@ func (s Status) Merge(o Status) Status {
 	return s
 }
 
+// Failed reports whether s is Fail or Error: an outcome that fails the run.
+func (s Status) Failed() bool { return s == Fail || s == Error }
+
+// Phase sums up a suite's setup or teardown steps: the worst of their
+// statuses (Skip when there are none) and their total duration. Nil steps
+// are ignored.
+func Phase(steps []*StepResult) (Status, time.Duration) {
+	st, d := Skip, time.Duration(0)
+	for _, s := range steps {
+		if s != nil {
+			st = st.Merge(s.Status)
+			d += s.Duration
+		}
+	}
+	return st, d
+}
+
 // RunInfo describes the run as a whole, for report headers.
 type RunInfo struct {
 	// Version is specrun's version.
@@ -205,7 +222,7 @@ func (t *TestResult) ActivationIDs() []string {
 // last attempt of the first step that did not pass), or nils.
 func (t *TestResult) Decisive() (*StepResult, *Attempt) {
 	for _, s := range t.Steps {
-		if s.Status == Fail || s.Status == Error {
+		if s.Status.Failed() {
 			if n := len(s.Attempts); n > 0 {
 				return s, s.Attempts[n-1]
 			}

@@ -302,10 +302,8 @@ func (e *engine) runSetup(ctx context.Context, r *suiteRun) {
 func (e *engine) finishSuite(ctx context.Context, r *suiteRun) {
 	sr := r.sr
 	defer func() { sr.Duration = e.opts.Now().Sub(sr.Start) }()
-	for _, st := range sr.Setup {
-		if st.Status == Fail || st.Status == Error {
-			sr.Status = Error
-		}
+	if st, _ := Phase(sr.Setup); st.Failed() {
+		sr.Status = Error
 	}
 	for _, tr := range sr.Tests {
 		sr.Status = sr.Status.Merge(tr.Status)
@@ -321,10 +319,8 @@ func (e *engine) finishSuite(ctx context.Context, r *suiteRun) {
 	}
 	sr.Teardown, _ = e.runPhase(tctx, sr, sr.Suite.Teardown, r.shared)
 	e.emit(Event{Kind: TeardownFinished, Suite: sr})
-	for _, st := range sr.Teardown {
-		if st.Status == Fail || st.Status == Error {
-			sr.Status = Error
-		}
+	if st, _ := Phase(sr.Teardown); st.Failed() {
+		sr.Status = Error
 	}
 }
 
@@ -390,7 +386,7 @@ func (e *engine) runTest(runCtx context.Context, dl *deadlines, sr *SuiteResult,
 			tr.Reason = dr.Reason
 		}
 	}
-	if e.opts.FailFast && (tr.Status == Fail || tr.Status == Error) {
+	if e.opts.FailFast && tr.Status.Failed() {
 		e.stop.Store(true)
 	}
 	e.emit(Event{Kind: TestFinished, Suite: sr, Test: tr})

@@ -234,7 +234,7 @@ func (sys *system) runCmd(ctx context.Context, args []string) error {
 		return &exitError{code: exitInterrupted, err: reportErr}
 	case reportErr != nil:
 		return &exitError{code: exitFailed, err: reportErr}
-	case res.Status() == runner.Fail || res.Status() == runner.Error:
+	case res.Status().Failed():
 		return &exitError{code: exitFailed}
 	}
 	return nil

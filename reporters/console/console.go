@@ -217,7 +217,7 @@ func (r *Reporter) test(t *runner.TestResult, suite string) {
 		note += fmt.Sprintf(", %d attempts", t.Attempts())
 	}
 	fmt.Fprintf(&r.buf, "%s %s (%s)\n", r.mark(t.Status), name, note)
-	if t.Status != runner.Fail && t.Status != runner.Error {
+	if !t.Status.Failed() {
 		return
 	}
 	step, att := t.Decisive()
@@ -336,15 +336,8 @@ func (r *Reporter) line(n int, s string) {
 // fixture prints the suite's setup or teardown when a step of it failed or
 // errored; nothing otherwise.
 func (r *Reporter) fixture(s *runner.SuiteResult, what string, steps []*runner.StepResult) {
-	worst := runner.Skip
-	var d time.Duration
-	for _, st := range steps {
-		if st != nil {
-			worst = worst.Merge(st.Status)
-			d += st.Duration
-		}
-	}
-	if worst != runner.Fail && worst != runner.Error {
+	worst, d := runner.Phase(steps)
+	if !worst.Failed() {
 		return
 	}
 	name := ""
@@ -353,7 +346,7 @@ func (r *Reporter) fixture(s *runner.SuiteResult, what string, steps []*runner.S
 	}
 	fmt.Fprintf(&r.buf, "%s %s (%s)\n", r.mark(worst), join(name, what), formatDuration(d))
 	for _, st := range steps {
-		if st == nil || (st.Status != runner.Fail && st.Status != runner.Error) {
+		if st == nil || !st.Status.Failed() {
 			continue
 		}
 		r.stepLine(st)
@@ -473,7 +466,7 @@ func (r *Reporter) summary(res *runner.Result) {
 			steps []*runner.StepResult
 		}{{"setup", s.Setup}, {"teardown", s.Teardown}} {
 			for _, st := range fx.steps {
-				if st != nil && (st.Status == runner.Fail || st.Status == runner.Error) {
+				if st != nil && st.Status.Failed() {
 					at := ""
 					if st.Step != nil {
 						at = st.Step.Pos.FileLine()
@@ -487,7 +480,7 @@ func (r *Reporter) summary(res *runner.Result) {
 			if t == nil {
 				continue
 			}
-			if t.Status == runner.Fail || t.Status == runner.Error {
+			if t.Status.Failed() {
 				bad = append(bad, entry{t, name})
 			}
 			if t.Status != runner.Skip && t.Duration > 0 {

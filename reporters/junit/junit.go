@@ -163,7 +163,7 @@ func buildSuite(r *runner.Result, sr *runner.SuiteResult, id int) xTestsuite {
 			continue
 		}
 		ts.Cases = append(ts.Cases, testCase(name, tr))
-		if tr.Status == runner.Fail || tr.Status == runner.Error {
+		if tr.Status.Failed() {
 			exchanges(&out, sr, tr.Test.Name, tr.Status, tr.Steps)
 		}
 	}
@@ -285,7 +285,7 @@ func testCase(classname string, tr *runner.TestResult) xTestcase {
 // attempt (nil when it has none), as runner.TestResult.Decisive does.
 func decisive(steps []*runner.StepResult) (*runner.StepResult, *runner.Attempt) {
 	for _, s := range steps {
-		if s != nil && (s.Status == runner.Fail || s.Status == runner.Error) {
+		if s != nil && s.Status.Failed() {
 			if n := len(s.Attempts); n > 0 {
 				return s, s.Attempts[n-1]
 			}
@@ -392,15 +392,8 @@ func writeFailure(b *strings.Builder, f *runner.Failure) {
 // phaseCase returns the synthetic testcase for a setup or teardown that
 // failed or errored, and notes it in errOut and its exchanges in out.
 func phaseCase(classname, name, phase string, steps []*runner.StepResult, out, errOut *strings.Builder) (xTestcase, bool) {
-	st := runner.Skip
-	var d time.Duration
-	for _, s := range steps {
-		if s != nil {
-			st = st.Merge(s.Status)
-			d += s.Duration
-		}
-	}
-	if st != runner.Fail && st != runner.Error {
+	st, d := runner.Phase(steps)
+	if !st.Failed() {
 		return xTestcase{}, false
 	}
 	res := outcome(steps, "", phase)

@@ -87,19 +87,10 @@ func plan(r *runner.Result) int {
 	return n
 }
 
-func phaseStatus(steps []*runner.StepResult) runner.Status {
-	st := runner.Skip
-	for _, s := range steps {
-		if s != nil {
-			st = st.Merge(s.Status)
-		}
-	}
-	return st
-}
-
+// phaseFailed says whether a setup or teardown gets a test point of its own.
 func phaseFailed(steps []*runner.StepResult) bool {
-	st := phaseStatus(steps)
-	return st == runner.Fail || st == runner.Error
+	st, _ := runner.Phase(steps)
+	return st.Failed()
 }
 
 type printer struct {
@@ -132,15 +123,9 @@ func (p *printer) suite(sr *runner.SuiteResult) {
 }
 
 func (p *printer) phase(suite, name string, steps []*runner.StepResult) {
-	st := phaseStatus(steps)
-	if st != runner.Fail && st != runner.Error {
+	st, d := runner.Phase(steps)
+	if !st.Failed() {
 		return
-	}
-	var d time.Duration
-	for _, s := range steps {
-		if s != nil {
-			d += s.Duration
-		}
 	}
 	p.n++
 	desc := escape(suite + " / " + name)
@@ -217,7 +202,7 @@ func diagnose(steps []*runner.StepResult, st runner.Status, reason string, d tim
 	var step *runner.StepResult
 	var att *runner.Attempt
 	for _, s := range steps {
-		if s != nil && (s.Status == runner.Fail || s.Status == runner.Error) {
+		if s != nil && s.Status.Failed() {
 			step = s
 			if n := len(s.Attempts); n > 0 {
 				att = s.Attempts[n-1]
