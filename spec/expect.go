@@ -261,7 +261,7 @@ func (d *fileDec) opErrors(err error, pos Pos, keyOf func(int) *yaml.Node) {
 // expected HTTP status and the ordered checks.
 func (d *fileDec) expect(p *pair, stepPos Pos, sc *scope) Expect {
 	if p == nil {
-		return Expect{HTTPStatus: 200, HTTPStatusPos: stepPos, Checks: []*Check{{Pos: stepPos, Key: "success", compiled: d.sh.successTrue, src: d.sh.successSrc}}}
+		return Expect{HTTPStatus: 200, HTTPStatusPos: stepPos, Checks: []*Check{d.defaultSuccess(stepPos)}}
 	}
 	e := Expect{HTTPStatus: 200, HTTPStatusPos: d.pos(p.k)}
 	f, _, ok := d.fields(p.v, "expect", "in expect", expectKeys)
@@ -286,26 +286,14 @@ func (d *fileDec) expect(p *pair, stepPos Pos, sc *scope) Expect {
 		}
 	}
 	if q, ok := f.get("success"); ok {
-		before := len(d.probs.list)
-		t := d.value(q.v, sc, "expect.success")
-		if l, ok := t.(litNode); ok && len(d.probs.list) == before {
-			if _, ok := l.v.(bool); !ok {
-				d.errAt(q.v, fmt.Sprintf("success: expected true or false, got %s", describe(l.v)))
-			}
-		}
-		e.Checks = append(e.Checks, d.check(d.pos(q.k), "success", "", d.sh.success, []opSrc{{"equals", q.k, t, len(d.probs.list) != before}}))
+		isBool := func(v any) bool { _, ok := v.(bool); return ok }
+		e.Checks = append(e.Checks, d.equalsCheck(q, sc, "success", d.sh.success, isBool, "true or false"))
 	} else if !hasErr && !hasStatus {
-		e.Checks = append(e.Checks, &Check{Pos: d.pos(p.k), Key: "success", compiled: d.sh.successTrue, src: d.sh.successSrc})
+		e.Checks = append(e.Checks, d.defaultSuccess(d.pos(p.k)))
 	}
 	if q, ok := f.get("status"); ok {
-		before := len(d.probs.list)
-		t := d.value(q.v, sc, "expect.status")
-		if l, ok := t.(litNode); ok && len(d.probs.list) == before {
-			if _, ok := l.v.(string); !ok {
-				d.errAt(q.v, fmt.Sprintf("status: expected a string such as \"application error\", got %s", describe(l.v)))
-			}
-		}
-		e.Checks = append(e.Checks, d.check(d.pos(q.k), "status", "", d.sh.status, []opSrc{{"equals", q.k, t, len(d.probs.list) != before}}))
+		isString := func(v any) bool { _, ok := v.(string); return ok }
+		e.Checks = append(e.Checks, d.equalsCheck(q, sc, "status", d.sh.status, isString, `a string such as "application error"`))
 	}
 	if q, ok := f.get("result"); ok {
 		t, ok := d.opValue(q.v, sc, "expect.result")
@@ -338,6 +326,24 @@ func (d *fileDec) expect(p *pair, stepPos Pos, sc *scope) Expect {
 		}
 	}
 	return e
+}
+
+// defaultSuccess is the check a step gets when its expect names none of
+// success, status and error: content.response.success is true.
+func (d *fileDec) defaultSuccess(pos Pos) *Check {
+	return &Check{Pos: pos, Key: "success", compiled: d.sh.successTrue, src: d.sh.successSrc}
+}
+
+// equalsCheck decodes an expect key that the response field at path must
+// equal (success, status): a literal value must pass valid, else the error
+// says it expected want.
+func (d *fileDec) equalsCheck(q pair, sc *scope, key string, path *assert.Path, valid func(any) bool, want string) *Check {
+	before := len(d.probs.list)
+	t := d.value(q.v, sc, "expect."+key)
+	if l, ok := t.(litNode); ok && len(d.probs.list) == before && !valid(l.v) {
+		d.errAt(q.v, fmt.Sprintf("%s: expected %s, got %s", key, want, describe(l.v)))
+	}
+	return d.check(d.pos(q.k), key, "", path, []opSrc{{"equals", q.k, t, len(d.probs.list) != before}})
 }
 
 type jsonNumber = json.Number
