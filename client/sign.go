@@ -26,20 +26,23 @@ const (
 // must be the value sent in the timestamp header.
 func Sign(method, requestURI, timestamp, accessKey, secretKey string) string {
 	mac := hmac.New(sha256.New, []byte(secretKey))
-	// One buffer for the string to sign: a single Write, no intermediate
-	// strings.
 	var stack [256]byte
-	msg := stack[:0]
-	msg = append(msg, method...)
-	msg = append(msg, ' ')
-	msg = append(msg, requestURI...)
-	msg = append(msg, '\n')
-	msg = append(msg, timestamp...)
-	msg = append(msg, '\n')
-	msg = append(msg, accessKey...)
-	mac.Write(msg)
+	mac.Write(appendStringToSign(stack[:0], method, requestURI, timestamp, accessKey))
 	var sum [sha256.Size]byte
 	return base64.StdEncoding.EncodeToString(mac.Sum(sum[:0]))
+}
+
+// appendStringToSign appends what signature v2 signs to dst:
+// METHOD + " " + requestURI + "\n" + timestamp + "\n" + accessKey, in one
+// buffer so that it is hashed with a single Write.
+func appendStringToSign(dst []byte, method, requestURI, timestamp, accessKey string) []byte {
+	dst = append(dst, method...)
+	dst = append(dst, ' ')
+	dst = append(dst, requestURI...)
+	dst = append(dst, '\n')
+	dst = append(dst, timestamp...)
+	dst = append(dst, '\n')
+	return append(dst, accessKey...)
 }
 
 // Signer is an http.RoundTripper that adds the NCP API Gateway signature v2
@@ -111,14 +114,7 @@ func (s *Signer) signature(method, requestURI, timestamp string) string {
 	if st == nil { // a Signer not made by NewSigner
 		return Sign(method, requestURI, timestamp, s.creds.AccessKey, s.creds.SecretKey)
 	}
-	msg := st.buf[:0]
-	msg = append(msg, method...)
-	msg = append(msg, ' ')
-	msg = append(msg, requestURI...)
-	msg = append(msg, '\n')
-	msg = append(msg, timestamp...)
-	msg = append(msg, '\n')
-	msg = append(msg, s.creds.AccessKey...)
+	msg := appendStringToSign(st.buf[:0], method, requestURI, timestamp, s.creds.AccessKey)
 	st.mac.Reset()
 	st.mac.Write(msg)
 	// The message is hashed: its buffer now takes the sum, then the Base64
