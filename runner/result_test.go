@@ -19,7 +19,7 @@ func TestPhase(t *testing.T) {
 		failed bool
 	}{
 		{"no steps", nil, runner.Skip, 0, false},
-		{"all passed", []*runner.StepResult{step(runner.Pass, time.Second), step(runner.Pass, 2 * time.Second)}, runner.Pass, 3 * time.Second, false},
+		{"all passed", []*runner.StepResult{step(runner.Pass, time.Second), step(runner.Pass, 2*time.Second)}, runner.Pass, 3 * time.Second, false},
 		{"a failure, then skipped", []*runner.StepResult{step(runner.Fail, time.Second), step(runner.Skip, 0)}, runner.Fail, time.Second, true},
 		{"an error outranks a failure", []*runner.StepResult{step(runner.Fail, time.Second), step(runner.Error, time.Second)}, runner.Error, 2 * time.Second, true},
 		{"nil steps are ignored", []*runner.StepResult{nil, step(runner.Pass, time.Second), nil}, runner.Pass, time.Second, false},
