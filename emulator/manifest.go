@@ -16,8 +16,8 @@ import (
 	"strings"
 	"sync"
 	"time"
-	"unicode/utf8"
 
+	"github.com/specrun/specrun/internal/jsontext"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -710,7 +710,7 @@ func (p *parser) toJSON(buf []byte, n *yaml.Node, what string, depth int) ([]byt
 			if i > 0 {
 				buf = append(buf, ',')
 			}
-			buf = appendJSONString(buf, k.Value)
+			buf = jsontext.AppendString(buf, k.Value)
 			buf = append(buf, ':')
 			var ok bool
 			if buf, ok = p.toJSON(buf, n.Content[i+1], what, depth+1); !ok {
@@ -762,53 +762,13 @@ func (p *parser) toJSON(buf []byte, n *yaml.Node, what string, depth int) ([]byt
 				b, _ := json.Marshal(x)
 				return append(buf, b...), true
 			}
-			return appendJSONString(buf, n.Value), true
+			return jsontext.AppendString(buf, n.Value), true
 		default:
-			return appendJSONString(buf, n.Value), true
+			return jsontext.AppendString(buf, n.Value), true
 		}
 	}
 	p.errorf(n, "%s: unsupported YAML value %s", what, kindName(n))
 	return buf, false
-}
-
-// appendJSONString appends s as a JSON string, without HTML escaping.
-func appendJSONString(buf []byte, s string) []byte {
-	const hex = "0123456789abcdef"
-	buf = append(buf, '"')
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c >= 0x20 && c != '"' && c != '\\' && c < 0x80 {
-			buf = append(buf, c)
-			i++
-			continue
-		}
-		if c < 0x80 {
-			switch c {
-			case '"', '\\':
-				buf = append(buf, '\\', c)
-			case '\n':
-				buf = append(buf, '\\', 'n')
-			case '\r':
-				buf = append(buf, '\\', 'r')
-			case '\t':
-				buf = append(buf, '\\', 't')
-			default:
-				buf = append(buf, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
-			}
-			i++
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == 0xFFFD && size == 1 {
-			buf = append(buf, `\ufffd`...)
-		} else if r == 0x2028 || r == 0x2029 {
-			buf = append(buf, '\\', 'u', '2', '0', '2', hex[r&0xf])
-		} else {
-			buf = append(buf, s[i:i+size]...)
-		}
-		i += size
-	}
-	return append(buf, '"')
 }
 
 // mergeObjects merges JSON objects: keys of later ones win. nil inputs are skipped; the
@@ -841,7 +801,7 @@ func mergeObjects(objs ...json.RawMessage) json.RawMessage {
 		if i > 0 {
 			buf = append(buf, ',')
 		}
-		buf = appendJSONString(buf, k)
+		buf = jsontext.AppendString(buf, k)
 		buf = append(buf, ':')
 		buf = append(buf, vals[k]...)
 	}

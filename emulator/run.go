@@ -10,6 +10,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/specrun/specrun/internal/jsontext"
 )
 
 const (
@@ -90,7 +92,7 @@ func (s *Server) runProcess(ctx context.Context, act *action, id string, params 
 	if res == nil {
 		var ee *exec.ExitError
 		if err != nil && !errors.As(err, &ee) {
-			msg := appendJSONString([]byte(`{"error":`), "The action could not be started: "+err.Error())
+			msg := jsontext.AppendString([]byte(`{"error":`), "The action could not be started: "+err.Error())
 			return append(msg, '}'), statusDevError, logs
 		}
 		return []byte(notDictionary), statusDevError, logs

@@ -21,6 +21,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/specrun/specrun/internal/jsontext"
 )
 
 //go:embed runtimes/node_shim.js
@@ -172,7 +174,7 @@ func (s *Server) prepare(a *Action) *action {
 	} else {
 		act.qualified = "/" + s.m.Namespace + "/" + a.Package + "/" + a.Name
 	}
-	act.limitMsg = appendJSONString([]byte(`{"error":`), fmt.Sprintf("The action exceeded its time limits of %d milliseconds.", a.Timeout.Milliseconds()))
+	act.limitMsg = jsontext.AppendString([]byte(`{"error":`), fmt.Sprintf("The action exceeded its time limits of %d milliseconds.", a.Timeout.Milliseconds()))
 	act.limitMsg = append(act.limitMsg, '}')
 	switch a.Kind {
 	case KindResult:
@@ -551,11 +553,11 @@ func constantTimeEqual(want []byte, got string) bool {
 func (s *Server) writeError(w http.ResponseWriter, status int, code, message, details string) {
 	bp := s.bufs.Get().(*[]byte)
 	b := append((*bp)[:0], `{"error":{"errorCode":`...)
-	b = appendJSONString(b, code)
+	b = jsontext.AppendString(b, code)
 	b = append(b, `,"message":`...)
-	b = appendJSONString(b, message)
+	b = jsontext.AppendString(b, message)
 	b = append(b, `,"details":`...)
-	b = appendJSONString(b, details)
+	b = jsontext.AppendString(b, details)
 	b = append(b, "}}"...)
 	s.write(w, status, b)
 	s.putBuf(bp, b)
@@ -619,7 +621,7 @@ func (s *Server) invoke(w http.ResponseWriter, r *http.Request, act *action, par
 		default:
 		}
 	}
-	b := append([]byte(`{"content":{"activationId":`), appendJSONString(nil, id)...)
+	b := append([]byte(`{"content":{"activationId":`), jsontext.AppendString(nil, id)...)
 	s.write(w, http.StatusAccepted, append(b, "}}"...))
 }
 
@@ -687,7 +689,7 @@ func (s *Server) serveActivation(w http.ResponseWriter, act *action, id string) 
 func (s *Server) writeRecord(w http.ResponseWriter, rec *record, withLogs bool) {
 	bp := s.bufs.Get().(*[]byte)
 	b := append((*bp)[:0], `{"content":{"activationId":`...)
-	b = appendJSONString(b, rec.id)
+	b = jsontext.AppendString(b, rec.id)
 	b = append(b, `,"duration":`...)
 	b = strconv.AppendInt(b, rec.end-rec.start, 10)
 	b = append(b, `,"start":`...)
@@ -695,15 +697,15 @@ func (s *Server) writeRecord(w http.ResponseWriter, rec *record, withLogs bool) 
 	b = append(b, `,"end":`...)
 	b = strconv.AppendInt(b, rec.end, 10)
 	b = append(b, `,"name":`...)
-	b = appendJSONString(b, rec.act.name)
+	b = jsontext.AppendString(b, rec.act.name)
 	b = append(b, `,"namespace":`...)
-	b = appendJSONString(b, s.m.Namespace)
+	b = jsontext.AppendString(b, s.m.Namespace)
 	b = append(b, `,"subject":`...)
-	b = appendJSONString(b, s.m.Namespace)
+	b = jsontext.AppendString(b, s.m.Namespace)
 	b = append(b, `,"response":{"result":`...)
 	b = append(b, rec.result...)
 	b = append(b, `,"status":`...)
-	b = appendJSONString(b, rec.status)
+	b = jsontext.AppendString(b, rec.status)
 	if rec.status == statusSuccess {
 		b = append(b, `,"success":true}`...)
 	} else {
@@ -715,7 +717,7 @@ func (s *Server) writeRecord(w http.ResponseWriter, rec *record, withLogs bool) 
 			if i > 0 {
 				b = append(b, ',')
 			}
-			b = appendJSONString(b, l)
+			b = jsontext.AppendString(b, l)
 		}
 		b = append(b, ']')
 	}

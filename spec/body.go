@@ -2,7 +2,8 @@ package spec
 
 import (
 	"slices"
-	"unicode/utf8"
+
+	"github.com/specrun/specrun/internal/jsontext"
 )
 
 // bodySeg is one segment of a precompiled JSON body: literal bytes, or a
@@ -46,7 +47,7 @@ func compileBody(n tnode) ([]bodySeg, error) {
 				if j > 0 {
 					cur = append(cur, ',')
 				}
-				cur = appendJSONString(cur, n.keys[i])
+				cur = jsontext.AppendString(cur, n.keys[i])
 				cur = append(cur, ':')
 				if err := walk(n.vals[i]); err != nil {
 					return err
@@ -94,7 +95,7 @@ func appendBody(dst []byte, segs []bodySeg, vars map[string]any) ([]byte, error)
 			return nil, err
 		}
 		if str, ok := v.(string); ok {
-			dst = appendJSONString(dst, str)
+			dst = jsontext.AppendString(dst, str)
 			continue
 		}
 		b, err := marshalJSON(v)
@@ -104,43 +105,4 @@ func appendBody(dst []byte, segs []bodySeg, vars map[string]any) ([]byte, error)
 		dst = append(dst, b...)
 	}
 	return dst, nil
-}
-
-// appendJSONString appends s as a JSON string, escaped as encoding/json
-// escapes it with HTML escaping off.
-func appendJSONString(dst []byte, s string) []byte {
-	const hex = "0123456789abcdef"
-	dst = append(dst, '"')
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			switch {
-			case c == '"' || c == '\\':
-				dst = append(dst, '\\', c)
-			case c == '\n':
-				dst = append(dst, '\\', 'n')
-			case c == '\r':
-				dst = append(dst, '\\', 'r')
-			case c == '\t':
-				dst = append(dst, '\\', 't')
-			case c < 0x20:
-				dst = append(dst, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
-			default:
-				dst = append(dst, c)
-			}
-			i++
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		switch {
-		case r == utf8.RuneError && size == 1:
-			dst = append(dst, `\ufffd`...)
-		case r == '\u2028' || r == '\u2029':
-			dst = append(dst, '\\', 'u', '2', '0', '2', hex[r&0xf])
-		default:
-			dst = append(dst, s[i:i+size]...)
-		}
-		i += size
-	}
-	return append(dst, '"')
 }

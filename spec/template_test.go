@@ -167,7 +167,7 @@ func TestDynamicBodyMatchesEncodingJSON(t *testing.T) {
 	p := loadOne(t, dynamicSpec, Options{})
 	st := p.Suites[0].Tests[0].Steps[0]
 	values := []any{
-		"plain", "quote\" backslash\\ <tag> & \n\r\t\x01 \u2028\u2029 é \xff",
+		"plain", "quote\" backslash\\ <tag> & \n\r\t\b\f\x01 \u2028\u2029 é \xff",
 		json.Number("1.50"), 3.25, true, nil,
 		map[string]any{"z": []any{1, "a"}, "a": map[string]any{}},
 	}

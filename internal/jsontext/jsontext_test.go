@@ -1,0 +1,53 @@
+package jsontext
+
+import (
+	"bytes"
+	"encoding/json"
+	"testing"
+)
+
+// stdString is what encoding/json writes for s with HTML escaping off.
+func stdString(t *testing.T, s string) string {
+	t.Helper()
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(s); err != nil {
+		t.Fatal(err)
+	}
+	return string(bytes.TrimSuffix(b.Bytes(), []byte("\n")))
+}
+
+var cases = []string{
+	"", "plain", `quote " and backslash \`, "\b\f\n\r\t", "\x00\x01\x1f\x7f", "<a href='x'>&amp;</a>",
+	"é ü 日本 😀", "\u2028\u2029", "bad \xff utf8 \xc3", "\xed\xa0\x80", "ends in \xe2\x82",
+}
+
+func TestAppendStringMatchesEncodingJSON(t *testing.T) {
+	for _, s := range cases {
+		if got, want := string(AppendString(nil, s)), stdString(t, s); got != want {
+			t.Errorf("%q: got %s, encoding/json %s", s, got, want)
+		}
+	}
+	if got := string(AppendString([]byte("x:"), "y")); got != `x:"y"` {
+		t.Errorf("appending to a prefix gave %s", got)
+	}
+}
+
+func FuzzAppendString(f *testing.F) {
+	for _, s := range cases {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := string(AppendString(nil, s)), stdString(t, s); got != want {
+			t.Fatalf("%q: got %s, encoding/json %s", s, got, want)
+		}
+	})
+}
+
+func TestAppendStringDoesNotAllocate(t *testing.T) {
+	buf := make([]byte, 0, 256)
+	if n := testing.AllocsPerRun(100, func() { buf = AppendString(buf[:0], "name \"x\"\n\u00e9") }); n != 0 {
+		t.Errorf("AppendString made %v allocations into a large enough buffer; want 0", n)
+	}
+}
