@@ -11,14 +11,17 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
 
-	"github.com/specrun/specrun/internal/jsontext"
 	"go.yaml.in/yaml/v3"
+
+	"github.com/specrun/specrun/internal/jsontext"
+	"github.com/specrun/specrun/internal/suggest"
 )
 
 // Pos is a position in a manifest file, for messages. Line and Col are 1-based.
@@ -308,9 +311,9 @@ func (p *parser) entries(n *yaml.Node, what string, known []string) [][2]*yaml.N
 			continue
 		}
 		seen[k.Value] = true
-		if known != nil && !contains(known, k.Value) {
+		if known != nil && !slices.Contains(known, k.Value) {
 			msg := fmt.Sprintf("%s: unknown key %q", what, k.Value)
-			if s := suggest(k.Value, known); s != "" {
+			if s := suggest.Closest(k.Value, known); s != "" {
 				msg += fmt.Sprintf(" (did you mean %q?)", s)
 			}
 			msg += "; known keys: " + strings.Join(known, ", ")
@@ -320,50 +323,6 @@ func (p *parser) entries(n *yaml.Node, what string, known []string) [][2]*yaml.N
 		out = append(out, [2]*yaml.Node{k, v})
 	}
 	return out
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
-}
-
-// suggest returns the known word closest to s when it is a near miss, or "".
-func suggest(s string, known []string) string {
-	best, bestD := "", 3
-	for _, k := range known {
-		d := editDistance(strings.ToLower(s), k)
-		if d < bestD && d <= max(1, len(k)/3) {
-			best, bestD = k, d
-		}
-	}
-	return best
-}
-
-func editDistance(a, b string) int {
-	if len(a) > 64 || len(b) > 64 {
-		return 1 << 30
-	}
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			c := prev[j-1]
-			if a[i-1] != b[j-1] {
-				c++
-			}
-			cur[j] = min(c, prev[j]+1, cur[j-1]+1)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }
 
 func (p *parser) str(n *yaml.Node, what string) (string, bool) {
@@ -478,15 +437,15 @@ func (p *parser) action(pkg *Package, k, v *yaml.Node) *Action {
 	var ownParams json.RawMessage
 	for _, kv := range p.entries(v, what, actionKeys) {
 		key, val := kv[0], kv[1]
-		if contains(kindKeys, key.Value) {
+		if slices.Contains(kindKeys, key.Value) {
 			kinds = append(kinds, key)
 		}
 		switch key.Value {
 		case "builtin":
 			if s, good := p.str(val, what+": builtin"); good {
-				if !contains(builtins, s) {
+				if !slices.Contains(builtins, s) {
 					msg := fmt.Sprintf("%s: unknown builtin %q", what, s)
-					if sg := suggest(s, builtins); sg != "" {
+					if sg := suggest.Closest(s, builtins); sg != "" {
 						msg += fmt.Sprintf(" (did you mean %q?)", sg)
 					}
 					p.errorf(val, "%s; known builtins: %s", msg, strings.Join(builtins, ", "))
@@ -567,7 +526,7 @@ func (p *parser) platforms(n *yaml.Node, what string) []string {
 			p.errorf(e, "%s: unknown platform %q: use classic or vpc", what, s)
 			continue
 		}
-		if !contains(out, s) {
+		if !slices.Contains(out, s) {
 			out = append(out, s)
 		}
 	}

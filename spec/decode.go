@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/specrun/specrun/internal/suggest"
 )
 
 const (
@@ -557,7 +559,7 @@ func (d *fileDec) platform(n *yaml.Node, sc *scope, ctx string) *Template {
 	if t.Static() {
 		if s := t.static.(string); s != "" && !slices.Contains(platforms, s) {
 			msg := fmt.Sprintf("%s: %q is not a platform: use classic or vpc", ctx, clip(s))
-			if c := closest(s, platforms); c != "" {
+			if c := suggest.Closest(s, platforms); c != "" {
 				msg += fmt.Sprintf("; did you mean %q?", c)
 			}
 			d.errAt(n, msg)

@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/specrun/specrun/internal/suggest"
 )
 
 // globalVars are the variables given on the command line: --var (which win)
@@ -279,7 +281,7 @@ func (d *fileDec) undefined(name string, sc *scope, ctx string) string {
 		}
 	}
 	msg := fmt.Sprintf("%s: undefined variable ${%s}: define it under vars, pass --var %s=VALUE, or capture it in an earlier step", ctx, name, name)
-	if c := closest(name, d.knownNames(sc)); c != "" {
+	if c := suggest.Closest(name, d.knownNames(sc)); c != "" {
 		msg += fmt.Sprintf("; did you mean ${%s}?", c)
 	}
 	return msg

@@ -15,6 +15,8 @@ import (
 	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/specrun/specrun/internal/suggest"
 )
 
 const (
@@ -439,7 +441,7 @@ func (f fieldSet) get(key string) (pair, bool) {
 
 // unknownKey words the error for a key the format does not know.
 func unknownKey(key, where string, allowed []string) string {
-	if c := closest(key, allowed); c != "" {
+	if c := suggest.Closest(key, allowed); c != "" {
 		return fmt.Sprintf("unknown key %q %s; did you mean %q?", clip(key), where, c)
 	}
 	return fmt.Sprintf("unknown key %q %s; allowed keys: %s", clip(key), where, strings.Join(allowed, ", "))

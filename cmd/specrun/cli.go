@@ -11,7 +11,7 @@ import (
 	"runtime/debug"
 	"strings"
 
-	"github.com/specrun/specrun/spec"
+	"github.com/specrun/specrun/internal/suggest"
 )
 
 const topUsage = `specrun runs declarative YAML specs against NAVER Cloud Platform Cloud Functions.
@@ -174,7 +174,7 @@ func (c *command) explain(err error) string {
 		var names []string
 		c.fs.VisitAll(func(f *flag.Flag) { names = append(names, f.Name) })
 		msg = "unknown flag --" + name
-		if s := spec.Suggest(name, names); s != "" {
+		if s := suggest.Closest(name, names); s != "" {
 			msg += "; did you mean --" + s + "?"
 		}
 		return msg
