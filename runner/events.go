@@ -9,8 +9,10 @@ const (
 	// TestStarted: Test began (Suite is its suite).
 	TestStarted
 	// AttemptFinished: one attempt of Step of Test (nil Test for setup and
-	// teardown steps) finished; Attempt holds it. Sent for every attempt, so
-	// --verbose output can print each exchange as it happens.
+	// teardown steps) finished; Attempt holds it and AttemptNum its number.
+	// Sent for every attempt, so --verbose output can print each exchange as
+	// it happens. The step is still running: its Attempts, Status and
+	// Duration must not be read before its test (or phase) is final.
 	AttemptFinished
 	// TestFinished: Test is final (Pass, Fail, Error, or Skip).
 	TestFinished
@@ -32,6 +34,9 @@ type Event struct {
 	Test    *TestResult
 	Step    *StepResult
 	Attempt *Attempt
+	// AttemptNum is the 1-based number of Attempt within its step, on
+	// AttemptFinished.
+	AttemptNum int
 	// Done and Total count finished and selected tests, for progress.
 	Done, Total int
 	// Result is set on RunFinished.

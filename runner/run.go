@@ -418,7 +418,7 @@ func (e *engine) runStep(ctx context.Context, deadline time.Duration, sr *SuiteR
 		}
 		a, caps := e.attempt(ctx, deadline, st, vars, at)
 		r.Attempts = append(r.Attempts, a)
-		e.emit(Event{Kind: AttemptFinished, Suite: sr, Test: tr, Step: r, Attempt: a})
+		e.emit(Event{Kind: AttemptFinished, Suite: sr, Test: tr, Step: r, Attempt: a, AttemptNum: len(r.Attempts)})
 		r.Status, r.Reason = a.Status, a.Err
 		if a.Status == Pass {
 			captured = caps

@@ -346,3 +346,22 @@ func TestFailFastStopsStartingTests(t *testing.T) {
 		t.Errorf("summary:\n%s", o.stdout)
 	}
 }
+
+// --verbose numbers each attempt as it finishes, while the step goes on
+// retrying on the worker: under -race this fails if the console reads the
+// step's growing list of attempts instead of the number the event carries.
+func TestVerboseNumbersEachAttemptAsItFinishes(t *testing.T) {
+	c := newCLI(t)
+	o := c.run("--local", "../../examples/manifest.yaml", "-v", "--no-color", "--run", "eventual", "../../examples/specs")
+	if o.code != 0 {
+		t.Fatalf("%s", o)
+	}
+	var got []string
+	for _, m := range regexp.MustCompile(`(?m)^\s*attempt (\S+) .*: (\w+) \(HTTP`).FindAllStringSubmatch(o.stdout, -1) {
+		got = append(got, m[1]+" "+m[2])
+	}
+	want := []string{"1/5 fail", "2/5 fail", "3/5 pass"}
+	if strings.Join(got, ", ") != strings.Join(want, ", ") {
+		t.Errorf("attempt lines %q; want %q\n%s", got, want, o.stdout)
+	}
+}

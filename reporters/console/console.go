@@ -375,17 +375,9 @@ func (r *Reporter) attempt(e runner.Event) {
 	case step != nil:
 		label = join(label, fixtureOf(e.Suite, step), step.Name)
 	}
-	n := 0
-	if e.Step != nil {
-		n = len(e.Step.Attempts)
-		for i, x := range e.Step.Attempts {
-			if x == a {
-				n = i + 1
-				break
-			}
-		}
-	}
-	num := fmt.Sprintf("attempt %d", max(n, 1))
+	// The step is still running (its Attempts grow on the worker's
+	// goroutine): the number comes with the event.
+	num := fmt.Sprintf("attempt %d", max(e.AttemptNum, 1))
 	if step != nil && step.Retry != nil && step.Retry.Attempts > 1 {
 		num += fmt.Sprintf("/%d", step.Retry.Attempts)
 	}
