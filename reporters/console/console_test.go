@@ -31,8 +31,8 @@ func events(r *runner.Result) []runner.Event {
 	evs := []runner.Event{{Kind: runner.RunStarted, Total: total}}
 	for _, s := range r.Suites {
 		for _, st := range s.Setup {
-			for _, a := range st.Attempts {
-				evs = append(evs, runner.Event{Kind: runner.AttemptFinished, Suite: s, Step: st, Attempt: a, Done: done, Total: total})
+			for i, a := range st.Attempts {
+				evs = append(evs, runner.Event{Kind: runner.AttemptFinished, Suite: s, Step: st, Attempt: a, AttemptNum: i + 1, Done: done, Total: total})
 			}
 		}
 		if s.Setup != nil {
@@ -41,16 +41,16 @@ func events(r *runner.Result) []runner.Event {
 		for _, t := range s.Tests {
 			evs = append(evs, runner.Event{Kind: runner.TestStarted, Suite: s, Test: t, Done: done, Total: total})
 			for _, st := range t.Steps {
-				for _, a := range st.Attempts {
-					evs = append(evs, runner.Event{Kind: runner.AttemptFinished, Suite: s, Test: t, Step: st, Attempt: a, Done: done, Total: total})
+				for i, a := range st.Attempts {
+					evs = append(evs, runner.Event{Kind: runner.AttemptFinished, Suite: s, Test: t, Step: st, Attempt: a, AttemptNum: i + 1, Done: done, Total: total})
 				}
 			}
 			done++
 			evs = append(evs, runner.Event{Kind: runner.TestFinished, Suite: s, Test: t, Done: done, Total: total})
 		}
 		for _, st := range s.Teardown {
-			for _, a := range st.Attempts {
-				evs = append(evs, runner.Event{Kind: runner.AttemptFinished, Suite: s, Step: st, Attempt: a, Done: done, Total: total})
+			for i, a := range st.Attempts {
+				evs = append(evs, runner.Event{Kind: runner.AttemptFinished, Suite: s, Step: st, Attempt: a, AttemptNum: i + 1, Done: done, Total: total})
 			}
 		}
 		if s.Teardown != nil {
@@ -201,7 +201,7 @@ func TestProgressInterleaved(t *testing.T) {
 		{Kind: runner.TestStarted, Suite: p, Test: b, Total: 2},
 		{Kind: runner.SetupFinished, Suite: sf, Total: 2},
 		{Kind: runner.TestFinished, Suite: p, Test: b, Done: 1, Total: 2},
-		{Kind: runner.AttemptFinished, Suite: p, Test: a, Step: a.Steps[0], Attempt: a.Steps[0].Attempts[0], Done: 1, Total: 2},
+		{Kind: runner.AttemptFinished, Suite: p, Test: a, Step: a.Steps[0], Attempt: a.Steps[0].Attempts[0], AttemptNum: 1, Done: 1, Total: 2},
 		{Kind: runner.TestFinished, Suite: p, Test: a, Done: 2, Total: 2},
 		{Kind: runner.RunFinished, Result: res, Done: 2, Total: 2},
 	}
