@@ -64,13 +64,13 @@ func (e *engine) attempt(ctx context.Context, deadline time.Duration, st *spec.S
 func (e *engine) invocation(st *spec.Step, vars map[string]any, a *Attempt) (client.Invocation, error) {
 	var inv client.Invocation
 	var err error
-	if a.Package, err = resolveString(st.Package, vars, "package"); err != nil {
+	if a.Package, err = resolveString(st.Package, vars, st.Pos, "package"); err != nil {
 		return inv, err
 	}
-	if a.Action, err = resolveString(st.Action, vars, "action"); err != nil {
+	if a.Action, err = resolveString(st.Action, vars, st.Pos, "action"); err != nil {
 		return inv, err
 	}
-	if a.Platform, err = resolveString(st.Platform, vars, "platform"); err != nil {
+	if a.Platform, err = resolveString(st.Platform, vars, st.Pos, "platform"); err != nil {
 		return inv, err
 	}
 	if a.Platform == "" {
@@ -89,7 +89,8 @@ func (e *engine) invocation(st *spec.Step, vars map[string]any, a *Attempt) (cli
 	}, nil
 }
 
-func resolveString(t *spec.Template, vars map[string]any, what string) (string, error) {
+// resolveString resolves a name of the step at pos that must be a string.
+func resolveString(t *spec.Template, vars map[string]any, pos spec.Pos, what string) (string, error) {
 	if t == nil {
 		return "", nil
 	}
@@ -103,7 +104,7 @@ func resolveString(t *spec.Template, vars map[string]any, what string) (string, 
 	case nil:
 		return "", nil
 	}
-	return "", fmt.Errorf("%s must be a string, got %s", what, assert.Format(v, 80))
+	return "", &spec.Error{Pos: pos, Msg: fmt.Sprintf("%s must be a string, got %s", what, assert.Format(v, 80))}
 }
 
 // poll fetches the activation detail until the action has finished (any
@@ -184,7 +185,8 @@ func (e *engine) check(a *Attempt, st *spec.Step, resp *client.Response, vars ma
 	for _, c := range exp.Checks {
 		as, err := c.Assertion(vars)
 		if err != nil {
-			e.setError(a, c.Pos.String()+": "+err.Error(), "")
+			// err is a *spec.Error: it starts with the check's position.
+			e.setError(a, err.Error(), "the expected value comes from a capture; check what the earlier step captured (see it with --verbose)")
 			return nil
 		}
 		for _, f := range as.Check(resp.JSON) {

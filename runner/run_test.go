@@ -280,6 +280,29 @@ tests:
 				}
 			},
 		},
+		{
+			name: "a captured value unfit for its operator is an error at the check's position, given once, with a hint",
+			spec: `
+tests:
+  - name: t
+    steps:
+      - action: pkg/echo
+        params: {n: "abc"}
+        capture: {n: content.response.result.n}
+      - action: pkg/fixed
+        expect:
+          assert:
+            - path: content.response.result.n
+              gte: ${n}
+`, status: runner.Error, attempts: 2,
+			check: func(t *testing.T, tr *runner.TestResult) {
+				_, a := tr.Decisive()
+				const want = `t.yaml:11:15: assert: gte: needs a number or an RFC 3339 timestamp, got a string ("abc")`
+				if !strings.HasSuffix(a.Err, "/"+want) || strings.Count(a.Err, "t.yaml:") != 1 || a.Hint == "" {
+					t.Errorf("error %q, hint %q; want the path then %q once, and a hint", a.Err, a.Hint, want)
+				}
+			},
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
