@@ -40,17 +40,18 @@ type Client struct {
 	base        url.URL
 	basePath    string
 	baseRawPath string
-	hc          *http.Client
-	// signer signs the requests: those do builds, in place, when selfSign
-	// is set (the client's own transport, which never follows a
-	// redirect, and to which do sends them directly, not through hc);
-	// otherwise it is hc's transport and signs a clone of every request hc
-	// sends, redirects included.
-	signer   *Signer
-	selfSign bool
-	limiter  *rate.Limiter // nil: no limit
-	now      func() time.Time
-	rand     func() float64
+	// Exactly one of transport and hc is set. transport is the client's
+	// own (Config.HTTPClient nil): do signs each request in place and sends
+	// it there directly, so no redirect is followed and a 3xx comes back as
+	// the Response (a redirected POST would be sent again, or as a GET).
+	// hc is a copy of Config.HTTPClient whose transport is signer, which
+	// signs a clone of every request hc sends, redirects included.
+	transport *http.Transport
+	hc        *http.Client
+	signer    *Signer
+	limiter   *rate.Limiter // nil: no limit
+	now       func() time.Time
+	rand      func() float64
 	// sleep waits d or until ctx is done; a test replaces it to see the
 	// delays without waiting.
 	sleep func(ctx context.Context, d time.Duration) error
@@ -132,20 +133,15 @@ func New(cfg Config) (*Client, error) {
 	}
 	c.base.Path, c.base.RawPath = c.basePath, c.baseRawPath
 	c.endpoint = c.base.String()
-	var hc http.Client
 	if cfg.HTTPClient != nil {
-		hc = *cfg.HTTPClient
-	} else {
-		hc.Transport = NewTransport(cfg.Parallelism)
-		// A redirected POST would silently become a GET: return the 3xx.
-		hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-		c.selfSign = true
-	}
-	c.signer = NewSigner(cfg.Credentials, hc.Transport, cfg.Now)
-	if !c.selfSign {
+		hc := *cfg.HTTPClient
+		c.signer = NewSigner(cfg.Credentials, hc.Transport, cfg.Now)
 		hc.Transport = c.signer
+		c.hc = &hc
+	} else {
+		c.transport = NewTransport(cfg.Parallelism)
+		c.signer = NewSigner(cfg.Credentials, c.transport, cfg.Now)
 	}
-	c.hc = &hc
 	if cfg.Rate > 0 {
 		c.limiter = rate.NewLimiter(rate.Limit(cfg.Rate), 1)
 	}
@@ -202,7 +198,13 @@ func (c *Client) Endpoint() string { return c.endpoint }
 
 // CloseIdleConnections closes the idle connections of the client's
 // transport. Call it when the client is no longer needed.
-func (c *Client) CloseIdleConnections() { c.hc.CloseIdleConnections() }
+func (c *Client) CloseIdleConnections() {
+	if c.transport != nil {
+		c.transport.CloseIdleConnections()
+	} else {
+		c.hc.CloseIdleConnections()
+	}
+}
 
 // Invoke runs an action: POST {endpoint}/packages/{package}/actions/{action}
 // with the query platform (when set) and timeout in ms (when positive), and

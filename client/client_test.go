@@ -75,11 +75,10 @@ func TestNewDefaults(t *testing.T) {
 		t.Errorf("defaults = %v, limiter %v", cfg, c.limiter)
 	}
 	// The client signs its own requests in place, over its own transport.
-	tr, ok := c.hc.Transport.(*http.Transport)
-	if !ok || !c.selfSign || c.signer == nil || c.signer.base != c.hc.Transport {
-		t.Fatalf("transport is %T, self-signing %v, signer %v; want *http.Transport, signed by the client", c.hc.Transport, c.selfSign, c.signer)
+	if c.transport == nil || c.hc != nil || c.signer == nil || c.signer.base != c.transport {
+		t.Fatalf("transport %v, http.Client %v, signer %v; want the client's own transport, signed by the client", c.transport, c.hc, c.signer)
 	}
-	checkTransport(t, tr, 8)
+	checkTransport(t, c.transport, 8)
 }
 
 func TestNewTransport(t *testing.T) {
@@ -125,8 +124,8 @@ func TestNewKeepsCallersHTTPClient(t *testing.T) {
 	if c.hc.Timeout != time.Second {
 		t.Errorf("timeout %s not kept", c.hc.Timeout)
 	}
-	if s, ok := c.hc.Transport.(*Signer); !ok || s.base != http.DefaultTransport || c.selfSign {
-		t.Errorf("transport = %T, self-signing %v; want a Signer over http.DefaultTransport", c.hc.Transport, c.selfSign)
+	if s, ok := c.hc.Transport.(*Signer); !ok || s.base != http.DefaultTransport || c.transport != nil {
+		t.Errorf("transport = %T, own transport %v; want a Signer over http.DefaultTransport", c.hc.Transport, c.transport)
 	}
 }
 
@@ -202,7 +201,7 @@ func TestTransportHTTP2AndKeepAlive(t *testing.T) {
 	// verification stays on.
 	roots := x509.NewCertPool()
 	roots.AddCert(srv.Certificate())
-	c.hc.Transport.(*http.Transport).TLSClientConfig.RootCAs = roots
+	c.transport.TLSClientConfig.RootCAs = roots
 
 	for range 5 {
 		r, err := c.Invoke(context.Background(), Invocation{Package: "p", Action: "a"})

@@ -41,12 +41,12 @@ func (c *Client) do(ctx context.Context, method string, u *url.URL, body []byte)
 		}
 		var resp *http.Response
 		var err error
-		if c.selfSign {
-			// The client's own transport, which follows no redirect: the
-			// request goes to it directly, sparing http.Client's header
-			// copy and redirect bookkeeping on every call.
+		if c.transport != nil {
+			// The client's own transport, directly: no redirect is followed
+			// (see Client.transport), and http.Client's header copy and
+			// redirect bookkeeping are spared on every call.
 			c.signer.sign(req)
-			resp, err = c.hc.Transport.RoundTrip(req)
+			resp, err = c.transport.RoundTrip(req)
 		} else {
 			resp, err = c.hc.Do(req)
 		}

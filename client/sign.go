@@ -108,21 +108,15 @@ func (s *Signer) sign(req *http.Request) {
 }
 
 // signature is Sign(method, requestURI, timestamp, s's keys), computed with
-// a pooled HMAC state.
+// a pooled HMAC state (s is made by NewSigner, which fills the pool).
 func (s *Signer) signature(method, requestURI, timestamp string) string {
-	st, _ := s.macs.Get().(*macState)
-	if st == nil { // a Signer not made by NewSigner
-		return Sign(method, requestURI, timestamp, s.creds.AccessKey, s.creds.SecretKey)
-	}
+	st := s.macs.Get().(*macState)
 	msg := appendStringToSign(st.buf[:0], method, requestURI, timestamp, s.creds.AccessKey)
 	st.mac.Reset()
 	st.mac.Write(msg)
-	// The message is hashed: its buffer now takes the sum, then the Base64
-	// after it.
+	// The message is hashed: its buffer (256 bytes at least) now takes the
+	// sum, then the Base64 after it.
 	buf := msg[:0]
-	if cap(buf) < sha256.Size+base64.StdEncoding.EncodedLen(sha256.Size) {
-		buf = make([]byte, 0, 256)
-	}
 	sum := st.mac.Sum(buf)
 	sig := string(base64.StdEncoding.AppendEncode(sum[len(sum):], sum))
 	if cap(buf) <= maxPooledBuf {
