@@ -433,9 +433,9 @@ func (d *fileDec) invocation(f fieldSet, n *yaml.Node, sc *scope, isStep bool) *
 		}
 		an := *act.v
 		an.Value = actRaw
-		before := len(d.probs.list)
+		before := d.probs.n
 		st.Action = d.name(&an, sc, "action")
-		actionOK = len(d.probs.list) == before
+		actionOK = d.probs.n == before
 	}
 	if st.Package == nil {
 		switch p, ok := f.get("package"); {
@@ -678,10 +678,10 @@ func (d *fileDec) params(own *yaml.Node, sc *scope) *Template {
 
 // loadTime compiles a value that must be known at load time.
 func (d *fileDec) loadTime(n *yaml.Node, sc *scope, ctx string) (any, bool) {
-	before := len(d.probs.list)
+	before := d.probs.n
 	t := d.value(n, sc, ctx)
 	if l, ok := t.(litNode); ok {
-		return l.v, len(d.probs.list) == before
+		return l.v, d.probs.n == before
 	}
 	d.errAt(n, fmt.Sprintf("%s: must be known at load time, but ${%s} is a capture, known only at run time: use a variable from vars, --var or --var-file", ctx, firstRef(t)))
 	return nil, false

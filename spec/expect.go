@@ -113,9 +113,9 @@ type opSrc struct {
 
 // opValue compiles an operand, reporting whether that added no error.
 func (d *fileDec) opValue(n *yaml.Node, sc *scope, ctx string) (tnode, bool) {
-	before := len(d.probs.list)
+	before := d.probs.n
 	t := d.value(n, sc, ctx)
-	return t, len(d.probs.list) == before
+	return t, d.probs.n == before
 }
 
 // dynamicCheck is a check whose expected values reference captures: it is
@@ -338,12 +338,12 @@ func (d *fileDec) defaultSuccess(pos Pos) *Check {
 // equal (success, status): a literal value must pass valid, else the error
 // says it expected want.
 func (d *fileDec) equalsCheck(q pair, sc *scope, key string, path *assert.Path, valid func(any) bool, want string) *Check {
-	before := len(d.probs.list)
+	before := d.probs.n
 	t := d.value(q.v, sc, "expect."+key)
-	if l, ok := t.(litNode); ok && len(d.probs.list) == before && !valid(l.v) {
+	if l, ok := t.(litNode); ok && d.probs.n == before && !valid(l.v) {
 		d.errAt(q.v, fmt.Sprintf("%s: expected %s, got %s", key, want, describe(l.v)))
 	}
-	return d.check(d.pos(q.k), key, "", path, []opSrc{{"equals", q.k, t, len(d.probs.list) != before}})
+	return d.check(d.pos(q.k), key, "", path, []opSrc{{"equals", q.k, t, d.probs.n != before}})
 }
 
 type jsonNumber = json.Number
