@@ -262,16 +262,26 @@ func describeJSONErr(resp *client.Response) string {
 	return "empty body"
 }
 
+// statusReason says what the API's error body said, as
+// "errorCode CODE MESSAGE: DETAILS" without the parts it lacks (a body that
+// is not JSON has only a message, its text).
 func statusReason(resp *client.Response) string {
 	if resp.Error == nil {
 		return ""
 	}
-	s := "errorCode " + resp.Error.Code
-	if resp.Error.Message != "" {
-		s += " " + resp.Error.Message
+	var parts []string
+	if resp.Error.Code != "" {
+		parts = append(parts, "errorCode "+resp.Error.Code)
 	}
+	if resp.Error.Message != "" {
+		parts = append(parts, resp.Error.Message)
+	}
+	s := strings.Join(parts, " ")
 	if resp.Error.Details != "" {
-		s += ": " + resp.Error.Details
+		if s != "" {
+			s += ": "
+		}
+		s += resp.Error.Details
 	}
 	return s
 }
