@@ -3,8 +3,10 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -39,10 +41,18 @@ type outcome struct {
 
 func (c *cli) run(args ...string) outcome {
 	c.t.Helper()
-	var stdout, stderr bytes.Buffer
+	var stdout bytes.Buffer
+	return c.runTo(&stdout, &stdout, args...)
+}
+
+// runTo runs the command with its standard output going to w; out, when
+// w writes into it, gives the outcome's stdout.
+func (c *cli) runTo(w io.Writer, out *bytes.Buffer, args ...string) outcome {
+	c.t.Helper()
+	var stderr bytes.Buffer
 	var ids atomic.Int64
 	sys := &system{
-		stdout:  &stdout,
+		stdout:  w,
 		stderr:  &stderr,
 		home:    c.dir,
 		version: "v0.0.0-test",
@@ -57,7 +67,7 @@ func (c *cli) run(args ...string) outcome {
 	}
 	err := sys.main(context.Background(), args)
 	code := exitCode(err, &stderr)
-	return outcome{code: code, stdout: stdout.String(), stderr: stderr.String()}
+	return outcome{code: code, stdout: out.String(), stderr: stderr.String()}
 }
 
 func (o outcome) String() string {
@@ -363,5 +373,28 @@ func TestVerboseNumbersEachAttemptAsItFinishes(t *testing.T) {
 	want := []string{"1/5 fail", "2/5 fail", "3/5 pass"}
 	if strings.Join(got, ", ") != strings.Join(want, ", ") {
 		t.Errorf("attempt lines %q; want %q\n%s", got, want, o.stdout)
+	}
+}
+
+// brokenPipe is a standard output that fails after n bytes.
+type brokenPipe struct{ n int }
+
+func (b *brokenPipe) Write(p []byte) (int, error) {
+	if len(p) > b.n {
+		k := b.n
+		b.n = 0
+		return k, errors.New("write |1: broken pipe")
+	}
+	b.n -= len(p)
+	return len(p), nil
+}
+
+// A console report that could not be written fails the run, as a report
+// file would: a passing run must not exit 0 with its output lost.
+func TestConsoleWriteErrorFailsTheRun(t *testing.T) {
+	c := newCLI(t)
+	o := c.runTo(&brokenPipe{n: 40}, new(bytes.Buffer), "--local", "testdata/manifest.yaml", "--parallel", "1", "testdata/pass")
+	if o.code != 1 || !strings.Contains(o.stderr, "console: writing the report: write |1: broken pipe") {
+		t.Errorf("exit %d, stderr %q; want 1 and the console's write error", o.code, o.stderr)
 	}
 }

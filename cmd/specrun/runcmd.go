@@ -196,6 +196,7 @@ func (sys *system) runCmd(ctx context.Context, args []string) error {
 	}
 
 	var handler runner.Handler
+	var cons *console.Reporter
 	if o.format == "console" {
 		// Colours and the live progress line go together: only on a
 		// terminal, and neither with NO_COLOR, --no-color or TERM=dumb.
@@ -203,7 +204,8 @@ func (sys *system) runCmd(ctx context.Context, args []string) error {
 		if f := sys.stdoutFile; f != nil {
 			fancy = console.ColorWanted(f, o.noColor, sys.lookupEnv)
 		}
-		handler = console.New(sys.stdout, console.Options{Color: fancy, Progress: fancy, Verbose: o.verbose, Local: o.local != ""})
+		cons = console.New(sys.stdout, console.Options{Color: fancy, Progress: fancy, Verbose: o.verbose, Local: o.local != ""})
+		handler = cons
 	}
 	secrets := append([]string{target.creds.SecretKey}, project.Secrets...)
 	res := runner.Run(ctx, project, cl, runner.Options{
@@ -229,6 +231,11 @@ func (sys *system) runCmd(ctx context.Context, args []string) error {
 	}, handler)
 
 	reportErr := sys.writeReports(o, res)
+	if cons != nil {
+		// Standard output failing (a closed pipe, a full disk) fails the
+		// run as a report file would.
+		reportErr = errors.Join(cons.Err(), reportErr)
+	}
 	switch {
 	case res.Interrupted:
 		return &exitError{code: exitInterrupted, err: reportErr}
