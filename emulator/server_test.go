@@ -1,18 +1,24 @@
 package emulator_test
 
 import (
+	"bytes"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/base64"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"os/exec"
+	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -332,10 +338,70 @@ func TestCounterCounts(t *testing.T) {
 
 func TestKilledActionLeavesNoProcess(t *testing.T) {
 	ts := startServer(t, "testdata/server.yaml", emulator.Options{})
-	start := time.Now()
-	ts.call(t, "POST", "/api/v2/packages/pkg/actions/sh-sleep", `{}`, nil)
-	if d := time.Since(start); d > 3*time.Second {
-		t.Errorf("the killed action took %s: its sleep child kept the pipes open", d)
+	status, body := ts.call(t, "POST", "/api/v2/packages/pkg/actions/sh-sleep", `{}`, nil)
+	want := content(id(1), "sh-sleep", "action developer error", `{"error":"The action exceeded its time limits of 200 milliseconds."}`)
+	if status != 200 || body != want {
+		t.Errorf("got %d %s\nwant 200 %s", status, body, want)
+	}
+	checkGone(t, sleepPID(t, ts, "sh-sleep", id(1)))
+}
+
+// sleepPID reads the pid of the `sleep` child that actions/sleep.sh logs.
+func sleepPID(t *testing.T, ts *testServer, action, activation string) int {
+	t.Helper()
+	_, body := ts.call(t, "GET", "/api/v2/packages/pkg/actions/"+action+"/activations/"+activation, ``, nil)
+	m := regexp.MustCompile(`sleep pid (\d+)`).FindStringSubmatch(body)
+	if m == nil {
+		t.Fatalf("no sleep pid in the activation's logs: %s", body)
+	}
+	pid, _ := strconv.Atoi(m[1])
+	return pid
+}
+
+// childrenOf lists the live (not zombie) child processes of pid named comm,
+// from /proc.
+func childrenOf(t *testing.T, pid int, comm string) []int {
+	t.Helper()
+	stats, err := filepath.Glob("/proc/[0-9]*/stat")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var kids []int
+	for _, f := range stats {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			continue // gone meanwhile
+		}
+		// pid (comm) state ppid ...: comm may hold spaces, so read after it.
+		i := bytes.LastIndexByte(b, ')')
+		j := bytes.IndexByte(b, '(')
+		fields := strings.Fields(string(b[i+1:]))
+		if i < 0 || j < 0 || j > i || string(b[j+1:i]) != comm || len(fields) < 2 || fields[0] == "Z" {
+			continue
+		}
+		if ppid, _ := strconv.Atoi(fields[1]); ppid == pid {
+			child, _ := strconv.Atoi(strings.Fields(string(b))[0])
+			kids = append(kids, child)
+		}
+	}
+	return kids
+}
+
+// checkGone fails unless process pid is dead (or a zombie awaiting its
+// reaper) within two seconds: the whole process group of a killed action
+// must die, not only the process the emulator started.
+func checkGone(t *testing.T, pid int) {
+	t.Helper()
+	for deadline := time.Now().Add(2 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		err := syscall.Kill(pid, 0)
+		stat, _ := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+		if errors.Is(err, syscall.ESRCH) || bytes.Contains(stat, []byte(") Z ")) {
+			return
+		}
+		if time.Now().After(deadline) {
+			_ = syscall.Kill(pid, syscall.SIGKILL)
+			t.Fatalf("the action's child process %d is still running: its process group was not killed", pid)
+		}
 	}
 }
 
@@ -508,13 +574,22 @@ func TestCloseKillsRunningActions(t *testing.T) {
 		status, body := ts.call(t, "POST", "/api/v2/packages/pkg/actions/sh-long", `{}`, nil)
 		got <- answer{status, body}
 	}()
-	time.Sleep(300 * time.Millisecond) // let the action start
-	start := time.Now()
+	// The action is actions/sleep.sh, a child of this process, with a
+	// sleep child of its own: wait for both.
+	var sleeps []int
+	for deadline := time.Now().Add(5 * time.Second); len(sleeps) == 0; time.Sleep(20 * time.Millisecond) {
+		for _, sh := range childrenOf(t, os.Getpid(), "sleep.sh") {
+			sleeps = append(sleeps, childrenOf(t, sh, "sleep")...)
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the action's sleep never started")
+		}
+	}
 	if err := emu.Close(); err != nil {
 		t.Fatal(err)
 	}
-	if d := time.Since(start); d > 3*time.Second {
-		t.Errorf("Close took %s", d)
+	for _, pid := range sleeps {
+		checkGone(t, pid)
 	}
 	a := <-got
 	want := content(id(1), "sh-long", "whisk internal error", `{"error":"The emulator shut down while the action was running."}`)
