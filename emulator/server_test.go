@@ -253,7 +253,7 @@ func TestActivationLogs(t *testing.T) {
 				logLine("stderr", "about to crash"))},
 		{"a killed action keeps its logs", "sh-sleep",
 			content(id(1), "sh-sleep", "action developer error", `{"error":"The action exceeded its time limits of 200 milliseconds."}`,
-				logLine("stdout", "started"))},
+				logLine("stdout", "started"), logLine("stdout", "sleep pid PID"))},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -263,6 +263,7 @@ func TestActivationLogs(t *testing.T) {
 				t.Fatalf("run: %d %s", status, body)
 			}
 			status, body := ts.call(t, "GET", inv+tc.action+"/activations/"+id(1), ``, nil)
+			body = regexp.MustCompile(`sleep pid \d+`).ReplaceAllString(body, "sleep pid PID")
 			if status != 200 || body != tc.wantBody {
 				t.Errorf("activation:\n got %d %s\nwant 200 %s", status, body, tc.wantBody)
 			}
