@@ -164,7 +164,7 @@ func buildSuite(r *runner.Result, sr *runner.SuiteResult, id int) xTestsuite {
 		}
 		ts.Cases = append(ts.Cases, testCase(name, tr))
 		if tr.Status.Failed() {
-			exchanges(&out, sr, tr.Test.Name, tr.Status, tr.Steps)
+			exchanges(&out, tr.Test.Name, tr.Status, tr.Steps)
 		}
 	}
 	if c, ok := phaseCase(name, teardownName, "teardown", sr.Teardown, &out, &errOut); ok {
@@ -305,7 +305,7 @@ func outcome(steps []*runner.StepResult, reason, fallbackType string) *xResult {
 		fmt.Fprintf(&b, "step: %s (%s)\n", step.Step.Name, step.Step.Pos.FileLine())
 	}
 	if att != nil {
-		fmt.Fprintf(&b, "attempt: %d of %d\n", len(step.Attempts), len(step.Attempts))
+		fmt.Fprintf(&b, "attempts: %d\n", len(step.Attempts)) // the decisive one is the last
 		if att.ActivationID != "" {
 			fmt.Fprintf(&b, "activation: %s\n", att.ActivationID)
 		}
@@ -405,13 +405,13 @@ func phaseCase(classname, name, phase string, steps []*runner.StepResult, out, e
 	}
 	res.Message = clean(stepName + res.Message)
 	fmt.Fprintf(errOut, "%s %s: %s\n", phase, st, res.Message)
-	exchanges(out, nil, name, st, steps)
+	exchanges(out, name, st, steps)
 	return xTestcase{Name: name, Classname: classname, Time: seconds(d), Error: res}, true
 }
 
 // exchanges writes the request and response of every attempt of steps that
 // kept one.
-func exchanges(out *strings.Builder, sr *runner.SuiteResult, test string, st runner.Status, steps []*runner.StepResult) {
+func exchanges(out *strings.Builder, test string, st runner.Status, steps []*runner.StepResult) {
 	heading := false
 	for _, s := range steps {
 		if s == nil {
@@ -442,7 +442,6 @@ func exchanges(out *strings.Builder, sr *runner.SuiteResult, test string, st run
 	if heading {
 		out.WriteString("\n")
 	}
-	_ = sr
 }
 
 func writeText(out *strings.Builder, s string) {
