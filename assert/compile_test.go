@@ -134,10 +134,4 @@ func TestSelect(t *testing.T) {
 	if len(loc) != 2 || loc[1].Path != "$['a'][1]['b']" || Format(loc[1].Value, 0) != "2" {
 		t.Errorf("SelectLocated = %+v", loc)
 	}
-	if v, ok := p.First(doc); !ok || Format(v, 0) != "1" {
-		t.Errorf("First = %v, %v; want 1, true", v, ok)
-	}
-	if _, ok := MustParsePath("x").First(doc); ok {
-		t.Error("First on no node reported a node")
-	}
 }

@@ -282,14 +282,3 @@ func (p *Path) SelectLocated(doc any) []Node {
 	}
 	return out
 }
-
-// First returns a node the path selects in doc (the first in document order
-// for arrays) and whether there is one; for captures.
-func (p *Path) First(doc any) (any, bool) {
-	var buf [1]any
-	nodes := p.selectInto(doc, buf[:0])
-	if len(nodes) == 0 {
-		return nil, false
-	}
-	return nodes[0], true
-}

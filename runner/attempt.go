@@ -14,6 +14,7 @@ import (
 
 	"github.com/specrun/specrun/assert"
 	"github.com/specrun/specrun/client"
+	"github.com/specrun/specrun/internal/words"
 	"github.com/specrun/specrun/spec"
 )
 
@@ -41,7 +42,7 @@ func (e *engine) attempt(ctx context.Context, deadline time.Duration, st *spec.S
 		resp, err = e.poll(ctx, inv, resp.ActivationID, a)
 		if err != nil && ctx.Err() != nil {
 			e.setError(a, fmt.Sprintf("the action outlived its wait (timeout %s) and had not finished when the deadline of %s passed (%s of activation %s)",
-				st.Timeout, deadline, plural(a.Polls, "poll"), a.ActivationID),
+				st.Timeout, deadline, words.Plural(a.Polls, "poll"), a.ActivationID),
 				"raise the test's `deadline`, or find out in the NCP console why the action is slow")
 			return a, nil
 		}
@@ -386,13 +387,6 @@ func snippet(body []byte) string {
 		return "(empty body)"
 	}
 	return truncate(s, 200)
-}
-
-func plural(n int, word string) string {
-	if n == 1 {
-		return "1 " + word
-	}
-	return strconv.Itoa(n) + " " + word + "s"
 }
 
 // redactor replaces secrets with "***" and the access key with its short

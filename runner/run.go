@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/specrun/specrun/client"
+	"github.com/specrun/specrun/internal/words"
 	"github.com/specrun/specrun/spec"
 )
 
@@ -431,7 +432,7 @@ func (e *engine) runStep(ctx context.Context, deadline time.Duration, sr *SuiteR
 			if r.Status != Error {
 				// The deadline ended the retries: the last attempt's
 				// failures stand, and the reason says why no more came.
-				r.Reason = "deadline of " + deadline.String() + " reached after " + plural(len(r.Attempts), "attempt")
+				r.Reason = "deadline of " + deadline.String() + " reached after " + words.Plural(len(r.Attempts), "attempt")
 			}
 			break
 		}

@@ -3,6 +3,7 @@ package runner
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -99,17 +100,10 @@ type (
 	tagOr   struct{ x, y tagNode }
 )
 
-func (n tagName) match(tags []string) bool {
-	for _, t := range tags {
-		if t == string(n) {
-			return true
-		}
-	}
-	return false
-}
-func (n tagNot) match(tags []string) bool { return !n.x.match(tags) }
-func (n tagAnd) match(tags []string) bool { return n.x.match(tags) && n.y.match(tags) }
-func (n tagOr) match(tags []string) bool  { return n.x.match(tags) || n.y.match(tags) }
+func (n tagName) match(tags []string) bool { return slices.Contains(tags, string(n)) }
+func (n tagNot) match(tags []string) bool  { return !n.x.match(tags) }
+func (n tagAnd) match(tags []string) bool  { return n.x.match(tags) && n.y.match(tags) }
+func (n tagOr) match(tags []string) bool   { return n.x.match(tags) || n.y.match(tags) }
 
 // Match reports whether tags satisfy the expression.
 func (e *TagExpr) Match(tags []string) bool { return e.root.match(tags) }

@@ -29,6 +29,4 @@ var (
 	assertItemKeys = append([]string{"path", "message"}, operatorKeys...)
 	// platforms are the values of `platform`.
 	platforms = []string{"classic", "vpc"}
-	// typeNames are the values of the `type` operator.
-	typeNames = []string{"string", "number", "integer", "boolean", "object", "array", "null"}
 )

@@ -114,12 +114,10 @@ func newCommand(name, usage string) *command {
 // printUsage writes the synopsis and every flag with its help text.
 func (c *command) printUsage(w io.Writer) {
 	fmt.Fprint(w, c.usage)
-	if c.fs.NFlag() >= 0 {
-		hasFlags := false
-		c.fs.VisitAll(func(*flag.Flag) { hasFlags = true })
-		if !hasFlags {
-			return
-		}
+	hasFlags := false
+	c.fs.VisitAll(func(*flag.Flag) { hasFlags = true })
+	if !hasFlags {
+		return
 	}
 	fmt.Fprint(w, "\nFlags:\n")
 	c.fs.VisitAll(func(f *flag.Flag) {

@@ -15,6 +15,7 @@ import (
 
 	"github.com/specrun/specrun/client"
 	"github.com/specrun/specrun/emulator"
+	"github.com/specrun/specrun/internal/words"
 	"github.com/specrun/specrun/reporters"
 	"github.com/specrun/specrun/reporters/console"
 	"github.com/specrun/specrun/reporters/jsonreport"
@@ -284,7 +285,7 @@ func (sys *system) load(paths []string, opts spec.Options) (*spec.Project, error
 		return project, nil
 	}
 	n := printProblems(sys.stderr, err)
-	return nil, &exitError{code: exitUsage, err: fmt.Errorf("%s in the specs: nothing was run", plural(n, "problem"))}
+	return nil, &exitError{code: exitUsage, err: fmt.Errorf("%s in the specs: nothing was run", words.Plural(n, "problem"))}
 }
 
 // printProblems prints each joined error on its own line and counts them.
@@ -299,13 +300,6 @@ func printProblems(w io.Writer, err error) int {
 		fmt.Fprintln(w, e)
 	}
 	return len(list)
-}
-
-func plural(n int, word string) string {
-	if n == 1 {
-		return "1 " + word
-	}
-	return fmt.Sprintf("%d %ss", n, word)
 }
 
 // target is where requests go, and what to stop after the run.
@@ -340,7 +334,7 @@ func (sys *system) startLocal(manifest string) (*target, error) {
 	m, err := emulator.LoadManifest(manifest)
 	if err != nil {
 		n := printProblems(sys.stderr, err)
-		return nil, &exitError{code: exitUsage, err: fmt.Errorf("%s in the manifest %s: nothing was run", plural(n, "problem"), manifest)}
+		return nil, &exitError{code: exitUsage, err: fmt.Errorf("%s in the manifest %s: nothing was run", words.Plural(n, "problem"), manifest)}
 	}
 	creds := client.Credentials{AccessKey: "LOCAL" + randomHex(8), SecretKey: randomHex(20), Source: "the built-in emulator (--local)"}
 	emu := emulator.New(m, emulator.Options{AccessKey: creds.AccessKey, SecretKey: creds.SecretKey, NewID: sys.newID})
@@ -396,7 +390,7 @@ func (sys *system) validateCmd(args []string) error {
 		}
 		return err
 	}
-	fmt.Fprintf(sys.stdout, "ok: %s, %s, %s\n", plural(len(project.Suites), "file"), plural(len(project.Suites), "suite"), plural(project.Tests(), "test"))
+	fmt.Fprintf(sys.stdout, "ok: %s, %s, %s\n", words.Plural(len(project.Suites), "file"), words.Plural(len(project.Suites), "suite"), words.Plural(project.Tests(), "test"))
 	return nil
 }
 

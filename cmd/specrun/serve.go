@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/specrun/specrun/emulator"
+	"github.com/specrun/specrun/internal/words"
 )
 
 const serveUsage = `Usage: specrun serve [--addr 127.0.0.1:8080] MANIFEST
@@ -33,7 +34,7 @@ func (sys *system) serveCmd(ctx context.Context, args []string) error {
 	m, err := emulator.LoadManifest(pos[0])
 	if err != nil {
 		n := printProblems(sys.stderr, err)
-		return &exitError{code: exitUsage, err: fmt.Errorf("%s in the manifest %s", plural(n, "problem"), pos[0])}
+		return &exitError{code: exitUsage, err: fmt.Errorf("%s in the manifest %s", words.Plural(n, "problem"), pos[0])}
 	}
 	access, _ := sys.lookupEnv("NCLOUD_ACCESS_KEY")
 	secret, _ := sys.lookupEnv("NCLOUD_SECRET_KEY")

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/specrun/specrun/internal/words"
 	"github.com/specrun/specrun/runner"
 	"github.com/specrun/specrun/spec"
 )
@@ -513,7 +514,7 @@ func (r *Reporter) summary(res *runner.Result) {
 		}
 	}
 	c := res.Counts()
-	fmt.Fprintf(&r.buf, "Ran %s in %s", plural(c.Total, "test"), formatDuration(res.Duration))
+	fmt.Fprintf(&r.buf, "Ran %s in %s", words.Plural(c.Total, "test"), formatDuration(res.Duration))
 	for _, what := range []string{"setup", "teardown"} {
 		n := 0
 		for _, f := range fixtures {
@@ -522,13 +523,13 @@ func (r *Reporter) summary(res *runner.Result) {
 			}
 		}
 		if n > 0 {
-			fmt.Fprintf(&r.buf, ", %s failed", plural(n, what))
+			fmt.Fprintf(&r.buf, ", %s failed", words.Plural(n, what))
 		}
 	}
 	if res.Interrupted {
 		r.buf.WriteString(", " + r.paint(yellow, "interrupted"))
 		if interrupted > 0 {
-			fmt.Fprintf(&r.buf, ": %s did not finish", plural(interrupted, "test"))
+			fmt.Fprintf(&r.buf, ": %s did not finish", words.Plural(interrupted, "test"))
 		}
 	}
 	r.buf.WriteByte('\n')
@@ -546,13 +547,6 @@ func (r *Reporter) summary(res *runner.Result) {
 		fmt.Fprintf(&r.buf, " (failed includes %s)", r.paint(yellow, fmt.Sprintf("%d errored", c.Errored)))
 	}
 	r.buf.WriteByte('\n')
-}
-
-func plural(n int, word string) string {
-	if n == 1 {
-		return "1 " + word
-	}
-	return fmt.Sprintf("%d %ss", n, word)
 }
 
 // formatDuration prints d for people: "120ms" under a second, "1.52s"
