@@ -2,8 +2,10 @@ package assert
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -61,10 +63,19 @@ func loadSchemaFile(name, base string, cache *SchemaCache) (*jsonschema.Schema, 
 	if err != nil {
 		return nil, fmt.Errorf("schema file %q: %w", name, err)
 	}
+	var sch *jsonschema.Schema
 	if cache != nil {
-		return cache.get(abs)
+		sch, err = cache.get(abs)
+	} else {
+		sch, err = compileSchemaFile(abs)
 	}
-	return compileSchemaFile(abs)
+	if err != nil {
+		// The error says what is wrong with the file; the name is the one
+		// this spec wrote (the cache is shared by files that may spell the
+		// same path differently).
+		return nil, fmt.Errorf("schema file %q %w", name, err)
+	}
+	return sch, nil
 }
 
 // maxSchemaFile bounds a schema file, so that a path such as /dev/zero
@@ -78,41 +89,57 @@ func compileSchemaFile(abs string) (*jsonschema.Schema, error) {
 	}
 	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(data))
 	if err != nil {
-		return nil, fmt.Errorf("schema file %s is not valid JSON: %w", abs, err)
+		return nil, fmt.Errorf("is not valid JSON: %w", err)
 	}
 	loc := (&url.URL{Scheme: "file", Path: filepath.ToSlash(abs)}).String()
 	c := jsonschema.NewCompiler()
 	if err := c.AddResource(loc, doc); err != nil {
-		return nil, fmt.Errorf("schema file %s: %w", abs, err)
+		return nil, fmt.Errorf("cannot be used: %w", err)
 	}
 	sch, err := c.Compile(loc)
 	if err != nil {
-		return nil, fmt.Errorf("invalid schema in %s: %s", abs, oneLine(err.Error()))
+		return nil, fmt.Errorf("is not a valid JSON Schema: %s", oneLine(err.Error()))
 	}
 	return sch, nil
 }
 
+// readSchemaFile reads the schema file at abs. Its errors complete the
+// sentence "schema file NAME ..." and say what to do.
 func readSchemaFile(abs string) ([]byte, error) {
 	f, err := os.Open(abs)
 	if err != nil {
-		return nil, fmt.Errorf("cannot read schema file: %w", err)
+		return nil, describeOpenError(abs, err)
 	}
 	defer f.Close()
 	info, err := f.Stat()
 	if err != nil {
-		return nil, fmt.Errorf("cannot read schema file: %w", err)
+		return nil, describeOpenError(abs, err)
 	}
 	if !info.Mode().IsRegular() {
-		return nil, fmt.Errorf("schema file %s is not a regular file", abs)
+		return nil, fmt.Errorf("is not a regular file (%s): give the path of a JSON Schema file", abs)
 	}
 	data, err := io.ReadAll(io.LimitReader(f, maxSchemaFile+1))
 	if err != nil {
-		return nil, fmt.Errorf("cannot read schema file: %w", err)
+		return nil, describeOpenError(abs, err)
 	}
 	if len(data) > maxSchemaFile {
-		return nil, fmt.Errorf("schema file %s is larger than %d MB", abs, maxSchemaFile>>20)
+		return nil, fmt.Errorf("is larger than %d MB: a schema this large is not supported", maxSchemaFile>>20)
 	}
 	return data, nil
+}
+
+func describeOpenError(abs string, err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		err = pe.Err
+	}
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return fmt.Errorf("was not found (looked for %s): a relative path starts from the spec file's directory", abs)
+	case errors.Is(err, fs.ErrPermission):
+		return fmt.Errorf("cannot be read (%s): permission denied; make it readable", abs)
+	}
+	return fmt.Errorf("cannot be read (%s): %w", abs, err)
 }
 
 const inlineSchemaURL = "urn:specrun:inline-schema"

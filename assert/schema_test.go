@@ -59,9 +59,10 @@ func TestSchemaFileErrors(t *testing.T) {
 	cases := []struct {
 		name, file, want string
 	}{
-		{"missing file", "nope.json", "schema: cannot read schema file: open " + abs + "/nope.json: no such file or directory"},
-		{"not JSON", "broken.schema.json", "schema: schema file " + abs + "/broken.schema.json is not valid JSON: unexpected EOF"},
-		{"invalid schema", "invalid.schema.json", "schema: invalid schema in " + abs + "/invalid.schema.json: "},
+		{"missing file", "nope.json", `schema: schema file "nope.json" was not found (looked for ` + abs + `/nope.json): a relative path starts from the spec file's directory`},
+		{"not JSON", "broken.schema.json", `schema: schema file "broken.schema.json" is not valid JSON: unexpected EOF`},
+		{"invalid schema", "invalid.schema.json", `schema: schema file "invalid.schema.json" is not a valid JSON Schema: `},
+		{"a directory", ".", `schema: schema file "." is not a regular file (` + abs + `): give the path of a JSON Schema file`},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -389,7 +389,11 @@ func (d *fileDec) skip(p pair) string {
 		return ""
 	}
 	if !isString(n) || strings.TrimSpace(n.Value) == "" {
-		d.errAt(n, fmt.Sprintf("skip: expected a reason (a non-empty string) or true, got %s", kindOf(n)))
+		got := kindOf(n)
+		if isString(n) {
+			got = "an empty string"
+		}
+		d.errAt(n, fmt.Sprintf("skip: expected a reason (a non-empty string) or true, got %s", got))
 		return ""
 	}
 	return n.Value
