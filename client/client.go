@@ -87,6 +87,10 @@ func New(cfg Config) (*Client, error) {
 		return nil, fmt.Errorf("endpoint %s must not hold user info; credentials come from Config.Credentials", u.Redacted())
 	case u.RawQuery != "" || u.ForceQuery || u.Fragment != "":
 		return nil, fmt.Errorf("endpoint %q must not have a query or a fragment; expected a base URL such as %s", cfg.Endpoint, DefaultEndpoint)
+	case strings.Trim(u.Path, "/") == "":
+		// Every call would answer 404 "Not Found Exception", which does not
+		// say that the API path is missing.
+		return nil, fmt.Errorf("endpoint %q has no API path: append /api/v2 (or /ncf/api/v2 for Cloud Functions v2.1), as in %s", cfg.Endpoint, DefaultEndpoint)
 	}
 	switch {
 	case cfg.Parallelism < 0:

@@ -35,6 +35,8 @@ func TestNewRejects(t *testing.T) {
 			`endpoint "https:///api/v2" has no host; expected a base URL such as https://cloudfunctions.apigw.ntruss.com/api/v2`},
 		{"user info", Config{Credentials: testCreds, Endpoint: "https://u:SK-secret@example.test/api/v2"},
 			"endpoint https://u:xxxxx@example.test/api/v2 must not hold user info; credentials come from Config.Credentials"},
+		{"no API path", Config{Credentials: testCreds, Endpoint: "https://cloudfunctions.apigw.ntruss.com/"},
+			`endpoint "https://cloudfunctions.apigw.ntruss.com/" has no API path: append /api/v2 (or /ncf/api/v2 for Cloud Functions v2.1), as in https://cloudfunctions.apigw.ntruss.com/api/v2`},
 		{"query", Config{Credentials: testCreds, Endpoint: "https://example.test/api/v2?platform=vpc"},
 			`endpoint "https://example.test/api/v2?platform=vpc" must not have a query or a fragment; expected a base URL such as https://cloudfunctions.apigw.ntruss.com/api/v2`},
 		{"negative parallelism", Config{Credentials: testCreds, Parallelism: -1}, "parallelism -1 is negative; use 0 for the default 8"},
