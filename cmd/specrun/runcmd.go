@@ -168,7 +168,7 @@ func (sys *system) runCmd(ctx context.Context, args []string) error {
 	o := &p.opts
 	project, err := sys.load(p.paths, spec.Options{
 		Vars: o.vars, VarFiles: o.varFiles, Secrets: o.secrets, LookupEnv: sys.lookupEnv,
-	})
+	}, ": nothing was run")
 	if err != nil {
 		return err
 	}
@@ -278,14 +278,15 @@ func (sys *system) writeReports(o *runOptions, res *runner.Result) error {
 	return errors.Join(errs...)
 }
 
-// load loads the specs, printing every problem; invalid specs are exit 2.
-func (sys *system) load(paths []string, opts spec.Options) (*spec.Project, error) {
+// load loads the specs, printing every problem; invalid specs are exit 2,
+// and the closing line ends with outcome (": nothing was run" for run).
+func (sys *system) load(paths []string, opts spec.Options, outcome string) (*spec.Project, error) {
 	project, err := spec.Load(paths, opts)
 	if err == nil {
 		return project, nil
 	}
 	n := printProblems(sys.stderr, err)
-	return nil, &exitError{code: exitUsage, err: fmt.Errorf("%s in the specs: nothing was run", words.Plural(n, "problem"))}
+	return nil, &exitError{code: exitUsage, err: fmt.Errorf("%s in the specs%s", words.Plural(n, "problem"), outcome)}
 }
 
 // printProblems prints each joined error on its own line and counts them.
@@ -382,12 +383,8 @@ func (sys *system) validateCmd(args []string) error {
 	if len(paths) == 0 {
 		return usagef("validate", "no PATH given: say which spec files or directories to check")
 	}
-	project, err := sys.load(paths, spec.Options{Vars: o.vars, VarFiles: o.varFiles, Secrets: o.secrets, LookupEnv: sys.lookupEnv})
+	project, err := sys.load(paths, spec.Options{Vars: o.vars, VarFiles: o.varFiles, Secrets: o.secrets, LookupEnv: sys.lookupEnv}, "")
 	if err != nil {
-		var ee *exitError
-		if errors.As(err, &ee) {
-			ee.err = errors.New(strings.Replace(ee.err.Error(), ": nothing was run", "", 1))
-		}
 		return err
 	}
 	fmt.Fprintf(sys.stdout, "ok: %s, %s, %s\n", words.Plural(len(project.Suites), "file"), words.Plural(len(project.Suites), "suite"), words.Plural(project.Tests(), "test"))
