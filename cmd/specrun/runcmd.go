@@ -332,12 +332,12 @@ func (sys *system) target(ctx context.Context, o *runOptions) (*target, error) {
 
 // startLocal serves manifest on a free loopback port with fresh credentials.
 func (sys *system) startLocal(manifest string) (*target, error) {
-	m, err := emulator.LoadManifest(manifest)
+	m, err := sys.loadManifest(manifest, ": nothing was run")
 	if err != nil {
-		n := printProblems(sys.stderr, err)
-		return nil, &exitError{code: exitUsage, err: fmt.Errorf("%s in the manifest %s: nothing was run", words.Plural(n, "problem"), manifest)}
+		return nil, err
 	}
-	creds := client.Credentials{AccessKey: "LOCAL" + randomHex(8), SecretKey: randomHex(20), Source: "the built-in emulator (--local)"}
+	access, secret := localKeys()
+	creds := client.Credentials{AccessKey: access, SecretKey: secret, Source: "the built-in emulator (--local)"}
 	emu := emulator.New(m, emulator.Options{AccessKey: creds.AccessKey, SecretKey: creds.SecretKey, NewID: sys.newID})
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -362,6 +362,22 @@ func (sys *system) startLocal(manifest string) (*target, error) {
 			emu.Close()
 		},
 	}, nil
+}
+
+// loadManifest loads an emulator manifest, printing every problem; an
+// invalid manifest is exit 2, and the closing line ends with outcome.
+func (sys *system) loadManifest(path, outcome string) (*emulator.Manifest, error) {
+	m, err := emulator.LoadManifest(path)
+	if err != nil {
+		n := printProblems(sys.stderr, err)
+		return nil, &exitError{code: exitUsage, err: fmt.Errorf("%s in the manifest %s%s", words.Plural(n, "problem"), path, outcome)}
+	}
+	return m, nil
+}
+
+// localKeys makes a key pair for an emulator that nobody else shares.
+func localKeys() (access, secret string) {
+	return "LOCAL" + randomHex(8), randomHex(20)
 }
 
 func randomHex(n int) string {

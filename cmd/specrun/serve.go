@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/specrun/specrun/emulator"
-	"github.com/specrun/specrun/internal/words"
 )
 
 const serveUsage = `Usage: specrun serve [--addr 127.0.0.1:8080] MANIFEST
@@ -31,17 +30,17 @@ func (sys *system) serveCmd(ctx context.Context, args []string) error {
 	if len(pos) != 1 {
 		return usagef("serve", "serve takes exactly one MANIFEST, got %d arguments", len(pos))
 	}
-	m, err := emulator.LoadManifest(pos[0])
+	m, err := sys.loadManifest(pos[0], "")
 	if err != nil {
-		n := printProblems(sys.stderr, err)
-		return &exitError{code: exitUsage, err: fmt.Errorf("%s in the manifest %s", words.Plural(n, "problem"), pos[0])}
+		return err
 	}
 	access, _ := sys.lookupEnv("NCLOUD_ACCESS_KEY")
 	secret, _ := sys.lookupEnv("NCLOUD_SECRET_KEY")
 	made := false
 	switch {
 	case access == "" && secret == "":
-		access, secret, made = "LOCAL"+randomHex(8), randomHex(20), true
+		access, secret = localKeys()
+		made = true
 	case access == "" || secret == "":
 		return &exitError{code: exitUsage, err: errors.New("only one of NCLOUD_ACCESS_KEY and NCLOUD_SECRET_KEY is set: set both, or neither to have serve make a pair")}
 	}
