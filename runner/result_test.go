@@ -31,3 +31,25 @@ func TestPhase(t *testing.T) {
 		}
 	}
 }
+
+func TestDecisive(t *testing.T) {
+	a1, a2 := &runner.Attempt{Status: runner.Fail}, &runner.Attempt{Status: runner.Error}
+	pass := &runner.StepResult{Status: runner.Pass, Attempts: []*runner.Attempt{{Status: runner.Pass}}}
+	retried := &runner.StepResult{Status: runner.Error, Attempts: []*runner.Attempt{a1, a2}}
+	none := &runner.StepResult{Status: runner.Fail}
+	tests := []struct {
+		name  string
+		steps []*runner.StepResult
+		step  *runner.StepResult
+		att   *runner.Attempt
+	}{
+		{"nothing failed", []*runner.StepResult{pass, nil}, nil, nil},
+		{"the last attempt of the first step that failed", []*runner.StepResult{nil, pass, retried, none}, retried, a2},
+		{"a failed step without attempts", []*runner.StepResult{none, retried}, none, nil},
+	}
+	for _, tt := range tests {
+		if step, att := runner.Decisive(tt.steps); step != tt.step || att != tt.att {
+			t.Errorf("%s: Decisive = %p, %p; want %p, %p", tt.name, step, att, tt.step, tt.att)
+		}
+	}
+}

@@ -458,15 +458,12 @@ func (r *Reporter) summary(res *runner.Result) {
 			what  string
 			steps []*runner.StepResult
 		}{{"setup", s.Setup}, {"teardown", s.Teardown}} {
-			for _, st := range fx.steps {
-				if st != nil && st.Status.Failed() {
-					at := ""
-					if st.Step != nil {
-						at = st.Step.Pos.FileLine()
-					}
-					fixtures = append(fixtures, fixtureProblem{st.Status, fx.what, join(name, fx.what), at})
-					break
+			if st, _ := runner.Decisive(fx.steps); st != nil {
+				at := ""
+				if st.Step != nil {
+					at = st.Step.Pos.FileLine()
 				}
+				fixtures = append(fixtures, fixtureProblem{st.Status, fx.what, join(name, fx.what), at})
 			}
 		}
 		for _, t := range s.Tests {

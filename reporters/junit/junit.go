@@ -281,24 +281,10 @@ func testCase(classname string, tr *runner.TestResult) xTestcase {
 	return c
 }
 
-// decisive returns the first step that failed or errored and its last
-// attempt (nil when it has none), as runner.TestResult.Decisive does.
-func decisive(steps []*runner.StepResult) (*runner.StepResult, *runner.Attempt) {
-	for _, s := range steps {
-		if s != nil && s.Status.Failed() {
-			if n := len(s.Attempts); n > 0 {
-				return s, s.Attempts[n-1]
-			}
-			return s, nil
-		}
-	}
-	return nil, nil
-}
-
 // outcome describes the decisive attempt of steps as a <failure> or
 // <error>; fallbackType is used when nothing better is known.
 func outcome(steps []*runner.StepResult, reason, fallbackType string) *xResult {
-	step, att := decisive(steps)
+	step, att := runner.Decisive(steps)
 	res := &xResult{Type: fallbackType}
 	var b strings.Builder
 	if step != nil && step.Step != nil {
@@ -398,7 +384,7 @@ func phaseCase(classname, name, phase string, steps []*runner.StepResult, out, e
 	}
 	res := outcome(steps, "", phase)
 	res.Type = phase
-	step, _ := decisive(steps)
+	step, _ := runner.Decisive(steps)
 	stepName := ""
 	if step != nil && step.Step != nil {
 		stepName = "step " + step.Step.Name + " (" + step.Step.Pos.FileLine() + "): "

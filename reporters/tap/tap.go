@@ -199,17 +199,7 @@ type kv struct {
 // the step's name (multi-step tests, setup, teardown). attempts counts the
 // decisive step's attempts, shown when it retried.
 func diagnose(steps []*runner.StepResult, st runner.Status, reason string, d time.Duration, withStep bool) []kv {
-	var step *runner.StepResult
-	var att *runner.Attempt
-	for _, s := range steps {
-		if s != nil && s.Status.Failed() {
-			step = s
-			if n := len(s.Attempts); n > 0 {
-				att = s.Attempts[n-1]
-			}
-			break
-		}
-	}
+	step, att := runner.Decisive(steps)
 	var out []kv
 	add := func(k string, v any) {
 		if s, ok := v.(string); ok && s == "" {
