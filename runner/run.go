@@ -330,7 +330,20 @@ func (e *engine) finishSuite(ctx context.Context, r *suiteRun) {
 func (e *engine) runPhase(ctx context.Context, sr *SuiteResult, steps []*spec.Step, vars map[string]any) ([]*StepResult, map[string]any) {
 	ctx, cancel := context.WithTimeout(ctx, PhaseDeadline)
 	defer cancel()
+	results, vars, _ := e.runSteps(ctx, PhaseDeadline, sr, nil, steps, vars, e.opts.Now())
+	return results, vars
+}
+
+// runSteps runs the steps of a test (tr) or of a setup or teardown (tr nil)
+// in order from start, each when the one before it ended; every step after
+// the first that does not pass is skipped. It returns their results, vars
+// with their captures added, and when the last step run ended.
+func (e *engine) runSteps(ctx context.Context, deadline time.Duration, sr *SuiteResult, tr *TestResult, steps []*spec.Step, vars map[string]any, start time.Time) ([]*StepResult, map[string]any, time.Time) {
 	results := make([]*StepResult, len(steps))
+	if tr != nil {
+		tr.Steps = results
+	}
+	end := start
 	failed := false
 	for i, st := range steps {
 		r := &StepResult{Step: st}
@@ -339,10 +352,11 @@ func (e *engine) runPhase(ctx context.Context, sr *SuiteResult, steps []*spec.St
 			r.Status, r.Reason = Skip, "not run: an earlier step did not pass"
 			continue
 		}
-		vars = e.runStep(ctx, PhaseDeadline, sr, nil, r, vars, e.opts.Now())
+		vars = e.runStep(ctx, deadline, sr, tr, r, vars, end)
+		end = r.Start.Add(r.Duration)
 		failed = r.Status != Pass
 	}
-	return results, vars
+	return results, vars, end
 }
 
 func (e *engine) skip(sr *SuiteResult, tr *TestResult, reason string) {
@@ -358,27 +372,11 @@ func (e *engine) runTest(runCtx context.Context, dl *deadlines, sr *SuiteResult,
 	ctx := dl.start(t.Deadline)
 	defer dl.finish()
 
-	vars := shared
-	tr.Steps = make([]*StepResult, len(t.Steps))
-	failed := false
 	// Each step starts when the one before it ended, and the test ends
 	// with its last step run: the clock is read once per attempt, not at
 	// every level (a read is about 50 ns on a virtual machine).
-	end := tr.Start
-	for i, st := range t.Steps {
-		r := &StepResult{Step: st}
-		tr.Steps[i] = r
-		if failed {
-			r.Status, r.Reason = Skip, "not run: an earlier step did not pass"
-			continue
-		}
-		vars = e.runStep(ctx, t.Deadline, sr, tr, r, vars, end)
-		end = r.Start.Add(r.Duration)
-		if r.Status != Pass {
-			failed = true
-		}
-		tr.Status = tr.Status.Merge(r.Status)
-	}
+	_, _, end := e.runSteps(ctx, t.Deadline, sr, tr, t.Steps, shared, tr.Start)
+	tr.Status, _ = Phase(tr.Steps)
 	tr.Duration = end.Sub(tr.Start)
 	if runCtx.Err() != nil && tr.Status != Pass && tr.Status != Fail {
 		tr.Status, tr.Reason = Skip, ReasonInterrupted
