@@ -10,6 +10,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/specrun/specrun/emulator"
 )
 
 var testCreds = Credentials{AccessKey: "AK", SecretKey: "SK-secret"}
@@ -172,8 +174,16 @@ func TestActionURL(t *testing.T) {
 }
 
 // The client's own transport speaks HTTP/2 to a TLS server that offers it,
-// and keeps one connection alive for calls made one after another.
+// and keeps one connection alive for calls made one after another. The
+// server is the emulator, which checks each signature with its own code;
+// the handler around it only notes the protocol.
 func TestTransportHTTP2AndKeepAlive(t *testing.T) {
+	m, err := emulator.ParseManifest("manifest.yaml", []byte(testManifest))
+	if err != nil {
+		t.Fatal(err)
+	}
+	emu := emulator.New(m, emulator.Options{AccessKey: testCreds.AccessKey, SecretKey: testCreds.SecretKey})
+	t.Cleanup(func() { emu.Close() })
 	var mu sync.Mutex
 	var protos []int
 	conns := 0
@@ -181,7 +191,7 @@ func TestTransportHTTP2AndKeepAlive(t *testing.T) {
 		mu.Lock()
 		protos = append(protos, r.ProtoMajor)
 		mu.Unlock()
-		reply(200, "", okBody)(w, r)
+		emu.ServeHTTP(w, r)
 	}))
 	srv.EnableHTTP2 = true
 	srv.Config.ConnState = func(_ net.Conn, s http.ConnState) {
@@ -206,7 +216,7 @@ func TestTransportHTTP2AndKeepAlive(t *testing.T) {
 	c.transport.TLSClientConfig.RootCAs = roots
 
 	for range 5 {
-		r, err := c.Invoke(context.Background(), Invocation{Package: "p", Action: "a"})
+		r, err := c.Invoke(context.Background(), Invocation{Package: "package003", Action: "fixed"})
 		if err != nil || r.StatusCode != 200 {
 			t.Fatalf("invoke over TLS: %v, %v", r, err)
 		}
