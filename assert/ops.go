@@ -431,9 +431,13 @@ func (a *Assertion) Check(doc any) []Failure {
 				fails = append(fails, a.failure(op, nil, "no node selected"))
 				continue
 			}
-			first := locate()[0]
-			f := a.failure(op, first.Node, plural(count, "node")+" selected")
-			f.Node = first.Path.String()
+			f := a.failure(op, nil, plural(count, "node")+" selected")
+			// The library should locate what the walker counted; if it
+			// ever disagrees, the failure stands without the location.
+			if loc := locate(); len(loc) > 0 {
+				f = a.failure(op, loc[0].Node, plural(count, "node")+" selected")
+				f.Node = loc[0].Path.String()
+			}
 			fails = append(fails, f)
 			continue
 		}

@@ -48,9 +48,6 @@ func (s *Server) run(act *action, id string, start int64, params []byte, done ch
 	case ctx.Err() != nil:
 		rec.result, rec.status = act.limitMsg, statusDevError
 	}
-	if rec.logs == nil {
-		rec.logs = []string{}
-	}
 	rec.end = s.now().UnixMilli()
 	s.store.put(rec)
 	done <- rec
@@ -151,9 +148,6 @@ func (c *collector) finish(lastIsResult bool) []string {
 	defer c.mu.Unlock()
 	if c.hasLast && lastIsResult && c.lastIdx >= 0 {
 		c.logs = append(c.logs[:c.lastIdx], c.logs[c.lastIdx+1:]...)
-	}
-	if c.logs == nil {
-		return []string{}
 	}
 	return c.logs
 }

@@ -348,13 +348,7 @@ func formatText(v any) string {
 		return strconv.Itoa(v)
 	case int64:
 		return strconv.FormatInt(v, 10)
-	case map[string]any, []any:
-		b, err := marshalJSON(v)
-		if err != nil {
-			return fmt.Sprint(v)
-		}
-		return string(b)
-	default:
+	default: // objects and arrays as compact JSON
 		b, err := marshalJSON(v)
 		if err != nil {
 			return fmt.Sprint(v)
