@@ -103,6 +103,10 @@ type Result struct {
 // finishing.
 const ReasonInterrupted = "interrupted"
 
+// ReasonEarlierStep is the Reason of the steps skipped after one that did
+// not pass.
+const ReasonEarlierStep = "not run: an earlier step did not pass"
+
 // Counts tallies tests by status.
 type Counts struct {
 	Total, Passed, Failed, Errored, Skipped int

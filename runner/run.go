@@ -349,7 +349,7 @@ func (e *engine) runSteps(ctx context.Context, deadline time.Duration, sr *Suite
 		r := &StepResult{Step: st}
 		results[i] = r
 		if failed {
-			r.Status, r.Reason = Skip, "not run: an earlier step did not pass"
+			r.Status, r.Reason = Skip, ReasonEarlierStep
 			continue
 		}
 		vars = e.runStep(ctx, deadline, sr, tr, r, vars, end)

@@ -140,7 +140,7 @@ func Fixtures() map[string]*runner.Result {
 				Expected: "200", Actual: "404", Reason: "status differs"}},
 			Exchange: &runner.Exchange{Request: "POST https://x/api/v2/packages/shop/actions/get-order?blocking=true\n\n{\"id\":\"o-1\"}", Response: "HTTP 404\n\n{\"error\":\"not found\"}"}}
 		s2 := &runner.StepResult{Step: t1.Steps[1], Status: runner.Fail, Start: T0, Duration: Ms(200), Attempts: []*runner.Attempt{fa}}
-		s3 := &runner.StepResult{Step: t1.Steps[2], Status: runner.Skip, Reason: "an earlier step failed"}
+		s3 := &runner.StepResult{Step: t1.Steps[2], Status: runner.Skip, Reason: runner.ReasonEarlierStep}
 		tr := &runner.TestResult{Test: t1, Status: runner.Fail, Start: T0, Duration: Ms(505), Steps: []*runner.StepResult{s1, s2, s3}}
 		out["multistep"] = Result(SuiteResult(s, tr))
 	}

@@ -152,7 +152,7 @@ func MultiStep() *runner.Result {
 	bad.Exchange = Exchange
 	bad.Failures = []*runner.Failure{{Pos: Pos("specs/orders.yaml", 11), Key: "result", Path: "$.status", Op: "equals", Expected: `"open"`, Actual: `"closed"`, Reason: "values differ"}}
 	skipped := StepResult(t1.Steps[2], runner.Skip, 0, 0)
-	skipped.Reason = "an earlier step failed"
+	skipped.Reason = runner.ReasonEarlierStep
 	return Result(SuiteResult(s,
 		TestResult(t1, runner.Fail, 0, 110,
 			StepResult(t1.Steps[0], runner.Pass, 0, 50, Attempt(runner.Pass, 0, 50, "bb01")),
