@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -182,35 +183,98 @@ type compiledOp struct {
 // operator is wrong the error is its *OpError; when several are, it is
 // errors.Join of their *OpErrors (unwrap with Unwrap() []error).
 func New(path *Path, ops []Op, opts Options) (*Assertion, error) {
+	p, err := NewPartial(path, ops, nil, opts)
+	if err != nil {
+		return nil, err
+	}
+	return p.Complete(nil)
+}
+
+// Partial is an assertion compiled but for the operators whose expected
+// values are known only at run time (values captured from an earlier
+// response): Complete compiles those, and only those, when they are known.
+// A Partial is read-only and safe for concurrent use.
+type Partial struct {
+	path  *Path
+	ops   []compiledOp // the late ones are zero until Complete
+	late  []int        // indices of the operators Complete compiles
+	names []string     // their names
+	opts  Options
+}
+
+// NewPartial compiles ops but for those at the indices late, whose Expected
+// is ignored (only their names are checked). Errors are as for New.
+func NewPartial(path *Path, ops []Op, late []int, opts Options) (*Partial, error) {
 	if path == nil {
 		return nil, errors.New("assertion has no path")
 	}
 	if len(ops) == 0 {
 		return nil, fmt.Errorf("assertion on %s has no operator; give one of %s", path.text, strings.Join(OperatorNames(), ", "))
 	}
-	a := &Assertion{path: path, ops: make([]compiledOp, len(ops))}
+	p := &Partial{path: path, ops: make([]compiledOp, len(ops)), late: late, opts: opts}
 	var errs []error
 	for i, op := range ops {
+		if slices.Contains(late, i) {
+			if !slices.Contains(OperatorNames(), op.Name) {
+				errs = append(errs, &OpError{Index: i, Op: op.Name, Err: fmt.Errorf("unknown operator; valid operators: %s", strings.Join(OperatorNames(), ", "))})
+			}
+			p.names = append(p.names, op.Name)
+			continue
+		}
 		c, err := compileOp(op, opts)
 		if err != nil {
 			errs = append(errs, &OpError{Index: i, Op: op.Name, Err: err})
 			continue
 		}
-		a.ops[i] = c
+		p.ops[i] = c
 	}
-	a.countOnly = true
-	for _, c := range a.ops {
+	if err := joinErrors(errs); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// Complete compiles the late operators with their expected values, in the
+// order of the indices given to NewPartial, and returns the assertion.
+// Errors are *OpError values (joined when several) indexed as in NewPartial.
+func (p *Partial) Complete(expected []any) (*Assertion, error) {
+	if len(expected) != len(p.late) {
+		return nil, fmt.Errorf("assertion on %s: %d late values for %d late operators", p.path.text, len(expected), len(p.late))
+	}
+	ops := p.ops
+	if len(p.late) > 0 {
+		ops = slices.Clone(p.ops)
+	}
+	var errs []error
+	for k, i := range p.late {
+		c, err := compileOp(Op{Name: p.names[k], Expected: expected[k]}, p.opts)
+		if err != nil {
+			errs = append(errs, &OpError{Index: i, Op: p.names[k], Err: err})
+			continue
+		}
+		ops[i] = c
+	}
+	if err := joinErrors(errs); err != nil {
+		return nil, err
+	}
+	a := &Assertion{path: p.path, ops: ops, countOnly: true}
+	for _, c := range ops {
 		if c.kind != kCount && c.kind != kExists {
 			a.countOnly = false
 		}
 	}
+	return a, nil
+}
+
+// joinErrors returns nil, the one error, or errors.Join of them.
+func joinErrors(errs []error) error {
 	switch len(errs) {
 	case 0:
-		return a, nil
+		return nil
 	case 1:
-		return nil, errs[0]
+		return errs[0]
 	}
-	return nil, errors.Join(errs...)
+	return errors.Join(errs...)
 }
 
 const lenUsage = "takes a number or an operator map (lt, lte, gt, gte, equals, not_equals)"

@@ -118,8 +118,8 @@ func (d *fileDec) opValue(n *yaml.Node, sc *scope, ctx string) (tnode, bool) {
 	return t, d.probs.n == before
 }
 
-// dynamicCheck is a check whose expected values reference captures: it is
-// compiled at run time, when the captures are known.
+// dynamicCheck is a check's path and operands as written, for tests that
+// print what was loaded.
 type dynamicCheck struct {
 	path *assert.Path
 	ops  []dynOp
@@ -131,24 +131,25 @@ type dynOp struct {
 	t    *Template
 }
 
-// Assertion returns the compiled assertion of the check. When the check's
-// expected values reference captures it resolves them from vars and
-// compiles the assertion now (only then is anything compiled at run time);
-// otherwise it returns the assertion compiled at load time, shared and
-// read-only. Errors are *Error values at the check's position.
+// Assertion returns the compiled assertion of the check. When some of the
+// check's expected values reference captures it resolves them from vars and
+// compiles those operators now, the others having been compiled at load
+// time (only then is anything compiled at run time); otherwise it returns
+// the assertion compiled at load time, shared and read-only. Errors are
+// *Error values at the check's position.
 func (c *Check) Assertion(vars map[string]any) (*assert.Assertion, error) {
-	if c.dynamic == nil {
+	if c.partial == nil {
 		return c.compiled, nil
 	}
-	ops := make([]assert.Op, len(c.dynamic.ops))
-	for i, op := range c.dynamic.ops {
-		v, err := op.t.Resolve(vars)
+	vals := make([]any, len(c.late))
+	for i, t := range c.late {
+		v, err := t.Resolve(vars)
 		if err != nil {
 			return nil, &Error{Pos: c.Pos, Msg: c.Key + ": " + err.Error()}
 		}
-		ops[i] = assert.Op{Name: op.name, Expected: v}
+		vals[i] = v
 	}
-	a, err := assert.New(c.dynamic.path, ops, c.dynamic.opts)
+	a, err := c.partial.Complete(vals)
 	if err != nil {
 		return nil, &Error{Pos: c.Pos, Msg: c.Key + ": " + err.Error()}
 	}
@@ -157,7 +158,7 @@ func (c *Check) Assertion(vars map[string]any) (*assert.Assertion, error) {
 
 // Static reports whether the check was compiled at load time (its expected
 // values reference no capture).
-func (c *Check) Static() bool { return c.dynamic == nil }
+func (c *Check) Static() bool { return c.partial == nil }
 
 // Body returns the JSON encoding of the step's params with vars substituted
 // (object keys sorted). For static params the bytes are computed once at
@@ -182,29 +183,36 @@ func (s *Step) Body(vars map[string]any) ([]byte, error) {
 func (d *fileDec) check(pos Pos, key, msg string, path *assert.Path, ops []opSrc) *Check {
 	c := &Check{Pos: pos, Key: key, Message: msg}
 	opts := assert.Options{SchemaBase: d.dir, Schemas: d.sh.schemas}
-	var static []assert.Op
-	var staticIdx []int
-	dynamic := false
+	// sound are the operators without a problem so far (idx: where each
+	// was written); late are those whose operand references a capture,
+	// compiled at run time, all others being compiled now.
+	var sound []assert.Op
+	var idx, late []int
+	var lateT []*Template
 	for i, op := range ops {
 		if op.bad {
 			continue
 		}
-		l, ok := op.t.(litNode)
-		if !ok {
-			dynamic = true
-			if op.name == "matches" || op.name == "not_matches" || op.name == "schema" {
-				d.errAt(op.k, fmt.Sprintf("%s: the operand must be known at load time, but ${%s} is a capture, known only at run time: use a variable from vars, --var or --var-file", op.name, firstRef(op.t)))
-			}
+		if l, ok := op.t.(litNode); ok {
+			sound = append(sound, assert.Op{Name: op.name, Expected: l.v})
+			idx = append(idx, i)
 			continue
 		}
-		static = append(static, assert.Op{Name: op.name, Expected: l.v})
-		staticIdx = append(staticIdx, i)
+		if op.name == "matches" || op.name == "not_matches" || op.name == "schema" {
+			d.errAt(op.k, fmt.Sprintf("%s: the operand must be known at load time, but ${%s} is a capture, known only at run time: use a variable from vars, --var or --var-file", op.name, firstRef(op.t)))
+			continue
+		}
+		late = append(late, len(sound))
+		lateT = append(lateT, newTemplate(op.t))
+		sound = append(sound, assert.Op{Name: op.name})
+		idx = append(idx, i)
 	}
-	keyOf := func(i int) *yaml.Node { return ops[staticIdx[i]].k }
+	keyOf := func(i int) *yaml.Node { return ops[idx[i]].k }
 	// A check whose operands are all known now, and all sound, is shared
 	// with every identical check of this Load.
 	var shareKey string
-	shareable := !dynamic && len(static) == len(ops) && len(static) > 0
+	static := sound
+	shareable := len(late) == 0 && len(sound) == len(ops) && len(sound) > 0
 	if shareable {
 		shareKey, shareable = assertKey(path, opts.SchemaBase, static)
 	}
@@ -219,20 +227,24 @@ func (d *fileDec) check(pos Pos, key, msg string, path *assert.Path, ops []opSrc
 		}
 	}
 	var err error
-	if len(static) > 0 {
-		c.compiled, err = assert.New(path, static, opts)
-		if err != nil {
-			d.opErrors(err, pos, keyOf)
-		}
+	switch {
+	case len(sound) == 0:
+	case len(late) == 0:
+		c.compiled, err = assert.New(path, sound, opts)
+	default:
+		// Only the operators that wait for a capture are compiled at run
+		// time; a fixed regexp or schema beside them is compiled now.
+		c.partial, err = assert.NewPartial(path, sound, late, opts)
+		c.late = lateT
+	}
+	if err != nil {
+		d.opErrors(err, pos, keyOf)
 	}
 	dc := &dynamicCheck{path: path, opts: opts, ops: make([]dynOp, len(ops))}
 	for i, op := range ops {
 		dc.ops[i] = dynOp{name: op.name, t: newTemplate(op.t)}
 	}
 	c.src = dc
-	if dynamic {
-		c.compiled, c.dynamic = nil, dc
-	}
 	if shareable {
 		d.sh.assertions.Store(shareKey, assertEntry{a: c.compiled, src: dc, err: err})
 	}

@@ -190,3 +190,41 @@ func TestDynamicBodyMatchesEncodingJSON(t *testing.T) {
 		}
 	}
 }
+
+// A check that waits for a capture compiles only that operator per
+// attempt: the fixed regexp beside it was compiled at load time.
+func TestLateCheckCompilesOnlyItsCaptureOperators(t *testing.T) {
+	p := loadOne(t, `setup:
+  - action: p/login
+    capture: {token: content.response.result.token}
+tests:
+  - name: t
+    action: p/a
+    expect:
+      assert:
+        - path: content.name
+          matches: "^[a-z]+$"
+          not_equals: ${token}
+`, Options{})
+	var c *Check
+	for _, x := range p.Suites[0].Tests[0].Steps[0].Expect.Checks {
+		if x.Key == "assert" {
+			c = x
+		}
+	}
+	if c == nil || c.Static() {
+		t.Fatalf("check %+v; want one that waits for the capture", c)
+	}
+	vars := map[string]any{"token": "kim"}
+	doc := map[string]any{"content": map[string]any{"name": "kim"}}
+	a, err := c.Assertion(vars)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f := a.Check(doc); len(f) != 1 || f[0].Op != "not_equals" {
+		t.Errorf("failures %+v; want not_equals only (the name matches and equals the token)", f)
+	}
+	if n := testing.AllocsPerRun(100, func() { _, _ = c.Assertion(vars) }); n > 5 {
+		t.Errorf("Assertion made %v allocations; want at most 5 (was the regexp compiled again?)", n)
+	}
+}

@@ -181,8 +181,9 @@ type Check struct {
 	// Message is the user's `message`, printed with a failure.
 	Message string
 
-	compiled *assert.Assertion // non-nil when nothing depends on run-time captures
-	dynamic  *dynamicCheck     // set when expected values reference captures
+	compiled *assert.Assertion // when nothing depends on run-time captures
+	partial  *assert.Partial   // else: compiled but for the operators in late
+	late     []*Template       // the operands that reference captures
 	src      *dynamicCheck     // the path and operands as written, always set
 }
 
