@@ -755,16 +755,20 @@ func mergeObjects(objs ...json.RawMessage) json.RawMessage {
 	if n == 0 {
 		return nil
 	}
-	buf := []byte{'{'}
+	// Values are written compact, as the emulator writes every result,
+	// whatever spacing the manifest or the request used.
+	var out bytes.Buffer
+	out.WriteByte('{')
 	for i, k := range keys {
 		if i > 0 {
-			buf = append(buf, ',')
+			out.WriteByte(',')
 		}
-		buf = jsontext.AppendString(buf, k)
-		buf = append(buf, ':')
-		buf = append(buf, vals[k]...)
+		out.Write(jsontext.AppendString(nil, k))
+		out.WriteByte(':')
+		_ = json.Compact(&out, vals[k]) // valid: json.Unmarshal accepted it
 	}
-	return append(buf, '}')
+	out.WriteByte('}')
+	return out.Bytes()
 }
 
 // objectKeys returns the keys of a JSON object in document order, each once.

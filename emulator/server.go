@@ -591,7 +591,7 @@ func (s *Server) invoke(w http.ResponseWriter, r *http.Request, act *action, par
 		s.writeRecord(w, rec, false)
 		return
 	}
-	params = mergeObjects(act.a.Params, bytes.Clone(params))
+	params = mergeObjects(act.a.Params, params) // a copy: the buffer is pooled
 	done := make(chan *record, 1)
 	s.mu.Lock()
 	if s.closed.Load() {

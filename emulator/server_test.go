@@ -162,6 +162,8 @@ func TestInvoke(t *testing.T) {
 			content(id(1), "fail", "application error", `{"error":"boom"}`)},
 		{"invocation params win over action and package params", "POST", inv + "echo", `{"who":"invocation","n":[1,2]}`, 200,
 			content(id(1), "echo", "success", `{"place":"NAVER Cloud","who":"invocation","extra":1,"n":[1,2]}`)},
+		{"bound params merged with a spaced body come out compact", "POST", inv + "echo", `{ "n" : [ 1, 2 ], "o": {"a" : true} }`, 200,
+			content(id(1), "echo", "success", `{"place":"NAVER Cloud","who":"action","extra":1,"n":[1,2],"o":{"a":true}}`)},
 		{"echo of an error key is an application error", "POST", inv + "echo", `{"error":"x"}`, 200,
 			content(id(1), "echo", "application error", `{"place":"NAVER Cloud","who":"action","extra":1,"error":"x"}`)},
 		{"package-less action lives in package -", "POST", "/api/v2/packages/-/actions/loose", `{}`, 200,
