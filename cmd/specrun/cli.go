@@ -2,69 +2,119 @@ package main
 
 import (
 	"context"
-	"errors"
-	"flag"
 	"fmt"
-	"io"
 	"os"
-	"path/filepath"
 	"runtime/debug"
 	"strings"
 
-	"github.com/specrun/specrun/internal/suggest"
+	"github.com/spf13/cobra"
 )
 
-const topUsage = `specrun runs declarative YAML specs against NAVER Cloud Platform Cloud Functions.
+func init() {
+	// The help lists the commands in the order rootCmd adds them.
+	cobra.EnableCommandSorting = false
+}
 
-Usage:
-  specrun [run] [flags] PATH...        run the specs in PATH (files or directories)
-  specrun validate [flags] PATH...     load and check the specs; run nothing
-  specrun serve [flags] MANIFEST       serve the Cloud Functions API on loopback from local actions
-  specrun schema                       print the JSON Schema of the spec format (for editors)
-  specrun version                      print the version
+// main runs the command that args name; run is the default command.
+func (sys *system) main(ctx context.Context, args []string) error {
+	root := sys.rootCmd()
+	root.SetArgs(withDefaultCommand(root, args))
+	return root.ExecuteContext(ctx)
+}
 
-Quick start, against the built-in emulator:
+// rootCmd builds specrun's command tree. Each command is made by one
+// function returning its *cobra.Command, most in a file of their own; a new
+// command is such a function added to the list below, taking its flags from
+// the shared groups of flags.go.
+func (sys *system) rootCmd() *cobra.Command {
+	root := &cobra.Command{
+		Use:   "specrun",
+		Short: "specrun runs declarative YAML specs against NAVER Cloud Platform Cloud Functions.",
+		Long: `Quick start, against the built-in emulator:
   specrun --local examples/manifest.yaml examples/specs
+  specrun init myproject && specrun --local myproject/manifest.yaml myproject/specs
 
 Run 'specrun COMMAND --help' for the flags of a command; 'specrun run --help'
 lists the flags of run, the default command.
 
 Exit codes: 0 every selected test passed; 1 a test failed or errored;
-2 bad usage or invalid specs (nothing ran); 130 interrupted.
-`
+2 bad usage or invalid specs (nothing ran); 130 interrupted.`,
+		Version:           sys.buildVersion(),
+		Args:              cobra.ArbitraryArgs,
+		RunE:              rootRun,
+		ValidArgsFunction: completeSpecPaths,
+		SilenceErrors:     true,
+		SilenceUsage:      true,
+		// completionCommand replaces cobra's own, for its help and errors.
+		CompletionOptions: cobra.CompletionOptions{DisableDefaultCmd: true},
+	}
+	root.SetVersionTemplate("specrun {{.Version}}\n")
+	root.SetOut(sys.stdout)
+	root.SetErr(sys.stderr)
+	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
+		return usagef(commandName(c), "%s", explainFlagError(c, err))
+	})
+	root.SetHelpFunc(func(c *cobra.Command, _ []string) { writeHelp(c) })
+	root.AddCommand(
+		sys.runCommand(),
+		sys.validateCommand(),
+		sys.serveCommand(),
+		sys.initCommand(),
+		completionCommand(),
+		sys.schemaCommand(),
+		sys.versionCommand(),
+	)
+	return root
+}
 
-// main dispatches to a command. run is the default command.
-func (sys *system) main(ctx context.Context, args []string) error {
+// rootRun is reached only without a command and without a PATH, or with a
+// word that is neither a command nor a file (withDefaultCommand sends the
+// rest to run).
+func rootRun(c *cobra.Command, args []string) error {
 	if len(args) == 0 {
-		fmt.Fprint(sys.stderr, topUsage)
-		return &exitError{code: exitUsage, err: errors.New("no PATH given: say which spec files or directories to run")}
+		return usagef("", "no PATH given: say which spec files or directories to run")
 	}
-	switch args[0] {
-	case "-h", "-help", "--help", "help":
-		if len(args) > 1 && args[0] == "help" {
-			return sys.main(ctx, []string{args[1], "--help"})
+	var names []string
+	for _, sub := range c.Commands() {
+		if sub.IsAvailableCommand() {
+			names = append(names, sub.Name())
 		}
-		fmt.Fprint(sys.stdout, topUsage)
-		return nil
-	case "-version", "--version", "version":
-		if len(args) > 1 && args[0] == "version" {
-			return usagef("version", "version takes no arguments")
+	}
+	if s := c.SuggestionsFor(args[0]); len(s) > 0 {
+		return usagef("", "unknown command %q; did you mean %s?", args[0], orList(s))
+	}
+	return usagef("", "unknown command %q: the commands are %s (or give a spec file or directory)", args[0], orList(names))
+}
+
+// withDefaultCommand puts "run" in front of arguments that do not start
+// with a command, so that `specrun ./specs` is `specrun run ./specs`; so
+// too for the arguments of shell completion, where the first word alone
+// may still become a command or a PATH.
+func withDefaultCommand(root *cobra.Command, args []string) []string {
+	if len(args) == 0 {
+		return args
+	}
+	first := args[0]
+	if first == cobra.ShellCompRequestCmd || first == cobra.ShellCompNoDescRequestCmd {
+		rest := args[1:]
+		if len(rest) == 0 || len(rest) == 1 && !strings.HasPrefix(rest[0], "-") {
+			return args
 		}
-		fmt.Fprintf(sys.stdout, "specrun %s\n", sys.buildVersion())
-		return nil
-	case "run":
-		return sys.runCmd(ctx, args[1:])
-	case "validate":
-		return sys.validateCmd(args[1:])
-	case "serve":
-		return sys.serveCmd(ctx, args[1:])
-	case "schema":
-		return sys.schemaCmd(args[1:])
+		return append([]string{first}, withDefaultCommand(root, rest)...)
 	}
-	if looksLikeCommand(args[0]) {
-		return usagef("", "unknown command %q: the commands are run, validate, serve, schema and version (or give a spec file or directory)", args[0])
+	switch first {
+	case "-h", "--help", "--version", "help":
+		return args
 	}
-	return sys.runCmd(ctx, args)
+	for _, c := range root.Commands() {
+		if c.Name() == first || c.HasAlias(first) {
+			return args
+		}
+	}
+	if looksLikeCommand(first) {
+		return args // the root reports the unknown command
+	}
+	return append([]string{"run"}, args...)
 }
 
 // looksLikeCommand tells a mistyped command from a PATH for the default
@@ -76,6 +126,48 @@ func looksLikeCommand(arg string) bool {
 	}
 	_, err := os.Stat(arg)
 	return err != nil
+}
+
+// commandName is the command's path below specrun: "" for specrun itself.
+func commandName(c *cobra.Command) string {
+	return strings.TrimSpace(strings.TrimPrefix(c.CommandPath(), c.Root().Name()))
+}
+
+// noArgs is cobra.NoArgs as a usage error that names the command.
+func noArgs(c *cobra.Command, args []string) error {
+	if len(args) > 0 {
+		return usagef(commandName(c), "%s takes no arguments, got %q", commandName(c), args[0])
+	}
+	return nil
+}
+
+func (sys *system) versionCommand() *cobra.Command {
+	return &cobra.Command{
+		Use:               "version",
+		Short:             "print the version",
+		Long:              "Prints specrun's version: a release such as v1.2.3, or dev for a build from source.",
+		Args:              noArgs,
+		ValidArgsFunction: cobra.NoFileCompletions,
+		RunE: func(c *cobra.Command, _ []string) error {
+			_, err := fmt.Fprintf(sys.stdout, "specrun %s\n", sys.buildVersion())
+			return err
+		},
+	}
+}
+
+func (sys *system) schemaCommand() *cobra.Command {
+	return &cobra.Command{
+		Use:               "schema",
+		Short:             "print the JSON Schema of the spec format (for editors)",
+		Long:              "Prints the JSON Schema (draft 2020-12) of the spec format, for editors.",
+		Example:           "  specrun schema > spec.schema.json",
+		Args:              noArgs,
+		ValidArgsFunction: cobra.NoFileCompletions,
+		RunE: func(c *cobra.Command, _ []string) error {
+			_, err := sys.stdout.Write(specSchema())
+			return err
+		},
+	}
 }
 
 func (sys *system) buildVersion() string {
@@ -96,129 +188,4 @@ func (sys *system) buildVersion() string {
 		}
 	}
 	return v
-}
-
-// command is a flag set with its usage text.
-type command struct {
-	name  string
-	usage string // the synopsis and a paragraph
-	fs    *flag.FlagSet
-}
-
-func newCommand(name, usage string) *command {
-	fs := flag.NewFlagSet("specrun "+name, flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
-	return &command{name: name, usage: usage, fs: fs}
-}
-
-// printUsage writes the synopsis and every flag with its help text.
-func (c *command) printUsage(w io.Writer) {
-	fmt.Fprint(w, c.usage)
-	hasFlags := false
-	c.fs.VisitAll(func(*flag.Flag) { hasFlags = true })
-	if !hasFlags {
-		return
-	}
-	fmt.Fprint(w, "\nFlags:\n")
-	c.fs.VisitAll(func(f *flag.Flag) {
-		name, usage := flag.UnquoteUsage(f)
-		line := "  --" + f.Name
-		if len(f.Name) == 1 {
-			line = "  -" + f.Name
-		}
-		if name != "" {
-			line += " " + name
-		}
-		if def := f.DefValue; def != "" && def != "false" && def != "0" && def != "[]" {
-			usage += " (default " + def + ")"
-		}
-		fmt.Fprintf(w, "%-28s %s\n", line, usage)
-	})
-}
-
-// parse reads flags and positional arguments in any order (GNU style:
-// "specrun ./specs --parallel 4" works) until "--", after which every
-// argument is positional. It returns the positional arguments, or
-// errHelp when --help was asked for (the usage is then printed to stdout).
-func (c *command) parse(sys *system, args []string) ([]string, error) {
-	var pos []string
-	for {
-		err := c.fs.Parse(args)
-		if errors.Is(err, flag.ErrHelp) {
-			c.printUsage(sys.stdout)
-			return nil, errHelp
-		}
-		if err != nil {
-			return nil, usagef(c.name, "%s", c.explain(err))
-		}
-		rest := c.fs.Args()
-		if len(rest) == 0 {
-			return pos, nil
-		}
-		// flag stops at the first non-flag argument, or after "--".
-		if len(args)-len(rest) > 0 && args[len(args)-len(rest)-1] == "--" {
-			return append(pos, rest...), nil
-		}
-		pos = append(pos, rest[0])
-		args = rest[1:]
-	}
-}
-
-// explain rewords the flag package's errors in the CLI's terms: flags
-// with two dashes, and a suggestion for a near miss.
-func (c *command) explain(err error) string {
-	msg := err.Error()
-	if name, ok := strings.CutPrefix(msg, "flag provided but not defined: -"); ok {
-		var names []string
-		c.fs.VisitAll(func(f *flag.Flag) { names = append(names, f.Name) })
-		msg = "unknown flag --" + name
-		if s := suggest.Closest(name, names); s != "" {
-			msg += "; did you mean --" + s + "?"
-		}
-		return msg
-	}
-	if name, ok := strings.CutPrefix(msg, "flag needs an argument: -"); ok {
-		return "--" + name + " needs a value"
-	}
-	return strings.Replace(msg, "for flag -", "for flag --", 1)
-}
-
-// errHelp means --help was handled: exit 0.
-var errHelp = errors.New("help shown")
-
-// stringList is a repeatable string flag.
-type stringList []string
-
-func (l *stringList) String() string     { return strings.Join(*l, ",") }
-func (l *stringList) Set(v string) error { *l = append(*l, v); return nil }
-
-func (sys *system) schemaCmd(args []string) error {
-	c := newCommand("schema", "Usage: specrun schema\n\nPrints the JSON Schema (draft 2020-12) of the spec format, for editors:\n  specrun schema > spec.schema.json\n")
-	pos, err := c.parse(sys, args)
-	if err != nil {
-		return helpOK(err)
-	}
-	if len(pos) > 0 {
-		return usagef("schema", "schema takes no arguments")
-	}
-	_, err = sys.stdout.Write(specSchema())
-	return err
-}
-
-// helpOK turns errHelp into success.
-func helpOK(err error) error {
-	if errors.Is(err, errHelp) {
-		return nil
-	}
-	return err
-}
-
-// displayPath shortens an absolute path under the working directory.
-func displayPath(p string) string {
-	if wd, err := os.Getwd(); err == nil {
-		if rel, err := filepath.Rel(wd, p); err == nil && !strings.HasPrefix(rel, "..") {
-			return rel
-		}
-	}
-	return p
 }

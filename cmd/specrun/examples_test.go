@@ -1,12 +1,10 @@
 package main
 
 import (
-	"flag"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
-	"strings"
 	"testing"
 )
 
@@ -65,52 +63,4 @@ func stabilizeRun(s string) string {
 	s = regexp.MustCompile(`\d+ polls?\b`).ReplaceAllString(s, "N polls")
 	s = regexp.MustCompile(`\n\s*"polls": \d+,`).ReplaceAllString(s, "")
 	return s
-}
-
-// TestDocsNameEveryFlag keeps docs/cli.md in step with the flags the code
-// declares: a flag missing from the reference fails the test.
-func TestDocsNameEveryFlag(t *testing.T) {
-	data, err := os.ReadFile("../../docs/cli.md")
-	if err != nil {
-		t.Fatal(err)
-	}
-	doc := string(data)
-	sets := map[string]*flag.FlagSet{"run": runFlags(&runOptions{}).fs}
-	for _, name := range []string{"validate", "serve"} {
-		var fs *flag.FlagSet
-		sys := &system{stdout: &strings.Builder{}, stderr: &strings.Builder{}}
-		// The commands declare their flags as they parse; --help stops
-		// them right after, and the usage they print lists every flag.
-		switch name {
-		case "validate":
-			_ = sys.validateCmd([]string{"--help"})
-		case "serve":
-			_ = sys.serveCmd(nil, []string{"--help"})
-		}
-		usage := sys.stdout.(*strings.Builder).String()
-		fs = flag.NewFlagSet(name, flag.ContinueOnError)
-		for _, m := range regexp.MustCompile(`(?m)^\s+--?([a-z][a-z0-9-]*)`).FindAllStringSubmatch(usage, -1) {
-			fs.Bool(m[1], false, "")
-		}
-		if fs.NFlag() == 0 && !strings.Contains(usage, "Usage: specrun "+name) {
-			t.Fatalf("%s --help printed no usage: %q", name, usage)
-		}
-		sets[name] = fs
-	}
-	for cmd, fs := range sets {
-		n := 0
-		fs.VisitAll(func(f *flag.Flag) {
-			n++
-			want := "--" + f.Name
-			if len(f.Name) == 1 {
-				want = "-" + f.Name
-			}
-			if !strings.Contains(doc, "`"+want) {
-				t.Errorf("docs/cli.md does not document %s of %s", want, cmd)
-			}
-		})
-		if n == 0 {
-			t.Errorf("found no flags of %s: the test reads nothing", cmd)
-		}
-	}
 }

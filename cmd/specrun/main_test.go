@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"errors"
 	"flag"
@@ -80,27 +81,45 @@ func checkGolden(t *testing.T, name, got string) {
 	golden.Check(t, filepath.Join("testdata", "golden", name), []byte(got), *update)
 }
 
-func TestVersionAndHelp(t *testing.T) {
+func TestVersion(t *testing.T) {
 	c := newCLI(t)
 	for _, args := range [][]string{{"version"}, {"--version"}} {
 		if o := c.run(args...); o.code != 0 || o.stdout != "specrun v0.0.0-test\n" {
 			t.Errorf("%v: %s", args, o)
 		}
 	}
-	o := c.run("--help")
-	if o.code != 0 || !strings.Contains(o.stdout, "specrun [run] [flags] PATH...") {
-		t.Errorf("--help: %s", o)
+}
+
+// helpCommands are the commands whose help has a golden file.
+var helpCommands = []string{"", "run", "validate", "serve", "init", "completion", "schema", "version"}
+
+// Every command's help is asked for in every way a user may, exits 0, and
+// reads as its golden file says.
+func TestHelpOfEveryCommand(t *testing.T) {
+	c := newCLI(t)
+	for _, cmd := range helpCommands {
+		name := cmp.Or(cmd, "specrun")
+		t.Run(name, func(t *testing.T) {
+			var asked [][]string
+			for _, h := range []string{"--help", "-h"} {
+				asked = append(asked, append(strings.Fields(cmd), h))
+			}
+			asked = append(asked, append([]string{"help"}, strings.Fields(cmd)...))
+			want := c.run(asked[0]...)
+			if want.code != 0 || want.stderr != "" {
+				t.Fatalf("%v: %s", asked[0], want)
+			}
+			checkGolden(t, "help-"+name+".txt", want.stdout)
+			for _, args := range asked[1:] {
+				if o := c.run(args...); o != want {
+					t.Errorf("%v differs from %v:\n%s", args, asked[0], o)
+				}
+			}
+		})
 	}
-	o = c.run("run", "--help")
-	for _, flagName := range []string{"--parallel N", "--report-junit FILE", "--tags EXPR", "--shard K/N", "--fail-fast", "-v "} {
-		if !strings.Contains(o.stdout, flagName) {
-			t.Errorf("run --help lacks %q:\n%s", flagName, o.stdout)
-		}
-	}
-	for _, cmd := range []string{"validate", "serve", "schema"} {
-		if o := c.run(cmd, "--help"); o.code != 0 || !strings.Contains(o.stdout, "Usage: specrun "+cmd) {
-			t.Errorf("%s --help: %s", cmd, o)
-		}
+	// The flags of the default command are help for run.
+	if o := c.run("--local", "m.yaml", "--help"); o.code != 0 || !strings.HasPrefix(o.stdout, "Usage: specrun [run] [flags] PATH...") {
+		t.Errorf("--local m.yaml --help: %s", o)
 	}
 }
 
@@ -109,29 +128,50 @@ func TestUsageErrorsExit2WithHelp(t *testing.T) {
 	tests := []struct {
 		args []string
 		want string
+		help string // the command the error points to
 	}{
-		{nil, "no PATH given"},
-		{[]string{"frobnicate"}, `unknown command "frobnicate"`},
-		{[]string{"run", "--bogus", "x"}, "unknown flag --bogus\n"},
-		{[]string{"--paralel", "4", "testdata/pass"}, "unknown flag --paralel; did you mean --parallel?"},
-		{[]string{"testdata/pass", "--parallel"}, "--parallel needs a value"},
-		{[]string{"--parallel", "0", "testdata/pass"}, "--parallel 0: give at least 1"},
-		{[]string{"--parallel", "many", "testdata/pass"}, `invalid value "many" for flag --parallel`},
-		{[]string{"--format", "xml", "testdata/pass"}, `--format "xml": give console, tap or json`},
-		{[]string{"--tap-version", "12", "testdata/pass"}, "--tap-version 12: give 13 or 14"},
-		{[]string{"--shard", "5/4", "testdata/pass"}, `--shard "5/4"`},
-		{[]string{"--tags", "smoke and", "testdata/pass"}, "expected a tag name"},
-		{[]string{"--run", "(", "testdata/pass"}, `--run "("`},
-		{[]string{"--var", "novalue", "testdata/pass"}, `--var "novalue": want NAME=VALUE`},
-		{[]string{"--platform", "mainframe", "testdata/pass"}, `--platform "mainframe"`},
-		{[]string{"serve"}, "serve takes exactly one MANIFEST"},
-		{[]string{"version", "extra"}, "version takes no arguments"},
+		{nil, "no PATH given", "specrun --help"},
+		{[]string{"frobnicate"}, `unknown command "frobnicate": the commands are run, validate, serve, init, completion, schema or version`, "specrun --help"},
+		{[]string{"serv", "x.yaml"}, `unknown command "serv"; did you mean serve?`, "specrun --help"},
+		{[]string{"run", "--bogus", "x"}, "unknown flag --bogus\n", "specrun run --help"},
+		{[]string{"--paralel", "4", "testdata/pass"}, "unknown flag --paralel; did you mean --parallel?", "specrun run --help"},
+		{[]string{"-parallel", "4", "testdata/pass"}, "unknown flag -parallel; did you mean --parallel? (long flags take two dashes)", "specrun run --help"},
+		{[]string{"testdata/pass", "--parallel"}, "--parallel needs a value", "specrun run --help"},
+		{[]string{"--parallel", "0", "testdata/pass"}, `invalid value "0" for --parallel: want a whole number ≥ 1`, "specrun run --help"},
+		{[]string{"--parallel", "abc", "testdata/pass"}, `invalid value "abc" for --parallel: want a whole number ≥ 1`, "specrun run --help"},
+		{[]string{"--max-retries", "-1", "testdata/pass"}, `invalid value "-1" for --max-retries: want a whole number ≥ 0`, "specrun run --help"},
+		{[]string{"--rate", "fast", "testdata/pass"}, `invalid value "fast" for --rate: want a number of requests a second, 0 (no limit) or more`, "specrun run --help"},
+		{[]string{"--format", "xml", "testdata/pass"}, `invalid value "xml" for --format: want console, tap or json`, "specrun run --help"},
+		{[]string{"--tap-version", "12", "testdata/pass"}, `invalid value "12" for --tap-version: want 13 or 14`, "specrun run --help"},
+		{[]string{"--platform", "mainframe", "testdata/pass"}, `invalid value "mainframe" for --platform: want classic or vpc`, "specrun run --help"},
+		{[]string{"--shard", "5/4", "testdata/pass"}, `--shard "5/4"`, "specrun run --help"},
+		{[]string{"--tags", "smoke and", "testdata/pass"}, "expected a tag name", "specrun run --help"},
+		{[]string{"--run", "(", "testdata/pass"}, `--run "("`, "specrun run --help"},
+		{[]string{"--var", "novalue", "testdata/pass"}, `--var "novalue": want NAME=VALUE`, "specrun run --help"},
+		{[]string{"run"}, "no PATH given", "specrun run --help"},
+		{[]string{"validate"}, "no PATH given", "specrun validate --help"},
+		{[]string{"validate", "--parallel", "2", "x"}, "unknown flag --parallel", "specrun validate --help"},
+		{[]string{"serve"}, "serve takes exactly one MANIFEST", "specrun serve --help"},
+		{[]string{"serve", "--adr", ":0", "m.yaml"}, "unknown flag --adr; did you mean --addr?", "specrun serve --help"},
+		{[]string{"version", "extra"}, "version takes no arguments", "specrun version --help"},
+		{[]string{"schema", "extra"}, "schema takes no arguments", "specrun schema --help"},
+		{[]string{"init", "a", "b"}, "init takes at most one DIR, got 2 arguments", "specrun init --help"},
+		{[]string{"completion"}, "completion takes one SHELL: bash, zsh, fish or powershell", "specrun completion --help"},
+		{[]string{"completion", "tcsh"}, "completion takes one SHELL", "specrun completion --help"},
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
 			o := c.run(tt.args...)
 			if o.code != 2 || !strings.Contains(o.stderr, tt.want) {
 				t.Errorf("want exit 2 with %q:\n%s", tt.want, o)
+			}
+			lines := strings.Split(strings.TrimSuffix(o.stderr, "\n"), "\n")
+			if len(lines) != 2 || lines[1] != "Run '"+tt.help+"' for usage." {
+				t.Fatalf("want one line of error and then Run '%s' for usage.:\n%s", tt.help, o.stderr)
+			}
+			// The help it points to must help.
+			if h := c.run(strings.Fields(tt.help)[1:]...); h.code != 0 || h.stdout == "" {
+				t.Errorf("%s: %s", tt.help, h)
 			}
 		})
 	}

@@ -13,6 +13,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/spf13/cobra"
+
 	"github.com/specrun/specrun/client"
 	"github.com/specrun/specrun/emulator"
 	"github.com/specrun/specrun/internal/words"
@@ -25,37 +27,67 @@ import (
 	"github.com/specrun/specrun/spec"
 )
 
-const runUsage = `Usage: specrun [run] [flags] PATH...
-
-Runs the specs in PATH (spec files, or directories walked for *.yaml and
+// runCommand is run, the default command.
+func (sys *system) runCommand() *cobra.Command {
+	var o runOptions
+	c := &cobra.Command{
+		Use:   "run [flags] PATH...",
+		Short: "run the specs in PATH (files or directories)",
+		Long: `Runs the specs in PATH (spec files, or directories walked for *.yaml and
 *.yml) against the Cloud Functions API, or against the built-in emulator
 with --local. Credentials come from NCLOUD_ACCESS_KEY and NCLOUD_SECRET_KEY
 (or NCLOUD_ACCESS_KEY_ID and NCLOUD_SECRET_ACCESS_KEY), else from the
 profile NCLOUD_PROFILE (default DEFAULT) of ~/.ncloud/configure; they are
-never taken from the command line.
-
-Examples:
-  specrun ./specs
+never taken from the command line. run is the default command:
+'specrun ./specs' is 'specrun run ./specs'.`,
+		Example: `  specrun ./specs
   specrun --local examples/manifest.yaml examples/specs
   specrun --tags 'smoke and not slow' --report-junit junit.xml ./specs
-  specrun --shard 2/4 --parallel 32 ./specs
-`
+  specrun --shard 2/4 --parallel 32 ./specs`,
+		Annotations:       map[string]string{synopsisAnnotation: "[run] [flags] PATH..."},
+		ValidArgsFunction: completeSpecPaths,
+		RunE: func(c *cobra.Command, paths []string) error {
+			return sys.runCmd(c.Context(), o, paths)
+		},
+	}
+	endpointFlags(c, &o)
+	selectionFlags(c, &o.selectionOptions)
+	runningFlags(c, &o)
+	varFlags(c, &o.varOptions)
+	outputFlags(c, &o)
+	return c
+}
+
+// varOptions are the variable flags of run and validate.
+type varOptions struct {
+	vars     []string
+	varFiles []string
+	secrets  []string
+}
+
+// specOptions are the options of spec.Load the flags give.
+func (o *varOptions) specOptions(lookupEnv func(string) (string, bool)) spec.Options {
+	return spec.Options{Vars: o.vars, VarFiles: o.varFiles, Secrets: o.secrets, LookupEnv: lookupEnv}
+}
+
+// selectionOptions are the flags that select tests.
+type selectionOptions struct {
+	runRe string
+	tags  string
+	shard string
+	list  bool
+}
 
 // runOptions are the flags of run.
 type runOptions struct {
+	varOptions
+	selectionOptions
 	endpoint    string
 	platform    string
 	local       string
 	parallel    int
 	rate        float64
 	maxRetries  int
-	vars        stringList
-	varFiles    stringList
-	secrets     stringList
-	runRe       string
-	tags        string
-	shard       string
-	list        bool
 	failFast    bool
 	verbose     bool
 	format      string
@@ -66,35 +98,6 @@ type runOptions struct {
 	noColor     bool
 }
 
-// runFlags declares the flags of run; docs tests enumerate them.
-func runFlags(o *runOptions) *command {
-	c := newCommand("run", runUsage)
-	fs := c.fs
-	fs.StringVar(&o.endpoint, "endpoint", "", "the Cloud Functions API base URL (env SPECRUN_ENDPOINT; default "+client.DefaultEndpoint+"; .../ncf/api/v2 for v2.1)")
-	fs.StringVar(&o.platform, "platform", "", "`NAME` classic or vpc, for steps whose spec gives none")
-	fs.StringVar(&o.local, "local", "", "start the built-in emulator serving `MANIFEST` on a free loopback port and run against it")
-	fs.IntVar(&o.parallel, "parallel", 8, "`N` tests in flight at once")
-	fs.Float64Var(&o.rate, "rate", 0, "at most `N` requests a second across all tests (0: no limit)")
-	fs.IntVar(&o.maxRetries, "max-retries", 3, "`N` transport retries of requests that certainly did not run the action")
-	fs.Var(&o.vars, "var", "set a variable, `NAME=VALUE` (repeatable)")
-	fs.Var(&o.varFiles, "var-file", "read variables from the YAML mapping in `FILE` (repeatable)")
-	fs.Var(&o.secrets, "secret", "redact the value of variable `NAME` everywhere (repeatable)")
-	fs.StringVar(&o.runRe, "run", "", "only tests whose SUITE/TEST name matches `REGEX`")
-	fs.StringVar(&o.tags, "tags", "", "only tests whose tags satisfy `EXPR`: tag names with and, or, not, parentheses")
-	fs.StringVar(&o.shard, "shard", "", "only the `K/N`-th deterministic slice of the selected tests (1-based)")
-	fs.BoolVar(&o.list, "list", false, "print the selected tests and exit without running")
-	fs.BoolVar(&o.failFast, "fail-fast", false, "stop starting tests after the first failure; the rest are reported skipped")
-	fs.BoolVar(&o.verbose, "verbose", false, "also print each request and response (credentials and secrets redacted)")
-	fs.BoolVar(&o.verbose, "v", false, "short for --verbose")
-	fs.StringVar(&o.format, "format", "console", "what goes to stdout: `console`, tap or json")
-	fs.StringVar(&o.reportJUnit, "report-junit", "", "also write a JUnit XML report to `FILE`")
-	fs.StringVar(&o.reportTAP, "report-tap", "", "also write a TAP report to `FILE`")
-	fs.StringVar(&o.reportJSON, "report-json", "", "also write a JSON report to `FILE`")
-	fs.IntVar(&o.tapVersion, "tap-version", 13, "TAP `VERSION`, 13 or 14")
-	fs.BoolVar(&o.noColor, "no-color", false, "no colour (also when NO_COLOR is set or stdout is not a terminal)")
-	return c
-}
-
 // plan is a run's validated configuration.
 type plan struct {
 	opts      runOptions
@@ -102,35 +105,15 @@ type plan struct {
 	paths     []string
 }
 
-func (sys *system) parseRun(args []string) (*plan, error) {
-	p := &plan{}
-	c := runFlags(&p.opts)
-	paths, err := c.parse(sys, args)
-	if err != nil {
-		return nil, err
-	}
+// parseRun checks what the flags' own types cannot: that there are paths,
+// and the selection expressions.
+func (sys *system) parseRun(opts runOptions, paths []string) (*plan, error) {
+	p := &plan{opts: opts}
 	o := &p.opts
 	if len(paths) == 0 {
 		return nil, usagef("run", "no PATH given: say which spec files or directories to run")
 	}
 	p.paths = paths
-	switch {
-	case o.parallel < 1:
-		return nil, usagef("run", "--parallel %d: give at least 1", o.parallel)
-	case o.rate < 0:
-		return nil, usagef("run", "--rate %g: give 0 (no limit) or more", o.rate)
-	case o.maxRetries < 0:
-		return nil, usagef("run", "--max-retries %d: give 0 or more", o.maxRetries)
-	case o.tapVersion != 13 && o.tapVersion != 14:
-		return nil, usagef("run", "--tap-version %d: give 13 or 14", o.tapVersion)
-	case o.platform != "" && o.platform != "classic" && o.platform != "vpc":
-		return nil, usagef("run", "--platform %q: give classic or vpc", o.platform)
-	}
-	switch o.format {
-	case "console", "tap", "json":
-	default:
-		return nil, usagef("run", "--format %q: give console, tap or json", o.format)
-	}
 	if o.runRe != "" {
 		re, err := regexp.Compile(o.runRe)
 		if err != nil {
@@ -160,15 +143,13 @@ func (sys *system) parseRun(args []string) (*plan, error) {
 	return p, nil
 }
 
-func (sys *system) runCmd(ctx context.Context, args []string) error {
-	p, err := sys.parseRun(args)
+func (sys *system) runCmd(ctx context.Context, opts runOptions, paths []string) error {
+	p, err := sys.parseRun(opts, paths)
 	if err != nil {
-		return helpOK(err)
+		return err
 	}
 	o := &p.opts
-	project, err := sys.load(p.paths, spec.Options{
-		Vars: o.vars, VarFiles: o.varFiles, Secrets: o.secrets, LookupEnv: sys.lookupEnv,
-	}, ": nothing was run")
+	project, err := sys.load(p.paths, o.specOptions(sys.lookupEnv), ": nothing was run")
 	if err != nil {
 		return err
 	}
@@ -386,20 +367,29 @@ func randomHex(n int) string {
 	return strings.ToUpper(hex.EncodeToString(b))
 }
 
-func (sys *system) validateCmd(args []string) error {
-	var o runOptions
-	c := newCommand("validate", "Usage: specrun validate [flags] PATH...\n\nLoads and checks the specs, runs nothing. Prints every problem as FILE:LINE:COL: message\nand exits 2, or prints a one-line summary and exits 0.\n")
-	c.fs.Var(&o.vars, "var", "set a variable, `NAME=VALUE` (repeatable)")
-	c.fs.Var(&o.varFiles, "var-file", "read variables from the YAML mapping in `FILE` (repeatable)")
-	c.fs.Var(&o.secrets, "secret", "redact the value of variable `NAME` everywhere (repeatable)")
-	paths, err := c.parse(sys, args)
-	if err != nil {
-		return helpOK(err)
+// validateCommand loads and checks specs without running them.
+func (sys *system) validateCommand() *cobra.Command {
+	var o varOptions
+	c := &cobra.Command{
+		Use:   "validate [flags] PATH...",
+		Short: "load and check the specs; run nothing",
+		Long: `Loads and checks the specs, runs nothing. Prints every problem as
+FILE:LINE:COL: message and exits 2, or prints a one-line summary and exits 0.`,
+		Example:           "  specrun validate ./specs\n  specrun validate --var-file staging.yaml ./specs",
+		ValidArgsFunction: completeSpecPaths,
+		RunE: func(_ *cobra.Command, paths []string) error {
+			return sys.validateCmd(o, paths)
+		},
 	}
+	varFlags(c, &o)
+	return c
+}
+
+func (sys *system) validateCmd(o varOptions, paths []string) error {
 	if len(paths) == 0 {
 		return usagef("validate", "no PATH given: say which spec files or directories to check")
 	}
-	project, err := sys.load(paths, spec.Options{Vars: o.vars, VarFiles: o.varFiles, Secrets: o.secrets, LookupEnv: sys.lookupEnv}, "")
+	project, err := sys.load(paths, o.specOptions(sys.lookupEnv), "")
 	if err != nil {
 		return err
 	}

@@ -8,29 +8,41 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+
 	"github.com/specrun/specrun/emulator"
 )
 
-const serveUsage = `Usage: specrun serve [--addr 127.0.0.1:8080] MANIFEST
-
-Serves the Cloud Functions API (under /api/v2 and /ncf/api/v2) on loopback
+// serveCommand serves the Cloud Functions API from a manifest's actions.
+func (sys *system) serveCommand() *cobra.Command {
+	var addr string
+	c := &cobra.Command{
+		Use:   "serve [flags] MANIFEST",
+		Short: "serve the Cloud Functions API on loopback from local actions",
+		Long: `Serves the Cloud Functions API (under /api/v2 and /ncf/api/v2) on loopback
 from the local actions of MANIFEST, until interrupted. Requests must be
 signed with the keys in NCLOUD_ACCESS_KEY and NCLOUD_SECRET_KEY; without
 them, serve makes a pair and prints the export lines to use. The first line
-of output is the base URL.
-`
+of output is the base URL.`,
+		Example:           "  specrun serve examples/manifest.yaml\n  specrun serve --addr 127.0.0.1:0 examples/manifest.yaml",
+		ValidArgsFunction: completeManifest,
+		RunE: func(c *cobra.Command, args []string) error {
+			if len(args) != 1 {
+				return usagef("serve", "serve takes exactly one MANIFEST, got %d arguments", len(args))
+			}
+			return sys.serveCmd(c.Context(), addr, args[0])
+		},
+	}
+	flagGroup(c, "Serving", func(fs *pflag.FlagSet) {
+		fs.StringVar(&addr, "addr", "127.0.0.1:8080", "listen on `HOST:PORT` (port 0 picks a free one)")
+	})
+	_ = c.RegisterFlagCompletionFunc("addr", cobra.NoFileCompletions)
+	return c
+}
 
-func (sys *system) serveCmd(ctx context.Context, args []string) error {
-	c := newCommand("serve", serveUsage)
-	addr := c.fs.String("addr", "127.0.0.1:8080", "listen on `HOST:PORT` (port 0 picks a free one)")
-	pos, err := c.parse(sys, args)
-	if err != nil {
-		return helpOK(err)
-	}
-	if len(pos) != 1 {
-		return usagef("serve", "serve takes exactly one MANIFEST, got %d arguments", len(pos))
-	}
-	m, err := sys.loadManifest(pos[0], "")
+func (sys *system) serveCmd(ctx context.Context, addr, manifest string) error {
+	m, err := sys.loadManifest(manifest, "")
 	if err != nil {
 		return err
 	}
@@ -44,9 +56,9 @@ func (sys *system) serveCmd(ctx context.Context, args []string) error {
 	case access == "" || secret == "":
 		return &exitError{code: exitUsage, err: errors.New("only one of NCLOUD_ACCESS_KEY and NCLOUD_SECRET_KEY is set: set both, or neither to have serve make a pair")}
 	}
-	ln, err := net.Listen("tcp", *addr)
+	ln, err := net.Listen("tcp", addr)
 	if err != nil {
-		return &exitError{code: exitUsage, err: fmt.Errorf("--addr %s: %w", *addr, err)}
+		return &exitError{code: exitUsage, err: fmt.Errorf("--addr %s: %w", addr, err)}
 	}
 	emu := emulator.New(m, emulator.Options{AccessKey: access, SecretKey: secret})
 	defer emu.Close()
@@ -57,7 +69,7 @@ func (sys *system) serveCmd(ctx context.Context, args []string) error {
 	if made {
 		fmt.Fprintf(sys.stdout, "export SPECRUN_ENDPOINT=%s\nexport NCLOUD_ACCESS_KEY=%s\nexport NCLOUD_SECRET_KEY=%s\n", base, access, secret)
 	}
-	fmt.Fprintf(sys.stderr, "serving the actions of %s until interrupted\n", pos[0])
+	fmt.Fprintf(sys.stderr, "serving the actions of %s until interrupted\n", manifest)
 
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
