@@ -101,7 +101,15 @@ func outputFlags(c *cobra.Command, o *runOptions) {
 
 // completeValues completes a flag's value from a fixed list ("VALUE\tdescription").
 func completeValues(c *cobra.Command, name string, values ...string) {
-	_ = c.RegisterFlagCompletionFunc(name, cobra.FixedCompletions(values, cobra.ShellCompDirectiveNoFileComp))
+	_ = c.RegisterFlagCompletionFunc(name, func(_ *cobra.Command, _ []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
+		var out []cobra.Completion
+		for _, v := range values {
+			if strings.HasPrefix(v, toComplete) {
+				out = append(out, v)
+			}
+		}
+		return out, cobra.ShellCompDirectiveNoFileComp
+	})
 }
 
 // value is a flag value checked as it is set, so that a bad value is
