@@ -71,7 +71,11 @@ func (sys *system) initCmd(dir string) error {
 		}
 	}
 	if len(exist) > 0 {
-		return &exitError{code: exitUsage, err: fmt.Errorf("init never overwrites a file, and %s already exists: nothing was written; choose another DIR or move it away", orList(quoteAll(exist)))}
+		verb := "exists"
+		if len(exist) > 1 {
+			verb = "exist"
+		}
+		return &exitError{code: exitUsage, err: fmt.Errorf("init never overwrites a file, and %s already %s: nothing was written; choose another DIR or move them away", orList(quoteAll(exist)), verb)}
 	}
 	if err := writeScaffold(files); err != nil {
 		return err
