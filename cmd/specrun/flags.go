@@ -190,11 +190,14 @@ func tapVersion(p *int) *value[int] {
 }
 
 // orList writes "a, b or c".
-func orList(words []string) string {
+func orList(words []string) string { return wordList(words, "or") }
+
+// wordList writes "a, b CONJ c".
+func wordList(words []string, conj string) string {
 	if len(words) < 2 {
 		return strings.Join(words, "")
 	}
-	return strings.Join(words[:len(words)-1], ", ") + " or " + words[len(words)-1]
+	return strings.Join(words[:len(words)-1], ", ") + " " + conj + " " + words[len(words)-1]
 }
 
 // explainFlagError rewords pflag's errors: the flag with its dashes, the

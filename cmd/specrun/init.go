@@ -75,7 +75,7 @@ func (sys *system) initCmd(dir string) error {
 		if len(exist) > 1 {
 			verb = "exist"
 		}
-		return &exitError{code: exitUsage, err: fmt.Errorf("init never overwrites a file, and %s already %s: nothing was written; choose another DIR or move them away", orList(quoteAll(exist)), verb)}
+		return &exitError{code: exitUsage, err: fmt.Errorf("init never overwrites a file, and %s already %s: nothing was written; choose another DIR or move them away", wordList(quoteAll(exist), "and"), verb)}
 	}
 	if err := writeScaffold(files); err != nil {
 		return err

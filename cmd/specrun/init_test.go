@@ -117,7 +117,7 @@ func TestInitRealProcess(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(dir, "reports", "junit.xml")); err != nil {
 		t.Errorf("the workflow's run wrote no JUnit report: %v", err)
 	}
-	if out, err := run("init"); exitCodeOf(err) != 2 || !strings.Contains(out, "already exists") {
+	if out, err := run("init"); exitCodeOf(err) != 2 || !strings.Contains(out, `"specs/hello.yaml" already exist: nothing was written`) {
 		t.Errorf("a second init: %v\n%s", err, out)
 	}
 }
