@@ -10,11 +10,6 @@ import (
 	"github.com/spf13/cobra"
 )
 
-func init() {
-	// The help lists the commands in the order rootCmd adds them.
-	cobra.EnableCommandSorting = false
-}
-
 // main runs the command that args name; run is the default command.
 func (sys *system) main(ctx context.Context, args []string) error {
 	root := sys.rootCmd()
@@ -55,7 +50,7 @@ Exit codes: 0 every selected test passed; 1 a test failed or errored;
 		return usagef(commandName(c), "%s", explainFlagError(c, err))
 	})
 	root.SetHelpFunc(func(c *cobra.Command, _ []string) { writeHelp(c) })
-	root.AddCommand(
+	commands := []*cobra.Command{
 		sys.runCommand(),
 		sys.validateCommand(),
 		sys.serveCommand(),
@@ -63,7 +58,14 @@ Exit codes: 0 every selected test passed; 1 a test failed or errored;
 		completionCommand(),
 		sys.schemaCommand(),
 		sys.versionCommand(),
-	)
+	}
+	// cobra sorts commands by name; help lists them in this order.
+	var names []string
+	for _, c := range commands {
+		names = append(names, c.Name())
+	}
+	root.Annotations = map[string]string{orderAnnotation: strings.Join(names, " ")}
+	root.AddCommand(commands...)
 	return root
 }
 
@@ -75,10 +77,8 @@ func rootRun(c *cobra.Command, args []string) error {
 		return usagef("", "no PATH given: say which spec files or directories to run")
 	}
 	var names []string
-	for _, sub := range c.Commands() {
-		if sub.IsAvailableCommand() {
-			names = append(names, sub.Name())
-		}
+	for _, sub := range orderedCommands(c) {
+		names = append(names, sub.Name())
 	}
 	if s := c.SuggestionsFor(args[0]); len(s) > 0 {
 		return usagef("", "unknown command %q; did you mean %s?", args[0], orList(s))

@@ -13,6 +13,23 @@ import (
 // "[run] [flags] PATH...", since run is the default command).
 const synopsisAnnotation = "specrun_synopsis"
 
+// orderAnnotation lists the root's commands in the order help shows them.
+const orderAnnotation = "specrun_order"
+
+// orderedCommands are the root's available commands in the order of
+// orderAnnotation.
+func orderedCommands(root *cobra.Command) []*cobra.Command {
+	var out []*cobra.Command
+	for _, name := range strings.Fields(root.Annotations[orderAnnotation]) {
+		for _, c := range root.Commands() {
+			if c.Name() == name && c.IsAvailableCommand() {
+				out = append(out, c)
+			}
+		}
+	}
+	return out
+}
+
 // helpWidth is the width help text is wrapped to.
 const helpWidth = 80
 
@@ -54,10 +71,7 @@ func writeRootHelp(w io.Writer, root *cobra.Command) {
 func commandLines(root *cobra.Command) []string {
 	var names, shorts []string
 	width := 0
-	for _, c := range root.Commands() {
-		if !c.IsAvailableCommand() {
-			continue
-		}
+	for _, c := range orderedCommands(root) {
 		s := "specrun " + synopsis(c)
 		names, shorts = append(names, s), append(shorts, c.Short)
 		width = max(width, len(s))
