@@ -66,6 +66,7 @@ Exit codes: 0 every selected test passed; 1 a test failed or errored;
 	}
 	root.Annotations = map[string]string{orderAnnotation: strings.Join(names, " ")}
 	root.AddCommand(commands...)
+	root.SetHelpCommand(helpCommand())
 	return root
 }
 
@@ -84,6 +85,35 @@ func rootRun(c *cobra.Command, args []string) error {
 		return usagef("", "unknown command %q; did you mean %s?", args[0], orList(s))
 	}
 	return usagef("", "unknown command %q: the commands are %s (or give a spec file or directory)", args[0], orList(names))
+}
+
+// helpCommand is "specrun help COMMAND": the help of COMMAND, and a usage
+// error for a command that does not exist (cobra's own would print the
+// root's help and exit 0).
+func helpCommand() *cobra.Command {
+	return &cobra.Command{
+		Use:   "help [COMMAND]",
+		Short: "print the help of a command",
+		Long:  "Prints the help of COMMAND, as 'specrun COMMAND --help' does, or specrun's.",
+		ValidArgsFunction: func(c *cobra.Command, args []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
+			var out []cobra.Completion
+			for _, sub := range orderedCommands(c.Root()) {
+				if len(args) == 0 && strings.HasPrefix(sub.Name(), toComplete) {
+					out = append(out, sub.Name())
+				}
+			}
+			return out, cobra.ShellCompDirectiveNoFileComp
+		},
+		RunE: func(c *cobra.Command, args []string) error {
+			target, rest, err := c.Root().Find(args)
+			if err != nil || len(rest) > 0 {
+				return rootRun(c.Root(), rest)
+			}
+			target.InitDefaultHelpFlag()
+			writeHelp(target)
+			return nil
+		},
+	}
 }
 
 // withDefaultCommand puts "run" in front of arguments that do not start

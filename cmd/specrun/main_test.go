@@ -133,6 +133,7 @@ func TestUsageErrorsExit2WithHelp(t *testing.T) {
 		{nil, "no PATH given", "specrun --help"},
 		{[]string{"frobnicate"}, `unknown command "frobnicate": the commands are run, validate, serve, init, completion, schema or version`, "specrun --help"},
 		{[]string{"serv", "x.yaml"}, `unknown command "serv"; did you mean serve?`, "specrun --help"},
+		{[]string{"help", "frobnicate"}, `unknown command "frobnicate": the commands are`, "specrun --help"},
 		{[]string{"run", "--bogus", "x"}, "unknown flag --bogus\n", "specrun run --help"},
 		{[]string{"--paralel", "4", "testdata/pass"}, "unknown flag --paralel; did you mean --parallel?", "specrun run --help"},
 		{[]string{"-parallel", "4", "testdata/pass"}, "unknown flag -parallel; did you mean --parallel? (long flags take two dashes)", "specrun run --help"},
