@@ -93,6 +93,16 @@ func TestCompletion(t *testing.T) {
 	}
 }
 
+func TestCompletionScripts(t *testing.T) {
+	c := newCLI(t)
+	for _, shell := range shells {
+		o := c.run("completion", shell)
+		if o.code != 0 || !strings.Contains(o.stdout, "__complete") || !strings.Contains(o.stdout, "specrun") {
+			t.Errorf("completion %s: exit %d, %d bytes of script that does not call specrun __complete", shell, o.code, len(o.stdout))
+		}
+	}
+}
+
 // TestCompletionInRealBash sources the bash script and runs its completion
 // function as bash would on <TAB>: COMP_WORDS as the shell splits the line,
 // with its escapes.
