@@ -36,7 +36,7 @@ func flagGroup(c *cobra.Command, title string, define func(fs *pflag.FlagSet)) {
 }
 
 // endpointFlags are where requests go: a remote endpoint or the emulator.
-func endpointFlags(c *cobra.Command, o *runOptions) {
+func endpointFlags(c *cobra.Command, o *targetOptions) {
 	flagGroup(c, "Where requests go", func(fs *pflag.FlagSet) {
 		fs.StringVar(&o.endpoint, "endpoint", "", "the Cloud Functions API base `URL` (env SPECRUN_ENDPOINT; default "+client.DefaultEndpoint+"; .../ncf/api/v2 for v2.1)")
 		fs.Var(choice(&o.platform, "", "NAME", "classic", "vpc"), "platform", "classic or vpc, for tests whose spec gives none")
@@ -72,7 +72,7 @@ func selectionFlags(c *cobra.Command, o *selectionOptions) {
 }
 
 // runningFlags say how tests run.
-func runningFlags(c *cobra.Command, o *runOptions) {
+func runningFlags(c *cobra.Command, o *runningOptions) {
 	flagGroup(c, "Running", func(fs *pflag.FlagSet) {
 		fs.Var(atLeast(&o.parallel, 8, 1), "parallel", "tests in flight at once")
 		fs.Var(rateValue(&o.rate), "rate", "at most N requests a second across all tests (0: no limit)")
@@ -86,7 +86,7 @@ func runningFlags(c *cobra.Command, o *runOptions) {
 }
 
 // outputFlags say what goes to stdout and which reports are written.
-func outputFlags(c *cobra.Command, o *runOptions) {
+func outputFlags(c *cobra.Command, o *outputOptions) {
 	flagGroup(c, "Output", func(fs *pflag.FlagSet) {
 		fs.Var(choice(&o.format, "console", "FORMAT", "console", "tap", "json"), "format", "what goes to stdout: console, tap or json")
 		fs.StringVar(&o.reportJUnit, "report-junit", "", "also write a JUnit XML report to `FILE`")

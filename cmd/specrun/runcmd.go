@@ -50,11 +50,11 @@ never taken from the command line. run is the default command:
 			return sys.runCmd(c.Context(), o, paths)
 		},
 	}
-	endpointFlags(c, &o)
+	endpointFlags(c, &o.targetOptions)
 	selectionFlags(c, &o.selectionOptions)
-	runningFlags(c, &o)
+	runningFlags(c, &o.runningOptions)
 	varFlags(c, &o.varOptions)
-	outputFlags(c, &o)
+	outputFlags(c, &o.outputOptions)
 	return c
 }
 
@@ -78,18 +78,33 @@ type selectionOptions struct {
 	list  bool
 }
 
-// runOptions are the flags of run.
+// runOptions are the flags of run, by group.
 type runOptions struct {
-	varOptions
+	targetOptions
 	selectionOptions
-	endpoint    string
-	platform    string
-	local       string
-	parallel    int
-	rate        float64
-	maxRetries  int
-	failFast    bool
-	verbose     bool
+	runningOptions
+	varOptions
+	outputOptions
+}
+
+// targetOptions say where requests go.
+type targetOptions struct {
+	endpoint string
+	platform string
+	local    string
+}
+
+// runningOptions say how tests run.
+type runningOptions struct {
+	parallel   int
+	rate       float64
+	maxRetries int
+	failFast   bool
+	verbose    bool
+}
+
+// outputOptions say what goes to stdout and which reports are written.
+type outputOptions struct {
 	format      string
 	reportJUnit string
 	reportTAP   string
