@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/spf13/cobra"
 
@@ -152,7 +153,11 @@ func completeTags(c *cobra.Command, args []string, toComplete string) ([]cobra.C
 // typed: a word of the characters of tag names.
 func splitTagWord(expr string) (head, word string) {
 	i := strings.LastIndexFunc(expr, func(r rune) bool { return !isTagRune(r) })
-	return expr[:i+1], expr[i+1:]
+	if i < 0 {
+		return "", expr
+	}
+	_, size := utf8.DecodeRuneInString(expr[i:])
+	return expr[:i+size], expr[i+size:]
 }
 
 // isTagRune reports whether r may be part of a tag name (see runner.ParseTagExpr).
