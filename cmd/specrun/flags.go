@@ -221,15 +221,12 @@ func explainFlagError(c *cobra.Command, err error) string {
 func unknownFlag(c *cobra.Command, e *pflag.NotExistError) string {
 	var names []string
 	c.Flags().VisitAll(func(f *pflag.Flag) { names = append(names, f.Name) })
-	group := e.GetSpecifiedShortnames()
-	if len(group) > 1 {
-		// -parallel: a long flag written with one dash.
-		if s := suggest.Closest(group, names); s != "" {
-			return fmt.Sprintf("unknown flag -%s; did you mean --%s? (long flags take two dashes)", group, s)
+	// The short flags left to read from the word: "parallel" of -parallel,
+	// "x" of -vx.
+	if rest := e.GetSpecifiedShortnames(); rest != "" {
+		if s := suggest.Closest(rest, names); s != "" && len(rest) > 2 {
+			return fmt.Sprintf("unknown flag -%s; did you mean --%s? (long flags take two dashes)", rest, s)
 		}
-		return fmt.Sprintf("unknown flag -%s in -%s", e.GetSpecifiedName(), group)
-	}
-	if group != "" {
 		return "unknown flag -" + e.GetSpecifiedName()
 	}
 	name := e.GetSpecifiedName()

@@ -137,6 +137,8 @@ func TestUsageErrorsExit2WithHelp(t *testing.T) {
 		{[]string{"run", "--bogus", "x"}, "unknown flag --bogus\n", "specrun run --help"},
 		{[]string{"--paralel", "4", "testdata/pass"}, "unknown flag --paralel; did you mean --parallel?", "specrun run --help"},
 		{[]string{"-parallel", "4", "testdata/pass"}, "unknown flag -parallel; did you mean --parallel? (long flags take two dashes)", "specrun run --help"},
+		{[]string{"-vx", "testdata/pass"}, "unknown flag -x\n", "specrun run --help"},
+		{[]string{"-x", "testdata/pass"}, "unknown flag -x\n", "specrun run --help"},
 		{[]string{"testdata/pass", "--parallel"}, "--parallel needs a value", "specrun run --help"},
 		{[]string{"--parallel", "0", "testdata/pass"}, `invalid value "0" for --parallel: want a whole number ≥ 1`, "specrun run --help"},
 		{[]string{"--parallel", "abc", "testdata/pass"}, `invalid value "abc" for --parallel: want a whole number ≥ 1`, "specrun run --help"},
