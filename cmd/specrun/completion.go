@@ -91,7 +91,7 @@ func completeManifest(_ *cobra.Command, args []string, _ string) ([]cobra.Comple
 
 // completionProject loads the specs named on the command line, with its
 // variable flags; nil when there are none or they do not load.
-func completionProject(c *cobra.Command, paths []string) *spec.Project {
+func (sys *system) completionProject(c *cobra.Command, paths []string) *spec.Project {
 	if len(paths) == 0 {
 		return nil
 	}
@@ -99,7 +99,7 @@ func completionProject(c *cobra.Command, paths []string) *spec.Project {
 	o.vars, _ = c.Flags().GetStringArray("var")
 	o.varFiles, _ = c.Flags().GetStringArray("var-file")
 	o.secrets, _ = c.Flags().GetStringArray("secret")
-	p, err := spec.Load(paths, o.specOptions(nil))
+	p, err := spec.Load(paths, o.specOptions(sys.lookupEnv))
 	if err != nil {
 		cobra.CompDebugln("specs do not load: "+err.Error(), false)
 		return nil
@@ -109,8 +109,8 @@ func completionProject(c *cobra.Command, paths []string) *spec.Project {
 
 // completeTestNames offers the SUITE/TEST names of the specs on the command
 // line for --run, as regular expressions that match the name.
-func completeTestNames(c *cobra.Command, args []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
-	p := completionProject(c, args)
+func (sys *system) completeTestNames(c *cobra.Command, args []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
+	p := sys.completionProject(c, args)
 	if p == nil {
 		return nil, cobra.ShellCompDirectiveNoFileComp
 	}
@@ -130,11 +130,11 @@ func completeTestNames(c *cobra.Command, args []string, toComplete string) ([]co
 // tag names of the specs on the command line where a tag may stand (at the
 // start, after and, or, not or a parenthesis), and and/or after a tag.
 // Each completion is the whole expression, as the shell replaces the word.
-func completeTags(c *cobra.Command, args []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
+func (sys *system) completeTags(c *cobra.Command, args []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
 	head, word := splitTagWord(toComplete)
 	var candidates []string
 	if operandExpected(head) {
-		if p := completionProject(c, args); p != nil {
+		if p := sys.completionProject(c, args); p != nil {
 			candidates = append(projectTags(p), "not")
 		}
 	} else {

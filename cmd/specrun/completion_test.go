@@ -93,6 +93,27 @@ func TestCompletion(t *testing.T) {
 	}
 }
 
+// Completion loads the specs as run would: with the command's --var and
+// the environment run sees.
+func TestCompletionLoadsSpecsAsRunDoes(t *testing.T) {
+	c := newCLI(t)
+	file := filepath.Join(c.dir, "env.yaml")
+	src := "suite: env\ntags: [needs-env]\ntests:\n  - name: t\n    action: p/a\n    params:\n      x: ${env.NEEDED}\n      y: ${v}\n"
+	if err := os.WriteFile(file, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := c.complete(file, "--var", "v=1", "--tags", ""); len(got) != 0 {
+		t.Errorf("specs that do not load (NEEDED unset) gave %q", got)
+	}
+	c.env["NEEDED"] = "1"
+	if got, _ := c.complete(file, "--tags", ""); len(got) != 0 {
+		t.Errorf("specs that do not load (no --var v) gave %q", got)
+	}
+	if got, _ := c.complete(file, "--var", "v=1", "--tags", ""); !slices.Equal(got, []string{"needs-env", "not"}) {
+		t.Errorf("got %q, want the spec's tag", got)
+	}
+}
+
 func TestCompletionScripts(t *testing.T) {
 	c := newCLI(t)
 	for _, shell := range shells {

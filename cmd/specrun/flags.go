@@ -58,16 +58,17 @@ func varFlags(c *cobra.Command, o *varOptions) {
 	_ = c.RegisterFlagCompletionFunc("secret", cobra.NoFileCompletions)
 }
 
-// selectionFlags choose the tests to run.
-func selectionFlags(c *cobra.Command, o *selectionOptions) {
+// selectionFlags choose the tests to run; their values complete from the
+// specs on the command line.
+func (sys *system) selectionFlags(c *cobra.Command, o *selectionOptions) {
 	flagGroup(c, "Selecting tests", func(fs *pflag.FlagSet) {
 		fs.StringVar(&o.runRe, "run", "", "only tests whose SUITE/TEST name matches `REGEX`")
 		fs.StringVar(&o.tags, "tags", "", "only tests whose tags satisfy `EXPR`: tag names with and, or, not, parentheses")
 		fs.StringVar(&o.shard, "shard", "", "run slice `K/N`: the K-th of N deterministic slices of the selected tests (1-based)")
 		fs.BoolVar(&o.list, "list", false, "print the selected tests and exit without running")
 	})
-	_ = c.RegisterFlagCompletionFunc("run", completeTestNames)
-	_ = c.RegisterFlagCompletionFunc("tags", completeTags)
+	_ = c.RegisterFlagCompletionFunc("run", sys.completeTestNames)
+	_ = c.RegisterFlagCompletionFunc("tags", sys.completeTags)
 	_ = c.RegisterFlagCompletionFunc("shard", cobra.NoFileCompletions)
 }
 

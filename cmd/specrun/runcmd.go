@@ -51,7 +51,7 @@ never taken from the command line. run is the default command:
 		},
 	}
 	endpointFlags(c, &o.targetOptions)
-	selectionFlags(c, &o.selectionOptions)
+	sys.selectionFlags(c, &o.selectionOptions)
 	runningFlags(c, &o.runningOptions)
 	varFlags(c, &o.varOptions)
 	outputFlags(c, &o.outputOptions)
