@@ -106,7 +106,10 @@ func helpCommand() *cobra.Command {
 		},
 		RunE: func(c *cobra.Command, args []string) error {
 			target, rest, err := c.Root().Find(args)
-			if err != nil || len(rest) > 0 {
+			if err != nil {
+				return usagef("", "%v", err)
+			}
+			if len(rest) > 0 {
 				return rootRun(c.Root(), rest)
 			}
 			target.InitDefaultHelpFlag()
