@@ -55,9 +55,11 @@ type Invocation struct {
 	Package  string // "-" for an action outside any package
 	Action   string
 	Platform string // "classic", "vpc" or "" (parameter not sent)
-	// Timeout is how long the call waits for the action, sent in ms; zero
-	// means the parameter is not sent.
-	Timeout time.Duration
+	// Timeout is how long the call waits for the action, sent in ms. It is
+	// sent when positive, or when TimeoutSet is true (then 0 is sent as
+	// timeout=0: the API answers at once with the activation id).
+	Timeout    time.Duration
+	TimeoutSet bool
 	// Body is the JSON object of the parameters; nil means {}.
 	Body []byte
 }
@@ -89,6 +91,19 @@ type Response struct {
 	Start    time.Time
 	Duration time.Duration
 	Attempts int
+	// Retried holds the attempts before this answer, each of which was sent
+	// again (nil when the first attempt gave this answer).
+	Retried []Try
+	// Transport is set when this answer came from the API gateway or a
+	// proxy in front of it rather than from Cloud Functions, and was not
+	// sent again: it says what the answer was, why it was not sent again
+	// and whether the action may have run. It is set for a 429 or the
+	// gateway's JSON 503 (errorCode 500) when the retries ran out (the
+	// action did not run), and for a 5xx whose body is not JSON (a proxy
+	// answered after the request was written: the action may have run).
+	Transport string
+	// MayHaveRun is true when Transport is set and the action may have run.
+	MayHaveRun bool
 	// Request is the last request as sent, signature headers included
 	// (its body in RequestBody), for verbose output; callers must redact
 	// the signature before printing.
@@ -109,11 +124,32 @@ type TransportError struct {
 	// Op is "POST URL" or "GET URL".
 	Op string
 	// MayHaveRun is true when the request may have reached the action (the
-	// connection broke after it was sent): it was therefore not retried.
+	// connection broke after it was sent): it was therefore not sent again.
 	MayHaveRun bool
-	// Attempts counts the attempts made.
+	// Attempts counts the attempts made; Retried holds those before the
+	// last, each of which was sent again.
 	Attempts int
+	Retried  []Try
 	Err      error
+}
+
+// Try is one transport attempt of a call that was sent again: when it was
+// made, what was answered (StatusCode, Header and Body, or Err when no
+// response came) and why it was sent again.
+type Try struct {
+	Start    time.Time
+	Duration time.Duration
+	// Request is the request as sent, signature headers included (nil when
+	// no response came); callers must redact the signature before printing.
+	Request    *http.Request
+	StatusCode int
+	Header     http.Header
+	Body       []byte
+	Err        error
+	// Why says what the answer was and why the call was sent again, e.g.
+	// "HTTP 429 (errorCode 420: Rate Limited), so the action did not run:
+	// sent again after 150ms".
+	Why string
 }
 
 // Error returns "Op: cause". When MayHaveRun is true the cause says that the

@@ -211,7 +211,8 @@ func (c *Client) CloseIdleConnections() {
 }
 
 // Invoke runs an action: POST {endpoint}/packages/{package}/actions/{action}
-// with the query platform (when set) and timeout in ms (when positive), and
+// with the query platform (when set) and timeout in ms (when positive or
+// TimeoutSet), and
 // the body inv.Body (nil: {}), sent as is. Package and action names are
 // path-escaped; the package "-" names an action outside any package.
 //
@@ -230,7 +231,11 @@ func (c *Client) Invoke(ctx context.Context, inv Invocation) (*Response, error) 
 	if inv.Timeout < 0 {
 		return nil, fmt.Errorf("invoke %s/%s: timeout %s is negative", inv.Package, inv.Action, inv.Timeout)
 	}
-	u := c.actionURL(inv.Package, inv.Action, "", inv.Platform, inv.Timeout)
+	timeout := inv.Timeout
+	if timeout == 0 && !inv.TimeoutSet {
+		timeout = -1 // not sent
+	}
+	u := c.actionURL(inv.Package, inv.Action, "", inv.Platform, timeout)
 	body := inv.Body
 	if body == nil {
 		body = []byte("{}")
@@ -253,7 +258,7 @@ func (c *Client) Activation(ctx context.Context, pkg, action, platform, activati
 	if err := checkName("activation id", activationID); err != nil {
 		return nil, err
 	}
-	return c.do(ctx, http.MethodGet, c.actionURL(pkg, action, activationID, platform, 0), nil)
+	return c.do(ctx, http.MethodGet, c.actionURL(pkg, action, activationID, platform, -1), nil)
 }
 
 // checkName refuses names that cannot be one path segment.
@@ -273,6 +278,7 @@ func checkName(what, name string) error {
 
 // actionURL builds the URL of an action (or of one of its activations when
 // activationID is set) from the parsed endpoint, without parsing anything.
+// A negative timeout is not sent.
 // The usual call, with names that need no escaping, makes three
 // allocations: the URL, its path and its query.
 func (c *Client) actionURL(pkg, action, activationID, platform string, timeout time.Duration) *url.URL {
@@ -303,14 +309,14 @@ func (c *Client) actionURL(pkg, action, activationID, platform string, timeout t
 		}
 	}
 	var q strings.Builder
-	if platform != "" || timeout > 0 {
+	if platform != "" || timeout >= 0 {
 		q.Grow(len("platform=&timeout=") + 3*len(platform) + 20)
 	}
 	if platform != "" {
 		q.WriteString("platform=")
 		q.WriteString(url.QueryEscape(platform))
 	}
-	if timeout > 0 {
+	if timeout >= 0 {
 		if q.Len() > 0 {
 			q.WriteByte('&')
 		}

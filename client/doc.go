@@ -13,24 +13,29 @@
 // http.RoundTripper that can sign for any HTTP client. Sign computes the
 // signature itself.
 //
-// Running an action is not idempotent, so the client retries (up to
-// Config.MaxRetries times, each attempt re-signed and waiting on the rate
-// limiter) only what certainly did not run it:
+// Running an action is not idempotent, so the client sends a call again
+// (up to Config.MaxRetries times, each attempt re-signed and waiting on the
+// rate limiter) only when the action certainly did not run:
 //
 //   - HTTP 429;
-//   - HTTP 503 whose body is a gateway error with errorCode 500, or is not
-//     JSON at all: Cloud Functions itself always answers JSON, so an HTML or
-//     plain-text 503 comes from a proxy or load balancer that did not pass the
-//     request on. A JSON 503 with any other errorCode is not retried;
-//   - a failure to connect (dial error, but not an unknown host).
+//   - HTTP 503 whose body is the gateway's JSON error with errorCode 500;
+//   - a failure to connect (dial error, but not an unknown host), before
+//     anything was written.
+//
+// Anything else after the request was written may have run the action and
+// is never sent again: a connection that breaks (or a context that ends),
+// reported as a TransportError with MayHaveRun set, and a 5xx whose body is
+// not JSON (an HTML, plain-text or empty page from a proxy), returned as a
+// Response with Transport and MayHaveRun set. A JSON 5xx is Cloud
+// Functions' own answer and is returned as it is.
 //
 // The delay is RetryDelay doubled per retry, capped at MaxRetryDelay, and
 // jittered into [d/2, d); a Retry-After (seconds or HTTP date) longer than
 // that delay is waited instead, and one longer than MaxRetryDelay ends the
-// retries. When retries run out on a 429 or 503, that response is returned,
-// not an error. A connection that breaks (or a context that ends) after the
-// request was written is reported as a TransportError with MayHaveRun set,
-// never retried.
+// retries. When retries run out on a 429 or 503, that response is returned
+// with Transport set, not an error. Every attempt that was sent again is
+// kept in Response.Retried (or TransportError.Retried) with when it was
+// made, what it was answered and why it was sent again.
 //
 // LoadCredentials finds the key pair in the environment or in
 // ~/.ncloud/configure. The secret key never appears in an error or in the

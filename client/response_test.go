@@ -215,7 +215,9 @@ func FuzzParseBody(f *testing.F) {
 		if r.Pending && status != 202 && r.ActivationID == "" {
 			t.Fatalf("pending without an id: %q", body)
 		}
-		retryable(r)
+		if what, safe := transportAnswer(r); safe && (what == "" || status != 429 && status != 503) {
+			t.Fatalf("HTTP %d %q would be sent again as %q", status, body, what)
+		}
 	})
 }
 

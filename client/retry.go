@@ -1,9 +1,11 @@
 package client
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"mime"
 	"net"
 	"net/http"
 	"net/http/httptrace"
@@ -18,108 +20,199 @@ import (
 // signed afresh (by the client itself or by the Signer of the caller's HTTP
 // client).
 //
-// Retried (the action certainly did not run), at most Config.MaxRetries
-// times: HTTP 429; HTTP 503 whose body is a gateway error with errorCode 500,
-// or is not JSON at all (Cloud Functions itself always answers JSON, so a 503
-// page in HTML or plain text comes from a proxy or load balancer in front of
-// it, which did not pass the request on); a failure to connect (dial error)
-// before anything was written. Nothing else is retried, above all not a
-// connection that broke after the request was written.
+// Sent again (the action certainly did not run), at most Config.MaxRetries
+// times: HTTP 429; HTTP 503 whose body is the gateway's JSON error with
+// errorCode 500; a failure to connect (dial error) before anything was
+// written. Nothing else is sent again: not a connection that broke after the
+// request was written, not a 5xx whose body is not JSON (a proxy's page, sent
+// after the request reached it, so the action may have run). Every attempt
+// that was sent again is recorded in Response.Retried or
+// TransportError.Retried.
 func (c *Client) do(ctx context.Context, method string, u *url.URL, body []byte) (*Response, error) {
 	var start time.Time
+	var retried []Try
 	for attempt := 1; ; attempt++ {
 		if c.limiter != nil {
 			if err := c.limiter.Wait(ctx); err != nil {
-				return nil, c.transportError(method, u, attempt-1, false, fmt.Errorf("waiting for the rate limit (%g requests a second): %w", c.cfg.Rate, waitError(ctx, err)))
+				return nil, c.transportError(method, u, attempt-1, retried, false, fmt.Errorf("waiting for the rate limit (%g requests a second): %w", c.cfg.Rate, waitError(ctx, err)))
 			}
 		}
-		var wrote atomic.Bool
-		trace := &httptrace.ClientTrace{WroteRequest: func(httptrace.WroteRequestInfo) { wrote.Store(true) }}
-		req := newRequest(httptrace.WithClientTrace(ctx, trace), method, u, body)
+		tryStart := c.now()
 		if attempt == 1 {
-			start = c.now()
+			start = tryStart
 		}
-		var resp *http.Response
-		var err error
-		if c.transport != nil {
-			// The client's own transport, directly: no redirect is followed
-			// (see Client.transport), and http.Client's header copy and
-			// redirect bookkeeping are spared on every call.
-			c.signer.sign(req)
-			resp, err = c.transport.RoundTrip(req)
-		} else {
-			resp, err = c.hc.Do(req)
-		}
+		r, sent, err := c.send(ctx, method, u, body)
 		if err != nil {
-			err = unwrapURLError(err)
-			sent := wrote.Load()
-			switch {
-			case ctx.Err() != nil:
-				if sent {
-					err = fmt.Errorf("%s after the request was sent, so the action may have run: %w", stopped(ctx), ctx.Err())
-				} else {
-					err = fmt.Errorf("%s before the request was sent: %w", stopped(ctx), ctx.Err())
-				}
-			case sent:
-				err = fmt.Errorf("no response after the request was sent, so the action may have run; not retried: %w", err)
-			case isDialError(err):
-				if attempt <= c.cfg.MaxRetries {
-					if serr := c.sleep(ctx, c.backoff(attempt)); serr != nil {
-						return nil, c.transportError(method, u, attempt, false, fmt.Errorf("%s while waiting to retry after %v: %w", stopped(ctx), err, serr))
-					}
-					continue
-				}
-				err = fmt.Errorf("cannot connect (%s; check the endpoint and the network): %w", attemptsText(attempt), err)
-			default:
-				err = fmt.Errorf("the request could not be sent: %w", err)
+			if sent || !isDialError(err) || ctx.Err() != nil || attempt > c.cfg.MaxRetries {
+				return nil, c.transportError(method, u, attempt, retried, sent, c.sendError(ctx, attempt, sent, err))
 			}
-			return nil, c.transportError(method, u, attempt, sent, err)
-		}
-		data, err := readBody(resp, c.cfg.MaxResponseBytes)
-		if err != nil {
-			if ctx.Err() != nil {
-				err = fmt.Errorf("%s while reading the response, so the action may have run: %w", stopped(ctx), ctx.Err())
-			} else {
-				var tooLarge *ResponseTooLargeError
-				if !errors.As(err, &tooLarge) {
-					err = fmt.Errorf("the connection broke while reading the response, so the action may have run: %w", err)
-				}
+			delay := c.backoff(attempt)
+			try := Try{Start: tryStart, Duration: c.now().Sub(tryStart), Err: err,
+				Why: fmt.Sprintf("could not connect, so the action did not run: sent again after %s", delay.Round(time.Millisecond))}
+			retried = append(retried, try)
+			if serr := c.sleep(ctx, delay); serr != nil {
+				return nil, c.transportError(method, u, attempt, retried, false, fmt.Errorf("%s while waiting to retry after %v: %w", stopped(ctx), err, serr))
 			}
-			return nil, c.transportError(method, u, attempt, true, err)
+			continue
 		}
-		sentReq := req
-		if resp.Request != nil {
-			sentReq = resp.Request // as signed, with the signature headers
-		}
-		r := &Response{
-			StatusCode:  resp.StatusCode,
-			Header:      resp.Header,
-			Body:        data,
-			Start:       start,
-			Attempts:    attempt,
-			Request:     sentReq,
-			RequestBody: body,
-		}
-		parseBody(r)
+		r.Start, r.Attempts, r.Retried = start, attempt, retried
 		r.Duration = c.now().Sub(start)
-		if attempt > c.cfg.MaxRetries || !retryable(r) {
+		delay, what := c.verdict(r, attempt)
+		if delay < 0 {
 			return r, nil
 		}
-		delay := c.backoff(attempt)
-		if ra, ok := retryAfter(r.Header.Get("Retry-After"), c.now()); ok {
-			if ra > c.cfg.MaxRetryDelay {
-				return r, nil // the server asks for longer than we may wait
-			}
-			delay = max(delay, ra)
-		}
+		retried = append(retried, Try{Start: tryStart, Duration: c.now().Sub(tryStart), Request: r.Request,
+			StatusCode: r.StatusCode, Header: r.Header, Body: r.Body,
+			Why: what + ", so the action did not run: sent again after " + delay.Round(time.Millisecond).String()})
 		if err := c.sleep(ctx, delay); err != nil {
-			return nil, c.transportError(method, u, attempt, false, fmt.Errorf("%s while waiting to retry after HTTP %d: %w", stopped(ctx), r.StatusCode, err))
+			return nil, c.transportError(method, u, attempt, retried, false, fmt.Errorf("%s while waiting to retry after HTTP %d: %w", stopped(ctx), r.StatusCode, err))
 		}
 	}
 }
 
-func (c *Client) transportError(method string, u *url.URL, attempts int, mayHaveRun bool, err error) *TransportError {
-	return &TransportError{Op: method + " " + u.String(), MayHaveRun: mayHaveRun, Attempts: attempts, Err: err}
+// send makes one attempt: it signs and sends the request and reads the
+// response. sent says whether the request was written (then the action may
+// have run when no response came).
+func (c *Client) send(ctx context.Context, method string, u *url.URL, body []byte) (*Response, bool, error) {
+	var wrote atomic.Bool
+	trace := &httptrace.ClientTrace{WroteRequest: func(httptrace.WroteRequestInfo) { wrote.Store(true) }}
+	req := newRequest(httptrace.WithClientTrace(ctx, trace), method, u, body)
+	var resp *http.Response
+	var err error
+	if c.transport != nil {
+		// The client's own transport, directly: no redirect is followed
+		// (see Client.transport), and http.Client's header copy and
+		// redirect bookkeeping are spared on every call.
+		c.signer.sign(req)
+		resp, err = c.transport.RoundTrip(req)
+	} else {
+		resp, err = c.hc.Do(req)
+	}
+	if err != nil {
+		return nil, wrote.Load(), unwrapURLError(err)
+	}
+	data, err := readBody(resp, c.cfg.MaxResponseBytes)
+	if err != nil {
+		if ctx.Err() != nil {
+			err = fmt.Errorf("%s while reading the response, so the action may have run: %w", stopped(ctx), ctx.Err())
+		} else {
+			var tooLarge *ResponseTooLargeError
+			if !errors.As(err, &tooLarge) {
+				err = fmt.Errorf("the connection broke while reading the response, so the action may have run: %w", err)
+			}
+		}
+		return nil, true, &readError{err}
+	}
+	sentReq := req
+	if resp.Request != nil {
+		sentReq = resp.Request // as signed, with the signature headers
+	}
+	r := &Response{StatusCode: resp.StatusCode, Header: resp.Header, Body: data, Request: sentReq, RequestBody: body}
+	parseBody(r)
+	return r, true, nil
+}
+
+// readError is a failure to read a response, already described.
+type readError struct{ err error }
+
+func (e *readError) Error() string { return e.err.Error() }
+func (e *readError) Unwrap() error { return e.err }
+
+// sendError describes an attempt that got no response.
+func (c *Client) sendError(ctx context.Context, attempt int, sent bool, err error) error {
+	var re *readError
+	switch {
+	case errors.As(err, &re):
+		return re.err
+	case ctx.Err() != nil && sent:
+		return fmt.Errorf("%s after the request was sent, so the action may have run: %w", stopped(ctx), ctx.Err())
+	case ctx.Err() != nil:
+		return fmt.Errorf("%s before the request was sent: %w", stopped(ctx), ctx.Err())
+	case sent:
+		return fmt.Errorf("no response after the request was sent, so the action may have run; it was not sent again: %w", err)
+	case isDialError(err):
+		return fmt.Errorf("cannot connect (%s; check the endpoint and the network), so the action did not run: %w", attemptsText(attempt), err)
+	}
+	return fmt.Errorf("the request could not be sent: %w", err)
+}
+
+// verdict decides whether r, the answer to attempt, is sent again: it
+// returns the delay before the next attempt and what the answer was, or a
+// negative delay when r is final. A final answer that came from the gateway
+// or a proxy rather than from Cloud Functions gets Transport (and
+// MayHaveRun) set.
+func (c *Client) verdict(r *Response, attempt int) (time.Duration, string) {
+	what, safe := transportAnswer(r)
+	switch {
+	case what == "":
+		return -1, ""
+	case !safe:
+		r.Transport = what + " after the request was sent, so the action may have run; it was not sent again"
+		r.MayHaveRun = true
+		return -1, ""
+	case attempt > c.cfg.MaxRetries:
+		r.Transport = what + " after " + attemptsText(attempt) + " (retries allowed: " + strconv.Itoa(c.cfg.MaxRetries) + "); the gateway refused the call, so the action did not run"
+		return -1, ""
+	}
+	delay := c.backoff(attempt)
+	if ra, ok := retryAfter(r.Header.Get("Retry-After"), c.now()); ok {
+		if ra > c.cfg.MaxRetryDelay {
+			r.Transport = what + " asking to wait " + ra.String() + " (Retry-After), longer than the " + c.cfg.MaxRetryDelay.String() +
+				" specrun waits, after " + attemptsText(attempt) + "; the gateway refused the call, so the action did not run"
+			return -1, ""
+		}
+		delay = max(delay, ra)
+	}
+	return delay, what
+}
+
+// transportAnswer says whether r came from the gateway or a proxy rather
+// than from Cloud Functions, and what it was ("" when it did not); safe says
+// that the action certainly did not run, so the call may be sent again.
+// That is so for HTTP 429 and for the gateway's JSON 503 with errorCode 500.
+// A 5xx whose body is not JSON (HTML, plain text, empty) came from a proxy
+// after the request was written: the action may have run.
+func transportAnswer(r *Response) (what string, safe bool) {
+	switch {
+	case r.StatusCode == http.StatusTooManyRequests:
+		return "HTTP 429" + errorText(r), true
+	case r.StatusCode == http.StatusServiceUnavailable && r.JSONErr == nil && r.Error != nil && r.Error.Code == "500":
+		return "HTTP 503" + errorText(r), true
+	case r.StatusCode >= 500 && r.JSONErr != nil:
+		return "HTTP " + strconv.Itoa(r.StatusCode) + " with " + bodyKind(r), false
+	}
+	return "", false
+}
+
+// errorText is " (errorCode CODE: MESSAGE)" for an answer with an error
+// object, else "".
+func errorText(r *Response) string {
+	if r.Error == nil {
+		return ""
+	}
+	return " (" + r.Error.Error() + ")"
+}
+
+// bodyKind names the body of an answer that is not JSON: "an empty body",
+// "a text/html body".
+func bodyKind(r *Response) string {
+	if len(bytes.TrimSpace(r.Body)) == 0 {
+		return "an empty body"
+	}
+	ct := r.Header.Get("Content-Type")
+	if mt, _, err := mime.ParseMediaType(ct); err == nil {
+		ct = mt
+	}
+	if ct == "" {
+		return "a body that is not JSON"
+	}
+	return "a " + ct + " body"
+}
+
+// transportError is the error of a call that got no response after
+// attempts attempts, the earlier ones in retried.
+func (c *Client) transportError(method string, u *url.URL, attempts int, retried []Try, mayHaveRun bool, err error) *TransportError {
+	return &TransportError{Op: method + " " + u.String(), MayHaveRun: mayHaveRun, Attempts: attempts, Retried: retried, Err: err}
 }
 
 // stopped says why ctx is done, for messages.
@@ -147,21 +240,6 @@ func waitError(ctx context.Context, err error) error {
 		return fmt.Errorf("%v: %w", err, context.DeadlineExceeded)
 	}
 	return err
-}
-
-// retryable says whether a response certainly did not run the action and
-// may be sent again.
-func retryable(r *Response) bool {
-	switch r.StatusCode {
-	case http.StatusTooManyRequests:
-		return true
-	case http.StatusServiceUnavailable:
-		if r.JSONErr != nil {
-			return true
-		}
-		return r.Error != nil && r.Error.Code == "500"
-	}
-	return false
 }
 
 // isDialError says whether err is a failure to connect, before any byte of

@@ -153,8 +153,7 @@ func TestTransportRetries(t *testing.T) {
 			[]time.Duration{150 * time.Millisecond}},
 		{"gateway 503 numeric errorCode 500 retried", []func(http.ResponseWriter, *http.Request){reply(503, "", gateway503n), ok}, 3, 200, 2,
 			[]time.Duration{150 * time.Millisecond}},
-		{"503 HTML page retried", []func(http.ResponseWriter, *http.Request){reply(503, "Content-Type: text/html", "<html>busy</html>"), ok}, 3, 200, 2,
-			[]time.Duration{150 * time.Millisecond}},
+		{"503 HTML page not sent again: the action may have run", []func(http.ResponseWriter, *http.Request){reply(503, "Content-Type: text/html", "<html>busy</html>"), ok}, 3, 503, 1, nil},
 		{"503 with another error code not retried", []func(http.ResponseWriter, *http.Request){reply(503, "", other503), ok}, 3, 503, 1, nil},
 		{"502 not retried", []func(http.ResponseWriter, *http.Request){reply(502, "", `{"error":"x"}`), ok}, 3, 502, 1, nil},
 		{"500 not retried", []func(http.ResponseWriter, *http.Request){reply(500, "", `{"error":{"errorCode":"900"}}`), ok}, 3, 500, 1, nil},
@@ -257,7 +256,7 @@ func TestConnectionRefusedRetriedThenFails(t *testing.T) {
 		t.Fatalf("error %v (%T), want *TransportError", err, err)
 	}
 	host := strings.TrimPrefix(base, "http://")
-	want := "POST " + base + "/api/v2/packages/-/actions/a: cannot connect (3 attempts; check the endpoint and the network): dial tcp " + host + ": connect: connection refused"
+	want := "POST " + base + "/api/v2/packages/-/actions/a: cannot connect (3 attempts; check the endpoint and the network), so the action did not run: dial tcp " + host + ": connect: connection refused"
 	if err.Error() != want {
 		t.Errorf("error\n got: %s\nwant: %s", err, want)
 	}
@@ -284,7 +283,7 @@ func TestBrokenConnectionAfterSendNotRetried(t *testing.T) {
 	if !errors.As(err, &te) {
 		t.Fatalf("error %v (%T), want *TransportError", err, err)
 	}
-	want := "POST " + srv.URL + "/api/v2/packages/p/actions/a: no response after the request was sent, so the action may have run; not retried: EOF"
+	want := "POST " + srv.URL + "/api/v2/packages/p/actions/a: no response after the request was sent, so the action may have run; it was not sent again: EOF"
 	if err.Error() != want {
 		t.Errorf("error\n got: %s\nwant: %s", err, want)
 	}

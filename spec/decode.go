@@ -47,6 +47,7 @@ type defaults struct {
 	paramRefs             map[string]bool        // names referenced in params
 	compiled              map[string][]keyedNode // params compiled, by captured names
 	timeout               time.Duration
+	timeoutSet            bool
 	deadline              time.Duration
 	retry                 *Retry
 }
@@ -275,6 +276,7 @@ func (d *fileDec) decodeDefaults(p pair) {
 	}
 	if q, ok := f.get("timeout"); ok {
 		d.defaults.timeout = d.timeout(q.v, sc, "defaults.timeout")
+		d.defaults.timeoutSet = true
 	}
 	if q, ok := f.get("deadline"); ok {
 		if v, ok := d.duration(q.v, sc, "defaults.deadline"); ok {
@@ -480,9 +482,9 @@ func (d *fileDec) invocation(f fieldSet, n *yaml.Node, sc *scope, isStep bool) *
 	} else if d.defaults.platform != nil {
 		st.Platform = d.platform(d.defaults.platform, sc, "defaults.platform")
 	}
-	st.Timeout = d.defaults.timeout
+	st.Timeout, st.TimeoutSet = d.defaults.timeout, d.defaults.timeoutSet
 	if p, ok := f.get("timeout"); ok {
-		st.Timeout = d.timeout(p.v, sc, "timeout")
+		st.Timeout, st.TimeoutSet = d.timeout(p.v, sc, "timeout"), true
 	}
 	var own *yaml.Node
 	if p, ok := f.get("params"); ok {
@@ -797,6 +799,15 @@ func (d *fileDec) retry(n *yaml.Node, sc *scope, ctx string) *Retry {
 	if p, ok := f.get("max_delay"); ok {
 		if v, ok := d.duration(p.v, sc, ctx+".max_delay"); ok {
 			r.MaxDelay = v
+		}
+	}
+	if p, ok := f.get("idempotent"); ok {
+		if v, ok := d.loadTime(p.v, sc, ctx+".idempotent"); ok {
+			if b, isBool := v.(bool); isBool {
+				r.Idempotent = b
+			} else {
+				d.errAt(p.v, fmt.Sprintf("%s.idempotent: expected true or false (true: the action is safe to run twice), got %s", ctx, describe(v)))
+			}
 		}
 	}
 	return r

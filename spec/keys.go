@@ -21,7 +21,7 @@ var (
 	// expectKeys are the keys of `expect`.
 	expectKeys = []string{"http_status", "success", "status", "result", "error", "duration", "assert"}
 	// retryKeys are the keys of `retry`.
-	retryKeys = []string{"attempts", "delay", "backoff", "max_delay"}
+	retryKeys = []string{"attempts", "delay", "backoff", "max_delay", "idempotent"}
 	// operatorKeys are the operators of a path assertion (and of `duration`).
 	operatorKeys = []string{"equals", "not_equals", "exists", "type", "matches", "not_matches",
 		"contains", "not_contains", "one_of", "lt", "lte", "gt", "gte", "len", "count", "empty", "schema"}

@@ -131,8 +131,10 @@ type Step struct {
 	Action   *Template
 	Platform *Template
 	// Timeout is how long the call waits for the action (query parameter
-	// `timeout`). Zero means the parameter is not sent.
-	Timeout time.Duration
+	// `timeout`), sent when TimeoutSet (the step or its defaults give
+	// `timeout`, 0 included); otherwise the parameter is not sent.
+	Timeout    time.Duration
+	TimeoutSet bool
 	// Params resolves to the JSON object sent as the body. Never nil.
 	Params *Template
 
@@ -204,4 +206,9 @@ type Retry struct {
 	Backoff float64
 	// MaxDelay caps a single delay; zero means no cap.
 	MaxDelay time.Duration
+	// Idempotent says that the action is safe to run twice: an attempt that
+	// may have run it (the connection broke, or a proxy answered, after the
+	// request was sent) is retried too. When false such an attempt ends the
+	// step.
+	Idempotent bool
 }

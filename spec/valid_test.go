@@ -185,10 +185,10 @@ tests:
 		retry                                      Retry
 	}
 	want := []row{
-		{"defaults apply", "pkg", "act", "vpc", `{"a":1,"b":2}`, "[smoke shared own]", "", 1500 * time.Millisecond, 5 * time.Minute, Retry{4, time.Second, 2, 30 * time.Second}},
-		{"own values win", "other", "act", "classic", `{"a":1,"b":3,"c":4}`, "[smoke shared]", "flaky upstream", 2 * time.Second, 90 * time.Second, Retry{3, 5 * time.Second, 1, 0}},
-		{"skipped with true", "pkg", "act", "vpc", `{"a":1,"b":2}`, "[smoke shared]", "skipped", 1500 * time.Millisecond, 5 * time.Minute, Retry{4, time.Second, 2, 30 * time.Second}},
-		{"not skipped with false", "pkg", "act", "vpc", `{"a":1,"b":2}`, "[smoke shared]", "", 1500 * time.Millisecond, 5 * time.Minute, Retry{4, time.Second, 2, 30 * time.Second}},
+		{"defaults apply", "pkg", "act", "vpc", `{"a":1,"b":2}`, "[smoke shared own]", "", 1500 * time.Millisecond, 5 * time.Minute, Retry{4, time.Second, 2, 30 * time.Second, false}},
+		{"own values win", "other", "act", "classic", `{"a":1,"b":3,"c":4}`, "[smoke shared]", "flaky upstream", 2 * time.Second, 90 * time.Second, Retry{3, 5 * time.Second, 1, 0, false}},
+		{"skipped with true", "pkg", "act", "vpc", `{"a":1,"b":2}`, "[smoke shared]", "skipped", 1500 * time.Millisecond, 5 * time.Minute, Retry{4, time.Second, 2, 30 * time.Second, false}},
+		{"not skipped with false", "pkg", "act", "vpc", `{"a":1,"b":2}`, "[smoke shared]", "", 1500 * time.Millisecond, 5 * time.Minute, Retry{4, time.Second, 2, 30 * time.Second, false}},
 	}
 	for i, w := range want {
 		tt := ts[i]
@@ -206,5 +206,27 @@ func TestNoRetryMeansNil(t *testing.T) {
 	st := p.Suites[0].Tests[0].Steps[0]
 	if st.Retry != nil || st.Timeout != 0 || p.Suites[0].Tests[0].Deadline != 2*time.Minute || st.Platform.String() != "" {
 		t.Errorf("defaults: retry=%v timeout=%v deadline=%v platform=%q", st.Retry, st.Timeout, p.Suites[0].Tests[0].Deadline, st.Platform.String())
+	}
+}
+
+// `retry.idempotent` and a `timeout` of 0, which is sent (TimeoutSet),
+// unlike a missing one.
+func TestRetryIdempotentAndTimeoutZero(t *testing.T) {
+	p := loadOne(t, `suite: s
+tests:
+  - {name: zero, action: p/a, timeout: 0, retry: {idempotent: true}}
+  - {name: none, action: p/a, retry: {attempts: 2}}
+`, Options{})
+	zero, none := p.Suites[0].Tests[0].Steps[0], p.Suites[0].Tests[1].Steps[0]
+	if !zero.TimeoutSet || zero.Timeout != 0 || !zero.Retry.Idempotent {
+		t.Errorf("timeout: 0 gives TimeoutSet %v, Timeout %v, idempotent %v; want true, 0, true", zero.TimeoutSet, zero.Timeout, zero.Retry.Idempotent)
+	}
+	if none.TimeoutSet || none.Retry.Idempotent {
+		t.Errorf("no timeout gives TimeoutSet %v, idempotent %v; want false, false", none.TimeoutSet, none.Retry.Idempotent)
+	}
+	dir := writeFiles(t, map[string]string{"s.yaml": "suite: s\ntests:\n  - {name: t, action: p/a, retry: {idempotent: yes please}}\n"})
+	_, err := Load([]string{filepath.Join(dir, "s.yaml")}, Options{})
+	if err == nil || !strings.Contains(err.Error(), "s.yaml:3") || !strings.Contains(err.Error(), "retry.idempotent: expected true or false") {
+		t.Errorf("a bad idempotent: %v", err)
 	}
 }
