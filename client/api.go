@@ -145,7 +145,9 @@ type Try struct {
 	StatusCode int
 	Header     http.Header
 	Body       []byte
-	Err        error
+	// Error is the parsed error object of Body, as Response.Error.
+	Error *APIError
+	Err   error
 	// Why says what the answer was and why the call was sent again, e.g.
 	// "HTTP 429 (errorCode 420: Rate Limited), so the action did not run:
 	// sent again after 150ms".

@@ -62,7 +62,7 @@ func (c *Client) do(ctx context.Context, method string, u *url.URL, body []byte)
 			return r, nil
 		}
 		retried = append(retried, Try{Start: tryStart, Duration: c.now().Sub(tryStart), Request: r.Request,
-			StatusCode: r.StatusCode, Header: r.Header, Body: r.Body,
+			StatusCode: r.StatusCode, Header: r.Header, Body: r.Body, Error: r.Error,
 			Why: what + ", so the action did not run: sent again after " + delay.Round(time.Millisecond).String()})
 		if err := c.sleep(ctx, delay); err != nil {
 			return nil, c.transportError(method, u, attempt, retried, false, fmt.Errorf("%s while waiting to retry after HTTP %d: %w", stopped(ctx), r.StatusCode, err))

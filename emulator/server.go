@@ -82,8 +82,9 @@ type Options struct {
 //
 // Any other path answers the gateway's 404 errorCode "300"; a known path with the wrong
 // method answers 405 (with an Allow header) and errorCode "300". Every completed
-// activation answers 200, whatever its response.status. A result/builtin action without a
-// delay completes synchronously and so answers 200 even with timeout=0.
+// activation answers 200, whatever its response.status. timeout=0 answers 202 with the
+// activation id at once, as OpenWhisk does (its activations always run asynchronously),
+// even for a result/builtin action without a delay, which has completed by then.
 type Server struct {
 	m     *Manifest
 	opts  Options
@@ -588,6 +589,10 @@ func (s *Server) invoke(w http.ResponseWriter, r *http.Request, act *action, par
 		rec.result, rec.status = s.compute(act, params)
 		rec.end = s.now().UnixMilli()
 		s.store.put(rec)
+		if wait == 0 {
+			s.writeAccepted(w, id)
+			return
+		}
 		s.writeRecord(w, rec, false)
 		return
 	}
@@ -613,14 +618,13 @@ func (s *Server) invoke(w http.ResponseWriter, r *http.Request, act *action, par
 		case <-r.Context().Done():
 			return
 		}
-	} else {
-		select {
-		case rec := <-done:
-			s.writeRecord(w, rec, false)
-			return
-		default:
-		}
 	}
+	s.writeAccepted(w, id)
+}
+
+// writeAccepted answers 202 with only the activation id: the call did not
+// wait for the action.
+func (s *Server) writeAccepted(w http.ResponseWriter, id string) {
 	b := append([]byte(`{"content":{"activationId":`), jsontext.AppendString(nil, id)...)
 	s.write(w, http.StatusAccepted, append(b, "}}"...))
 }

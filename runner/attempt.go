@@ -36,19 +36,24 @@ func (e *engine) attempt(ctx context.Context, deadline time.Duration, st *spec.S
 		e.setError(a, "resolving the step's variables: "+err.Error(), "check the captures this step uses")
 		return a, nil
 	}
+	var log callLog
 	resp, err := e.inv.Invoke(ctx, inv)
+	log.first = call{resp, err}
 	if err == nil && resp.Pending {
 		a.HTTPStatus, a.ActivationID = resp.StatusCode, resp.ActivationID
-		resp, err = e.poll(ctx, inv, resp.ActivationID, a)
-		if err != nil && ctx.Err() != nil {
+		resp, err = e.poll(ctx, inv, resp.ActivationID, a, &log)
+		if err != nil && errors.Is(ctx.Err(), context.DeadlineExceeded) {
 			e.setError(a, fmt.Sprintf("the action outlived its wait (timeout %s) and had not finished when the deadline of %s passed (%s of activation %s)",
 				st.Timeout, deadline, words.Plural(a.Polls, "poll"), a.ActivationID),
 				"raise the test's `deadline`, or find out in the NCP console why the action is slow")
+			a.MayHaveRun = true
+			e.record(a, &log, inv.Body, true)
 			return a, nil
 		}
 	}
 	if err != nil {
 		e.transportError(ctx, deadline, a, err)
+		e.record(a, &log, inv.Body, true)
 		return a, nil
 	}
 	a.HTTPStatus = resp.StatusCode
@@ -56,10 +61,135 @@ func (e *engine) attempt(ctx context.Context, deadline time.Duration, st *spec.S
 		a.ActivationID = resp.ActivationID
 	}
 	caps := e.check(a, st, resp, vars)
-	if a.Status != Pass || e.opts.Verbose {
-		a.Exchange = e.exchange(resp)
-	}
+	e.record(a, &log, inv.Body, a.Status != Pass || e.opts.Verbose)
 	return a, caps
+}
+
+// call is one call of an attempt: its response, or the error when none
+// came.
+type call struct {
+	resp *client.Response
+	err  error
+}
+
+// callLog holds the calls of an attempt in order: the run-action call, then
+// the polls (nil unless the action outlived its wait).
+type callLog struct {
+	first call
+	polls []call
+}
+
+func (l *callLog) len() int { return 1 + len(l.polls) }
+
+func (l *callLog) at(i int) call {
+	if i == 0 {
+		return l.first
+	}
+	return l.polls[i-1]
+}
+
+// record fills the attempt's Tries and, when keep, its Exchanges, from the
+// calls it made. body is the run-action call's body.
+func (e *engine) record(a *Attempt, log *callLog, body []byte, keep bool) {
+	plain := true
+	for i := range log.len() {
+		c := log.at(i)
+		plain = plain && c.err == nil && len(c.resp.Retried) == 0 && c.resp.Transport == ""
+	}
+	if !plain {
+		for i := range log.len() {
+			a.Tries = append(a.Tries, e.tries(log.at(i))...)
+		}
+	}
+	if !keep {
+		return
+	}
+	for i := range log.len() {
+		xs := e.callExchanges(log.at(i), body)
+		for _, x := range xs {
+			x.Poll = i > 0
+		}
+		a.Exchanges = append(a.Exchanges, xs...)
+	}
+}
+
+// tries lists the transport attempts of one call.
+func (e *engine) tries(c call) []Try {
+	var retried []client.Try
+	var last Try
+	var te *client.TransportError
+	switch {
+	case c.resp != nil:
+		retried = c.resp.Retried
+		last = Try{Method: c.resp.Request.Method, Start: c.resp.Start, HTTPStatus: c.resp.StatusCode,
+			Answer: e.redact.text(answerText(c.resp.StatusCode, c.resp.Error)), Why: e.redact.text(c.resp.Transport)}
+		if n := len(retried); n > 0 {
+			last.Start = retried[n-1].Start.Add(retried[n-1].Duration)
+		}
+	case errors.As(c.err, &te):
+		retried = te.Retried
+		method, _, _ := strings.Cut(te.Op, " ")
+		last = Try{Method: method, Answer: e.redact.text(te.Err.Error())}
+		if te.MayHaveRun {
+			last.Why = "the request was sent, so the action may have run; it was not sent again"
+		}
+		if n := len(retried); n > 0 {
+			last.Start = retried[n-1].Start.Add(retried[n-1].Duration)
+		}
+	default:
+		return nil
+	}
+	out := make([]Try, 0, len(retried)+1)
+	for _, t := range retried {
+		tr := Try{Method: last.Method, Start: t.Start, HTTPStatus: t.StatusCode, Resent: true, Why: e.redact.text(t.Why)}
+		if t.Err != nil {
+			tr.Answer = e.redact.text(t.Err.Error())
+		} else {
+			tr.Answer = e.redact.text(answerText(t.StatusCode, t.Error))
+		}
+		out = append(out, tr)
+	}
+	return append(out, last)
+}
+
+// answerText is "HTTP STATUS" and what the error body said.
+func answerText(status int, apiErr *client.APIError) string {
+	s := "HTTP " + strconv.Itoa(status)
+	if apiErr != nil {
+		s += " " + apiErr.Error()
+	}
+	return s
+}
+
+// callExchanges renders the exchanges of one call: each transport try, then
+// the final answer (or the request alone when none came).
+func (e *engine) callExchanges(c call, body []byte) []*Exchange {
+	var out []*Exchange
+	if c.resp != nil {
+		for _, t := range c.resp.Retried {
+			if t.Request == nil {
+				continue
+			}
+			x := e.exchangeText(t.Request, c.resp.RequestBody, t.StatusCode, t.Header, t.Body)
+			x.Start, x.Note = t.Start, e.redact.text(t.Why)
+			out = append(out, x)
+		}
+		x := e.exchange(c.resp)
+		x.Start, x.Note = c.resp.Start, e.redact.text(c.resp.Transport)
+		if n := len(c.resp.Retried); n > 0 {
+			x.Start = c.resp.Retried[n-1].Start.Add(c.resp.Retried[n-1].Duration)
+		}
+		return append(out, x)
+	}
+	var te *client.TransportError
+	if !errors.As(c.err, &te) {
+		return nil
+	}
+	reqBody := ""
+	if strings.HasPrefix(te.Op, "POST ") {
+		reqBody = truncate(string(body), maxBodyText)
+	}
+	return append(out, &Exchange{Request: e.redact.text(te.Op + "\n\n" + reqBody), Note: e.redact.text(te.Err.Error())})
 }
 
 func (e *engine) invocation(st *spec.Step, vars map[string]any, a *Attempt) (client.Invocation, error) {
@@ -82,11 +212,12 @@ func (e *engine) invocation(st *spec.Step, vars map[string]any, a *Attempt) (cli
 		return inv, err
 	}
 	return client.Invocation{
-		Package:  a.Package,
-		Action:   a.Action,
-		Platform: a.Platform,
-		Timeout:  st.Timeout,
-		Body:     body,
+		Package:    a.Package,
+		Action:     a.Action,
+		Platform:   a.Platform,
+		Timeout:    st.Timeout,
+		TimeoutSet: st.TimeoutSet,
+		Body:       body,
 	}, nil
 }
 
@@ -110,7 +241,7 @@ func resolveString(t *spec.Template, vars map[string]any, pos spec.Pos, what str
 
 // poll fetches the activation detail until the action has finished (any
 // answer but 404 with errorCode 80322) or ctx ends.
-func (e *engine) poll(ctx context.Context, inv client.Invocation, id string, a *Attempt) (*client.Response, error) {
+func (e *engine) poll(ctx context.Context, inv client.Invocation, id string, a *Attempt, log *callLog) (*client.Response, error) {
 	if id == "" {
 		return nil, errors.New("the action outlived its wait but the response held no activationId to poll")
 	}
@@ -121,6 +252,7 @@ func (e *engine) poll(ctx context.Context, inv client.Invocation, id string, a *
 		}
 		a.Polls++
 		r, err := e.inv.Activation(ctx, inv.Package, inv.Action, inv.Platform, id)
+		log.polls = append(log.polls, call{r, err})
 		if err != nil {
 			return nil, err
 		}
@@ -139,25 +271,66 @@ func (e *engine) setError(a *Attempt, msg, hint string) {
 
 func (e *engine) transportError(ctx context.Context, deadline time.Duration, a *Attempt, err error) {
 	var te *client.TransportError
+	a.MayHaveRun = errors.As(err, &te) && te.MayHaveRun
 	switch {
 	case errors.Is(ctx.Err(), context.DeadlineExceeded):
 		e.setError(a, "deadline of "+deadline.String()+" exceeded while waiting for the API",
 			"raise the test's `deadline`, or the step's `timeout` if the action is slow")
 	case ctx.Err() != nil:
 		e.setError(a, ReasonInterrupted, "")
-	case errors.As(err, &te) && te.MayHaveRun:
-		e.setError(a, err.Error(),
-			"the connection broke after the request was sent: the action may have run, so it was not sent again")
+		a.Status = Interrupted
+		if a.MayHaveRun {
+			a.Err = ReasonMayHaveRun
+		}
+	case a.MayHaveRun:
+		e.setError(a, err.Error(), hintMayHaveRun)
 	default:
 		e.setError(a, err.Error(), "check --endpoint, the network and any proxy (HTTPS_PROXY)")
 	}
 }
 
+// hintMayHaveRun is the hint of an attempt that may have run the action.
+const hintMayHaveRun = "the action may have run, so specrun did not send it again; if running it twice is safe, set `retry: {idempotent: true}` on the step to retry it"
+
+// gatewayAnswer describes an answer that came from the gateway or a proxy
+// rather than from Cloud Functions (429s that ran out, a proxy's 5xx).
+func (e *engine) gatewayAnswer(a *Attempt, resp *client.Response) {
+	a.MayHaveRun = resp.MayHaveRun
+	msg := resp.Transport
+	if r := statusReason(resp); r != "" && resp.JSONErr != nil {
+		msg += ": " + snippet([]byte(r))
+	}
+	switch {
+	case resp.MayHaveRun:
+		e.setError(a, msg, "a proxy or load balancer answered instead of Cloud Functions; "+hintMayHaveRun)
+	case resp.StatusCode == http.StatusTooManyRequests:
+		e.setError(a, msg, "the API is throttling the calls: lower --rate or --parallel, or raise --max-retries")
+	default:
+		e.setError(a, msg, "the gateway could not reach Cloud Functions; try again later, or raise --max-retries")
+	}
+	a.HTTPStatus = resp.StatusCode
+}
+
+// notTheAction settles an attempt whose answer did not come from the
+// action, unless the step expects that very status: a 401 from the gateway,
+// or an answer of the transport (429s that ran out, a proxy's 5xx). It
+// reports whether it did.
+func (e *engine) notTheAction(a *Attempt, exp *spec.Expect, resp *client.Response) bool {
+	switch {
+	case resp.StatusCode == http.StatusUnauthorized && exp.HTTPStatus != http.StatusUnauthorized:
+		e.authError(a, resp)
+	case resp.Transport != "" && exp.HTTPStatus != resp.StatusCode:
+		e.gatewayAnswer(a, resp)
+	default:
+		return false
+	}
+	return true
+}
+
 // check evaluates the step's expectations and, when they hold, its captures.
 func (e *engine) check(a *Attempt, st *spec.Step, resp *client.Response, vars map[string]any) map[string]any {
 	exp := &st.Expect
-	if resp.StatusCode == http.StatusUnauthorized && exp.HTTPStatus != http.StatusUnauthorized {
-		e.authError(a, resp)
+	if e.notTheAction(a, exp, resp) {
 		return nil
 	}
 	statusOK := exp.HTTPStatus == resp.StatusCode ||
@@ -307,7 +480,6 @@ func (e *engine) authError(a *Attempt, resp *client.Response) {
 		hint = "the gateway rejects requests whose timestamp is 5 minutes or more off its clock: sync this machine's clock (NTP)"
 	}
 	e.setError(a, msg, hint)
-	a.Exchange = e.exchange(resp)
 }
 
 // ShortKey shortens an access key for messages: its first four characters
@@ -338,19 +510,24 @@ func (e *engine) failure(c *spec.Check, f assert.Failure) *Failure {
 
 // exchange renders the request and response as redacted text.
 func (e *engine) exchange(resp *client.Response) *Exchange {
+	return e.exchangeText(resp.Request, resp.RequestBody, resp.StatusCode, resp.Header, resp.Body)
+}
+
+// exchangeText renders a request and its answer as redacted text.
+func (e *engine) exchangeText(req *http.Request, reqBody []byte, status int, header http.Header, body []byte) *Exchange {
 	var b strings.Builder
-	if req := resp.Request; req != nil {
+	if req != nil {
 		b.WriteString(req.Method + " " + req.URL.String() + "\n")
 		writeHeaders(&b, req.Header)
 		b.WriteString("\n")
-		b.WriteString(truncate(string(resp.RequestBody), maxBodyText))
+		b.WriteString(truncate(string(reqBody), maxBodyText))
 	}
 	x := &Exchange{Request: e.redact.text(b.String())}
 	b.Reset()
-	b.WriteString("HTTP " + strconv.Itoa(resp.StatusCode) + "\n")
-	writeHeaders(&b, resp.Header)
+	b.WriteString("HTTP " + strconv.Itoa(status) + "\n")
+	writeHeaders(&b, header)
 	b.WriteString("\n")
-	b.WriteString(truncate(string(resp.Body), maxBodyText))
+	b.WriteString(truncate(string(body), maxBodyText))
 	x.Response = e.redact.text(b.String())
 	return x
 }

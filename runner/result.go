@@ -22,9 +22,13 @@ const (
 	// Error: an expectation could not be evaluated (transport, auth, a body
 	// that is not JSON, the deadline).
 	Error
+	// Interrupted: the run was interrupted after the test's request was
+	// sent, so the action may have run but the test has no verdict. A run
+	// that was interrupted is Interrupted as a whole.
+	Interrupted
 )
 
-// String returns "skip", "pass", "fail" or "error".
+// String returns "skip", "pass", "fail", "error" or "interrupted".
 func (s Status) String() string {
 	switch s {
 	case Skip:
@@ -35,6 +39,8 @@ func (s Status) String() string {
 		return "fail"
 	case Error:
 		return "error"
+	case Interrupted:
+		return "interrupted"
 	}
 	return "unknown"
 }
@@ -47,8 +53,9 @@ func (s Status) Merge(o Status) Status {
 	return s
 }
 
-// Failed reports whether s is Fail or Error: an outcome that fails the run.
-func (s Status) Failed() bool { return s == Fail || s == Error }
+// Failed reports whether s is Fail, Error or Interrupted: an outcome that
+// fails the run.
+func (s Status) Failed() bool { return s == Fail || s == Error || s == Interrupted }
 
 // Phase sums up a suite's setup or teardown steps: the worst of their
 // statuses (Skip when there are none) and their total duration. Nil steps
@@ -93,15 +100,20 @@ type Result struct {
 	Start    time.Time
 	Duration time.Duration
 	// Interrupted is true when the run was stopped by a signal or a
-	// cancelled context; unfinished tests are then Skip with Reason
-	// ReasonInterrupted.
+	// cancelled context (Status is then Interrupted). Tests whose request
+	// had been sent are Interrupted with Reason ReasonMayHaveRun; tests that
+	// had sent nothing are Skip with Reason ReasonInterrupted.
 	Interrupted bool
 	Suites      []*SuiteResult
 }
 
 // ReasonInterrupted is the Reason of tests that an interrupt kept from
-// finishing.
+// starting, or from sending their request (Skip).
 const ReasonInterrupted = "interrupted"
+
+// ReasonMayHaveRun is the Reason of tests that an interrupt stopped after
+// their request was sent (Interrupted).
+const ReasonMayHaveRun = "interrupted after the request was sent: the action may have run"
 
 // ReasonEarlierStep is the Reason of the steps skipped after one that did
 // not pass.
@@ -109,7 +121,7 @@ const ReasonEarlierStep = "not run: an earlier step did not pass"
 
 // Counts tallies tests by status.
 type Counts struct {
-	Total, Passed, Failed, Errored, Skipped int
+	Total, Passed, Failed, Errored, Skipped, Interrupted int
 }
 
 // Counts tallies the tests of every suite by status.
@@ -127,10 +139,15 @@ func (c *Counts) add(o Counts) {
 	c.Failed += o.Failed
 	c.Errored += o.Errored
 	c.Skipped += o.Skipped
+	c.Interrupted += o.Interrupted
 }
 
-// Status merges the statuses of all suites (Skip when nothing ran).
+// Status merges the statuses of all suites (Skip when nothing ran), and is
+// Interrupted whenever the run was.
 func (r *Result) Status() Status {
+	if r.Interrupted {
+		return Interrupted
+	}
 	st := Skip
 	for _, s := range r.Suites {
 		st = st.Merge(s.Status)
@@ -166,6 +183,8 @@ func (s *SuiteResult) Counts() Counts {
 			c.Failed++
 		case Error:
 			c.Errored++
+		case Interrupted:
+			c.Interrupted++
 		default:
 			c.Skipped++
 		}
@@ -274,9 +293,74 @@ type Attempt struct {
 	// do about it (may be empty).
 	Err  string
 	Hint string
-	// Exchange is the redacted request and response, kept for failed and
-	// errored attempts, and for all attempts with --verbose; nil otherwise.
-	Exchange *Exchange
+	// MayHaveRun is true when the attempt ended without the API's answer
+	// after its request was sent (a broken connection, a proxy's 5xx, an
+	// interrupt): the action may have run. Such an attempt is not made
+	// again unless the step's retry says the action is idempotent.
+	MayHaveRun bool
+	// Tries lists every transport attempt of the attempt's calls when there
+	// was more than one, or when the last answer came from the transport
+	// (429s that ran out, a proxy's 5xx, no answer at all); nil when each
+	// call was answered by the API at its first try.
+	Tries []Try
+	// Exchanges are the redacted requests and responses of the attempt, in
+	// order: the run-action call (each transport try), then every poll of
+	// the activation. Kept for failed and errored attempts, and for all
+	// attempts with --verbose; nil otherwise.
+	Exchanges []*Exchange
+}
+
+// Try is one transport attempt of a call: when it was made, what came back
+// and why it was, or was not, sent again.
+type Try struct {
+	// Method is POST for the run-action call, GET for a poll.
+	Method string
+	Start  time.Time
+	// HTTPStatus is the answer's status; 0 when none came.
+	HTTPStatus int
+	// Answer says what came back ("HTTP 429 errorCode 420 Rate Limited"),
+	// or why nothing did.
+	Answer string
+	// Resent is true when the call was sent again after this try.
+	Resent bool
+	// Why says why it was sent again, or why not (empty for an answer of
+	// the API itself).
+	Why string
+}
+
+// LastExchange returns the attempt's last exchange, or nil.
+func (a *Attempt) LastExchange() *Exchange {
+	if n := len(a.Exchanges); n > 0 {
+		return a.Exchanges[n-1]
+	}
+	return nil
+}
+
+// RunExchange returns the last exchange of the attempt's run-action call
+// (its answer, before any poll), or nil.
+func (a *Attempt) RunExchange() *Exchange {
+	var last *Exchange
+	for _, x := range a.Exchanges {
+		if x != nil && !x.Poll {
+			last = x
+		}
+	}
+	return last
+}
+
+// Sends counts the transport attempts of the attempt's run-action call (1
+// when it was answered at its first try, 0 when none was made).
+func (a *Attempt) Sends() int {
+	n := 0
+	for _, t := range a.Tries {
+		if t.Method == "POST" {
+			n++
+		}
+	}
+	if n == 0 && (a.HTTPStatus != 0 || a.MayHaveRun) {
+		n = 1
+	}
+	return n
 }
 
 // Failure is one expectation that did not hold. All text is redacted.
@@ -325,9 +409,17 @@ func (f *Failure) Summary() string {
 // Exchange is one HTTP request and its response as text, with credentials,
 // signatures and secrets already replaced by "***".
 type Exchange struct {
+	// Start is when the request was sent (zero when unknown).
+	Start time.Time
 	// Request is "METHOD URL", the headers, a blank line and the body.
 	Request string
 	// Response is "HTTP STATUS", the headers, a blank line and the body
 	// (truncated when huge). Empty when no response came.
 	Response string
+	// Poll is true for an activation-detail call made because the action
+	// outlived its wait, false for the run-action call.
+	Poll bool
+	// Note says what the transport did with this answer ("... sent again
+	// after 150ms"), or why no answer came; empty for a plain answer.
+	Note string
 }

@@ -2,6 +2,7 @@ package runner
 
 import (
 	"context"
+	"errors"
 	"math/rand/v2"
 	"sync"
 	"sync/atomic"
@@ -99,8 +100,9 @@ type engine struct {
 // from one goroutine and returns only after the last event was handled.
 //
 // Cancelling ctx interrupts the run: no test starts, tests in flight are
-// cancelled and reported as skipped ("interrupted"), teardowns still run
-// (bounded by Options.TeardownGrace), and Result.Interrupted is set.
+// cancelled and reported as Interrupted when their request was sent (the
+// action may have run) or skipped ("interrupted") when not, teardowns still
+// run (bounded by Options.TeardownGrace), and Result.Interrupted is set.
 func Run(ctx context.Context, p *spec.Project, inv Invoker, opts Options, h Handler) *Result {
 	opts.defaults()
 	e := &engine{
@@ -379,7 +381,12 @@ func (e *engine) runTest(runCtx context.Context, dl *deadlines, sr *SuiteResult,
 	tr.Status, _ = Phase(tr.Steps)
 	tr.Duration = end.Sub(tr.Start)
 	if runCtx.Err() != nil && tr.Status != Pass && tr.Status != Fail {
+		// Interrupted: once a request was sent the action may have run,
+		// and that is no skip.
 		tr.Status, tr.Reason = Skip, ReasonInterrupted
+		if sent(tr.Steps) {
+			tr.Status, tr.Reason = Interrupted, ReasonMayHaveRun
+		}
 	} else if tr.Status == Error {
 		if dr, _ := tr.Decisive(); dr != nil {
 			tr.Reason = dr.Reason
@@ -423,15 +430,11 @@ func (e *engine) runStep(ctx context.Context, deadline time.Duration, sr *SuiteR
 			captured = caps
 			break
 		}
-		if ctx.Err() != nil || i == attempts-1 {
+		if e.stopRetrying(ctx, deadline, r, a, i == attempts-1) {
 			break
 		}
 		if !sleep(ctx, e.jitter(delay)) {
-			if r.Status != Error {
-				// The deadline ended the retries: the last attempt's
-				// failures stand, and the reason says why no more came.
-				r.Reason = "deadline of " + deadline.String() + " reached after " + words.Plural(len(r.Attempts), "attempt")
-			}
+			e.cutShort(ctx, deadline, r)
 			break
 		}
 		delay = nextDelay(delay, st.Retry)
@@ -447,6 +450,47 @@ func (e *engine) runStep(ctx context.Context, deadline time.Duration, sr *SuiteR
 		next[k] = v
 	}
 	return next
+}
+
+// stopRetrying says whether the step must not be attempted again after a
+// that did not pass: its attempts ran out (last), the test's deadline or an
+// interrupt ended the loop, or a may have run the action and the step's
+// retry does not say the action is idempotent.
+func (e *engine) stopRetrying(ctx context.Context, deadline time.Duration, r *StepResult, a *Attempt, last bool) bool {
+	switch {
+	case ctx.Err() != nil:
+		if !last {
+			e.cutShort(ctx, deadline, r)
+		}
+		return true
+	case last:
+		return true
+	case a.Status == Error && a.MayHaveRun && !r.Step.Retry.Idempotent:
+		return true
+	}
+	return false
+}
+
+// cutShort settles a step whose retry loop ctx ended before its attempts
+// ran out. One rule, whatever the moment the deadline came (during an
+// attempt or between two): the step is Error, with the attempts made kept.
+// An interrupt makes it Interrupted.
+func (e *engine) cutShort(ctx context.Context, deadline time.Duration, r *StepResult) {
+	if !errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		r.Status, r.Reason = Interrupted, ReasonInterrupted
+		return
+	}
+	reason := "deadline of " + deadline.String() + " reached after " + words.Plural(len(r.Attempts), "attempt")
+	if n := len(r.Attempts); n > 0 {
+		last := r.Attempts[n-1]
+		switch {
+		case last.Err != "":
+			reason += "; the last: " + last.Err
+		case len(last.Failures) > 0:
+			reason += "; the last failed: " + last.Failures[0].Summary()
+		}
+	}
+	r.Status, r.Reason = Error, reason
 }
 
 func nextDelay(d time.Duration, r *spec.Retry) time.Duration {
@@ -481,6 +525,18 @@ func sleep(ctx context.Context, d time.Duration) bool {
 	case <-ctx.Done():
 		return false
 	}
+}
+
+// sent reports whether any attempt of steps sent its request.
+func sent(steps []*StepResult) bool {
+	for _, s := range steps {
+		for _, a := range s.Attempts {
+			if a.HTTPStatus != 0 || a.MayHaveRun {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 func stepReason(st *StepResult) string {

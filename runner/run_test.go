@@ -16,6 +16,7 @@ import (
 
 	"github.com/specrun/specrun/client"
 	"github.com/specrun/specrun/emulator"
+	"github.com/specrun/specrun/reporters/jsonreport"
 	"github.com/specrun/specrun/runner"
 	"github.com/specrun/specrun/spec"
 )
@@ -125,7 +126,7 @@ func TestRunOutcomes(t *testing.T) {
 				if a.HTTPStatus != 200 || len(a.ActivationID) != 32 {
 					t.Errorf("attempt = HTTP %d, activation %q; want 200 and a 32-hex id", a.HTTPStatus, a.ActivationID)
 				}
-				if a.Exchange != nil {
+				if a.LastExchange() != nil {
 					t.Errorf("a passing attempt kept its exchange without --verbose")
 				}
 			},
@@ -150,8 +151,8 @@ func TestRunOutcomes(t *testing.T) {
 				if f.Path != "content.response.result.payload" || f.Op != "equals" || f.Expected != `"xyz"` || f.Actual != `"abc"` || f.Message != "the payload must be xyz" {
 					t.Errorf("failure = %+v", f)
 				}
-				if a.Exchange == nil || !strings.Contains(a.Exchange.Response, `"payload":"abc"`) {
-					t.Errorf("a failed attempt must keep its exchange, got %+v", a.Exchange)
+				if a.LastExchange() == nil || !strings.Contains(a.LastExchange().Response, `"payload":"abc"`) {
+					t.Errorf("a failed attempt must keep its exchange, got %+v", a.LastExchange())
 				}
 			},
 		},
@@ -482,7 +483,10 @@ tests:
 	}
 }
 
-func TestInterruptSkipsUnfinishedTestsAndRunsTeardown(t *testing.T) {
+// Issue 11, point 5: a test whose request was sent when the run was
+// interrupted is Interrupted (the action may have run), not skipped; a test
+// never started is skipped; the run is Interrupted in every report.
+func TestInterruptedTestsThatSentTheirRequestAreInterrupted(t *testing.T) {
 	e := newEnv(t, nil)
 	p := e.load(map[string]string{"i.yaml": `
 suite: i
@@ -514,11 +518,18 @@ tests:
 	for _, tr := range res.Suites[0].Tests {
 		got[tr.Test.Name] = tr.Status.String() + " " + tr.Reason
 	}
-	want := map[string]string{"quick": "pass ", "long1": "skip interrupted", "long2": "skip interrupted", "never": "skip interrupted"}
+	inFlight := "interrupted " + runner.ReasonMayHaveRun
+	want := map[string]string{"quick": "pass ", "long1": inFlight, "long2": inFlight, "never": "skip interrupted"}
 	for k, v := range want {
 		if got[k] != v {
 			t.Errorf("%s = %q, want %q", k, got[k], v)
 		}
+	}
+	if res.Status() != runner.Interrupted || res.Counts().Interrupted != 2 {
+		t.Errorf("run status %v with %d tests interrupted; want interrupted, 2", res.Status(), res.Counts().Interrupted)
+	}
+	if rep := jsonreport.New(res); rep.Status != "interrupted" || rep.Counts.Interrupted != 2 {
+		t.Errorf("JSON report status %q, counts %+v; want interrupted, 2 interrupted", rep.Status, rep.Counts)
 	}
 	if td := res.Suites[0].Teardown; len(td) != 1 || td[0].Status != runner.Pass {
 		t.Errorf("teardown after the interrupt = %+v, want it run and passed", td)
@@ -545,7 +556,7 @@ func TestAuthFailureNamesTheKeyNeverTheSecret(t *testing.T) {
 	if !strings.Contains(a.Err, "authentication failed (HTTP 401") || !strings.Contains(a.Err, "AKTE…") || !strings.Contains(a.Err, "the test env") {
 		t.Errorf("error = %q, want the 401, the shortened key and where it came from", a.Err)
 	}
-	all := a.Err + a.Hint + a.Exchange.Request + a.Exchange.Response
+	all := a.Err + a.Hint + a.LastExchange().Request + a.LastExchange().Response
 	if strings.Contains(all, "wrong-secret-value") || strings.Contains(all, testAccess) {
 		t.Errorf("the secret or the whole access key leaked: %s", all)
 	}
@@ -567,15 +578,15 @@ tests:
 		t.Fatalf("want a failure")
 	}
 	f := a.Failures[0]
-	for _, s := range []string{f.Actual, f.Expected, f.Diff, f.Reason, a.Exchange.Request, a.Exchange.Response} {
+	for _, s := range []string{f.Actual, f.Expected, f.Diff, f.Reason, a.LastExchange().Request, a.LastExchange().Response} {
 		if strings.Contains(s, "s3cr3t-t0ken-value") {
 			t.Errorf("secret value in the result: %q", s)
 		}
 	}
 	// The signature header is always masked: look where the secret itself
 	// went, the request body and the echoed result.
-	if !strings.Contains(a.Exchange.Request, `{"auth":"***"}`) || !strings.Contains(a.Exchange.Response, `"auth":"***"`) {
-		t.Errorf("request or response does not show the secret redacted in place:\n%s\n%s", a.Exchange.Request, a.Exchange.Response)
+	if !strings.Contains(a.LastExchange().Request, `{"auth":"***"}`) || !strings.Contains(a.LastExchange().Response, `"auth":"***"`) {
+		t.Errorf("request or response does not show the secret redacted in place:\n%s\n%s", a.LastExchange().Request, a.LastExchange().Response)
 	}
 }
 
@@ -638,7 +649,7 @@ tests:
 	var all []string
 	for _, st := range tr.Steps {
 		for _, a := range st.Attempts {
-			all = append(all, a.Err, a.Exchange.Request, a.Exchange.Response)
+			all = append(all, a.Err, a.LastExchange().Request, a.LastExchange().Response)
 			for _, f := range a.Failures {
 				all = append(all, f.Expected, f.Actual, f.Diff, f.Reason)
 			}

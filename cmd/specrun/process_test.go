@@ -129,16 +129,31 @@ func TestInterruptRealProcess(t *testing.T) {
 		t.Errorf("stderr does not say it was interrupted: %s", &stderr)
 	}
 	var rep struct {
-		Run struct {
+		Status string `json:"status"`
+		Run    struct {
 			Interrupted bool `json:"interrupted"`
 		} `json:"run"`
+		Suites []struct {
+			Tests []struct {
+				Name   string `json:"name"`
+				Status string `json:"status"`
+				Reason string `json:"reason"`
+			} `json:"tests"`
+		} `json:"suites"`
 	}
 	data, err := os.ReadFile(jsonPath)
 	if err != nil {
 		t.Fatalf("JSON report not written after the interrupt: %v", err)
 	}
-	if err := json.Unmarshal(data, &rep); err != nil || !rep.Run.Interrupted {
+	if err := json.Unmarshal(data, &rep); err != nil || !rep.Run.Interrupted || rep.Status != "interrupted" {
 		t.Errorf("JSON report does not say interrupted (%v):\n%s", err, data)
+	}
+	// Issue 11, point 5: the long tests had sent their request: they are
+	// interrupted (the action may have run), not skipped.
+	for _, tr := range rep.Suites[0].Tests {
+		if strings.HasPrefix(tr.Name, "long") && (tr.Status != "interrupted" || !strings.Contains(tr.Reason, "may have run")) {
+			t.Errorf("%s: %s %q; want interrupted, the action may have run", tr.Name, tr.Status, tr.Reason)
+		}
 	}
 	if !bytes.Contains(data, []byte(`"cleanup"`)) {
 		t.Errorf("the teardown step is not in the JSON report: teardown must run after an interrupt")

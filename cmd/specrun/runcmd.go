@@ -194,7 +194,8 @@ func (sys *system) runCmd(ctx context.Context, opts runOptions, paths []string) 
 
 	var handler runner.Handler
 	var cons *console.Reporter
-	if o.format == "console" {
+	switch {
+	case o.format == "console":
 		// Colours and the live progress line go together: only on a
 		// terminal, and neither with NO_COLOR, --no-color or TERM=dumb.
 		fancy := false
@@ -202,6 +203,11 @@ func (sys *system) runCmd(ctx context.Context, opts runOptions, paths []string) 
 			fancy = console.ColorWanted(f, o.noColor, sys.lookupEnv)
 		}
 		cons = console.New(sys.stdout, console.Options{Color: fancy, Progress: fancy, Verbose: o.verbose, Local: o.local != ""})
+		handler = cons
+	case o.verbose:
+		// Standard output carries a machine format: what -v prints goes to
+		// standard error, without colour or progress line.
+		cons = console.New(sys.stderr, console.Options{Verbose: true, Local: o.local != ""})
 		handler = cons
 	}
 	secrets := append([]string{target.creds.SecretKey}, project.Secrets...)

@@ -155,7 +155,7 @@ func statusColor(s runner.Status) string {
 		return green
 	case runner.Fail:
 		return red
-	case runner.Error:
+	case runner.Error, runner.Interrupted:
 		return yellow
 	}
 	return dim
@@ -169,6 +169,8 @@ func mark(s runner.Status) string {
 		return "✗"
 	case runner.Error:
 		return "!"
+	case runner.Interrupted:
+		return "~"
 	}
 	return "-"
 }
@@ -217,6 +219,12 @@ func (r *Reporter) test(t *runner.TestResult, suite string) {
 	if t.Retried() {
 		note += fmt.Sprintf(", %d attempts", t.Attempts())
 	}
+	if n := sends(t); n > t.Attempts() {
+		note += fmt.Sprintf(", %d transport attempts", n)
+	}
+	if t.Status == runner.Interrupted {
+		note += ", interrupted"
+	}
 	fmt.Fprintf(&r.buf, "%s %s (%s)\n", r.mark(t.Status), name, note)
 	if !t.Status.Failed() {
 		return
@@ -232,6 +240,28 @@ func (r *Reporter) test(t *runner.TestResult, suite string) {
 		r.stepLine(step)
 	}
 	r.details(step, att, t.Reason)
+}
+
+// sends counts the transport attempts of the run-action calls of a test.
+func sends(t *runner.TestResult) int {
+	n := 0
+	for _, s := range t.Steps {
+		for _, a := range s.Attempts {
+			n += a.Sends()
+		}
+	}
+	return n
+}
+
+// tries prints the transport attempts of an attempt, one line each.
+func (r *Reporter) tries(a *runner.Attempt) {
+	for i, t := range a.Tries {
+		line := fmt.Sprintf("transport %d/%d: %s %s", i+1, len(a.Tries), t.Method, t.Answer)
+		if t.Why != "" {
+			line += " — " + t.Why
+		}
+		r.line(4, line)
+	}
 }
 
 // stepLine names a step: step N "NAME" (FILE:LINE).
@@ -272,6 +302,7 @@ func (r *Reporter) details(s *runner.StepResult, a *runner.Attempt, fallback str
 	if a.Hint != "" {
 		r.line(4, "hint:  "+a.Hint)
 	}
+	r.tries(a)
 	if a.ActivationID != "" {
 		if r.opts.Local {
 			r.line(4, "activation "+a.ActivationID+" (local emulator)")
@@ -402,9 +433,22 @@ func (r *Reporter) attempt(e runner.Event) {
 	if a.Err != "" {
 		r.line(4, "error: "+a.Err)
 	}
-	if x := a.Exchange; x != nil {
+	r.tries(a)
+	r.exchanges(a.Exchanges)
+}
+
+// exchanges prints every request and response, in order, each with what
+// the transport did with it.
+func (r *Reporter) exchanges(xs []*runner.Exchange) {
+	for _, x := range xs {
+		if x == nil {
+			continue
+		}
 		r.exchange("> ", x.Request)
 		r.exchange("< ", x.Response)
+		if x.Note != "" {
+			r.line(4, "  ("+x.Note+")")
+		}
 	}
 }
 
@@ -476,7 +520,7 @@ func (r *Reporter) summary(res *runner.Result) {
 			if t.Status != runner.Skip && t.Duration > 0 {
 				ran = append(ran, entry{t, name})
 			}
-			if t.Status == runner.Skip && t.Reason == runner.ReasonInterrupted {
+			if t.Status == runner.Interrupted || t.Status == runner.Skip && t.Reason == runner.ReasonInterrupted {
 				interrupted++
 			}
 		}
@@ -530,6 +574,11 @@ func (r *Reporter) summary(res *runner.Result) {
 		}
 	}
 	r.buf.WriteByte('\n')
+	r.counts(c)
+}
+
+// counts prints the closing line: tests by status.
+func (r *Reporter) counts(c runner.Counts) {
 	count := func(n int, word, color string) string {
 		s := fmt.Sprintf("%d %s", n, word)
 		if n > 0 {
@@ -540,6 +589,9 @@ func (r *Reporter) summary(res *runner.Result) {
 	r.buf.WriteString(count(c.Passed, "passed", green) + ", " +
 		count(c.Failed+c.Errored, "failed", red) + ", " +
 		count(c.Skipped, "skipped", dim))
+	if c.Interrupted > 0 {
+		r.buf.WriteString(", " + count(c.Interrupted, "interrupted after sending their request (the action may have run)", yellow))
+	}
 	if c.Errored > 0 {
 		fmt.Fprintf(&r.buf, " (failed includes %s)", r.paint(yellow, fmt.Sprintf("%d errored", c.Errored)))
 	}

@@ -26,20 +26,21 @@ func Example() {
 	}
 
 	// Shard reports are read back and merged.
-	a, _ := jsonreport.Read(strings.NewReader(`{"schema_version":1,"status":"pass","run":{"shard":"1/2"},"suites":[]}`))
-	b, _ := jsonreport.Read(strings.NewReader(`{"schema_version":1,"status":"fail","run":{"shard":"2/2"},"suites":[]}`))
+	a, _ := jsonreport.Read(strings.NewReader(`{"schema_version":2,"status":"pass","run":{"shard":"1/2"},"suites":[]}`))
+	b, _ := jsonreport.Read(strings.NewReader(`{"schema_version":2,"status":"fail","run":{"shard":"2/2"},"suites":[]}`))
 	m, err := jsonreport.Merge(a, b)
 	fmt.Println(m.Run.Shards, err)
 	// Output:
 	// {
-	//   "schema_version": 1,
+	//   "schema_version": 2,
 	//   "status": "pass",
 	//   "counts": {
 	//     "total": 1,
 	//     "passed": 1,
 	//     "failed": 0,
 	//     "errored": 0,
-	//     "skipped": 0
+	//     "skipped": 0,
+	//     "interrupted": 0
 	//   },
 	//   "run": {
 	//     "specrun_version": "0.1.0",

@@ -16,9 +16,9 @@ func FuzzRead(f *testing.F) {
 		}
 		f.Add(buf.Bytes())
 	}
-	f.Add([]byte(`{"schema_version":1,"status":"pass","suites":[]}`))
-	f.Add([]byte(`{"schema_version":1,"status":"pass","suites":[{"status":"fail","tests":[{"status":"fail","steps":[{"status":"fail","attempts":[{"status":"fail","failures":[{"at":"a:1","expected":{"x":[1]}}]}]}]}]}]}`))
-	f.Add([]byte(`{"schema_version":2}`))
+	f.Add([]byte(`{"schema_version":2,"status":"pass","suites":[]}`))
+	f.Add([]byte(`{"schema_version":2,"status":"pass","suites":[{"status":"fail","tests":[{"status":"fail","steps":[{"status":"fail","attempts":[{"status":"fail","failures":[{"at":"a:1","expected":{"x":[1]}}]}]}]}]}]}`))
+	f.Add([]byte(`{"schema_version":3}`))
 	f.Add([]byte(`[]`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		rep, err := Read(bytes.NewReader(data))

@@ -119,6 +119,9 @@ func Merge(reports ...*Report) (*Report, error) {
 	if out.Suites == nil {
 		out.Suites = []*Suite{}
 	}
+	if out.Run.Interrupted {
+		out.Status = StatusInterrupted
+	}
 	return out, nil
 }
 
@@ -131,6 +134,8 @@ func (c *Counts) add(status string) {
 		c.Failed++
 	case StatusError:
 		c.Errored++
+	case StatusInterrupted:
+		c.Interrupted++
 	default:
 		c.Skipped++
 	}

@@ -54,7 +54,7 @@ func TestMergeOfTwoShards(t *testing.T) {
 		msg  string
 	}{
 		{"counts are recomputed", want(m.Counts, Counts{Total: 5, Passed: 2, Failed: 1, Skipped: 2})},
-		{"the worst status wins", want(m.Status, StatusError)},
+		{"an interrupted shard makes the merge interrupted", want(m.Status, StatusInterrupted)},
 		{"suites are sorted by file", want(m.Suites[0].File+" "+m.Suites[1].File+" "+m.Suites[2].File, "specs/hello.yaml specs/orders.yaml specs/users.yaml")},
 		{"tests of one file are merged in line order", want(m.Suites[0].Tests[0].Line*100+m.Suites[0].Tests[1].Line, 412)},
 		{"suite durations add up", want(m.Suites[0].DurationMS, int64(122))},
@@ -76,7 +76,7 @@ func TestMergeOfTwoShards(t *testing.T) {
 func TestMergeRejects(t *testing.T) {
 	a, b := shards(t)
 	v2 := *b
-	v2.SchemaVersion = 2
+	v2.SchemaVersion = 3
 	bad := *b
 	bad.Status = "green"
 	twice := *a
@@ -89,11 +89,11 @@ func TestMergeRejects(t *testing.T) {
 		{"no reports", nil, "jsonreport: merge: no reports given"},
 		{"a nil report", []*Report{a, nil}, "jsonreport: merge: report 2 is nil"},
 		{"mismatched schema versions", []*Report{a, &v2},
-			"jsonreport: merge: report 2 has schema_version 2 but report 1 has 1: write all shards with the same specrun version"},
+			"jsonreport: merge: report 2 has schema_version 3 but report 1 has 2: write all shards with the same specrun version"},
 		{"an unsupported schema version", []*Report{&v2},
-			"jsonreport: merge: report 1 has schema_version 2; this specrun merges 1"},
+			"jsonreport: merge: report 1 has schema_version 3; this specrun merges 2"},
 		{"an invalid status", []*Report{a, &bad},
-			`jsonreport: merge: report 2: status is "green"; want pass, fail, error or skip`},
+			`jsonreport: merge: report 2: status is "green"; want pass, fail, error, interrupted or skip`},
 		{"a test listed twice in one report", []*Report{&twice},
 			`jsonreport: merge: test "hello/greets the world" (specs/hello.yaml:12) appears twice in report 1`},
 		{"overlapping shards", []*Report{a, b, a},

@@ -139,12 +139,13 @@ func checkSteps(where string, steps []*Step) error {
 
 func checkStatus(where, s string) error {
 	if _, ok := statusRank(s); !ok {
-		return fmt.Errorf("%s is %q; want pass, fail, error or skip", where, s)
+		return fmt.Errorf("%s is %q; want pass, fail, error, interrupted or skip", where, s)
 	}
 	return nil
 }
 
-// statusRank orders statuses like runner.Status: skip < pass < fail < error.
+// statusRank orders statuses like runner.Status: skip < pass < fail < error
+// < interrupted.
 func statusRank(s string) (int, bool) {
 	switch s {
 	case StatusSkip:
@@ -155,6 +156,8 @@ func statusRank(s string) (int, bool) {
 		return 2, true
 	case StatusError:
 		return 3, true
+	case StatusInterrupted:
+		return 4, true
 	}
 	return 0, false
 }

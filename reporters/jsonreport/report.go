@@ -14,7 +14,10 @@ import (
 // SchemaVersion is the version of the document that Write and Encode
 // produce and that Read and Merge accept. It changes only when a field is
 // removed or changes meaning; new fields are added within a version.
-const SchemaVersion = 1
+//
+// Version 2 added the status "interrupted" (a run stopped by a signal was
+// "pass" or "fail" in version 1, its tests in flight "skip").
+const SchemaVersion = 2
 
 // TimeLayout is the layout of the run's start time: RFC 3339 in UTC with
 // milliseconds.
@@ -26,6 +29,9 @@ const (
 	StatusFail  = "fail"
 	StatusError = "error"
 	StatusSkip  = "skip"
+	// StatusInterrupted is the status of an interrupted run, and of a test
+	// whose request was sent when the run was interrupted.
+	StatusInterrupted = "interrupted"
 )
 
 // Report is the whole document. Its zero value is not a valid report: use
@@ -33,7 +39,8 @@ const (
 // modification.
 type Report struct {
 	SchemaVersion int `json:"schema_version"`
-	// Status is the worst status of all suites ("skip" when nothing ran).
+	// Status is the worst status of all suites ("skip" when nothing ran),
+	// "interrupted" whenever the run was.
 	Status string `json:"status"`
 	Counts Counts `json:"counts"`
 	Run    Run    `json:"run"`
@@ -48,6 +55,9 @@ type Counts struct {
 	Failed  int `json:"failed"`
 	Errored int `json:"errored"`
 	Skipped int `json:"skipped"`
+	// Interrupted counts the tests whose request was sent when the run was
+	// interrupted.
+	Interrupted int `json:"interrupted"`
 }
 
 // Run is the run's metadata.
@@ -126,9 +136,37 @@ type Attempt struct {
 	DurationMS   int64      `json:"duration_ms"`
 	Error        string     `json:"error,omitempty"`
 	Hint         string     `json:"hint,omitempty"`
+	MayHaveRun   bool       `json:"may_have_run,omitempty"`
 	Failures     []*Failure `json:"failures,omitempty"`
-	Request      string     `json:"request,omitempty"`
-	Response     string     `json:"response,omitempty"`
+	// Request and Response are the last exchange of the run-action call
+	// (its answer, before any poll); Exchanges holds every exchange, polls
+	// included, in order.
+	Request   string      `json:"request,omitempty"`
+	Response  string      `json:"response,omitempty"`
+	Exchanges []*Exchange `json:"exchanges,omitempty"`
+	// Transport lists the transport attempts of the attempt's calls, when
+	// there was more than one or the last answer came from the transport.
+	Transport []*Try `json:"transport,omitempty"`
+}
+
+// Exchange is one HTTP request and its response, redacted.
+type Exchange struct {
+	// Start is when the request was sent, formatted with TimeLayout.
+	Start    string `json:"start,omitempty"`
+	Poll     bool   `json:"poll,omitempty"`
+	Request  string `json:"request"`
+	Response string `json:"response,omitempty"`
+	Note     string `json:"note,omitempty"`
+}
+
+// Try is one transport attempt of a call.
+type Try struct {
+	Method     string `json:"method"`
+	Start      string `json:"start,omitempty"`
+	HTTPStatus int    `json:"http_status,omitempty"`
+	Answer     string `json:"answer"`
+	Resent     bool   `json:"resent"`
+	Why        string `json:"why,omitempty"`
 }
 
 // Failure is one expectation that did not hold.
@@ -255,7 +293,7 @@ func newHead(r *runner.Result) *Report {
 	rep := &Report{
 		SchemaVersion: SchemaVersion,
 		Status:        r.Status().String(),
-		Counts:        Counts{Total: c.Total, Passed: c.Passed, Failed: c.Failed, Errored: c.Errored, Skipped: c.Skipped},
+		Counts:        Counts{Total: c.Total, Passed: c.Passed, Failed: c.Failed, Errored: c.Errored, Skipped: c.Skipped, Interrupted: c.Interrupted},
 		Run: Run{
 			SpecrunVersion: r.Info.Version,
 			Endpoint:       r.Info.Endpoint,
@@ -356,9 +394,19 @@ func newAttempt(a *runner.Attempt) *Attempt {
 		DurationMS:   millis(a.Duration),
 		Error:        a.Err,
 		Hint:         a.Hint,
+		MayHaveRun:   a.MayHaveRun,
 	}
-	if a.Exchange != nil {
-		out.Request, out.Response = a.Exchange.Request, a.Exchange.Response
+	if x := a.RunExchange(); x != nil {
+		out.Request, out.Response = x.Request, x.Response
+	}
+	for _, x := range a.Exchanges {
+		if x != nil {
+			out.Exchanges = append(out.Exchanges, &Exchange{Start: formatTime(x.Start), Poll: x.Poll, Request: x.Request, Response: x.Response, Note: x.Note})
+		}
+	}
+	for _, t := range a.Tries {
+		out.Transport = append(out.Transport, &Try{Method: t.Method, Start: formatTime(t.Start), HTTPStatus: t.HTTPStatus,
+			Answer: t.Answer, Resent: t.Resent, Why: t.Why})
 	}
 	for _, f := range a.Failures {
 		if f != nil {

@@ -112,7 +112,7 @@ func TestWriteStructure(t *testing.T) {
 			return want(r.Run.Selection == nil, true)
 		}},
 		{"counts come from the tests", "interrupted", func(r *Report) string {
-			return want(r.Counts, Counts{Total: 3, Passed: 1, Skipped: 2})
+			return want(r.Counts, Counts{Total: 3, Passed: 1, Skipped: 1, Interrupted: 1})
 		}},
 		{"setup errors make the suite and the run errored", "setup-failure", func(r *Report) string {
 			return want(r.Status+"/"+r.Suites[0].Status, "error/error")
@@ -132,23 +132,23 @@ func TestReadRejects(t *testing.T) {
 	tests := []struct {
 		name, doc, err string
 	}{
-		{"a syntax error, with its position", "{\n  \"schema_version\": 1,\n  \"status\": pass\n}",
+		{"a syntax error, with its position", "{\n  \"schema_version\": 2,\n  \"status\": pass\n}",
 			"jsonreport: invalid report at 3:13: invalid character 'p' looking for beginning of value"},
 		{"a document without schema_version", `{"status":"pass","suites":[]}`,
 			"jsonreport: not a specrun JSON report: no schema_version; write it with specrun --report-json"},
-		{"another schema version", `{"schema_version":2,"status":"pass","suites":[]}`,
-			"jsonreport: schema_version 2 is not supported (this specrun reads 1): read it with the specrun version that wrote it"},
-		{"an unknown status", `{"schema_version":1,"status":"ok","suites":[]}`,
-			`jsonreport: invalid report: status is "ok"; want pass, fail, error or skip`},
-		{"a test status that is unknown", `{"schema_version":1,"status":"pass","suites":[{"status":"pass","tests":[{"status":"PASS"}]}]}`,
-			`jsonreport: invalid report: suites[0].tests[0].status is "PASS"; want pass, fail, error or skip`},
-		{"a start that is not RFC 3339", `{"schema_version":1,"status":"pass","run":{"start":"yesterday"},"suites":[]}`,
+		{"another schema version", `{"schema_version":3,"status":"pass","suites":[]}`,
+			"jsonreport: schema_version 3 is not supported (this specrun reads 2): read it with the specrun version that wrote it"},
+		{"an unknown status", `{"schema_version":2,"status":"ok","suites":[]}`,
+			`jsonreport: invalid report: status is "ok"; want pass, fail, error, interrupted or skip`},
+		{"a test status that is unknown", `{"schema_version":2,"status":"pass","suites":[{"status":"pass","tests":[{"status":"PASS"}]}]}`,
+			`jsonreport: invalid report: suites[0].tests[0].status is "PASS"; want pass, fail, error, interrupted or skip`},
+		{"a start that is not RFC 3339", `{"schema_version":2,"status":"pass","run":{"start":"yesterday"},"suites":[]}`,
 			`jsonreport: invalid report: run.start "yesterday" is not an RFC 3339 time`},
-		{"missing suites", `{"schema_version":1,"status":"skip"}`,
+		{"missing suites", `{"schema_version":2,"status":"skip"}`,
 			`jsonreport: invalid report: suites is missing or null`},
-		{"a null step", `{"schema_version":1,"status":"pass","suites":[{"status":"pass","setup":[null],"tests":[]}]}`,
+		{"a null step", `{"schema_version":2,"status":"pass","suites":[{"status":"pass","setup":[null],"tests":[]}]}`,
 			`jsonreport: invalid report: suites[0].setup[0] is null`},
-		{"a wrong type, with its position", "{\"schema_version\":1,\"status\":\"pass\",\n\"counts\":{\"total\":\"3\"},\"suites\":[]}",
+		{"a wrong type, with its position", "{\"schema_version\":2,\"status\":\"pass\",\n\"counts\":{\"total\":\"3\"},\"suites\":[]}",
 			`jsonreport: invalid report at 2:21: json: cannot unmarshal string into Go struct field Counts.counts.total of type int`},
 	}
 	for _, tc := range tests {
@@ -165,7 +165,7 @@ func TestReadRejects(t *testing.T) {
 }
 
 func TestReadIgnoresUnknownFields(t *testing.T) {
-	rep, err := Read(strings.NewReader(`{"schema_version":1,"status":"pass","added_later":{"x":1},"suites":[{"name":"s","status":"pass","tests":[],"new":true}]}`))
+	rep, err := Read(strings.NewReader(`{"schema_version":2,"status":"pass","added_later":{"x":1},"suites":[{"name":"s","status":"pass","tests":[],"new":true}]}`))
 	if err != nil {
 		t.Fatal(err)
 	}

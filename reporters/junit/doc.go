@@ -48,7 +48,11 @@
 // are <skipped> with the runner's reason. The synthetic testcases are counted
 // in tests and errors, so every count agrees with the testcases listed. The
 // same summary line is in the testsuite's <system-err>, which also says when
-// the run was interrupted.
+// the run was interrupted. A test whose request was sent when the run was
+// interrupted is an <error type="interrupted"> (the action may have run); a
+// test that sent nothing is <skipped> with reason "interrupted". The error
+// text of a test lists its transport attempts, and <system-out> every
+// exchange of its attempts, transport tries and polls included.
 //
 // # Escaping
 //

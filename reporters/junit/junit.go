@@ -153,7 +153,7 @@ func buildSuite(r *runner.Result, sr *runner.SuiteResult, id int) xTestsuite {
 
 	var out, errOut strings.Builder
 	if r.Interrupted {
-		errOut.WriteString("run interrupted: tests that did not finish are reported skipped with reason \"" + runner.ReasonInterrupted + "\"\n")
+		errOut.WriteString("run interrupted: tests whose request was sent are errors of type \"interrupted\" (the action may have run); tests that sent nothing are skipped with reason \"" + runner.ReasonInterrupted + "\"\n")
 	}
 	if c, ok := phaseCase(name, setupName, "setup", sr.Setup, &out, &errOut); ok {
 		ts.Cases = append(ts.Cases, c)
@@ -275,6 +275,9 @@ func testCase(classname string, tr *runner.TestResult) xTestcase {
 		c.Failure = outcome(tr.Steps, tr.Reason, "failed")
 	case runner.Error:
 		c.Error = outcome(tr.Steps, tr.Reason, "error")
+	case runner.Interrupted:
+		c.Error = outcome(tr.Steps, tr.Reason, "interrupted")
+		c.Error.Type, c.Error.Message = "interrupted", clean(tr.Reason)
 	default:
 		c.Skipped = &xResult{Message: clean(tr.Reason)}
 	}
@@ -298,6 +301,7 @@ func outcome(steps []*runner.StepResult, reason, fallbackType string) *xResult {
 		if att.HTTPStatus != 0 {
 			fmt.Fprintf(&b, "http status: %d\n", att.HTTPStatus)
 		}
+		writeTries(&b, att.Tries)
 	}
 	if len(steps) > 1 {
 		b.WriteString("steps:\n")
@@ -375,6 +379,21 @@ func writeFailure(b *strings.Builder, f *runner.Failure) {
 	}
 }
 
+// writeTries lists the transport attempts of an attempt.
+func writeTries(b *strings.Builder, tries []runner.Try) {
+	if len(tries) == 0 {
+		return
+	}
+	fmt.Fprintf(b, "transport attempts: %d\n", len(tries))
+	for i, t := range tries {
+		fmt.Fprintf(b, "  %d. %s %s: %s", i+1, t.Start.UTC().Format("15:04:05.000"), t.Method, t.Answer)
+		if t.Why != "" {
+			b.WriteString(" — " + t.Why)
+		}
+		b.WriteString("\n")
+	}
+}
+
 // phaseCase returns the synthetic testcase for a setup or teardown that
 // failed or errored, and notes it in errOut and its exchanges in out.
 func phaseCase(classname, name, phase string, steps []*runner.StepResult, out, errOut *strings.Builder) (xTestcase, bool) {
@@ -404,7 +423,7 @@ func exchanges(out *strings.Builder, test string, st runner.Status, steps []*run
 			continue
 		}
 		for i, a := range s.Attempts {
-			if a == nil || a.Exchange == nil {
+			if a == nil || len(a.Exchanges) == 0 {
 				continue
 			}
 			if !heading {
@@ -415,18 +434,36 @@ func exchanges(out *strings.Builder, test string, st runner.Status, steps []*run
 			if s.Step != nil {
 				stepName = s.Step.Name
 			}
-			fmt.Fprintf(out, "--- %s, attempt %d of %d: request ---\n", stepName, i+1, len(s.Attempts))
-			writeText(out, a.Exchange.Request)
-			fmt.Fprintf(out, "--- %s, attempt %d of %d: response ---\n", stepName, i+1, len(s.Attempts))
-			if a.Exchange.Response == "" {
-				out.WriteString("(no response)\n")
-			} else {
-				writeText(out, a.Exchange.Response)
+			for _, x := range a.Exchanges {
+				which := fmt.Sprintf("%s, attempt %d of %d", stepName, i+1, len(s.Attempts))
+				if x != nil && x.Poll {
+					which += ", poll"
+				}
+				writeExchange(out, which, x)
 			}
 		}
 	}
 	if heading {
 		out.WriteString("\n")
+	}
+}
+
+// writeExchange writes one request and its response under headings
+// naming which.
+func writeExchange(out *strings.Builder, which string, x *runner.Exchange) {
+	if x == nil {
+		return
+	}
+	fmt.Fprintf(out, "--- %s: request ---\n", which)
+	writeText(out, x.Request)
+	fmt.Fprintf(out, "--- %s: response ---\n", which)
+	if x.Response == "" {
+		out.WriteString("(no response)\n")
+	} else {
+		writeText(out, x.Response)
+	}
+	if x.Note != "" {
+		fmt.Fprintf(out, "(%s)\n", x.Note)
 	}
 }
 

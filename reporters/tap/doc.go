@@ -43,7 +43,10 @@
 // # Interrupted runs
 //
 // The plan stays the number of points a complete run would have written.
-// Tests an interrupt kept from finishing (Skip with reason
+// A test whose request was sent when the run was interrupted
+// (runner.Interrupted: the action may have run) is a "not ok" point whose
+// diagnostics say "severity: interrupted" and "may_have_run: true". Tests
+// the interrupt kept from sending anything (Skip with reason
 // runner.ReasonInterrupted) get no test point but a "# interrupted: SUITE /
 // TEST" comment where they would have been, the other points are numbered
 // consecutively, and the output ends with "Bail out! interrupted". A harness

@@ -146,7 +146,10 @@ func (p *printer) test(suite string, tr *runner.TestResult) {
 	switch tr.Status {
 	case runner.Pass:
 		fmt.Fprintf(p.w, "ok %d - %s\n", p.n, desc)
-	case runner.Fail, runner.Error:
+	case runner.Fail, runner.Error, runner.Interrupted:
+		// An interrupted test whose request was sent has no verdict but
+		// may have run its action: a failed point whose diagnostics say
+		// "severity: interrupted" (TAP has no directive for it).
 		fmt.Fprintf(p.w, "not ok %d - %s\n", p.n, desc)
 		writeYAML(p.w, "  ", diagnose(tr.Steps, tr.Status, tr.Reason, tr.Duration, tr.Test.MultiStep))
 	default:
@@ -172,7 +175,7 @@ func (p *printer) subtest(desc string, steps []*runner.StepResult) {
 		switch st {
 		case runner.Pass:
 			fmt.Fprintf(p.w, "    ok %d - %s\n", i+1, sd)
-		case runner.Fail, runner.Error:
+		case runner.Fail, runner.Error, runner.Interrupted:
 			fmt.Fprintf(p.w, "    not ok %d - %s\n", i+1, sd)
 			writeYAML(p.w, "      ", diagnose([]*runner.StepResult{s}, st, reason, s.Duration, false))
 		default:
@@ -188,8 +191,8 @@ func skip(reason string) string {
 	return " # SKIP " + escape(reason)
 }
 
-// kv is one YAML mapping entry; the value is a string, an int or a list of
-// mappings.
+// kv is one YAML mapping entry; the value is a string, an int, a bool or a
+// list of mappings.
 type kv struct {
 	key string
 	val any
@@ -208,8 +211,8 @@ func diagnose(steps []*runner.StepResult, st runner.Status, reason string, d tim
 		out = append(out, kv{k, v})
 	}
 	severity := "fail"
-	if st == runner.Error {
-		severity = "error"
+	if st == runner.Error || st == runner.Interrupted {
+		severity = st.String()
 	}
 	stepAt := ""
 	if step != nil && step.Step != nil {
@@ -260,6 +263,12 @@ func diagnose(steps []*runner.StepResult, st runner.Status, reason string, d tim
 	if step != nil && len(step.Attempts) > 1 {
 		add("attempts", len(step.Attempts))
 	}
+	if att != nil && att.MayHaveRun {
+		add("may_have_run", true)
+	}
+	if att != nil && len(att.Tries) > 0 {
+		add("transport", tries(att.Tries))
+	}
 	if att != nil && len(att.Failures) > 1 {
 		var list [][]kv
 		for _, f := range att.Failures {
@@ -277,6 +286,23 @@ func diagnose(steps []*runner.StepResult, st runner.Status, reason string, d tim
 		add("failures", list)
 	}
 	return out
+}
+
+// tries lists transport attempts as YAML mappings.
+func tries(ts []runner.Try) [][]kv {
+	list := make([][]kv, 0, len(ts))
+	for _, t := range ts {
+		e := []kv{{"method", t.Method}, {"start", t.Start.UTC().Format(time.RFC3339Nano)}}
+		if t.HTTPStatus != 0 {
+			e = append(e, kv{"http_status", t.HTTPStatus})
+		}
+		e = append(e, kv{"answer", t.Answer}, kv{"resent", t.Resent})
+		if t.Why != "" {
+			e = append(e, kv{"why", t.Why})
+		}
+		list = append(list, e)
+	}
+	return list
 }
 
 // writeYAML writes kvs as a YAML diagnostics block at indent.
@@ -299,6 +325,8 @@ func writeMap(w *bufio.Writer, indent, first string, kvs []kv) {
 			w.WriteString(lead + e.key + ": " + yamlScalar(v) + "\n")
 		case int:
 			w.WriteString(lead + e.key + ": " + strconv.Itoa(v) + "\n")
+		case bool:
+			w.WriteString(lead + e.key + ": " + strconv.FormatBool(v) + "\n")
 		case [][]kv:
 			w.WriteString(lead + e.key + ":\n")
 			for _, item := range v {

@@ -244,7 +244,7 @@ func validateDoc(lines []string, lineNo int, indent string, version int, bail bo
 				if err := yaml.Unmarshal([]byte(doc.String()), &v); err != nil {
 					return 0, fmt.Errorf("line %d: YAML block does not parse: %v\n%s", no+2, err, doc.String())
 				}
-				if v["message"] == nil || (v["severity"] != "fail" && v["severity"] != "error") {
+				if v["message"] == nil || (v["severity"] != "fail" && v["severity"] != "error" && v["severity"] != "interrupted") {
 					return 0, fmt.Errorf("line %d: YAML block lacks message or severity: %v", no+2, v)
 				}
 				i = j
@@ -281,7 +281,7 @@ func expected(r *runner.Result) verdict {
 			switch {
 			case r.Interrupted && tr.Status == runner.Skip && tr.Reason == runner.ReasonInterrupted:
 				v.failed++
-			case tr.Status == runner.Fail || tr.Status == runner.Error:
+			case tr.Status.Failed():
 				v.tests++
 				v.failed++
 			default:

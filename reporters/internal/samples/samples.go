@@ -98,10 +98,10 @@ func Fixtures() map[string]*runner.Result {
 				{Pos: spec.Pos{File: f, Line: 13, Col: 11}, Key: "assert", Path: "$.log", Op: "contains",
 					Expected: `"ok"`, Actual: `"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa…(truncated)`, Reason: "no element contains \"ok\""},
 			},
-			Exchange: &runner.Exchange{
+			Exchanges: []*runner.Exchange{{
 				Request:  "POST https://cloudfunctions.apigw.ntruss.com/api/v2/packages/shop/actions/hello?blocking=true\nx-ncp-apigw-api-key: ***\nx-ncp-iam-access-key: ***\n\n{\"name\":\"Kim\"}",
 				Response: "HTTP 200\nContent-Type: application/json\n\n{\"greeting\":\"hello\"}",
-			},
+			}},
 		}
 		out["fail"] = Result(SuiteResult(s, Single(s.Tests[0], runner.Fail, Ms(250), a)))
 	}
@@ -138,7 +138,7 @@ func Fixtures() map[string]*runner.Result {
 			HTTPStatus: 404, ActivationID: "c0ffee11c0ffee11c0ffee11c0ffee11",
 			Failures: []*runner.Failure{{Pos: spec.Pos{File: fo, Line: 18, Col: 9}, Key: "http_status", Op: "equals",
 				Expected: "200", Actual: "404", Reason: "status differs"}},
-			Exchange: &runner.Exchange{Request: "POST https://x/api/v2/packages/shop/actions/get-order?blocking=true\n\n{\"id\":\"o-1\"}", Response: "HTTP 404\n\n{\"error\":\"not found\"}"}}
+			Exchanges: []*runner.Exchange{{Request: "POST https://x/api/v2/packages/shop/actions/get-order?blocking=true\n\n{\"id\":\"o-1\"}", Response: "HTTP 404\n\n{\"error\":\"not found\"}"}}}
 		s2 := &runner.StepResult{Step: t1.Steps[1], Status: runner.Fail, Start: T0, Duration: Ms(200), Attempts: []*runner.Attempt{fa}}
 		s3 := &runner.StepResult{Step: t1.Steps[2], Status: runner.Skip, Reason: runner.ReasonEarlierStep}
 		tr := &runner.TestResult{Test: t1, Status: runner.Fail, Start: T0, Duration: Ms(505), Steps: []*runner.StepResult{s1, s2, s3}}
@@ -160,7 +160,8 @@ func Fixtures() map[string]*runner.Result {
 		s := Suite(f, "hello", Test("first", 4), Test("second", 10), Test("third", 16))
 		r := Result(SuiteResult(s,
 			Single(s.Tests[0], runner.Pass, Ms(90), PassAttempt("bbbb0001", Ms(88))),
-			&runner.TestResult{Test: s.Tests[1], Status: runner.Skip, Reason: runner.ReasonInterrupted},
+			Single(s.Tests[1], runner.Interrupted, Ms(500), &runner.Attempt{Status: runner.Interrupted, Start: T0, Duration: Ms(500),
+				Package: "shop", Action: "hello", MayHaveRun: true, Err: runner.ReasonMayHaveRun}),
 			&runner.TestResult{Test: s.Tests[2], Status: runner.Skip, Reason: runner.ReasonInterrupted},
 		))
 		r.Interrupted = true

@@ -99,7 +99,7 @@ func Fail() *runner.Result {
 	s := NewSuite("users", "specs/users.yaml")
 	t1 := NewTest(s, "get user", 5, "demo/hello")
 	a := Attempt(runner.Fail, 0, 150, "0f1e2d")
-	a.Exchange = Exchange
+	a.Exchanges = []*runner.Exchange{Exchange}
 	a.Failures = []*runner.Failure{
 		{Pos: Pos("specs/users.yaml", 9), Key: "result", Path: "$.name", Op: "equals", Expected: `"bob"`, Actual: `"alice"`, Node: "$['name']", Reason: "values differ", Message: "the name must round-trip"},
 		{Pos: Pos("specs/users.yaml", 10), Key: "assert", Path: "$", Op: "subset", Expected: `{"age":40,"role":"admin"}`, Actual: `{"age":41,"name":"alice"}`, Node: "$", Pointer: "/age", Diff: "  {\n-   \"age\": 40,\n+   \"age\": 41,\n-   \"role\": \"admin\"\n  }", Reason: "not a subset"},
@@ -118,11 +118,25 @@ func Error() *runner.Result {
 	a.HTTPStatus = 0
 	a.Err = "POST https://fn.example.test/packages/demo/actions/hello: dial tcp 127.0.0.1:9: connect: connection refused"
 	a.Hint = "check --endpoint, or use --local to run against the built-in emulator"
-	a.Exchange = &runner.Exchange{Request: Exchange.Request}
+	a.Exchanges = []*runner.Exchange{{Request: Exchange.Request}}
+	a.Tries = []runner.Try{
+		{Method: "POST", Start: T0, Answer: "dial tcp 127.0.0.1:9: connect: connection refused", Resent: true,
+			Why: "could not connect, so the action did not run: sent again after 150ms"},
+		{Method: "POST", Start: T0.Add(200 * time.Millisecond), Answer: "cannot connect (2 attempts), so the action did not run"},
+	}
 	b := Attempt(runner.Error, 0, 40, "77aa")
 	b.HTTPStatus = 502
-	b.Err = "response body is not JSON: invalid character '<' looking for beginning of value"
-	b.Exchange = &runner.Exchange{Request: Exchange.Request, Response: "HTTP 502\r\ncontent-type: text/html\r\n\r\n<html>Bad Gateway</html>"}
+	b.MayHaveRun = true
+	b.Err = "HTTP 502 with a text/html body after the request was sent, so the action may have run; it was not sent again"
+	b.Tries = []runner.Try{
+		{Method: "POST", Start: T0, HTTPStatus: 429, Answer: "HTTP 429 errorCode 420: Rate Limited", Resent: true,
+			Why: "HTTP 429 (errorCode 420: Rate Limited), so the action did not run: sent again after 150ms"},
+		{Method: "POST", Start: T0.Add(200 * time.Millisecond), HTTPStatus: 502, Answer: "HTTP 502 <html>Bad Gateway</html>", Why: b.Err},
+	}
+	b.Exchanges = []*runner.Exchange{
+		{Start: T0, Request: Exchange.Request, Response: "HTTP 429\r\ncontent-type: application/json\r\n\r\n{\"error\":{\"errorCode\":\"420\"}}", Note: b.Tries[0].Why},
+		{Start: T0.Add(200 * time.Millisecond), Request: Exchange.Request, Response: "HTTP 502\r\ncontent-type: text/html\r\n\r\n<html>Bad Gateway</html>", Note: b.Err},
+	}
 	return Result(SuiteResult(s,
 		TestResult(t1, runner.Error, 0, 3000, StepResult(t1.Steps[0], runner.Error, 0, 3000, a)),
 		TestResult(t2, runner.Error, 0, 40, StepResult(t2.Steps[0], runner.Error, 0, 40, b)),
@@ -149,7 +163,7 @@ func MultiStep() *runner.Result {
 	t1 := NewTest(s, "order lifecycle", 3, "create order", "fetch order", "delete order")
 	t2 := NewTest(s, "happy path", 30, "create", "fetch")
 	bad := Attempt(runner.Fail, 50, 60, "bb02")
-	bad.Exchange = Exchange
+	bad.Exchanges = []*runner.Exchange{Exchange}
 	bad.Failures = []*runner.Failure{{Pos: Pos("specs/orders.yaml", 11), Key: "result", Path: "$.status", Op: "equals", Expected: `"open"`, Actual: `"closed"`, Reason: "values differ"}}
 	skipped := StepResult(t1.Steps[2], runner.Skip, 0, 0)
 	skipped.Reason = runner.ReasonEarlierStep
@@ -175,7 +189,7 @@ func Retry() *runner.Result {
 		return a
 	}
 	last := fails("r3", 2000)
-	last.Exchange = Exchange
+	last.Exchanges = []*runner.Exchange{Exchange}
 	return Result(SuiteResult(s,
 		TestResult(t1, runner.Fail, 0, 2100, StepResult(t1.Steps[0], runner.Fail, 0, 2100, fails("r1", 0), fails("r2", 1000), last)),
 		TestResult(t2, runner.Pass, 0, 1600, StepResult(t2.Steps[0], runner.Pass, 0, 1600, fails("q1", 0), fails("q2", 500), Attempt(runner.Pass, 1500, 100, "q3"))),
@@ -194,9 +208,13 @@ func Interrupted() *runner.Result {
 		tr.Reason = runner.ReasonInterrupted
 		return tr
 	}
+	sent := Attempt(runner.Interrupted, 0, 400, "")
+	sent.MayHaveRun, sent.Err, sent.HTTPStatus = true, runner.ReasonMayHaveRun, 0
+	inFlight := TestResult(t2, runner.Interrupted, 0, 400, StepResult(t2.Steps[0], runner.Interrupted, 0, 400, sent))
+	inFlight.Reason = runner.ReasonMayHaveRun
 	r := Result(SuiteResult(s,
 		TestResult(t1, runner.Pass, 0, 100, StepResult(t1.Steps[0], runner.Pass, 0, 100, Attempt(runner.Pass, 0, 100, "i1"))),
-		intr(t2),
+		inFlight,
 		TestResult(t3, runner.Pass, 0, 90, StepResult(t3.Steps[0], runner.Pass, 0, 90, Attempt(runner.Pass, 0, 90, "i3"))),
 		intr(t4),
 	))
@@ -215,7 +233,7 @@ func Setup() *runner.Result {
 	sa.HTTPStatus = 401
 	sa.Err = "authentication failed: 401 Unauthorized"
 	sa.Hint = "check NCLOUD_ACCESS_KEY and NCLOUD_SECRET_KEY"
-	sa.Exchange = &runner.Exchange{Request: Exchange.Request, Response: "HTTP 401\n\n{\"error\":\"unauthorized\"}"}
+	sa.Exchanges = []*runner.Exchange{{Request: Exchange.Request, Response: "HTTP 401\n\n{\"error\":\"unauthorized\"}"}}
 	ta := Attempt(runner.Fail, 100, 20, "td1")
 	ta.Failures = []*runner.Failure{{Pos: Pos("specs/billing.yaml", 44), Key: "success", Path: "$.response.success", Op: "equals", Expected: "true", Actual: "false", Reason: "values differ"}}
 	skipped := func(t *spec.Test) *runner.TestResult {
@@ -243,7 +261,7 @@ func Escape() *runner.Result {
 	t2 := NewTest(s, "skip # me\nplease", 15, "demo/x")
 	a := Attempt(runner.Fail, 0, 10, "id<&>")
 	a.Platform = "vpc\x00"
-	a.Exchange = &runner.Exchange{Request: "POST /x\n\n" + Hostile, Response: "HTTP 200\n\n{\"v\":\"]]>]]]]>\"}\x00\xc3\x28"}
+	a.Exchanges = []*runner.Exchange{{Request: "POST /x\n\n" + Hostile, Response: "HTTP 200\n\n{\"v\":\"]]>]]]]>\"}\x00\xc3\x28"}}
 	a.Failures = []*runner.Failure{{
 		Pos: Pos("specs/odd.yaml", 9), Key: "result", Path: "$[\"a#b\"]", Op: "equals",
 		Expected: "\"yes\"", Actual: "\"key: value # no comment\\n- item\" \xff ---\n...\n- [ ] &anchor *ref !tag %YAML @x `y` |", Diff: "- \"yes\"\n+ " + Hostile,
