@@ -253,8 +253,12 @@ func sends(t *runner.TestResult) int {
 	return n
 }
 
-// tries prints the transport attempts of an attempt, one line each.
+// tries prints the transport attempts of an attempt, one line each, when
+// there was more than one (a single one says what the error says).
 func (r *Reporter) tries(a *runner.Attempt) {
+	if len(a.Tries) < 2 {
+		return
+	}
 	for i, t := range a.Tries {
 		line := fmt.Sprintf("transport %d/%d: %s %s", i+1, len(a.Tries), t.Method, t.Answer)
 		if t.Why != "" {
