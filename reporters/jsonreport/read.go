@@ -12,7 +12,7 @@ import (
 // Read parses a report written by Write, Encode or a newer specrun of the
 // same schema version: fields it does not know are ignored. It rejects a
 // document whose schema_version is missing or not SchemaVersion, a status
-// that is not pass, fail, error or skip, a start time not in TimeLayout
+// that is not pass, fail, error, interrupted or skip, a start time not in TimeLayout
 // (RFC 3339), and nulls where lists of suites, tests, steps, attempts or
 // failures belong. Syntax errors say LINE:COL in the document.
 func Read(r io.Reader) (*Report, error) {
