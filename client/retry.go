@@ -146,6 +146,10 @@ func (c *Client) verdict(r *Response, attempt int) (time.Duration, string) {
 	switch {
 	case what == "":
 		return -1, ""
+	case !safe && r.Request != nil && r.Request.Method == http.MethodGet:
+		// An activation poll runs nothing; it is not sent again either.
+		r.Transport = what + " from the gateway or a proxy; it was not sent again"
+		return -1, ""
 	case !safe:
 		r.Transport = what + " after the request was sent, so the action may have run; it was not sent again"
 		r.MayHaveRun = true

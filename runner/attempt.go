@@ -41,6 +41,9 @@ func (e *engine) attempt(ctx context.Context, deadline time.Duration, st *spec.S
 	log.first = call{resp, err}
 	if err == nil && resp.Pending {
 		a.HTTPStatus, a.ActivationID = resp.StatusCode, resp.ActivationID
+		// The action was started: whatever goes wrong while polling, it
+		// may have run, and the attempt must not be made again.
+		defer func() { a.MayHaveRun = a.MayHaveRun || a.Status == Error }()
 		resp, err = e.poll(ctx, inv, resp.ActivationID, a, &log)
 		if err != nil && errors.Is(ctx.Err(), context.DeadlineExceeded) {
 			e.setError(a, fmt.Sprintf("the action outlived its wait (timeout %s) and had not finished when the deadline of %s passed (%s of activation %s)",
@@ -121,7 +124,7 @@ func (e *engine) tries(c call) []Try {
 	switch {
 	case c.resp != nil:
 		retried = c.resp.Retried
-		last = Try{Method: c.resp.Request.Method, Start: c.resp.Start, HTTPStatus: c.resp.StatusCode,
+		last = Try{Method: method(c.resp.Request), Start: c.resp.Start, HTTPStatus: c.resp.StatusCode,
 			Answer: e.redact.text(answerText(c.resp.StatusCode, c.resp.Error)), Why: e.redact.text(c.resp.Transport)}
 		if n := len(retried); n > 0 {
 			last.Start = retried[n-1].Start.Add(retried[n-1].Duration)
@@ -150,6 +153,14 @@ func (e *engine) tries(c call) []Try {
 		out = append(out, tr)
 	}
 	return append(out, last)
+}
+
+// method is req's method, or "" when there is no request.
+func method(req *http.Request) string {
+	if req == nil {
+		return ""
+	}
+	return req.Method
 }
 
 // answerText is "HTTP STATUS" and what the error body said.

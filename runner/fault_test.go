@@ -75,3 +75,23 @@ func TestRetryStopsAfterMayHaveRun(t *testing.T) {
 		g.Close()
 	}
 }
+
+// An attempt whose action was started (202) and whose poll then fails may
+// have run the action: the step's retry does not start it again, and the
+// poll's failure is not blamed on the run-action call.
+func TestPollFailureAfter202IsNotRetried(t *testing.T) {
+	g := faultgw.New(faultgw.Accepted)
+	g.PollFault = faultgw.HTML503
+	defer g.Close()
+	e := faultEnv(t, g)
+	p := e.load(map[string]string{"p.yaml": "suite: p\ntests:\n  - {name: t, action: p/a, timeout: 0, retry: {attempts: 3, delay: 1ms}}\n"}, spec.Options{})
+	res := e.run(context.Background(), p, runner.Options{}, nil)
+	tr := res.Suites[0].Tests[0]
+	a := tr.Steps[0].Attempts[0]
+	if g.Runs() != 1 || tr.Status != runner.Error || !a.MayHaveRun || a.Polls != 1 {
+		t.Fatalf("ran %d times, test %v, may have run %v, %d polls; want 1 run, an error that may have run, 1 poll", g.Runs(), tr.Status, a.MayHaveRun, a.Polls)
+	}
+	if !strings.Contains(a.Err, "HTTP 503 with a text/html body from the gateway or a proxy") {
+		t.Errorf("error %q; want the poll's 503 named", a.Err)
+	}
+}

@@ -56,6 +56,9 @@ type Gateway struct {
 	// Pending is how many polls of an activation answer 404 80322 before
 	// its record; set it before the first call.
 	Pending int
+	// PollFault, when not OK, is what the polls after the Pending ones
+	// answer instead of the record; set it before the first call.
+	PollFault Fault
 
 	srv    *httptest.Server
 	mu     sync.Mutex
@@ -196,13 +199,16 @@ func (g *Gateway) poll(w http.ResponseWriter, id string) {
 	g.mu.Lock()
 	n := g.polls[id]
 	g.polls[id] = n + 1
-	pending := g.Pending
+	pending, fault := g.Pending, g.PollFault
 	g.mu.Unlock()
-	if n < pending {
+	switch {
+	case n < pending:
 		writeJSON(w, http.StatusNotFound, `{"error":{"errorCode":"80322","message":"ACTION_ACTIVATION_NOT_FOUND"}}`)
-		return
+	case fault != OK && fault != Accepted:
+		answer(w, fault, id)
+	default:
+		writeJSON(w, http.StatusOK, record(id))
 	}
-	writeJSON(w, http.StatusOK, record(id))
 }
 
 // record is an activation record of a successful run.
