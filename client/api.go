@@ -100,7 +100,8 @@ type Response struct {
 	// and whether the action may have run. It is set for a 429 or the
 	// gateway's JSON 503 (errorCode 500) when the retries ran out (the
 	// action did not run), and for a 5xx whose body is not JSON (a proxy
-	// answered after the request was written: the action may have run).
+	// answered after the request was written) or that is the gateway's 504
+	// errorCode 510 or 500 errorCode 900: the action may have run.
 	Transport string
 	// MayHaveRun is true when Transport is set and the action may have run.
 	MayHaveRun bool

@@ -25,9 +25,10 @@
 // Anything else after the request was written may have run the action and
 // is never sent again: a connection that breaks (or a context that ends),
 // reported as a TransportError with MayHaveRun set, and a 5xx whose body is
-// not JSON (an HTML, plain-text or empty page from a proxy), returned as a
-// Response with Transport and MayHaveRun set. A JSON 5xx is Cloud
-// Functions' own answer and is returned as it is.
+// not JSON (an HTML, plain-text or empty page from a proxy) or is the
+// gateway's 504 errorCode 510 or 500 errorCode 900, returned as a Response
+// with Transport and MayHaveRun set. Any other JSON 5xx is Cloud Functions'
+// own answer and is returned as it is.
 //
 // The delay is RetryDelay doubled per retry, capped at MaxRetryDelay, and
 // jittered into [d/2, d); a Retry-After (seconds or HTTP date) longer than

@@ -143,3 +143,16 @@ func TestFaultConnectionRefused(t *testing.T) {
 		}
 	}
 }
+
+// The gateway's own 504 (errorCode 510) and 500 (errorCode 900) come after
+// it passed the call on: not sent again, and the action may have run.
+func TestGatewayTimeoutMayHaveRun(t *testing.T) {
+	for _, body := range []string{`{"error":{"errorCode":"510","message":"Endpoint Timeout"}}`, `{"error":{"errorCode":900,"message":"Unexpected Error"}}`} {
+		r := &Response{StatusCode: 504, Body: []byte(body)}
+		parseBody(r)
+		c := &Client{cfg: Config{MaxRetries: 3}}
+		if d, _ := c.verdict(r, 1); d >= 0 || !r.MayHaveRun || !strings.Contains(r.Transport, "from the gateway") {
+			t.Errorf("%s: delay %v, MayHaveRun %v, Transport %q; want final, may have run", body, d, r.MayHaveRun, r.Transport)
+		}
+	}
+}

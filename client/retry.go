@@ -175,7 +175,9 @@ func (c *Client) verdict(r *Response, attempt int) (time.Duration, string) {
 // that the action certainly did not run, so the call may be sent again.
 // That is so for HTTP 429 and for the gateway's JSON 503 with errorCode 500.
 // A 5xx whose body is not JSON (HTML, plain text, empty) came from a proxy
-// after the request was written: the action may have run.
+// after the request was written, and the gateway's 504 errorCode 510
+// (Endpoint Timeout) and 500 errorCode 900 (Unexpected Error) came after it
+// passed the call on: the action may have run.
 func transportAnswer(r *Response) (what string, safe bool) {
 	switch {
 	case r.StatusCode == http.StatusTooManyRequests:
@@ -184,6 +186,10 @@ func transportAnswer(r *Response) (what string, safe bool) {
 		return "HTTP 503" + errorText(r), true
 	case r.StatusCode >= 500 && r.JSONErr != nil:
 		return "HTTP " + strconv.Itoa(r.StatusCode) + " with " + bodyKind(r), false
+	case r.StatusCode >= 500 && r.Error != nil && (r.Error.Code == "510" || r.Error.Code == "900"):
+		// The gateway's Endpoint Timeout and Unexpected Error: it had
+		// passed the call on.
+		return "HTTP " + strconv.Itoa(r.StatusCode) + errorText(r) + " from the gateway", false
 	}
 	return "", false
 }

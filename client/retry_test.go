@@ -157,6 +157,7 @@ func TestTransportRetries(t *testing.T) {
 		{"503 with another error code not retried", []func(http.ResponseWriter, *http.Request){reply(503, "", other503), ok}, 3, 503, 1, nil},
 		{"502 not retried", []func(http.ResponseWriter, *http.Request){reply(502, "", `{"error":"x"}`), ok}, 3, 502, 1, nil},
 		{"500 not retried", []func(http.ResponseWriter, *http.Request){reply(500, "", `{"error":{"errorCode":"900"}}`), ok}, 3, 500, 1, nil},
+		{"gateway 504 Endpoint Timeout not retried", []func(http.ResponseWriter, *http.Request){reply(504, "", `{"error":{"errorCode":"510","message":"Endpoint Timeout"}}`), ok}, 3, 504, 1, nil},
 		{"exhausted retries return the last 429 with backoff doubling to the cap",
 			[]func(http.ResponseWriter, *http.Request){reply(429, "", throttled)}, 5, 429, 6,
 			[]time.Duration{150 * time.Millisecond, 300 * time.Millisecond, 600 * time.Millisecond, 750 * time.Millisecond, 750 * time.Millisecond}},
