@@ -79,7 +79,7 @@ func runningFlags(c *cobra.Command, o *runningOptions) {
 		fs.Var(rateValue(&o.rate), "rate", "at most N requests a second across all tests (0: no limit)")
 		fs.Var(atLeast(&o.maxRetries, 3, 0), "max-retries", "transport retries of requests that certainly did not run the action")
 		fs.BoolVar(&o.failFast, "fail-fast", false, "stop starting tests after the first failure; the rest are reported skipped")
-		fs.BoolVarP(&o.verbose, "verbose", "v", false, "also print each request and response (credentials and secrets redacted)")
+		fs.BoolVarP(&o.verbose, "verbose", "v", false, "also print every request and response of every attempt, polls and transport retries included (credentials and secrets redacted); to stderr with --format tap or json")
 	})
 	for _, name := range []string{"parallel", "rate", "max-retries"} {
 		_ = c.RegisterFlagCompletionFunc(name, cobra.NoFileCompletions)
