@@ -263,13 +263,24 @@ func diagnose(steps []*runner.StepResult, st runner.Status, reason string, d tim
 	if step != nil && len(step.Attempts) > 1 {
 		add("attempts", len(step.Attempts))
 	}
-	if att != nil && att.MayHaveRun {
-		add("may_have_run", true)
+	if att != nil {
+		out = append(out, attemptFacts(att)...)
 	}
-	if att != nil && len(att.Tries) > 0 {
-		add("transport", tries(att.Tries))
+	return out
+}
+
+// attemptFacts are the diagnostics of the decisive attempt that only some
+// attempts have: whether the action may have run, the transport attempts,
+// and every failure when there are several.
+func attemptFacts(att *runner.Attempt) []kv {
+	var out []kv
+	if att.MayHaveRun {
+		out = append(out, kv{"may_have_run", true})
 	}
-	if att != nil && len(att.Failures) > 1 {
+	if len(att.Tries) > 0 {
+		out = append(out, kv{"transport", tries(att.Tries)})
+	}
+	if len(att.Failures) > 1 {
 		var list [][]kv
 		for _, f := range att.Failures {
 			var e []kv
@@ -283,7 +294,7 @@ func diagnose(steps []*runner.StepResult, st runner.Status, reason string, d tim
 			}
 			list = append(list, e)
 		}
-		add("failures", list)
+		out = append(out, kv{"failures", list})
 	}
 	return out
 }
