@@ -30,7 +30,15 @@
 // teardowns) with their FILE:LINE, the slowest tests, and a line with the
 // number of tests and the run's wall time, followed by ", N setup failed",
 // ", N teardown failed" and ", interrupted: N tests did not finish" when
-// they apply. The last line always has the shape "N passed, N failed, N skipped", which
-// CI tools read; "failed" counts failed and errored tests together, and when
+// they apply. The last line always starts "N passed, N failed, N skipped", which
+// CI tools read; "failed" counts failed and errored tests together, tests an
+// interrupt stopped after their request was sent (marked "~") add ", N
+// interrupted after sending their request (the action may have run)", and when
 // any errored the line ends with " (failed includes N errored)".
+//
+// A test whose calls were sent again by the transport says so on its line
+// (", N transport attempts"), and its details list each try: what was
+// answered and why it was, or was not, sent again. With Options.Verbose every
+// attempt prints every exchange in order (each transport try, the run-action
+// call, its 202 and each poll), each followed by what the transport did.
 package console
