@@ -95,3 +95,18 @@ func TestPollFailureAfter202IsNotRetried(t *testing.T) {
 		t.Errorf("error %q; want the poll's 503 named", a.Err)
 	}
 }
+
+// An attempt that errored where the action certainly did not run (429s
+// that outlasted the transport retries) is retried like a failed
+// expectation, and it is an error, not a status mismatch.
+func TestRetryAfterCertainlyNotRun(t *testing.T) {
+	g := faultgw.New(faultgw.TooMany)
+	defer g.Close()
+	e := faultEnv(t, g)
+	p := e.load(map[string]string{"n.yaml": "suite: n\ntests:\n  - {name: t, action: p/a, retry: {attempts: 2, delay: 1ms}}\n"}, spec.Options{})
+	res := e.run(context.Background(), p, runner.Options{}, nil)
+	tr := res.Suites[0].Tests[0]
+	if g.Calls() != 2 || g.Runs() != 0 || tr.Attempts() != 2 || tr.Status != runner.Error || len(tr.Steps[0].Attempts[1].Failures) != 0 {
+		t.Fatalf("%d calls, %d runs, %d attempts, %v; want 2 calls, no run, 2 attempts, an error", g.Calls(), g.Runs(), tr.Attempts(), tr.Status)
+	}
+}
