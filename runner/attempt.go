@@ -101,7 +101,11 @@ func (e *engine) record(a *Attempt, log *callLog, body []byte, keep bool) {
 	}
 	if !plain {
 		for i := range log.len() {
-			a.Tries = append(a.Tries, e.tries(log.at(i))...)
+			var start time.Time // a poll's start is not known without an answer
+			if i == 0 {
+				start = a.Start
+			}
+			a.Tries = append(a.Tries, e.tries(log.at(i), start)...)
 		}
 	}
 	if !keep {
@@ -116,8 +120,9 @@ func (e *engine) record(a *Attempt, log *callLog, body []byte, keep bool) {
 	}
 }
 
-// tries lists the transport attempts of one call.
-func (e *engine) tries(c call) []Try {
+// tries lists the transport attempts of one call; start is when the
+// attempt began, the time of a first try that got no answer.
+func (e *engine) tries(c call, start time.Time) []Try {
 	var retried []client.Try
 	var last Try
 	var te *client.TransportError
@@ -132,7 +137,7 @@ func (e *engine) tries(c call) []Try {
 	case errors.As(c.err, &te):
 		retried = te.Retried
 		method, _, _ := strings.Cut(te.Op, " ")
-		last = Try{Method: method, Answer: e.redact.text(te.Err.Error())}
+		last = Try{Method: method, Start: start, Answer: e.redact.text(te.Err.Error())}
 		if te.MayHaveRun {
 			last.Why = "the request was sent, so the action may have run; it was not sent again"
 		}

@@ -386,7 +386,11 @@ func writeTries(b *strings.Builder, tries []runner.Try) {
 	}
 	fmt.Fprintf(b, "transport attempts: %d\n", len(tries))
 	for i, t := range tries {
-		fmt.Fprintf(b, "  %d. %s %s: %s", i+1, t.Start.UTC().Format("15:04:05.000"), t.Method, t.Answer)
+		fmt.Fprintf(b, "  %d. ", i+1)
+		if !t.Start.IsZero() {
+			b.WriteString(t.Start.UTC().Format("15:04:05.000") + " ")
+		}
+		fmt.Fprintf(b, "%s: %s", t.Method, t.Answer)
 		if t.Why != "" {
 			b.WriteString(" — " + t.Why)
 		}

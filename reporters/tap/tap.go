@@ -303,7 +303,10 @@ func attemptFacts(att *runner.Attempt) []kv {
 func tries(ts []runner.Try) [][]kv {
 	list := make([][]kv, 0, len(ts))
 	for _, t := range ts {
-		e := []kv{{"method", t.Method}, {"start", t.Start.UTC().Format(time.RFC3339Nano)}}
+		e := []kv{{"method", t.Method}}
+		if !t.Start.IsZero() {
+			e = append(e, kv{"start", t.Start.UTC().Format(time.RFC3339Nano)})
+		}
 		if t.HTTPStatus != 0 {
 			e = append(e, kv{"http_status", t.HTTPStatus})
 		}
