@@ -4,15 +4,15 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"net/url"
-	"os"
 	"path/filepath"
 	"strings"
 	"sync"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
+
+	"github.com/specrun/specrun/internal/inputfile"
 )
 
 // SchemaCache holds JSON Schemas compiled from files, keyed by absolute file
@@ -80,7 +80,7 @@ func loadSchemaFile(name, base string, cache *SchemaCache) (*jsonschema.Schema, 
 
 // maxSchemaFile bounds a schema file, so that a path such as /dev/zero
 // cannot hang or exhaust a load.
-const maxSchemaFile = 10 << 20
+const maxSchemaFile = inputfile.MaxSize
 
 func compileSchemaFile(abs string) (*jsonschema.Schema, error) {
 	data, err := readSchemaFile(abs)
@@ -106,24 +106,16 @@ func compileSchemaFile(abs string) (*jsonschema.Schema, error) {
 // readSchemaFile reads the schema file at abs. Its errors complete the
 // sentence "schema file NAME ..." and say what to do.
 func readSchemaFile(abs string) ([]byte, error) {
-	f, err := os.Open(abs)
-	if err != nil {
+	data, err := inputfile.Read(abs, maxSchemaFile)
+	var nr *inputfile.NotRegularError
+	var tl *inputfile.TooLargeError
+	switch {
+	case errors.As(err, &nr):
+		return nil, fmt.Errorf("is not a regular file (%s): it is %s; give the path of a JSON Schema file", abs, nr.Kind)
+	case errors.As(err, &tl):
+		return nil, fmt.Errorf("(%s) %s", abs, tl.Reason())
+	case err != nil:
 		return nil, describeOpenError(abs, err)
-	}
-	defer f.Close()
-	info, err := f.Stat()
-	if err != nil {
-		return nil, describeOpenError(abs, err)
-	}
-	if !info.Mode().IsRegular() {
-		return nil, fmt.Errorf("is not a regular file (%s): give the path of a JSON Schema file", abs)
-	}
-	data, err := io.ReadAll(io.LimitReader(f, maxSchemaFile+1))
-	if err != nil {
-		return nil, describeOpenError(abs, err)
-	}
-	if len(data) > maxSchemaFile {
-		return nil, fmt.Errorf("is larger than %d MB: a schema this large is not supported", maxSchemaFile>>20)
 	}
 	return data, nil
 }

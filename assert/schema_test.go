@@ -62,7 +62,7 @@ func TestSchemaFileErrors(t *testing.T) {
 		{"missing file", "nope.json", `schema: schema file "nope.json" was not found (looked for ` + abs + `/nope.json): a relative path starts from the spec file's directory`},
 		{"not JSON", "broken.schema.json", `schema: schema file "broken.schema.json" is not valid JSON: unexpected EOF`},
 		{"invalid schema", "invalid.schema.json", `schema: schema file "invalid.schema.json" is not a valid JSON Schema: `},
-		{"a directory", ".", `schema: schema file "." is not a regular file (` + abs + `): give the path of a JSON Schema file`},
+		{"a directory", ".", `schema: schema file "." is not a regular file (` + abs + `): it is a directory; give the path of a JSON Schema file`},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -6,9 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/specrun/specrun/internal/inputfile"
 )
 
 // Environment variables and configure-file keys read by LoadCredentials.
@@ -67,7 +68,8 @@ func LoadCredentials(lookupEnv func(string) (string, bool), home string) (Creden
 	}
 	path := filepath.Join(home, filepath.FromSlash(configureFileName))
 	missing += fmt.Sprintf(", or %s and %s under [%s] in %s", fileKeyAccessKey, fileKeySecretKey, profile, path)
-	data, err := os.ReadFile(path)
+	// A named pipe or a device there must not block or exhaust the run.
+	data, err := inputfile.Read(path, inputfile.MaxSize)
 	if errors.Is(err, fs.ErrNotExist) {
 		return Credentials{}, errors.New(missing)
 	}

@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 )
 
@@ -177,7 +178,7 @@ func TestLoadCredentialsUnreadableFile(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err := LoadCredentials(func(string) (string, bool) { return "", false }, home)
-	want := "reading NCP credentials: read " + filepath.Join(home, ".ncloud", "configure") + ": is a directory"
+	want := "reading NCP credentials: " + filepath.Join(home, ".ncloud", "configure") + " is not a regular file: it is a directory"
 	if err == nil || err.Error() != want {
 		t.Fatalf("error = %v, want %s", err, want)
 	}
@@ -218,4 +219,27 @@ func FuzzParseConfigure(f *testing.F) {
 			}
 		}
 	})
+}
+
+// A named pipe where the configure file should be is refused at once: an
+// ordinary read would wait for a writer forever.
+func TestLoadCredentialsNamedPipe(t *testing.T) {
+	home := t.TempDir()
+	path := filepath.Join(home, ".ncloud", "configure")
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := syscall.Mkfifo(path, 0o600); err != nil {
+		t.Skipf("mkfifo: %v", err)
+	}
+	defer func() { // wakes a reader stuck on the pipe
+		if f, err := os.OpenFile(path, os.O_RDWR, 0); err == nil {
+			_ = f.Close()
+		}
+	}()
+	_, err := LoadCredentials(func(string) (string, bool) { return "", false }, home)
+	want := "reading NCP credentials: " + path + " is not a regular file: it is a named pipe (FIFO)"
+	if err == nil || err.Error() != want {
+		t.Fatalf("error = %v, want %s", err, want)
+	}
 }

@@ -31,8 +31,14 @@ type Pos struct {
 	Col  int
 }
 
-// String formats the position as FILE:LINE:COL.
-func (p Pos) String() string { return fmt.Sprintf("%s:%d:%d", p.File, p.Line, p.Col) }
+// String formats the position as FILE:LINE:COL, or FILE for a problem of
+// the whole file (Line 0).
+func (p Pos) String() string {
+	if p.Line == 0 {
+		return p.File
+	}
+	return fmt.Sprintf("%s:%d:%d", p.File, p.Line, p.Col)
+}
 
 // ManifestError is one problem found in a manifest, at a position. LoadManifest and
 // ParseManifest return all of them joined with errors.Join, in line order; use errors.As on
@@ -164,9 +170,9 @@ func ParseManifest(name string, data []byte) (*Manifest, error) {
 
 // Load reads and parses the manifest at path; see ParseManifest.
 func (l Loader) Load(path string) (*Manifest, error) {
-	data, err := os.ReadFile(path)
+	data, err := readManifest(path)
 	if err != nil {
-		return nil, fmt.Errorf("reading the manifest: %w", err)
+		return nil, err
 	}
 	return l.Parse(path, data)
 }

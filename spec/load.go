@@ -3,7 +3,6 @@ package spec
 import (
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -12,6 +11,8 @@ import (
 	"strings"
 
 	"golang.org/x/sync/errgroup"
+
+	"github.com/specrun/specrun/internal/inputfile"
 )
 
 // Options configures Load. The zero value loads with no extra variables and
@@ -117,49 +118,24 @@ func (d *fileDec) load(f specFile) *Suite {
 	return d.suite(root, f.name)
 }
 
-// readLimited reads a file of at most maxFileSize bytes.
+// readLimited reads a regular file of at most maxFileSize bytes.
 func readLimited(path string) ([]byte, error) {
-	fh, err := os.Open(path)
+	data, err := inputfile.Read(path, maxFileSize)
 	if err != nil {
 		return nil, errors.New(describeFSError(err))
-	}
-	defer fh.Close()
-	var data []byte
-	if info, err := fh.Stat(); err == nil && info.Mode().IsRegular() {
-		if info.Size() > maxFileSize {
-			return nil, fmt.Errorf("file is larger than %d MB: a spec or var file this large is not supported; split it", maxFileSize>>20)
-		}
-		data = make([]byte, 0, info.Size()+1)
-	}
-	data, err = readAllInto(data, io.LimitReader(fh, maxFileSize+1))
-	if err != nil {
-		return nil, errors.New(describeFSError(err))
-	}
-	if len(data) > maxFileSize {
-		return nil, fmt.Errorf("file is larger than %d MB: a spec or var file this large is not supported; split it", maxFileSize>>20)
 	}
 	return data, nil
 }
 
-// readAllInto reads r to its end, appending to buf (which may be
-// preallocated to the expected size).
-func readAllInto(buf []byte, r io.Reader) ([]byte, error) {
-	for {
-		if len(buf) == cap(buf) {
-			buf = append(buf, 0)[:len(buf)]
-		}
-		n, err := r.Read(buf[len(buf):cap(buf)])
-		buf = buf[:len(buf)+n]
-		if err == io.EOF {
-			return buf, nil
-		}
-		if err != nil {
-			return buf, err
-		}
-	}
-}
-
 func describeFSError(err error) string {
+	var nr *inputfile.NotRegularError
+	if errors.As(err, &nr) {
+		return nr.Reason() + "; give the path of a YAML file"
+	}
+	var tl *inputfile.TooLargeError
+	if errors.As(err, &tl) {
+		return "file " + tl.Reason()
+	}
 	var pe *fs.PathError
 	if errors.As(err, &pe) {
 		err = pe.Err

@@ -110,7 +110,7 @@ func TestLoadPathErrors(t *testing.T) {
 	}{
 		{"missing path", []string{filepath.Join(dir, "nope.yaml")}, filepath.Join(dir, "nope.yaml") + ": no such file or directory: check the path"},
 		{"directory without specs", []string{filepath.Join(dir, "empty")}, filepath.Join(dir, "empty") + ": no spec files (*.yaml, *.yml) in this directory"},
-		{"file over 10 MB", []string{filepath.Join(dir, "big.yaml")}, filepath.Join(dir, "big.yaml") + ": file is larger than 10 MB: a spec or var file this large is not supported; split it"},
+		{"file over 10 MB", []string{filepath.Join(dir, "big.yaml")}, filepath.Join(dir, "big.yaml") + ": file is larger than 10 MB: a file this large is not supported; split it"},
 		{"no paths", nil, "specrun: no spec files given: name files or directories"},
 	}
 	for _, c := range cases {

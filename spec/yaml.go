@@ -16,12 +16,13 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/specrun/specrun/internal/inputfile"
 	"github.com/specrun/specrun/internal/suggest"
 )
 
 const (
 	// maxFileSize bounds a spec or var file.
-	maxFileSize = 10 << 20
+	maxFileSize = inputfile.MaxSize
 	// maxNodes bounds the nodes of a document after expanding aliases, so
 	// that an alias bomb is an error rather than an out-of-memory crash.
 	maxNodes = 1_000_000
