@@ -36,8 +36,13 @@ type fileDec struct {
 	// unknownIn marks mappings with unknown keys: a "missing key" error
 	// there would only repeat the unknown-key error (a misspelt key).
 	unknownIn map[*yaml.Node]bool
-	// work counts the values compiled, bounded by maxWork.
-	work int
+	// work counts the values compiled, and the values substituted
+	// variables bring, bounded by maxWork; overWork is set once that was
+	// reported.
+	work     int
+	overWork bool
+	// varSizes caches the values each load-time variable brings to a use.
+	varSizes map[string]int
 }
 
 // defaults is a suite's `defaults` block. The value nodes are compiled for

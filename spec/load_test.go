@@ -281,3 +281,34 @@ func TestLargeDefaultsAreCompiledOnce(t *testing.T) {
 		t.Errorf("bodies of %d and %d bytes", len(b1), len(b2))
 	}
 }
+
+// aliasVarSpec is a small spec whose variable big is an alias tree of
+// about 280,000 values, used by uses tests: each use is a copy of it in the
+// compiled spec.
+func aliasVarSpec(uses int) string {
+	var b strings.Builder
+	b.WriteString("vars:\n  a: &a [1,1,1,1,1,1,1,1,1,1]\n")
+	for i, name := range []string{"b", "c", "d", "e"} {
+		prev := string(rune('a' + i))
+		fmt.Fprintf(&b, "  %s: &%s [%s]\n", name, name, strings.TrimSuffix(strings.Repeat("*"+prev+",", 10), ","))
+	}
+	b.WriteString("  big: [*e,*e,*d,*d,*d,*d,*d,*d,*d,*d]\ntests:\n")
+	for i := range uses {
+		fmt.Fprintf(&b, "  - {name: t%d, action: p/a, params: {x: '${big}'}}\n", i)
+	}
+	return b.String()
+}
+
+// Aliases expanded through a variable are bounded like an alias bomb: the
+// values a variable brings to each use count against the file's budget.
+func TestAliasesExpandedThroughVariablesAreBounded(t *testing.T) {
+	dir := writeFiles(t, map[string]string{"bomb.yaml": aliasVarSpec(200), "ok.yaml": aliasVarSpec(2)})
+	_, err := Load([]string{filepath.Join(dir, "bomb.yaml")}, Options{})
+	want := fmt.Sprintf("bomb.yaml:20:42: params.x: ${big} brings 311111 values to each use: the spec expands to more than %d values once defaults, aliases and variables are applied to every test; use smaller variables, smaller defaults.params or fewer aliases", maxWork)
+	if err == nil || !strings.HasSuffix(err.Error(), want) {
+		t.Fatalf("Load error = %v\nwant one ending %q", err, want)
+	}
+	if _, err := Load([]string{filepath.Join(dir, "ok.yaml")}, Options{}); err != nil {
+		t.Errorf("a large variable used twice is fine: %v", err)
+	}
+}

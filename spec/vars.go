@@ -214,6 +214,9 @@ func (d *fileDec) compileString(n *yaml.Node, sc *scope, ctx string) tnode {
 			res[i].runtime = p.name
 		default:
 			v, ok := d.loadVar(p.name, n)
+			if ok && !d.chargeVar(n, p.name, v, ctx) {
+				return litNode{}
+			}
 			if !ok {
 				d.errAt(n, d.undefined(p.name, sc, ctx))
 				if sv := d.vars[sc.resolving()]; sv != nil {
@@ -246,6 +249,57 @@ func (d *fileDec) compileString(n *yaml.Node, sc *scope, ctx string) tnode {
 		return litNode{v: out[0].lit}
 	}
 	return concatNode{parts: out}
+}
+
+// chargeVar counts the values that substituting variable name (value v)
+// brings against the file's budget, so that a variable holding an alias
+// tree cannot multiply it by its uses. It returns false, after reporting
+// once, when the budget is spent.
+func (d *fileDec) chargeVar(n *yaml.Node, name string, v any, ctx string) bool {
+	size, ok := d.varSizes[name]
+	if !ok {
+		size = valueSize(v, maxWork+1)
+		if d.varSizes == nil {
+			d.varSizes = map[string]int{}
+		}
+		d.varSizes[name] = size
+	}
+	if d.work += size; d.work <= maxWork {
+		return true
+	}
+	d.reportWork(n, fmt.Sprintf("%s: ${%s} brings %d values to each use: ", ctx, name, size))
+	return false
+}
+
+// reportWork reports, once per file, that the file expands to more values
+// than maxWork; prefix says which use tipped it over.
+func (d *fileDec) reportWork(n *yaml.Node, prefix string) {
+	if d.overWork {
+		return
+	}
+	d.overWork = true
+	d.errAt(n, fmt.Sprintf("%sthe spec expands to more than %d values once defaults, aliases and variables are applied to every test; use smaller variables, smaller defaults.params or fewer aliases", prefix, maxWork))
+}
+
+// valueSize counts the values of v (1 for a scalar, 1 plus its items' for
+// a list or mapping), stopping once past limit.
+func valueSize(v any, limit int) int {
+	n := 1
+	switch v := v.(type) {
+	case []any:
+		for _, item := range v {
+			if n += valueSize(item, limit-n); n > limit {
+				return n
+			}
+		}
+	case map[string]any:
+		for _, item := range v {
+			if n += valueSize(item, limit-n); n > limit {
+				return n
+			}
+		}
+	}
+	return n
 }
 
 // laterLine finds the first later capture of name.
@@ -295,9 +349,7 @@ func (d *fileDec) value(n *yaml.Node, sc *scope, ctx string) tnode {
 		return litNode{}
 	}
 	if d.work++; d.work > maxWork {
-		if d.work == maxWork+1 {
-			d.errAt(n, fmt.Sprintf("the spec expands to more than %d values once defaults and aliases are applied to every test: use smaller defaults.params or fewer aliases", maxWork))
-		}
+		d.reportWork(n, "")
 		return litNode{}
 	}
 	switch n.Kind {
