@@ -192,39 +192,13 @@ func (d *fileDec) compileString(n *yaml.Node, sc *scope, ctx string) tnode {
 		return litNode{v: parts[0].lit}
 	}
 	// Resolve each reference: a value known now, or a run-time name.
-	type resolved struct {
-		val     any
-		runtime string
-	}
 	res := make([]resolved, len(parts))
 	for i, p := range parts {
-		switch {
-		case p.name == "":
-			res[i].val = p.lit
-		case p.env:
-			v, ok := d.env(p.name)
-			if !ok {
-				if !p.hasDef {
-					d.errAt(n, fmt.Sprintf("%s: environment variable %s is not set: set it, or write ${env.%s:-DEFAULT}", ctx, p.name, p.name))
-				}
-				v = p.def
-			}
-			res[i].val = v
-		case sc != nil && sc.captured[p.name]:
-			res[i].runtime = p.name
-		default:
-			v, ok := d.loadVar(p.name, n)
-			if ok && !d.chargeVar(n, p.name, v, ctx) {
-				return litNode{}
-			}
-			if !ok {
-				d.errAt(n, d.undefined(p.name, sc, ctx))
-				if sv := d.vars[sc.resolving()]; sv != nil {
-					sv.state = 3
-				}
-			}
-			res[i].val = v
+		r, ok := d.resolve(n, p, sc, ctx)
+		if !ok {
+			return litNode{}
 		}
+		res[i] = r
 	}
 	if len(parts) == 1 {
 		if res[0].runtime != "" {
@@ -232,6 +206,12 @@ func (d *fileDec) compileString(n *yaml.Node, sc *scope, ctx string) tnode {
 		}
 		return litNode{v: res[0].val}
 	}
+	return concat(res)
+}
+
+// concat joins the resolved parts of a template string: the load-time
+// values as text, adjacent ones merged.
+func concat(res []resolved) tnode {
 	var out []strPart
 	for _, r := range res {
 		if r.runtime != "" {
@@ -249,6 +229,42 @@ func (d *fileDec) compileString(n *yaml.Node, sc *scope, ctx string) tnode {
 		return litNode{v: out[0].lit}
 	}
 	return concatNode{parts: out}
+}
+
+// resolved is one part of a template string: a value known at load time,
+// or the name of a capture known at run time.
+type resolved struct {
+	val     any
+	runtime string
+}
+
+// resolve resolves one part of the template string n. It returns false
+// when the file's budget of values is spent.
+func (d *fileDec) resolve(n *yaml.Node, p tpart, sc *scope, ctx string) (resolved, bool) {
+	switch {
+	case p.name == "":
+		return resolved{val: p.lit}, true
+	case p.env:
+		v, ok := d.env(p.name)
+		if !ok {
+			if !p.hasDef {
+				d.errAt(n, fmt.Sprintf("%s: environment variable %s is not set: set it, or write ${env.%s:-DEFAULT}", ctx, p.name, p.name))
+			}
+			v = p.def
+		}
+		return resolved{val: v}, true
+	case sc != nil && sc.captured[p.name]:
+		return resolved{runtime: p.name}, true
+	}
+	v, ok := d.loadVar(p.name, n)
+	if !ok {
+		d.errAt(n, d.undefined(p.name, sc, ctx))
+		if sv := d.vars[sc.resolving()]; sv != nil {
+			sv.state = 3
+		}
+		return resolved{val: v}, true
+	}
+	return resolved{val: v}, d.chargeVar(n, p.name, v, ctx)
 }
 
 // chargeVar counts the values that substituting variable name (value v)
