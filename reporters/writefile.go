@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 )
 
 // FileMode is the permission WriteFile gives a report it writes (before the
@@ -27,10 +28,58 @@ const FileMode fs.FileMode = 0o644
 // fmt.Errorf("JUnit report: %w", err). A missing directory of path is
 // created (mode 0755, parents included).
 //
+// A path that is a symbolic link is followed: its target is replaced, the
+// link stays. A path that names something other than a regular file or a
+// directory (a named pipe, a device such as what /dev/stdout leads to) is
+// written into in place, not replaced; so is a descriptor of the process
+// (/dev/stdout, /dev/stderr, /dev/fd/N, /proc/self/fd/N) whatever it leads
+// to, appending to it: `--report-json /dev/stdout > out` adds the report to
+// out after the console's output instead of renaming a file over it.
+//
 // WriteFile is safe for concurrent use on different paths. write must not
 // keep the writer after it returns.
 func WriteFile(path string, write func(io.Writer) error) (err error) {
-	dir := filepath.Dir(path)
+	target := path
+	if resolved, err := filepath.EvalSymlinks(path); err == nil {
+		target = resolved
+	}
+	if st, err := os.Stat(target); err == nil && !st.IsDir() && (!st.Mode().IsRegular() || isDescriptor(path)) {
+		return writeInPlace(path, target, write)
+	}
+	return replaceFile(path, target, write)
+}
+
+// isDescriptor reports whether path names one of the process's open files.
+func isDescriptor(path string) bool {
+	p := filepath.ToSlash(filepath.Clean(path))
+	return p == "/dev/stdout" || p == "/dev/stderr" || strings.HasPrefix(p, "/dev/fd/") || strings.HasPrefix(p, "/proc/self/fd/")
+}
+
+// writeInPlace writes into target, which is not a regular file; errors name
+// path, the name the user gave.
+func writeInPlace(path, target string, write func(io.Writer) error) error {
+	f, err := os.OpenFile(target, os.O_WRONLY|os.O_APPEND, 0)
+	if err != nil {
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	bw := bufio.NewWriterSize(f, 64<<10)
+	err = write(bw)
+	if err == nil {
+		err = bw.Flush()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	return nil
+}
+
+// replaceFile replaces the regular file target (or creates it) atomically;
+// errors name path, the name the user gave.
+func replaceFile(path, target string, write func(io.Writer) error) (err error) {
+	dir := filepath.Dir(target)
 	st, statErr := os.Stat(dir)
 	if errors.Is(statErr, fs.ErrNotExist) {
 		// As test tools do (--report-junit reports/junit.xml in a fresh
@@ -45,11 +94,11 @@ func WriteFile(path string, write func(io.Writer) error) (err error) {
 	} else if !st.IsDir() {
 		return fmt.Errorf("writing %s: %s is not a directory", path, dir)
 	}
-	if st, statErr := os.Stat(path); statErr == nil && st.IsDir() {
+	if st, statErr := os.Stat(target); statErr == nil && st.IsDir() {
 		return fmt.Errorf("writing %s: it is a directory; give a file name", path)
 	}
 
-	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
+	f, err := os.CreateTemp(dir, "."+filepath.Base(target)+".tmp-*")
 	if err != nil {
 		return fmt.Errorf("writing %s: %w", path, err)
 	}
@@ -77,7 +126,7 @@ func WriteFile(path string, write func(io.Writer) error) (err error) {
 	if err := f.Close(); err != nil {
 		return fmt.Errorf("writing %s: %w", path, err)
 	}
-	if err := os.Rename(tmp, path); err != nil {
+	if err := os.Rename(tmp, target); err != nil {
 		return fmt.Errorf("writing %s: %w", path, err)
 	}
 	syncDir(dir)

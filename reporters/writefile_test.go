@@ -8,6 +8,7 @@ import (
 	"runtime"
 	"slices"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/specrun/specrun/reporters"
@@ -144,5 +145,82 @@ func TestWriteFileMode(t *testing.T) {
 	}
 	if st.Mode().Perm() != 0o644 {
 		t.Errorf("mode = %v, want -rw-r--r--", st.Mode().Perm())
+	}
+}
+
+func writeString(s string) func(io.Writer) error {
+	return func(w io.Writer) error { _, err := io.WriteString(w, s); return err }
+}
+
+// A report given as a symbolic link replaces the link's target, atomically;
+// the link stays a link.
+func TestWriteFileFollowsSymbolicLinks(t *testing.T) {
+	dir := t.TempDir()
+	real := filepath.Join(dir, "real", "report.json")
+	if err := os.MkdirAll(filepath.Dir(real), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(real, []byte("old"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	link := filepath.Join(dir, "link.json")
+	if err := os.Symlink(filepath.Join("real", "report.json"), link); err != nil {
+		t.Fatal(err)
+	}
+	if err := reporters.WriteFile(link, writeString("new")); err != nil {
+		t.Fatal(err)
+	}
+	if info, err := os.Lstat(link); err != nil || info.Mode()&os.ModeSymlink == 0 {
+		t.Errorf("the link was replaced: %v, %v", info.Mode(), err)
+	}
+	if got, err := os.ReadFile(real); err != nil || string(got) != "new" {
+		t.Errorf("target = %q, %v; want new", got, err)
+	}
+	if left, _ := filepath.Glob(filepath.Join(dir, ".*tmp*")); len(left) > 0 {
+		t.Errorf("temporary files left beside the link: %v", left)
+	}
+}
+
+// A report to something that is not a regular file (a named pipe, a
+// device, what /dev/stdout links to) is written into it, not renamed over
+// it.
+func TestWriteFileWritesIntoWhatIsNotARegularFile(t *testing.T) {
+	dir := t.TempDir()
+	fifo := filepath.Join(dir, "pipe")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Skipf("mkfifo: %v", err)
+	}
+	// Like /dev/stdout -> /proc/self/fd/1 -> a pipe.
+	link := filepath.Join(dir, "stdout")
+	if err := os.Symlink(fifo, link); err != nil {
+		t.Fatal(err)
+	}
+	got := make(chan string, 1)
+	go func() {
+		f, err := os.Open(fifo)
+		if err != nil {
+			got <- err.Error()
+			return
+		}
+		defer f.Close()
+		b, _ := io.ReadAll(f)
+		got <- string(b)
+	}()
+	err := reporters.WriteFile(link, writeString("report"))
+	// Wakes the reader, should the report have gone anywhere else.
+	if f, err := os.OpenFile(fifo, os.O_WRONLY|syscall.O_NONBLOCK, 0); err == nil {
+		_ = f.Close()
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s := <-got; s != "report" {
+		t.Errorf("the pipe's reader got %q", s)
+	}
+	if info, err := os.Lstat(fifo); err != nil || info.Mode()&os.ModeNamedPipe == 0 {
+		t.Errorf("the pipe was replaced: %v, %v", info.Mode(), err)
+	}
+	if info, err := os.Lstat(link); err != nil || info.Mode()&os.ModeSymlink == 0 {
+		t.Errorf("the link was replaced: %v, %v", info.Mode(), err)
 	}
 }

@@ -149,6 +149,19 @@ func describeFSError(err error) string {
 	return "cannot read: " + err.Error()
 }
 
+// Files lists the spec files that Load would read for paths: files as
+// given, directories walked as Load walks them. Paths that cannot be read
+// are left out (Load reports them).
+func Files(paths []string) []string {
+	var probs problems
+	files := collect(paths, &probs)
+	out := make([]string, len(files))
+	for i, f := range files {
+		out[i] = f.path
+	}
+	return out
+}
+
 // collect expands paths into spec files, sorted by path, without
 // duplicates.
 func collect(paths []string, probs *problems) []specFile {

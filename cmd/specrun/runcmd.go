@@ -164,6 +164,9 @@ func (sys *system) runCmd(ctx context.Context, opts runOptions, paths []string) 
 		return err
 	}
 	o := &p.opts
+	if err := checkReportPaths(o, p.paths); err != nil {
+		return err
+	}
 	project, err := sys.load(p.paths, o.specOptions(sys.lookupEnv), ": nothing was run")
 	if err != nil {
 		return err
@@ -271,6 +274,12 @@ func (sys *system) writeReports(o *runOptions, res *runner.Result) error {
 	}
 	for _, f := range files {
 		if f.path == "" {
+			continue
+		}
+		if f.path == stdoutPath {
+			if err := f.write(sys.stdout); err != nil {
+				errs = append(errs, fmt.Errorf("writing the %s to standard output: %w", f.what, err))
+			}
 			continue
 		}
 		if err := reporters.WriteFile(f.path, f.write); err != nil {
