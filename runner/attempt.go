@@ -287,6 +287,7 @@ func (e *engine) setError(a *Attempt, msg, hint string) {
 
 func (e *engine) transportError(ctx context.Context, deadline time.Duration, a *Attempt, err error) {
 	var te *client.TransportError
+	var tooLarge *client.ResponseTooLargeError
 	a.MayHaveRun = errors.As(err, &te) && te.MayHaveRun
 	switch {
 	case errors.Is(ctx.Err(), context.DeadlineExceeded):
@@ -298,6 +299,9 @@ func (e *engine) transportError(ctx context.Context, deadline time.Duration, a *
 		if a.MayHaveRun {
 			a.Err = ReasonMayHaveRun
 		}
+	case errors.As(err, &tooLarge):
+		e.setError(a, tooLargeText(tooLarge),
+			"raise the cap with --max-response-mb, or make the action return less")
 	case a.MayHaveRun:
 		e.setError(a, err.Error(), hintMayHaveRun)
 	default:
@@ -341,6 +345,20 @@ func (e *engine) notTheAction(a *Attempt, exp *spec.Expect, resp *client.Respons
 		return false
 	}
 	return true
+}
+
+// tooLargeText says that a response was over the cap, and what that means
+// for the action: the API answered, so the call was not sent again.
+func tooLargeText(e *client.ResponseTooLargeError) string {
+	limit := fmt.Sprintf("%d bytes", e.Limit)
+	if e.Limit%(1<<20) == 0 {
+		limit = fmt.Sprintf("%d MB", e.Limit>>20)
+	}
+	what := "the request reached the API"
+	if e.StatusCode/100 == 2 || e.StatusCode == http.StatusBadGateway {
+		what = "the action ran"
+	}
+	return fmt.Sprintf("the HTTP %d response body is over the %s cap on response bodies: %s, but its response was not read (and the call was not sent again)", e.StatusCode, limit, what)
 }
 
 // check evaluates the step's expectations and, when they hold, its captures.

@@ -78,10 +78,11 @@ func runningFlags(c *cobra.Command, o *runningOptions) {
 		fs.Var(atLeast(&o.parallel, 8, 1), "parallel", "tests in flight at once")
 		fs.Var(rateValue(&o.rate), "rate", "at most N requests a second across all tests (0: no limit)")
 		fs.Var(atLeast(&o.maxRetries, 3, 0), "max-retries", "transport retries of requests that certainly did not run the action")
+		fs.Var(wholeIn(&o.maxRespMB, int(client.DefaultMaxResponseBytes>>20), 1, 1<<20), "max-response-mb", "read response bodies of at most N MB; a larger one is an error of its test")
 		fs.BoolVar(&o.failFast, "fail-fast", false, "stop starting tests after the first failure; the rest are reported skipped")
 		fs.BoolVarP(&o.verbose, "verbose", "v", false, "also print every request and response of every attempt, polls and transport retries included (credentials and secrets redacted); to stderr with --format tap or json")
 	})
-	for _, name := range []string{"parallel", "rate", "max-retries"} {
+	for _, name := range []string{"parallel", "rate", "max-retries", "max-response-mb"} {
 		_ = c.RegisterFlagCompletionFunc(name, cobra.NoFileCompletions)
 	}
 }
@@ -146,6 +147,18 @@ func atLeast(p *int, def, min int) *value[int] {
 		n, err := strconv.Atoi(strings.TrimSpace(s))
 		if err != nil || n < min {
 			return 0, fmt.Errorf("want a whole number ≥ %d", min)
+		}
+		return n, nil
+	}}
+}
+
+// wholeIn is a whole number from min to max.
+func wholeIn(p *int, def, min, max int) *value[int] {
+	*p = def
+	return &value[int]{p: p, typ: "N", parse: func(s string) (int, error) {
+		n, err := strconv.Atoi(strings.TrimSpace(s))
+		if err != nil || n < min || n > max {
+			return 0, fmt.Errorf("want a whole number from %d to %d", min, max)
 		}
 		return n, nil
 	}}

@@ -115,3 +115,30 @@ func TestManifestSizeCapLikeSpecFiles(t *testing.T) {
 		t.Errorf("spec: want exit 2 and %q\n%s", want, s)
 	}
 }
+
+// A response body over the cap says so, says that the action ran, and
+// names the flag that raises the cap; the flag does raise it.
+func TestResponseOverTheCap(t *testing.T) {
+	dir := t.TempDir()
+	manifest := filepath.Join(dir, "manifest.yaml")
+	writeFile(t, manifest, "namespace: big\npackages:\n  p:\n    actions:\n      big: {result: {text: "+strings.Repeat("x", 1<<20+10)+"}}\n")
+	specFile := filepath.Join(dir, "big.yaml")
+	writeFile(t, specFile, "tests:\n  - name: big answer\n    action: p/big\n")
+	c := newCLI(t)
+	o := c.run("--local", manifest, "--no-color", "--max-response-mb", "1", specFile)
+	for _, want := range []string{
+		"the HTTP 200 response body is over the 1 MB cap on response bodies: the action ran, but its response was not read (and the call was not sent again)",
+		"raise the cap with --max-response-mb, or make the action return less",
+	} {
+		if o.code != 1 || !strings.Contains(o.stdout, want) {
+			t.Errorf("want exit 1 and %q\n%s", want, o)
+		}
+	}
+	if strings.Contains(o.stdout, "connection broke") {
+		t.Errorf("the hint speaks of a broken connection:\n%s", o)
+	}
+	if o := c.run("--local", manifest, "--no-color", "--max-response-mb", "2", specFile); o.code != 0 {
+		t.Errorf("--max-response-mb 2 does not raise the cap:\n%s", o)
+	}
+
+}

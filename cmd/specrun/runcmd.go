@@ -99,6 +99,7 @@ type runningOptions struct {
 	parallel   int
 	rate       float64
 	maxRetries int
+	maxRespMB  int
 	failFast   bool
 	verbose    bool
 }
@@ -185,11 +186,12 @@ func (sys *system) runCmd(ctx context.Context, opts runOptions, paths []string) 
 	defer target.close()
 
 	cl, err := client.New(client.Config{
-		Endpoint:    target.endpoint,
-		Credentials: target.creds,
-		Parallelism: o.parallel,
-		MaxRetries:  o.maxRetries,
-		Rate:        o.rate,
+		Endpoint:         target.endpoint,
+		Credentials:      target.creds,
+		Parallelism:      o.parallel,
+		MaxRetries:       o.maxRetries,
+		Rate:             o.rate,
+		MaxResponseBytes: int64(o.maxRespMB) << 20,
 	})
 	if err != nil {
 		return &exitError{code: exitUsage, err: err}
