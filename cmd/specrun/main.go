@@ -16,6 +16,7 @@ import (
 
 func main() {
 	ctx, cancel := context.WithCancel(context.Background())
+	abort := &aborter{}
 	sigs := make(chan os.Signal, 2)
 	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
 	go func() {
@@ -24,15 +25,17 @@ func main() {
 		cancel()
 		<-sigs
 		fmt.Fprintln(os.Stderr, "specrun: interrupted twice: exiting at once")
+		// The report files must be this run's, not the last one's.
+		abort.run(5 * time.Second)
 		os.Exit(130)
 	}()
-	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr, abort)
 	os.Exit(exitCode(err, os.Stderr))
 }
 
 // run is specrun with the process's environment; everything below it takes
 // its environment from a system value, so tests can run it in process.
-func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+func run(ctx context.Context, args []string, stdout, stderr io.Writer, abort *aborter) error {
 	home, _ := os.UserHomeDir()
 	sys := &system{
 		stdout:    stdout,
@@ -40,6 +43,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		lookupEnv: os.LookupEnv,
 		home:      home,
 		now:       time.Now,
+		abort:     abort,
 	}
 	if f, ok := stdout.(*os.File); ok {
 		sys.stdoutFile = f
@@ -65,6 +69,9 @@ type system struct {
 	// newID makes the emulator's activation ids for --local; nil means
 	// random ones (tests make them predictable).
 	newID func() string
+	// abort is run before the process exits on a second interrupt (nil in
+	// tests that run commands in process).
+	abort *aborter
 }
 
 // hostname is the machine's name for reports, or "" when unknown.

@@ -247,3 +247,60 @@ func TestServeAnswersSignedRequests(t *testing.T) {
 		t.Errorf("a wrongly signed call: HTTP %d %s", r.StatusCode, r.Body)
 	}
 }
+
+// A second interrupt during teardown exits at once, and the report files
+// are this run's, not the previous run's: whatever is written first is
+// this run's.
+func TestSecondInterruptDuringTeardownLeavesThisRunsReports(t *testing.T) {
+	bin := binary(t)
+	dir := t.TempDir()
+	paths := map[string]string{"--report-junit": filepath.Join(dir, "j.xml"), "--report-tap": filepath.Join(dir, "r.tap"), "--report-json": filepath.Join(dir, "r.json")}
+	args := []string{"--local", "testdata/manifest.yaml", "--no-color"}
+	for flag, p := range paths {
+		if err := os.WriteFile(p, []byte("STALE: the previous run's report\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		args = append(args, flag, p)
+	}
+	cmd := exec.Command(bin, append(args, "testdata/slowteardown")...)
+	stdout, _ := cmd.StdoutPipe()
+	stderrPipe, _ := cmd.StderrPipe()
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	out, stderr := watch(stdout), watch(stderrPipe)
+	out.waitFor(t, "slow teardown › quick")
+	// The long test is in flight: the interrupt cancels it, and the
+	// teardown, a 20 s action, then runs under its grace period.
+	if err := cmd.Process.Signal(syscall.SIGINT); err != nil {
+		t.Fatal(err)
+	}
+	stderr.waitFor(t, "interrupted: finishing up")
+	out.waitFor(t, "slow teardown › long one")
+	if err := cmd.Process.Signal(syscall.SIGINT); err != nil {
+		t.Fatal(err)
+	}
+	err := cmd.Wait()
+	for range out.lines {
+	}
+	for range stderr.lines {
+	}
+	if code := exitCodeOf(err); code != 130 {
+		t.Fatalf("exit code %d, want 130\n%s\n%s", code, out, stderr)
+	}
+	for flag, p := range paths {
+		data, err := os.ReadFile(p)
+		if err != nil || bytes.Contains(data, []byte("STALE")) || !bytes.Contains(data, []byte("quick")) {
+			t.Errorf("%s %s is not this run's report (%v):\n%s", flag, p, err, data)
+		}
+	}
+	var rep struct {
+		Run struct {
+			Interrupted bool `json:"interrupted"`
+		} `json:"run"`
+	}
+	data, _ := os.ReadFile(paths["--report-json"])
+	if err := json.Unmarshal(data, &rep); err != nil || !rep.Run.Interrupted {
+		t.Errorf("the JSON report does not say the run was interrupted (%v):\n%s", err, data)
+	}
+}

@@ -184,7 +184,13 @@ func (sys *system) runCmd(ctx context.Context, opts runOptions, paths []string) 
 		return err
 	}
 	defer target.close()
+	return sys.execute(ctx, p, project, target)
+}
 
+// execute runs the selected tests of project against target and writes the
+// reports.
+func (sys *system) execute(ctx context.Context, p *plan, project *spec.Project, target *target) error {
+	o := &p.opts
 	cl, err := client.New(client.Config{
 		Endpoint:         target.endpoint,
 		Credentials:      target.creds,
@@ -198,24 +204,18 @@ func (sys *system) runCmd(ctx context.Context, opts runOptions, paths []string) 
 	}
 
 	var handler runner.Handler
-	var cons *console.Reporter
-	switch {
-	case o.format == "console":
-		// Colours and the live progress line go together: only on a
-		// terminal, and neither with NO_COLOR, --no-color or TERM=dumb.
-		fancy := false
-		if f := sys.stdoutFile; f != nil {
-			fancy = console.ColorWanted(f, o.noColor, sys.lookupEnv)
-		}
-		cons = console.New(sys.stdout, console.Options{Color: fancy, Progress: fancy, Verbose: o.verbose, Local: o.local != ""})
-		handler = cons
-	case o.verbose:
-		// Standard output carries a machine format: what -v prints goes to
-		// standard error, without colour or progress line.
-		cons = console.New(sys.stderr, console.Options{Verbose: true, Local: o.local != ""})
+	cons := sys.console(o)
+	if cons != nil {
 		handler = cons
 	}
 	secrets := append([]string{target.creds.SecretKey}, project.Secrets...)
+	info := sys.runInfo(p, target)
+	reports := sys.newReportWriter(o)
+	if o.hasReportFiles() {
+		prog := newProgress(p.selection.Select(project), info, sys.now)
+		reports.track(ctx, prog)
+		handler = withProgress(handler, prog)
+	}
 	res := runner.Run(ctx, project, cl, runner.Options{
 		Selection:        p.selection,
 		Parallel:         o.parallel,
@@ -226,19 +226,10 @@ func (sys *system) runCmd(ctx context.Context, opts runOptions, paths []string) 
 		AccessKey:        target.creds.AccessKey,
 		CredentialSource: target.creds.Source,
 		Now:              sys.now,
-		Info: runner.RunInfo{
-			Version:  sys.buildVersion(),
-			Endpoint: target.endpoint,
-			Local:    o.local != "",
-			Parallel: o.parallel,
-			Hostname: sys.hostname(),
-			Shard:    p.selection.Shard.String(),
-			Run:      o.runRe,
-			Tags:     o.tags,
-		},
+		Info:             info,
 	}, handler)
 
-	reportErr := sys.writeReports(o, res)
+	reportErr := reports.final(res)
 	if cons != nil {
 		// Standard output failing (a closed pipe, a full disk) fails the
 		// run as a report file would.
@@ -255,15 +246,53 @@ func (sys *system) runCmd(ctx context.Context, opts runOptions, paths []string) 
 	return nil
 }
 
-// writeReports writes stdout's format and every report file. A report that
-// cannot be written does not keep the others from being written.
-func (sys *system) writeReports(o *runOptions, res *runner.Result) error {
+// runInfo describes the run for report headers.
+func (sys *system) runInfo(p *plan, target *target) runner.RunInfo {
+	o := &p.opts
+	return runner.RunInfo{
+		Version:  sys.buildVersion(),
+		Endpoint: target.endpoint,
+		Local:    o.local != "",
+		Parallel: o.parallel,
+		Hostname: sys.hostname(),
+		Shard:    p.selection.Shard.String(),
+		Run:      o.runRe,
+		Tags:     o.tags,
+	}
+}
+
+// console is the console reporter: of --format console on standard
+// output, or of -v on standard error when standard output carries a
+// machine format; else nil.
+func (sys *system) console(o *runOptions) *console.Reporter {
+	switch {
+	case o.format == "console":
+		// Colours and the live progress line go together: only on a
+		// terminal, and neither with NO_COLOR, --no-color or TERM=dumb.
+		fancy := false
+		if f := sys.stdoutFile; f != nil {
+			fancy = console.ColorWanted(f, o.noColor, sys.lookupEnv)
+		}
+		return console.New(sys.stdout, console.Options{Color: fancy, Progress: fancy, Verbose: o.verbose, Local: o.local != ""})
+	case o.verbose:
+		// Standard output carries a machine format: what -v prints goes to
+		// standard error, without colour or progress line.
+		return console.New(sys.stderr, console.Options{Verbose: true, Local: o.local != ""})
+	}
+	return nil
+}
+
+// writeReports writes every report file and, with stdout set, stdout's
+// format and the reports to standard output. A report that cannot be
+// written does not keep the others from being written.
+func (sys *system) writeReports(o *runOptions, res *runner.Result, stdout bool) error {
 	tapOpts := tap.Options{Version: o.tapVersion}
 	var errs []error
-	switch o.format {
-	case "tap":
+	switch {
+	case !stdout:
+	case o.format == "tap":
 		errs = append(errs, tap.Write(sys.stdout, res, tapOpts))
-	case "json":
+	case o.format == "json":
 		errs = append(errs, jsonreport.Write(sys.stdout, res))
 	}
 	files := []struct {
@@ -279,6 +308,9 @@ func (sys *system) writeReports(o *runOptions, res *runner.Result) error {
 			continue
 		}
 		if f.path == stdoutPath {
+			if !stdout {
+				continue
+			}
 			if err := f.write(sys.stdout); err != nil {
 				errs = append(errs, fmt.Errorf("writing the %s to standard output: %w", f.what, err))
 			}
