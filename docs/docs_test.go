@@ -31,6 +31,10 @@ import (
 	"testing"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/specrun/specrun/client"
+	"github.com/specrun/specrun/emulator"
+	"github.com/specrun/specrun/internal/inputfile"
 )
 
 // fence is one fenced code block of a Markdown file.
@@ -481,4 +485,28 @@ func TestSpecFormatDocumentsEveryKey(t *testing.T) {
 			t.Errorf("docs/spec-format.md does not document `%s`, a property of docs/spec.schema.json", k)
 		}
 	})
+}
+
+// TestLimitsTable checks that the limits in docs/troubleshooting.md are the
+// ones the code applies, for the limits the code exports.
+func TestLimitsTable(t *testing.T) {
+	data, err := os.ReadFile("troubleshooting.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := string(data)
+	for _, want := range []string{
+		fmt.Sprintf("a regular file of at most %d MB", inputfile.MaxSize>>20),
+		fmt.Sprintf("response body read by specrun | %d MB", client.DefaultMaxResponseBytes>>20),
+		fmt.Sprintf("request body to the emulator | %d MB", emulator.MaxBodyBytes>>20),
+		fmt.Sprintf("The request body exceeds %d bytes.", emulator.MaxBodyBytes),
+		fmt.Sprintf("%d MB per activation", emulator.MaxLogBytes>>20),
+		fmt.Sprintf("exceeds %d bytes.", emulator.MaxLogBytes),
+		fmt.Sprintf("the last %d,%03d finished activations", emulator.DefaultMaxActivations/1000, emulator.DefaultMaxActivations%1000),
+		fmt.Sprintf("the emulator keeps the last %d", emulator.DefaultMaxActivations),
+	} {
+		if !strings.Contains(text, want) {
+			t.Errorf("troubleshooting.md, Limits: %q is missing or out of date", want)
+		}
+	}
 }
