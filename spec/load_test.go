@@ -312,3 +312,16 @@ func TestAliasesExpandedThroughVariablesAreBounded(t *testing.T) {
 		t.Errorf("a large variable used twice is fine: %v", err)
 	}
 }
+
+// Aliases of a long string are bounded like nested aliases: 300 aliases of
+// a 1 MB string would be a 300 MB body.
+func TestAliasesOfLongStringsAreBounded(t *testing.T) {
+	spec := "vars:\n  s: &s \"" + strings.Repeat("x", 1<<20) + "\"\ntests:\n  - name: t\n    action: p/a\n    params: {a: [" +
+		strings.TrimSuffix(strings.Repeat("*s,", 300), ",") + "]}\n"
+	dir := writeFiles(t, map[string]string{"s.yaml": spec})
+	_, err := Load([]string{filepath.Join(dir, "s.yaml")}, Options{})
+	want := "s.yaml:1:1: the document expands to more than 1000000 values through aliases (64 bytes of text count as one): use fewer nested aliases, or fewer aliases of long strings"
+	if err == nil || !strings.HasSuffix(err.Error(), want) {
+		t.Fatalf("Load error = %v, want one ending %q", err, want)
+	}
+}

@@ -297,11 +297,14 @@ func (d *fileDec) reportWork(n *yaml.Node, prefix string) {
 	d.errAt(n, fmt.Sprintf("%sthe spec expands to more than %d values once defaults, aliases and variables are applied to every test; use smaller variables, smaller defaults.params or fewer aliases", prefix, maxWork))
 }
 
-// valueSize counts the values of v (1 for a scalar, 1 plus its items' for
-// a list or mapping), stopping once past limit.
+// valueSize counts the values of v (1 for a scalar, plus 1 for every
+// textUnit bytes of a string; 1 plus its items' for a list or mapping),
+// stopping once past limit.
 func valueSize(v any, limit int) int {
 	n := 1
 	switch v := v.(type) {
+	case string:
+		n += len(v) / textUnit
 	case []any:
 		for _, item := range v {
 			if n += valueSize(item, limit-n); n > limit {

@@ -23,9 +23,13 @@ import (
 const (
 	// maxFileSize bounds a spec or var file.
 	maxFileSize = inputfile.MaxSize
-	// maxNodes bounds the nodes of a document after expanding aliases, so
-	// that an alias bomb is an error rather than an out-of-memory crash.
+	// maxNodes bounds the values of a document after expanding aliases, so
+	// that an alias bomb is an error rather than an out-of-memory crash. A
+	// string counts as one value per textUnit bytes, so that aliases of a
+	// long string are bounded too.
 	maxNodes = 1_000_000
+	// textUnit is the bytes of text that count as one value.
+	textUnit = 64
 	// maxWork bounds the values compiled for one file, defaults.params
 	// compiled for every step included.
 	maxWork = 4 * maxNodes
@@ -87,7 +91,7 @@ func checkRoot(file string, doc *yaml.Node, probs *problems, emptyMsg string) *y
 	if n := m.count(root, 0); n < 0 {
 		return nil
 	} else if n > maxNodes {
-		probs.add(Pos{File: file, Line: root.Line, Col: root.Column}, fmt.Sprintf("the document expands to more than %d values through aliases: use fewer nested aliases", maxNodes))
+		probs.add(Pos{File: file, Line: root.Line, Col: root.Column}, fmt.Sprintf("the document expands to more than %d values through aliases (%d bytes of text count as one): use fewer nested aliases, or fewer aliases of long strings", maxNodes, textUnit))
 		return nil
 	}
 	return root
@@ -204,13 +208,13 @@ func (m *measurer) count(n *yaml.Node, depth int) int {
 			return -1
 		}
 		if s > maxNodes {
-			m.probs.add(Pos{File: m.file, Line: n.Line, Col: n.Column}, fmt.Sprintf("alias *%s expands to more than %d values: use fewer nested aliases", n.Value, maxNodes))
+			m.probs.add(Pos{File: m.file, Line: n.Line, Col: n.Column}, fmt.Sprintf("alias *%s expands to more than %d values (%d bytes of text count as one): use fewer nested aliases, or fewer aliases of long strings", n.Value, maxNodes, textUnit))
 			return -1
 		}
 		m.sizes[t] = s
 		return s
 	}
-	total := 1
+	total := 1 + len(n.Value)/textUnit
 	if n.Anchor != "" {
 		m.active[n] = true
 		defer delete(m.active, n)
