@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"net/url"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 
@@ -35,6 +36,19 @@ func (c *SchemaCache) Len() int {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return len(c.entries)
+}
+
+// Files returns the absolute paths of the schema files the cache holds,
+// sorted.
+func (c *SchemaCache) Files() []string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	files := make([]string, 0, len(c.entries))
+	for f := range c.entries {
+		files = append(files, f)
+	}
+	slices.Sort(files)
+	return files
 }
 
 func (c *SchemaCache) get(abs string) (*jsonschema.Schema, error) {

@@ -97,6 +97,7 @@ func Load(paths []string, opts Options) (*Project, error) {
 	var secretProbs problems
 	p.Secrets = secrets(opts.Secrets, globals, decs, &secretProbs)
 	p.SecretNames = append([]string(nil), opts.Secrets...)
+	p.SchemaFiles = sh.schemas.Files()
 	all = append(all, secretProbs.list...)
 	if err := joinErrors(all); err != nil {
 		return nil, err

@@ -61,6 +61,9 @@ type Project struct {
 	// of these names is a secret whose value is known only at run time: the
 	// runner redacts it from the moment it is captured.
 	SecretNames []string
+	// SchemaFiles are the absolute paths of the JSON Schema files that
+	// `schema` checks read, sorted: inputs of the run, as the spec files.
+	SchemaFiles []string
 }
 
 // Tests counts the tests of all suites.

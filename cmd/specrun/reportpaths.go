@@ -3,6 +3,9 @@ package main
 import (
 	"os"
 	"path/filepath"
+	"slices"
+
+	"github.com/specrun/specrun/emulator"
 
 	"github.com/specrun/specrun/spec"
 )
@@ -55,7 +58,12 @@ func checkReportPaths(o *runOptions, paths []string) error {
 	if o.local != "" {
 		inputs = append(inputs, o.local)
 	}
-	for _, r := range reports {
+	return checkReportInputs(o, inputs)
+}
+
+// checkReportInputs refuses a report path that is one of inputs.
+func checkReportInputs(o *runOptions, inputs []string) error {
+	for _, r := range o.reportFiles() {
 		if r.path == stdoutPath {
 			continue
 		}
@@ -66,6 +74,26 @@ func checkReportPaths(o *runOptions, paths []string) error {
 		}
 	}
 	return nil
+}
+
+// manifestFiles lists the files a manifest's actions run: node and python
+// scripts, programs, and the arguments of exec that name files.
+func manifestFiles(m *emulator.Manifest) []string {
+	var files []string
+	for _, p := range m.Packages {
+		for _, a := range p.Actions {
+			files = append(files, a.File, a.Program)
+			for _, arg := range a.Exec {
+				if !filepath.IsAbs(arg) {
+					arg = filepath.Join(m.Dir, arg)
+				}
+				if info, err := os.Stat(arg); err == nil && info.Mode().IsRegular() {
+					files = append(files, arg)
+				}
+			}
+		}
+	}
+	return slices.DeleteFunc(files, func(f string) bool { return f == "" })
 }
 
 // sameFile reports whether a and b name the same file: the same existing

@@ -34,7 +34,12 @@ func TestReportPathsThatWouldOverwriteAnInputOrAReport(t *testing.T) {
 	writeFile(t, vars, "x: 1\n")
 	manifest := filepath.Join(dir, "manifest.yaml")
 	data, _ := os.ReadFile("testdata/manifest.yaml")
-	writeFile(t, manifest, string(data))
+	writeFile(t, manifest, string(data)+"      script: {exec: [sh, run.sh]}\n")
+	script := filepath.Join(dir, "run.sh")
+	writeFile(t, script, "echo '{}'\n")
+	schema := filepath.Join(specs, "order.json")
+	writeFile(t, schema, `{"type": "object"}`)
+	writeFile(t, filepath.Join(specs, "schema.yaml"), "tests:\n  - name: t\n    action: demo/echo\n    expect:\n      assert:\n        - {path: content.response.result, schema: order.json}\n")
 	link := filepath.Join(dir, "link.yaml")
 	if err := os.Symlink(smoke, link); err != nil {
 		t.Fatal(err)
@@ -56,6 +61,8 @@ func TestReportPathsThatWouldOverwriteAnInputOrAReport(t *testing.T) {
 		{"with ../", []string{"--report-junit", filepath.Join(specs, "..", "specs", "smoke.yaml"), specs}, "would overwrite " + smoke},
 		{"a var file", []string{"--var-file", vars, "--report-junit", vars, specs}, "would overwrite " + vars},
 		{"the manifest", []string{"--report-tap", manifest, specs}, "would overwrite " + manifest},
+		{"a schema file", []string{"--report-json", schema, specs}, "--report-json " + schema + " would overwrite " + schema},
+		{"a script of the manifest", []string{"--report-json", script, specs}, "--report-json " + script + " would overwrite " + script},
 		{"two reports, one path", []string{"--report-junit", r, "--report-tap", r, specs}, "--report-junit " + r + " and --report-tap " + r + " are the same file"},
 		{"two reports, two spellings", []string{"--report-junit", r, "--report-json", filepath.Join(dir, ".", "specs", "..", "r.xml"), specs}, "are the same file"},
 		{"two reports to standard output", []string{"--report-junit", "-", "--report-json", "-", specs}, "--report-junit and --report-json both write to standard output (-)"},

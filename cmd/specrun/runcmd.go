@@ -172,6 +172,9 @@ func (sys *system) runCmd(ctx context.Context, opts runOptions, paths []string) 
 	if err != nil {
 		return err
 	}
+	if err := checkReportInputs(o, project.SchemaFiles); err != nil {
+		return err
+	}
 	if o.list {
 		for _, t := range p.selection.Select(project) {
 			fmt.Fprintf(sys.stdout, "%s\t%s\n", t.FullName(), t.Pos.FileLine())
@@ -184,6 +187,9 @@ func (sys *system) runCmd(ctx context.Context, opts runOptions, paths []string) 
 		return err
 	}
 	defer target.close()
+	if err := checkReportInputs(o, target.inputs); err != nil {
+		return err
+	}
 	return sys.execute(ctx, p, project, target)
 }
 
@@ -353,6 +359,8 @@ type target struct {
 	endpoint string
 	creds    client.Credentials
 	close    func()
+	// inputs are the files the emulator's actions run (--local).
+	inputs []string
 }
 
 // target starts the emulator for --local, or reads the endpoint and the
@@ -398,6 +406,7 @@ func (sys *system) startLocal(manifest string) (*target, error) {
 	return &target{
 		endpoint: "http://" + ln.Addr().String() + "/api/v2",
 		creds:    creds,
+		inputs:   manifestFiles(m),
 		// The run is over when close is called: nothing is in flight, so
 		// Close, not Shutdown, which would wait out keep-alive connections
 		// the client opened but never used (golang.org/issue/22682).
