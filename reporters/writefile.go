@@ -39,14 +39,30 @@ const FileMode fs.FileMode = 0o644
 // WriteFile is safe for concurrent use on different paths. write must not
 // keep the writer after it returns.
 func WriteFile(path string, write func(io.Writer) error) (err error) {
-	target := path
-	if resolved, err := filepath.EvalSymlinks(path); err == nil {
-		target = resolved
-	}
-	if st, err := os.Stat(target); err == nil && !st.IsDir() && (!st.Mode().IsRegular() || isDescriptor(path)) {
+	target, inPlace := resolve(path)
+	if inPlace {
 		return writeInPlace(path, target, write)
 	}
 	return replaceFile(path, target, write)
+}
+
+// InPlace reports whether WriteFile writes into path in place (a named
+// pipe, a device, a descriptor of the process) rather than replacing it: a
+// reader there sees every write, so such a path should be written once.
+func InPlace(path string) bool {
+	_, inPlace := resolve(path)
+	return inPlace
+}
+
+// resolve returns the file WriteFile writes for path (symbolic links
+// followed) and whether it writes into it in place.
+func resolve(path string) (target string, inPlace bool) {
+	target = path
+	if resolved, err := filepath.EvalSymlinks(path); err == nil {
+		target = resolved
+	}
+	st, err := os.Stat(target)
+	return target, err == nil && !st.IsDir() && (!st.Mode().IsRegular() || isDescriptor(path))
 }
 
 // isDescriptor reports whether path names one of the process's open files.

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -115,5 +116,39 @@ func TestReportToTheProcessStandardOutput(t *testing.T) {
 	i := strings.Index(out, "\n{")
 	if i < 0 || !strings.HasPrefix(out, "TAP version 13") || !json.Valid([]byte(out[i+1:])) {
 		t.Errorf("want the TAP stream, then the JSON report, on standard output:\n%s\n%s", out, &stderr)
+	}
+}
+
+// A report to a named pipe is written once, whole, even in a run whose
+// teardown makes the report files be written before it ends.
+func TestReportToANamedPipeIsWrittenOnce(t *testing.T) {
+	dir := t.TempDir()
+	specFile := filepath.Join(dir, "teardown.yaml")
+	writeFile(t, specFile, "defaults: {package: demo}\nteardown:\n  - {name: cleanup, action: hello}\ntests:\n  - {name: quick, action: hello}\n")
+	fifo := filepath.Join(dir, "report.json")
+	mkfifo(t, fifo)
+	got := make(chan []byte, 1)
+	go func() {
+		f, err := os.Open(fifo)
+		if err != nil {
+			got <- []byte(err.Error())
+			return
+		}
+		defer f.Close()
+		b, _ := io.ReadAll(f)
+		got <- b
+	}()
+	o := newCLI(t).runGuarded("--local", "testdata/manifest.yaml", "--report-json", fifo, specFile)
+	if o.code != 0 {
+		t.Fatalf("want exit 0\n%s", o)
+	}
+	data := <-got
+	dec := json.NewDecoder(bytes.NewReader(data))
+	var first, second any
+	if err := dec.Decode(&first); err != nil {
+		t.Fatalf("the pipe did not get a JSON report: %v\n%s", err, data)
+	}
+	if err := dec.Decode(&second); err != io.EOF {
+		t.Errorf("the pipe got more than one report (%v):\n%s", err, data)
 	}
 }

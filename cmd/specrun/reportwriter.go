@@ -27,18 +27,17 @@ func (sys *system) newReportWriter(o *runOptions) *reportWriter {
 // track writes prog's snapshot when every test is final while a teardown
 // is owed, and before the process exits on a second interrupt.
 func (w *reportWriter) track(ctx context.Context, prog *progress) {
-	prog.onTestsDone = func() { w.interim(prog.snapshot(ctx.Err() != nil)) }
-	w.sys.abort.set(func() { w.interim(prog.snapshot(true)) })
+	prog.onTestsDone = func() { w.early(prog.snapshot(ctx.Err() != nil), interimWrite) }
+	w.sys.abort.set(func() { w.early(prog.snapshot(true), abortWrite) })
 }
 
-// interim writes the report files (not standard output) of res, unless the
-// final reports are written. An error is left for the final write to
-// report.
-func (w *reportWriter) interim(res *runner.Result) {
+// early writes the report files of res that kind says, unless the final
+// reports are written. An error is left for the final write to report.
+func (w *reportWriter) early(res *runner.Result, kind reportWrite) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	if !w.done {
-		_ = w.sys.writeReports(w.o, res, false)
+		_ = w.sys.writeReports(w.o, res, kind)
 	}
 }
 
@@ -47,7 +46,7 @@ func (w *reportWriter) final(res *runner.Result) error {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	w.done = true
-	return w.sys.writeReports(w.o, res, true)
+	return w.sys.writeReports(w.o, res, finalWrite)
 }
 
 // hasReportFiles reports whether a report goes to a file.

@@ -288,11 +288,24 @@ func (sys *system) console(o *runOptions) *console.Reporter {
 	return nil
 }
 
-// writeReports writes every report file and, with stdout set, stdout's
-// format and the reports to standard output. A report that cannot be
+// reportWrite says which reports a write of a run's reports writes.
+type reportWrite uint8
+
+const (
+	// finalWrite: standard output's format and every report.
+	finalWrite reportWrite = iota
+	// abortWrite: every report file, before a second interrupt exits.
+	abortWrite
+	// interimWrite: the report files that are replaced whole (a pipe or a
+	// device would get the report twice).
+	interimWrite
+)
+
+// writeReports writes the reports that kind says. A report that cannot be
 // written does not keep the others from being written.
-func (sys *system) writeReports(o *runOptions, res *runner.Result, stdout bool) error {
+func (sys *system) writeReports(o *runOptions, res *runner.Result, kind reportWrite) error {
 	tapOpts := tap.Options{Version: o.tapVersion}
+	stdout := kind == finalWrite
 	var errs []error
 	switch {
 	case !stdout:
@@ -320,6 +333,9 @@ func (sys *system) writeReports(o *runOptions, res *runner.Result, stdout bool) 
 			if err := f.write(sys.stdout); err != nil {
 				errs = append(errs, fmt.Errorf("writing the %s to standard output: %w", f.what, err))
 			}
+			continue
+		}
+		if kind == interimWrite && reporters.InPlace(f.path) {
 			continue
 		}
 		if err := reporters.WriteFile(f.path, f.write); err != nil {
