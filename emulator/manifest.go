@@ -94,6 +94,9 @@ type Manifest struct {
 	Namespace string
 	// Packages in file order. The package named "-" holds package-less actions.
 	Packages []*Package
+	// Concurrency is the namespace's limit on activations in flight (NCP documents 100); an
+	// invocation over it answers 429 as OpenWhisk does. 0 when the manifest sets none: no limit.
+	Concurrency int
 }
 
 // Package is one package of a manifest.
@@ -133,6 +136,12 @@ type Action struct {
 	// Params are the parameters bound to the action merged over its package's (the action's
 	// win): a JSON object, nil when none.
 	Params json.RawMessage
+	// Main is the entry point of a Node.js or Python action (OpenWhisk's exec.main): "main"
+	// when the manifest sets none.
+	Main string
+	// ProvideAPIKey sets __OW_API_KEY in the action's environment, as OpenWhisk does for an
+	// action annotated provide-api-key: true.
+	ProvideAPIKey bool
 }
 
 // Action returns the action named name in package pkg ("-" for package-less actions), or nil.
@@ -354,9 +363,9 @@ func (p *parser) duration(n *yaml.Node, what string) (time.Duration, bool) {
 	return d, true
 }
 
-var topKeys = []string{"namespace", "packages"}
+var topKeys = []string{"concurrency", "namespace", "packages"}
 var packageKeys = []string{"actions", "params"}
-var actionKeys = []string{"builtin", "delay", "exec", "node", "params", "platforms", "python", "result", "timeout"}
+var actionKeys = []string{"builtin", "delay", "exec", "main", "node", "params", "platforms", "provide-api-key", "python", "result", "timeout"}
 var kindKeys = []string{"builtin", "result", "exec", "node", "python"}
 var builtins = []string{BuiltinCounter, BuiltinEcho}
 
@@ -374,6 +383,8 @@ func (p *parser) manifest(root *yaml.Node, m *Manifest) {
 			}
 		case "packages":
 			packages = kv[1]
+		case "concurrency":
+			m.Concurrency = p.concurrency(kv[1])
 		}
 	}
 	if resolve(root).Kind != yaml.MappingNode {
@@ -436,8 +447,9 @@ func (p *parser) action(pkg *Package, k, v *yaml.Node) *Action {
 	ok := p.validName(k, "action")
 	a := &Action{
 		Name: k.Value, Package: pkg.Name, Pos: Pos{File: p.file, Line: k.Line, Col: k.Column},
-		Timeout: DefaultActionTimeout, Platforms: []string{PlatformClassic, PlatformVPC},
+		Timeout: DefaultActionTimeout, Platforms: []string{PlatformClassic, PlatformVPC}, Main: "main",
 	}
+	var mainNode *yaml.Node
 	what := fmt.Sprintf("action %q", pkg.Name+"/"+k.Value)
 	var kinds []*yaml.Node
 	var ownParams json.RawMessage
@@ -487,6 +499,10 @@ func (p *parser) action(pkg *Package, k, v *yaml.Node) *Action {
 			a.Platforms = p.platforms(val, what)
 		case "params":
 			ownParams = p.object(val, what+": params")
+		case "main":
+			mainNode = val
+		case "provide-api-key":
+			a.ProvideAPIKey = p.boolean(val, what+": provide-api-key")
 		}
 	}
 	if resolve(v).Kind != yaml.MappingNode {
@@ -506,10 +522,66 @@ func (p *parser) action(pkg *Package, k, v *yaml.Node) *Action {
 		return nil
 	}
 	a.Params = mergeObjects(pkg.Params, ownParams)
+	if mainNode != nil && !p.entryPoint(a, mainNode, what) {
+		ok = false
+	}
 	if !ok {
 		return nil
 	}
 	return a
+}
+
+// JavaScript names an entry point may use (a property path, as OpenWhisk's Node.js runtime
+// evaluates it) and Python names (an identifier, as its launcher imports it).
+var (
+	jsMainRE = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^[A-Za-z_$][A-Za-z0-9_$]*(\.[A-Za-z_$][A-Za-z0-9_$]*)*$`)
+	})
+	pyMainRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`) })
+)
+
+// entryPoint sets a.Main from a main: entry; it is for node and python actions only.
+func (p *parser) entryPoint(a *Action, n *yaml.Node, what string) bool {
+	s, ok := p.str(n, what+": main")
+	if !ok {
+		return false
+	}
+	switch a.Kind {
+	case KindNode:
+		ok = jsMainRE().MatchString(s)
+	case KindPython:
+		ok = pyMainRE().MatchString(s)
+	default:
+		p.errorf(n, "%s: main names the entry point of a node or python action; a %s action has none: remove it", what, a.Kind)
+		return false
+	}
+	if !ok {
+		p.errorf(n, "%s: main %q is not a function name: write the name of the function to call, such as handler", what, s)
+		return false
+	}
+	a.Main = s
+	return true
+}
+
+func (p *parser) boolean(n *yaml.Node, what string) bool {
+	n = resolve(n)
+	if n.Kind != yaml.ScalarNode || n.ShortTag() != "!!bool" {
+		p.errorf(n, "%s: want true or false, got %s", what, kindName(n))
+		return false
+	}
+	var b bool
+	_ = n.Decode(&b)
+	return b
+}
+
+func (p *parser) concurrency(n *yaml.Node) int {
+	n = resolve(n)
+	v, err := strconv.Atoi(n.Value)
+	if n.Kind != yaml.ScalarNode || n.ShortTag() != "!!int" || err != nil || v < 1 {
+		p.errorf(n, "concurrency: want the number of activations allowed in flight at once, a whole number of at least 1 (NCP allows 100), got %s", kindName(n))
+		return 0
+	}
+	return v
 }
 
 func (p *parser) platforms(n *yaml.Node, what string) []string {

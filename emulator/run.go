@@ -3,30 +3,27 @@ package emulator
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
+	"os"
 	"os/exec"
 	"strconv"
-	"strings"
 	"sync"
 	"time"
-
-	"github.com/specrun/specrun/internal/jsontext"
 )
 
 const (
-	notDictionary = `{"error":"The action did not return a dictionary."}`
 	shutdownMsg   = `{"error":"The emulator shut down while the action was running."}`
 	logTimeLayout = "2006-01-02T15:04:05.000000000Z"
 )
 
 // run executes an asynchronous activation, stores its record and sends it on done.
-func (s *Server) run(act *action, id string, start int64, params []byte, done chan<- *record) {
+func (s *Server) run(act *action, inv *invocation, params []byte, done chan<- *record) {
 	defer s.wg.Done()
-	rec := &record{id: id, act: act, start: start}
+	defer s.inflight.Add(-1)
+	rec := &record{id: inv.id, act: act, start: inv.start}
 	ctx, cancel := context.WithTimeout(s.ctx, act.a.Timeout)
 	defer cancel()
-	deadline := time.UnixMilli(start).Add(act.a.Timeout)
+	deadline := time.UnixMilli(inv.start).Add(act.a.Timeout)
 	if d := act.a.Delay; d > 0 {
 		t := time.NewTimer(d)
 		select {
@@ -37,7 +34,7 @@ func (s *Server) run(act *action, id string, start int64, params []byte, done ch
 	}
 	if ctx.Err() == nil {
 		if act.argv != nil {
-			rec.result, rec.status, rec.logs = s.runProcess(ctx, act, id, params, deadline)
+			rec.result, rec.status, rec.logs = s.runProcess(ctx, act, inv, params, deadline)
 		} else {
 			rec.result, rec.status = s.compute(act, params)
 		}
@@ -53,17 +50,20 @@ func (s *Server) run(act *action, id string, start int64, params []byte, done ch
 	done <- rec
 }
 
-// runProcess runs a native, Node.js or Python action under ctx and interprets its output.
-func (s *Server) runProcess(ctx context.Context, act *action, id string, params []byte, deadline time.Time) ([]byte, string, []string) {
-	args := act.argv[1:]
-	if act.a.Kind == KindExec {
-		args = append(args[:len(args):len(args)], string(params))
+// maxArgParams is the longest parameters OpenWhisk's docker action proxy passes in argv[1]
+// (Linux's MAX_ARG_STRLEN less one); longer ones arrive on stdin only.
+const maxArgParams = 131071
+
+// runProcess runs a native, Node.js or Python action under ctx and interprets its output as
+// OpenWhisk's runtime for its kind does.
+func (s *Server) runProcess(ctx context.Context, act *action, inv *invocation, params []byte, deadline time.Time) ([]byte, string, []string) {
+	args := act.argv[1:len(act.argv):len(act.argv)]
+	if act.a.Kind == KindExec && len(params) <= maxArgParams {
+		args = append(args, string(params))
 	}
 	cmd := exec.CommandContext(ctx, act.argv[0], args...)
 	cmd.Dir = s.m.Dir
-	env := act.env[:len(act.env):len(act.env)]
-	cmd.Env = append(env, "__OW_ACTIVATION_ID="+id,
-		"__OW_DEADLINE="+strconv.FormatInt(deadline.UnixMilli(), 10))
+	cmd.Env = inv.environ(act, deadline)
 	cmd.Stdin = bytes.NewReader(params)
 	col := &collector{now: s.now}
 	stdout := &lineWriter{col: col, stdout: true}
@@ -71,47 +71,109 @@ func (s *Server) runProcess(ctx context.Context, act *action, id string, params 
 	cmd.Stdout, cmd.Stderr = stdout, stderr
 	setProcessGroup(cmd)
 	cmd.WaitDelay = time.Second
-	err := cmd.Run()
+	var channel *resultChannel
+	if act.a.Kind != KindExec {
+		var err error
+		if channel, err = openChannel(cmd); err != nil {
+			return errorText("The emulator could not start the runtime: " + err.Error()), statusInternal, nil
+		}
+	}
+	err := cmd.Start()
+	channel.started()
+	if err == nil {
+		err = cmd.Wait()
+	}
 	killGroup(cmd)
 	stdout.flush()
 	stderr.flush()
+	lines := channel.lines()
 	if ctx.Err() != nil {
 		return nil, "", col.finish(false)
 	}
-	var res []byte
-	if col.hasLast {
-		last := bytes.TrimSpace([]byte(col.last))
-		if len(last) > 0 && last[0] == '{' && json.Valid(last) {
-			res = compactObject(last)
+	var ee *exec.ExitError
+	if err != nil && !errors.As(err, &ee) {
+		col.note("The action could not be started: " + err.Error())
+		if act.a.Kind != KindExec {
+			return errorText("The emulator could not start the runtime: " + err.Error()), statusInternal, col.finish(false)
 		}
 	}
-	logs := col.finish(res != nil)
-	if res == nil {
-		var ee *exec.ExitError
-		if err != nil && !errors.As(err, &ee) {
-			msg := jsontext.AppendString([]byte(`{"error":`), "The action could not be started: "+err.Error())
-			return append(msg, '}'), statusDevError, logs
+	var a answer
+	switch act.a.Kind {
+	case KindNode:
+		a = nodeAnswer(lines)
+	case KindPython:
+		var lost bool
+		if a, lost = pythonAnswer(lines); lost {
+			col.note(msgPythonNoStartLg)
 		}
-		return []byte(notDictionary), statusDevError, logs
+	default:
+		var isResult bool
+		a, isResult = nativeAnswer(col.lastLine())
+		result, status := classify(a)
+		return result, status, col.finish(isResult)
 	}
-	if hasErrorKey(res) {
-		return res, statusAppError, logs
+	result, status := classify(a)
+	return result, status, col.finish(false)
+}
+
+// resultChannel is the read end of a runtime's file descriptor 3.
+type resultChannel struct {
+	r, w *os.File
+	done chan []channelLine
+}
+
+func openChannel(cmd *exec.Cmd) (*resultChannel, error) {
+	r, w, err := os.Pipe()
+	if err != nil {
+		return nil, err
 	}
-	return res, statusSuccess, logs
+	cmd.ExtraFiles = []*os.File{w}
+	c := &resultChannel{r: r, w: w, done: make(chan []channelLine, 1)}
+	go func() { c.done <- readChannel(r, MaxResultBytes+64) }()
+	return c, nil
+}
+
+// started closes the parent's copy of the write end, so that the reader sees EOF when the
+// action's processes are gone.
+func (c *resultChannel) started() {
+	if c != nil {
+		_ = c.w.Close()
+	}
+}
+
+// lines returns what the runtime wrote; a process that escaped the group and keeps the
+// channel open gets a second, then the channel is closed under it.
+func (c *resultChannel) lines() []channelLine {
+	if c == nil {
+		return nil
+	}
+	t := time.NewTimer(time.Second)
+	defer t.Stop()
+	select {
+	case l := <-c.done:
+		_ = c.r.Close()
+		return l
+	case <-t.C:
+		_ = c.r.Close()
+		return <-c.done
+	}
 }
 
 // collector gathers an activation's log lines from stdout and stderr in arrival order,
-// remembering the last non-blank stdout line: it is the result candidate.
+// remembering the last stdout line: a native action's result candidate.
 type collector struct {
 	now       func() time.Time
 	mu        sync.Mutex
 	logs      []string
 	size      int
 	truncated bool
-	last      string // last non-blank stdout line
+	last      string // last stdout line, even blank
 	lastIdx   int    // its index in logs, -1 when it was dropped
 	hasLast   bool
 }
+
+// logsTruncated is OpenWhisk's line (Messages.truncateLogs), added once as a stderr line.
+var logsTruncated = "Logs were truncated because the total bytes size exceeds the limit of " + strconv.Itoa(MaxLogBytes) + " bytes."
 
 func (c *collector) add(at time.Time, stream, text string) int {
 	if c.truncated {
@@ -119,8 +181,7 @@ func (c *collector) add(at time.Time, stream, text string) int {
 	}
 	if c.size+len(text) > MaxLogBytes {
 		c.truncated = true
-		c.logs = append(c.logs, at.UTC().Format(logTimeLayout)+" stderr: "+
-			"Logs were truncated because their total size exceeds "+strconv.Itoa(MaxLogBytes)+" bytes.")
+		c.logs = append(c.logs, at.UTC().Format(logTimeLayout)+" stderr: "+logsTruncated)
 		return -1
 	}
 	c.size += len(text)
@@ -136,10 +197,19 @@ func (c *collector) line(stdout bool, text string) {
 		c.add(at, "stderr", text)
 		return
 	}
-	i := c.add(at, "stdout", text)
-	if strings.TrimSpace(text) != "" {
-		c.last, c.lastIdx, c.hasLast = text, i, true
-	}
+	c.last, c.lastIdx, c.hasLast = text, c.add(at, "stdout", text), true
+}
+
+// note adds a line of the emulator's own to stderr.
+func (c *collector) note(text string) {
+	c.line(false, text)
+}
+
+// lastLine returns the last stdout line ("" when there was none).
+func (c *collector) lastLine() string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.last
 }
 
 // finish returns the logs, without the last stdout line when it was the result.
@@ -197,33 +267,54 @@ func (w *lineWriter) flush() {
 	}
 }
 
-// store keeps the last max finished activation records; safe for concurrent use.
+// store keeps the last finished activation records, at most max of them and at most
+// maxBytes of their results and logs together (the newest is kept whatever its size); the
+// oldest are dropped first. It is safe for concurrent use.
 type store struct {
-	mu   sync.Mutex
-	max  int
-	byID map[string]*record
-	ring []*record
-	next int
+	mu       sync.Mutex
+	max      int
+	maxBytes int64
+	bytes    int64
+	byID     map[string]*record
+	queue    []*record // oldest first, from head
+	head     int
 }
 
-func newStore(limit int) *store {
-	return &store{max: limit, byID: make(map[string]*record, min(limit, 1024)), ring: make([]*record, 0, min(limit, 1024))}
+func newStore(limit int, maxBytes int64) *store {
+	return &store{max: limit, maxBytes: maxBytes, byID: make(map[string]*record, min(limit, 1024))}
+}
+
+// recordBytes estimates the memory a record holds: its result and logs, plus a fixed share
+// for the record, its id and the map entry.
+func recordBytes(rec *record) int64 {
+	n := 256 + len(rec.id) + len(rec.result)
+	for _, l := range rec.logs {
+		n += 16 + len(l)
+	}
+	return int64(n)
 }
 
 func (st *store) put(rec *record) {
 	st.mu.Lock()
 	defer st.mu.Unlock()
-	if len(st.ring) < st.max {
-		st.ring = append(st.ring, rec)
-	} else {
-		old := st.ring[st.next]
+	rec.size = recordBytes(rec)
+	st.queue = append(st.queue, rec)
+	st.bytes += rec.size
+	st.byID[rec.id] = rec
+	for n := len(st.queue) - st.head; n > 1 && (n > st.max || st.bytes > st.maxBytes); n-- {
+		old := st.queue[st.head]
+		st.queue[st.head] = nil
+		st.head++
+		st.bytes -= old.size
 		if st.byID[old.id] == old {
 			delete(st.byID, old.id)
 		}
-		st.ring[st.next] = rec
-		st.next = (st.next + 1) % st.max
 	}
-	st.byID[rec.id] = rec
+	if st.head > 1024 && st.head*2 > len(st.queue) {
+		n := copy(st.queue, st.queue[st.head:])
+		clear(st.queue[n:])
+		st.queue, st.head = st.queue[:n], 0
+	}
 }
 
 func (st *store) get(id string) *record {

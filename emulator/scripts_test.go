@@ -1,22 +1,11 @@
 package emulator_test
 
 import (
-	"os/exec"
 	"strings"
 	"testing"
 
 	"github.com/specrun/specrun/emulator"
 )
-
-// requireInterpreters skips the test when node or python3 is missing: the manifest needs both.
-func requireInterpreters(t *testing.T) {
-	t.Helper()
-	for _, name := range []string{"node", "python3"} {
-		if _, err := exec.LookPath(name); err != nil {
-			t.Skipf("%s is not on PATH: Node.js and Python actions cannot run here", name)
-		}
-	}
-}
 
 func TestScriptActions(t *testing.T) {
 	requireInterpreters(t)
@@ -30,15 +19,15 @@ func TestScriptActions(t *testing.T) {
 		{"node main returns a Promise of an object", "/api/v2/packages/js/actions/hello", `{"name":"Kim"}`,
 			content(id(1), "hello", "success", `{"greeting":"Hello, Kim!","place":"Seoul"}`),
 			[]string{`"logs":["` + logLine("stdout", "hello from node") + `"]`}},
-		{"node exception is a developer error with the stack in the logs", "/api/v2/packages/js/actions/throw", `{}`,
-			content(id(1), "throw", "action developer error", `{"error":"The action did not return a dictionary."}`),
+		{"node sync throw is a developer error with the stack in the logs", "/api/v2/packages/js/actions/throw", `{}`,
+			content(id(1), "throw", "action developer error", `{"error":"An error has occurred: Error: boom"}`),
 			[]string{`stderr: Error: boom`, `throw.js:2`}},
 		{"python main returns a dict", "/api/v2/packages/py/actions/hello", `{"name":"Lee"}`,
 			content(id(1), "hello", "success", `{"greeting":"Hello, Lee!","place":"Busan"}`),
 			[]string{logLine("stdout", "hello from python"), logLine("stderr", "warning on stderr")}},
-		{"python main returning a list is a developer error", "/api/v2/packages/py/actions/notdict", `{}`,
-			content(id(1), "notdict", "action developer error", `{"error":"The action did not return a dictionary."}`),
-			[]string{logLine("stderr", "main returned list, not a dict")}},
+		{"python main returning a string is a developer error", "/api/v2/packages/py/actions/notdict", `{}`,
+			content(id(1), "notdict", "action developer error", `{"error":"The action did not return a dictionary or array."}`),
+			nil},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -42,6 +42,21 @@ const MaxLogBytes = 1 << 20
 // Options.MaxActivations is 0.
 const DefaultMaxActivations = 10000
 
+// DefaultMaxActivationBytes bounds the memory of the activation records kept (their results
+// and logs) when Options.MaxActivationBytes is 0: 256 MB.
+const DefaultMaxActivationBytes = 256 << 20
+
+// TraceHeader is the header that carries the request id on every answer, as NCP's API
+// gateway sends x-ncp-trace-id; the same id is the activation's __OW_TRANSACTION_ID.
+const TraceHeader = "X-Ncp-Trace-Id"
+
+// ActionVersion is __OW_ACTION_VERSION: OpenWhisk gives a new action version 0.0.1.
+const ActionVersion = "0.0.1"
+
+// maxDrainBytes bounds what is read and thrown away of a body over MaxBodyBytes, so that the
+// 413 reaches a client that sends its whole body before it reads the answer.
+const maxDrainBytes = 64 << 20
+
 // MaxWait is the largest, and the default, value of the timeout query parameter (ms).
 const MaxWait = 60000
 
@@ -65,6 +80,10 @@ type Options struct {
 	// MaxActivations is the number of finished activation records kept for the activation
 	// detail endpoint; the oldest are dropped first. 0 or less means DefaultMaxActivations.
 	MaxActivations int
+	// MaxActivationBytes bounds the memory of those records (results and logs, estimated);
+	// the oldest are dropped first, the newest is always kept. 0 or less means
+	// DefaultMaxActivationBytes.
+	MaxActivationBytes int64
 }
 
 // Server serves the Cloud Functions API from a manifest's actions. It implements
@@ -103,22 +122,43 @@ type Server struct {
 	bufs    sync.Pool // *[]byte
 	ctJSON  []string
 	baseEnv []string
+
+	inflight atomic.Int64 // activations started and not finished, for Manifest.Concurrency
+	apiKey   string       // __OW_API_KEY for actions with ProvideAPIKey: not the signing keys
+}
+
+// invocation is what an activation's process learns of its request.
+type invocation struct {
+	id      string
+	start   int64  // Unix ms
+	trace   string // the request id: __OW_TRANSACTION_ID
+	apiHost string // __OW_API_HOST: the emulator's own address as the client reached it
+}
+
+// environ returns the environment of an activation's process: the emulator's own, then
+// every __OW_ variable OpenWhisk sets.
+func (inv *invocation) environ(act *action, deadline time.Time) []string {
+	env := act.env[:len(act.env):len(act.env)]
+	return append(env, "__OW_ACTIVATION_ID="+inv.id,
+		"__OW_DEADLINE="+strconv.FormatInt(deadline.UnixMilli(), 10),
+		"__OW_TRANSACTION_ID="+inv.trace,
+		"__OW_API_HOST="+inv.apiHost)
 }
 
 // action is an Action prepared for serving.
 type action struct {
-	a         *Action
-	pkg       string
-	name      string
-	platforms uint8
-	fast      bool   // result or builtin without delay: computed synchronously
-	fixed     []byte // KindResult: the result
-	fixedErr  bool   // KindResult: the result has a top-level "error" key
-	count     atomic.Int64
-	argv      []string // process actions: program and arguments before the params
-	env       []string // process actions: environment without __OW_ACTIVATION_ID, __OW_DEADLINE
-	limitMsg  []byte   // result when the time limit is exceeded
-	qualified string   // /namespace/package/action
+	a           *Action
+	pkg         string
+	name        string
+	platforms   uint8
+	fast        bool   // result or builtin without delay: computed synchronously
+	fixed       []byte // KindResult: the result
+	fixedStatus string // KindResult: its status
+	count       atomic.Int64
+	argv        []string // process actions: program and arguments before the params
+	env         []string // process actions: environment without __OW_ACTIVATION_ID, __OW_DEADLINE
+	limitMsg    []byte   // result when the time limit is exceeded
+	qualified   string   // /namespace/package/action
 }
 
 const (
@@ -143,7 +183,12 @@ func New(m *Manifest, opts Options) *Server {
 	if limit <= 0 {
 		limit = DefaultMaxActivations
 	}
-	s.store = newStore(limit)
+	maxBytes := opts.MaxActivationBytes
+	if maxBytes <= 0 {
+		maxBytes = DefaultMaxActivationBytes
+	}
+	s.store = newStore(limit, maxBytes)
+	s.apiKey = randomUUID() + ":" + randomID() + randomID()
 	s.ctx, s.cancel = context.WithCancel(context.Background())
 	secret := []byte(opts.SecretKey)
 	s.macs.New = func() any { return &signer{mac: hmac.New(sha256.New, secret)} }
@@ -179,22 +224,25 @@ func (s *Server) prepare(a *Action) *action {
 	act.limitMsg = append(act.limitMsg, '}')
 	switch a.Kind {
 	case KindResult:
-		act.fixed = a.Result
-		act.fixedErr = hasErrorKey(a.Result)
+		act.fixed, act.fixedStatus = classify(answer{code: 200, body: a.Result, size: len(a.Result)})
 		act.fast = a.Delay == 0
 	case KindBuiltin:
 		act.fast = a.Delay == 0
 	case KindExec:
 		act.argv = append([]string{a.Program}, a.Exec[1:]...)
 	case KindNode:
-		act.argv = []string{a.Interpreter, "-e", nodeShim, a.File}
+		act.argv = []string{a.Interpreter, "-e", nodeShim, a.File, a.Main}
 	case KindPython:
-		act.argv = []string{a.Interpreter, "-c", pythonShim, a.File}
+		act.argv = []string{a.Interpreter, "-c", pythonShim, a.File, a.Main}
 	}
 	if act.argv != nil {
-		env := make([]string, 0, len(s.baseEnv)+4)
+		env := make([]string, 0, len(s.baseEnv)+6)
 		env = append(env, s.baseEnv...)
-		env = append(env, "__OW_ACTION_NAME="+act.qualified, "__OW_NAMESPACE="+s.m.Namespace)
+		env = append(env, "__OW_ACTION_NAME="+act.qualified, "__OW_NAMESPACE="+s.m.Namespace,
+			"__OW_ACTION_VERSION="+ActionVersion)
+		if a.ProvideAPIKey {
+			env = append(env, "__OW_API_KEY="+s.apiKey)
+		}
 		if a.Kind == KindPython {
 			env = append(env, "PYTHONUNBUFFERED=1")
 		}
@@ -207,6 +255,23 @@ func randomID() string {
 	var b [16]byte
 	_, _ = rand.Read(b[:])
 	return hex.EncodeToString(b[:])
+}
+
+// randomUUID returns a random UUID in its text form, the shape of an OpenWhisk namespace's uuid.
+func randomUUID() string {
+	h := randomID()
+	return h[:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:]
+}
+
+// traceID returns a request id shaped like the gateway's: 26 characters of [0-9a-z].
+func traceID() string {
+	const digits = "0123456789abcdefghijklmnopqrstuvwxyz"
+	var b [26]byte
+	_, _ = rand.Read(b[:])
+	for i, c := range b {
+		b[i] = digits[int(c)%len(digits)]
+	}
+	return string(b[:])
 }
 
 // Close kills the processes of running actions (their activations end as "whisk internal
@@ -233,6 +298,7 @@ type record struct {
 	status     string
 	result     []byte
 	logs       []string
+	size       int64 // recordBytes, set by store.put
 }
 
 const (
@@ -248,6 +314,7 @@ const (
 
 // ServeHTTP serves one request; see Server.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	w.Header()[TraceHeader] = []string{traceID()}
 	path := r.URL.Path
 	var rest string
 	defPlat := PlatformClassic
@@ -303,8 +370,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		body, status = s.readBody(r)
 		if body == nil {
 			if status == http.StatusRequestEntityTooLarge {
-				s.writeError(w, status, "430", "Request Entity Too Large",
-					fmt.Sprintf("The request body exceeds %d bytes.", MaxBodyBytes))
+				s.tooLarge(w, r)
 			} else {
 				s.writeError(w, http.StatusBadRequest, "100", "Bad Request Exception", "The request body could not be read.")
 			}
@@ -333,6 +399,23 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.invoke(w, r, act, params, wait)
+}
+
+// tooLarge answers 413 and then reads and discards the rest of the body (up to
+// maxDrainBytes, for at most 10 seconds) before the connection closes, as nginx's lingering
+// close does: a client that writes its whole body before reading, with Connection: close,
+// would otherwise get a connection reset instead of the answer.
+func (s *Server) tooLarge(w http.ResponseWriter, r *http.Request) {
+	rc := http.NewResponseController(w)
+	_ = rc.EnableFullDuplex() // read the body after answering
+	w.Header().Set("Connection", "close")
+	s.writeError(w, http.StatusRequestEntityTooLarge, "430", "Request Entity Too Large",
+		fmt.Sprintf("The request body exceeds %d bytes.", MaxBodyBytes))
+	_ = rc.Flush()
+	_ = rc.SetReadDeadline(time.Now().Add(10 * time.Second))
+	if r.Body != nil {
+		_, _ = io.Copy(io.Discard, io.LimitReader(r.Body, maxDrainBytes))
+	}
 }
 
 // splitRoute splits "packages/{p}/actions/{a}[/activations/{id}]".
@@ -582,15 +665,25 @@ func (s *Server) putBuf(bp *[]byte, b []byte) {
 
 // invoke runs act with params (valid JSON object; the caller's buffer) and answers.
 func (s *Server) invoke(w http.ResponseWriter, r *http.Request, act *action, params []byte, wait int) {
-	id := s.newID()
-	start := s.now().UnixMilli()
+	if limit := int64(s.m.Concurrency); limit > 0 {
+		if n := s.inflight.Add(1); n > limit {
+			s.inflight.Add(-1)
+			s.writeError(w, http.StatusTooManyRequests, "429", "Too Many Requests",
+				fmt.Sprintf("Too many concurrent requests in flight (count: %d, allowed: %d).", n-1, limit))
+			return
+		}
+	} else {
+		s.inflight.Add(1)
+	}
+	inv := &invocation{id: s.newID(), start: s.now().UnixMilli(), trace: w.Header().Get(TraceHeader), apiHost: "http://" + r.Host}
 	if act.fast {
-		rec := &record{id: id, act: act, start: start}
+		rec := &record{id: inv.id, act: act, start: inv.start}
 		rec.result, rec.status = s.compute(act, params)
+		s.inflight.Add(-1)
 		rec.end = s.now().UnixMilli()
 		s.store.put(rec)
 		if wait == 0 {
-			s.writeAccepted(w, id)
+			s.writeAccepted(w, inv.id)
 			return
 		}
 		s.writeRecord(w, rec, false)
@@ -601,12 +694,13 @@ func (s *Server) invoke(w http.ResponseWriter, r *http.Request, act *action, par
 	s.mu.Lock()
 	if s.closed.Load() {
 		s.mu.Unlock()
+		s.inflight.Add(-1)
 		s.writeError(w, http.StatusServiceUnavailable, "500", "Endpoint Error", "The emulator is shut down.")
 		return
 	}
 	s.wg.Add(1)
 	s.mu.Unlock()
-	go s.run(act, id, start, params, done)
+	go s.run(act, inv, params, done)
 	if wait > 0 {
 		t := time.NewTimer(time.Duration(wait) * time.Millisecond)
 		defer t.Stop()
@@ -619,7 +713,7 @@ func (s *Server) invoke(w http.ResponseWriter, r *http.Request, act *action, par
 			return
 		}
 	}
-	s.writeAccepted(w, id)
+	s.writeAccepted(w, inv.id)
 }
 
 // writeAccepted answers 202 with only the activation id: the call did not
@@ -633,10 +727,7 @@ func (s *Server) writeAccepted(w http.ResponseWriter, id string) {
 func (s *Server) compute(act *action, params []byte) ([]byte, string) {
 	switch act.a.Kind {
 	case KindResult:
-		if act.fixedErr {
-			return act.fixed, statusAppError
-		}
-		return act.fixed, statusSuccess
+		return act.fixed, act.fixedStatus
 	case KindBuiltin:
 		if act.a.Builtin == BuiltinCounter {
 			n := act.count.Add(1)
@@ -645,38 +736,13 @@ func (s *Server) compute(act *action, params []byte) ([]byte, string) {
 		}
 		var res []byte
 		if act.a.Params == nil {
-			res = compactObject(params)
+			res = compactValue(params)
 		} else {
 			res = mergeObjects(act.a.Params, params)
 		}
-		if hasErrorKey(res) {
-			return res, statusAppError
-		}
-		return res, statusSuccess
+		return classify(answer{code: 200, body: res, size: len(res)})
 	}
 	return []byte(`{"error":"The emulator cannot run this action synchronously."}`), statusInternal
-}
-
-func compactObject(b []byte) []byte {
-	var out bytes.Buffer
-	out.Grow(len(b))
-	if err := json.Compact(&out, b); err != nil {
-		return bytes.Clone(b)
-	}
-	return out.Bytes()
-}
-
-// hasErrorKey reports whether a JSON object has a top-level "error" key.
-func hasErrorKey(obj []byte) bool {
-	if !bytes.Contains(obj, []byte(`error`)) {
-		return false
-	}
-	for _, k := range objectKeys(obj) {
-		if k == "error" {
-			return true
-		}
-	}
-	return false
 }
 
 func (s *Server) serveActivation(w http.ResponseWriter, act *action, id string) {

@@ -257,6 +257,7 @@ func stabilize(s string) string {
 	s = regexp.MustCompile(`LOCAL[0-9A-F]{16}`).ReplaceAllString(s, "LOCALKEY")
 	s = regexp.MustCompile(`Date: [^\n"]*GMT`).ReplaceAllString(s, "Date: DATE")
 	s = regexp.MustCompile(`X-Ncp-Apigw-Timestamp: \d+`).ReplaceAllString(s, "X-Ncp-Apigw-Timestamp: TIMESTAMP")
+	s = regexp.MustCompile(`X-Ncp-Trace-Id: [0-9a-z]{26}`).ReplaceAllString(s, "X-Ncp-Trace-Id: TRACE-ID")
 	s = regexp.MustCompile(`(\\?"(?:start|end|duration)\\?":)\d+`).ReplaceAllString(s, "${1}N")
 	s = regexp.MustCompile(`\b[0-9a-f]{32}\b`).ReplaceAllString(s, "ACTIVATION-ID")
 	s = regexp.MustCompile(`Content-Length: \d+`).ReplaceAllString(s, "Content-Length: N")

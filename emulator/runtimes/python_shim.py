@@ -1,7 +1,17 @@
-# python_shim.py runs a Python action for specrun's emulator: python3 -c SHIM FILE.
-# It reads the parameters (a JSON object) from stdin, loads FILE, calls its main(args) and
-# prints the returned dict as JSON on the last line of stdout. print() output from the action
-# goes before it and becomes the activation's logs.
+# python_shim.py runs a Python action for specrun's emulator the way OpenWhisk's Python runtime
+# does (apache/openwhisk-runtime-python: bin/compile, then lib/launcher.py behind the action
+# loop proxy): python3 -c SHIM FILE MAIN.
+#
+# The parameters arrive as one JSON object on stdin. The answers travel on file descriptor 3,
+# never on stdout, one line each:
+#
+#   init 502 {"error":"..."}   the source does not parse (the compile step failed)
+#   init 200 {"ok":true}       the module was imported and MAIN found (the launcher's ack)
+#   result LINE                what main returned, as json.dumps wrote it (the launcher's line)
+#
+# An exception while importing prints its traceback and exits before the ack; sys.exit in main
+# exits before the result line: the emulator answers those as the action loop proxy does.
+import ast
 import importlib.machinery
 import importlib.util
 import json
@@ -10,37 +20,58 @@ import sys
 import traceback
 
 
+def _answer(out, line):
+    out.write(line.encode("utf-8") + b"\n")
+    out.flush()
+
+
+def _compiles(path):
+    with open(path, "rb") as f:
+        source = f.read().decode("utf-8")
+    try:
+        ast.parse(source)
+    except SyntaxError as er:
+        sys.stderr.write(str(er.msg) + "\n")
+        return False
+    return True
+
+
+def _load(path, name):
+    sys.path.insert(0, os.path.dirname(path))
+    loader = importlib.machinery.SourceFileLoader("main__", path)
+    spec = importlib.util.spec_from_loader("main__", loader)
+    mod = importlib.util.module_from_spec(spec)
+    sys.modules["main__"] = mod
+    loader.exec_module(mod)
+    main = getattr(mod, name, None)
+    if main is None:
+        raise ImportError("cannot import name '%s' from 'main__' (%s)" % (name, path))
+    return main
+
+
 def _run():
     path = sys.argv[1]
+    name = sys.argv[2] if len(sys.argv) > 2 else "main"
     sys.argv = [path]
-    sys.path.insert(0, os.path.dirname(path))
+    out = os.fdopen(3, "wb")
+    if not _compiles(path):
+        _answer(out, 'init 502 {"error": "The action failed to generate or locate a binary. See logs for details."}')
+        return
+    main = _load(path, name)
+    _answer(out, 'init 200 {"ok": true}')
     data = sys.stdin.read()
-    params = json.loads(data) if data.strip() else {}
-    loader = importlib.machinery.SourceFileLoader("__action__", path)
-    spec = importlib.util.spec_from_loader("__action__", loader)
-    mod = importlib.util.module_from_spec(spec)
-    loader.exec_module(mod)
-    main = getattr(mod, "main", None)
-    if not callable(main):
-        sys.stderr.write(path + " defines no main function: add def main(args): ...\n")
-        return 1
-    result = main(params)
-    if not isinstance(result, dict):
-        sys.stderr.write("main returned %s, not a dict\n" % type(result).__name__)
-        return 1
-    line = json.dumps(result, allow_nan=False, separators=(",", ":"))
+    payload = json.loads(data) if data.strip() else {}
+    try:
+        res = main(payload)
+    except Exception as ex:
+        print(traceback.format_exc(), file=sys.stderr)
+        res = {"error": str(ex)}
+    line = json.dumps(res, ensure_ascii=False)
     sys.stdout.flush()
-    sys.stdout.write(line + "\n")
-    sys.stdout.flush()
-    return 0
+    sys.stderr.flush()
+    _answer(out, "result " + line)
 
 
-try:
-    code = _run()
-except SystemExit:
-    raise
-except BaseException:
-    traceback.print_exc()
-    code = 1
+_run()
+sys.stdout.flush()
 sys.stderr.flush()
-sys.exit(code)

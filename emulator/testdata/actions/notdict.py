@@ -1,2 +1,2 @@
 def main(args):
-    return [1, 2, 3]
+    return "not a json object"

@@ -1,0 +1,3 @@
+function main() {
+  process.exit(0);
+}

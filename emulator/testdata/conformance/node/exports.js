@@ -1,0 +1,3 @@
+exports.main = function (params) {
+  return { payload: params.payload };
+};

@@ -1,0 +1,3 @@
+module.exports.main = function (params) {
+  return { payload: params.payload };
+};

@@ -1,0 +1,3 @@
+function main(params) {
+  throw new Error('nooooo');
+}

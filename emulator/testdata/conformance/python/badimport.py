@@ -1,0 +1,5 @@
+import iamnotsupported
+
+
+def main(args):
+    return {"error": "not reaching here"}

@@ -1,0 +1,6 @@
+import time
+
+
+def main(args):
+    while True:
+        time.sleep(1)

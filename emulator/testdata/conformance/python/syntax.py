@@ -1,0 +1,2 @@
+ 10 PRINT "Hello!"
+ 20 GOTO 10
