@@ -19,7 +19,6 @@ const (
 // run executes an asynchronous activation, stores its record and sends it on done.
 func (s *Server) run(act *action, inv *invocation, params []byte, done chan<- *record) {
 	defer s.wg.Done()
-	defer s.inflight.Add(-1)
 	rec := &record{id: inv.id, act: act, start: inv.start}
 	ctx, cancel := context.WithTimeout(s.ctx, act.a.Timeout)
 	defer cancel()
@@ -46,6 +45,7 @@ func (s *Server) run(act *action, inv *invocation, params []byte, done chan<- *r
 		rec.result, rec.status = act.limitMsg, statusDevError
 	}
 	rec.end = s.now().UnixMilli()
+	s.inflight.Add(-1) // before the record is visible: a client that saw it may invoke again
 	s.store.put(rec)
 	done <- rec
 }

@@ -749,8 +749,8 @@ func (s *Server) serveActivation(w http.ResponseWriter, act *action, id string) 
 	rec := s.store.get(id)
 	if rec == nil || rec.act != act {
 		s.writeError(w, http.StatusNotFound, "80322", "ACTION_ACTIVATION_NOT_FOUND",
-			fmt.Sprintf("Activation %q of action %q was not found: it may still be running (poll again), or it was dropped (the emulator keeps the last %d).",
-				id, act.pkg+"/"+act.name, s.store.max))
+			fmt.Sprintf("Activation %q of action %q was not found: it may still be running (poll again), or it was dropped (the emulator keeps the last %d, in at most %d MB).",
+				id, act.pkg+"/"+act.name, s.store.max, s.store.maxBytes>>20))
 		return
 	}
 	s.writeRecord(w, rec, true)

@@ -16,7 +16,7 @@ import (
 
 // serveCommand serves the Cloud Functions API from a manifest's actions.
 func (sys *system) serveCommand() *cobra.Command {
-	var addr string
+	var o serveOptions
 	c := &cobra.Command{
 		Use:   "serve [flags] MANIFEST",
 		Short: "serve the Cloud Functions API on loopback from local actions",
@@ -24,24 +24,40 @@ func (sys *system) serveCommand() *cobra.Command {
 from the local actions of MANIFEST, until interrupted. Requests must be
 signed with the keys in NCLOUD_ACCESS_KEY and NCLOUD_SECRET_KEY; without
 them, serve makes a pair and prints the export lines to use. The first line
-of output is the base URL.`,
+of output is the base URL.
+
+Finished activations are kept for the activation detail call, the oldest
+dropped first once either bound (--max-activations, --max-activation-mb)
+is reached; a record holds the result and the logs, each up to 1 MB.`,
 		Example:           "  specrun serve examples/manifest.yaml\n  specrun serve --addr 127.0.0.1:0 examples/manifest.yaml",
 		ValidArgsFunction: completeManifest,
 		RunE: func(c *cobra.Command, args []string) error {
 			if len(args) != 1 {
 				return usagef("serve", "serve takes exactly one MANIFEST, got %d arguments", len(args))
 			}
-			return sys.serveCmd(c.Context(), addr, args[0])
+			if o.maxRecords < 1 || o.maxMB < 1 {
+				return usagef("serve", "--max-activations and --max-activation-mb must be at least 1, got %d and %d", o.maxRecords, o.maxMB)
+			}
+			return sys.serveCmd(c.Context(), o, args[0])
 		},
 	}
 	flagGroup(c, "Serving", func(fs *pflag.FlagSet) {
-		fs.StringVar(&addr, "addr", "127.0.0.1:8080", "listen on `HOST:PORT` (port 0 picks a free one)")
+		fs.StringVar(&o.addr, "addr", "127.0.0.1:8080", "listen on `HOST:PORT` (port 0 picks a free one)")
+		fs.IntVar(&o.maxRecords, "max-activations", emulator.DefaultMaxActivations, "keep at most `N` finished activation records")
+		fs.IntVar(&o.maxMB, "max-activation-mb", emulator.DefaultMaxActivationBytes>>20, "keep at most `MB` megabytes of activation records (results and logs)")
 	})
 	_ = c.RegisterFlagCompletionFunc("addr", cobra.NoFileCompletions)
 	return c
 }
 
-func (sys *system) serveCmd(ctx context.Context, addr, manifest string) error {
+// serveOptions are serve's flags.
+type serveOptions struct {
+	addr              string
+	maxRecords, maxMB int
+}
+
+func (sys *system) serveCmd(ctx context.Context, o serveOptions, manifest string) error {
+	addr := o.addr
 	m, err := sys.loadManifest(manifest, "")
 	if err != nil {
 		return err
@@ -60,7 +76,8 @@ func (sys *system) serveCmd(ctx context.Context, addr, manifest string) error {
 	if err != nil {
 		return &exitError{code: exitUsage, err: fmt.Errorf("--addr %s: %w", addr, err)}
 	}
-	emu := emulator.New(m, emulator.Options{AccessKey: access, SecretKey: secret})
+	emu := emulator.New(m, emulator.Options{AccessKey: access, SecretKey: secret,
+		MaxActivations: o.maxRecords, MaxActivationBytes: int64(o.maxMB) << 20})
 	defer emu.Close()
 	srv := &http.Server{Handler: emu, ReadHeaderTimeout: 10 * time.Second}
 
