@@ -443,92 +443,115 @@ func (p *parser) pkg(k, v *yaml.Node) *Package {
 	return pkg
 }
 
+// actionDraft is what an action's keys set beyond its Action fields.
+type actionDraft struct {
+	kinds     []*yaml.Node
+	ownParams json.RawMessage
+	main      *yaml.Node
+	ok        bool
+}
+
 func (p *parser) action(pkg *Package, k, v *yaml.Node) *Action {
-	ok := p.validName(k, "action")
+	d := &actionDraft{ok: p.validName(k, "action")}
 	a := &Action{
 		Name: k.Value, Package: pkg.Name, Pos: Pos{File: p.file, Line: k.Line, Col: k.Column},
 		Timeout: DefaultActionTimeout, Platforms: []string{PlatformClassic, PlatformVPC}, Main: "main",
 	}
-	var mainNode *yaml.Node
 	what := fmt.Sprintf("action %q", pkg.Name+"/"+k.Value)
-	var kinds []*yaml.Node
-	var ownParams json.RawMessage
 	for _, kv := range p.entries(v, what, actionKeys) {
-		key, val := kv[0], kv[1]
-		if slices.Contains(kindKeys, key.Value) {
-			kinds = append(kinds, key)
-		}
-		switch key.Value {
-		case "builtin":
-			if s, good := p.str(val, what+": builtin"); good {
-				if !slices.Contains(builtins, s) {
-					msg := fmt.Sprintf("%s: unknown builtin %q", what, s)
-					if sg := suggest.Closest(s, builtins); sg != "" {
-						msg += fmt.Sprintf(" (did you mean %q?)", sg)
-					}
-					p.errorf(val, "%s; known builtins: %s", msg, strings.Join(builtins, ", "))
-					ok = false
-				}
-				a.Kind, a.Builtin = KindBuiltin, s
-			}
-		case "result":
-			a.Kind, a.Result = KindResult, p.object(val, what+": result")
-		case "exec":
-			a.Kind = KindExec
-			p.exec(a, val, what)
-		case "node", "python":
-			a.Kind = Kind(key.Value)
-			p.script(a, val, what)
-		case "timeout":
-			if d, good := p.duration(val, what+": timeout"); good {
-				if d <= 0 || d > MaxActionTimeout {
-					p.errorf(val, "%s: timeout %s is out of range: it must be above 0 and at most %s", what, val.Value, MaxActionTimeout)
-				} else {
-					a.Timeout = d
-				}
-			}
-		case "delay":
-			if d, good := p.duration(val, what+": delay"); good {
-				if d < 0 {
-					p.errorf(val, "%s: delay %s is negative", what, val.Value)
-				} else {
-					a.Delay = d
-				}
-			}
-		case "platforms":
-			a.Platforms = p.platforms(val, what)
-		case "params":
-			ownParams = p.object(val, what+": params")
-		case "main":
-			mainNode = val
-		case "provide-api-key":
-			a.ProvideAPIKey = p.boolean(val, what+": provide-api-key")
-		}
+		p.actionKey(a, d, kv[0], kv[1], what)
 	}
-	if resolve(v).Kind != yaml.MappingNode {
+	if resolve(v).Kind != yaml.MappingNode || !p.oneKind(k, d.kinds, what) {
 		return nil
 	}
-	switch len(kinds) {
-	case 0:
-		p.errorf(k, "%s has no kind: set exactly one of %s", what, strings.Join(kindKeys, ", "))
-		return nil
-	case 1:
-	default:
-		names := make([]string, len(kinds))
-		for i, kn := range kinds {
-			names[i] = kn.Value
-		}
-		p.errorf(kinds[1], "%s sets %s: set exactly one of %s", what, strings.Join(names, " and "), strings.Join(kindKeys, ", "))
-		return nil
+	a.Params = mergeObjects(pkg.Params, d.ownParams)
+	if d.main != nil && !p.entryPoint(a, d.main, what) {
+		d.ok = false
 	}
-	a.Params = mergeObjects(pkg.Params, ownParams)
-	if mainNode != nil && !p.entryPoint(a, mainNode, what) {
-		ok = false
-	}
-	if !ok {
+	if !d.ok {
 		return nil
 	}
 	return a
+}
+
+// actionKey applies one key of an action.
+func (p *parser) actionKey(a *Action, d *actionDraft, key, val *yaml.Node, what string) {
+	if slices.Contains(kindKeys, key.Value) {
+		d.kinds = append(d.kinds, key)
+	}
+	switch key.Value {
+	case "builtin":
+		d.ok = p.builtin(a, val, what) && d.ok
+	case "result":
+		a.Kind, a.Result = KindResult, p.object(val, what+": result")
+	case "exec":
+		a.Kind = KindExec
+		p.exec(a, val, what)
+	case "node", "python":
+		a.Kind = Kind(key.Value)
+		p.script(a, val, what)
+	case "timeout", "delay":
+		p.timing(a, key.Value, val, what)
+	case "platforms":
+		a.Platforms = p.platforms(val, what)
+	case "params":
+		d.ownParams = p.object(val, what+": params")
+	case "main":
+		d.main = val
+	case "provide-api-key":
+		a.ProvideAPIKey = p.boolean(val, what+": provide-api-key")
+	}
+}
+
+// oneKind checks that an action sets exactly one kind key.
+func (p *parser) oneKind(k *yaml.Node, kinds []*yaml.Node, what string) bool {
+	switch len(kinds) {
+	case 0:
+		p.errorf(k, "%s has no kind: set exactly one of %s", what, strings.Join(kindKeys, ", "))
+		return false
+	case 1:
+		return true
+	}
+	names := make([]string, len(kinds))
+	for i, kn := range kinds {
+		names[i] = kn.Value
+	}
+	p.errorf(kinds[1], "%s sets %s: set exactly one of %s", what, strings.Join(names, " and "), strings.Join(kindKeys, ", "))
+	return false
+}
+
+// builtin sets a builtin action's kind and name; false when the name is unknown.
+func (p *parser) builtin(a *Action, val *yaml.Node, what string) bool {
+	s, good := p.str(val, what+": builtin")
+	if !good {
+		return true // reported; the action is still checked for its other keys
+	}
+	a.Kind, a.Builtin = KindBuiltin, s
+	if slices.Contains(builtins, s) {
+		return true
+	}
+	msg := fmt.Sprintf("%s: unknown builtin %q", what, s)
+	if sg := suggest.Closest(s, builtins); sg != "" {
+		msg += fmt.Sprintf(" (did you mean %q?)", sg)
+	}
+	p.errorf(val, "%s; known builtins: %s", msg, strings.Join(builtins, ", "))
+	return false
+}
+
+// timing sets an action's timeout or delay.
+func (p *parser) timing(a *Action, key string, val *yaml.Node, what string) {
+	d, good := p.duration(val, what+": "+key)
+	switch {
+	case !good:
+	case key == "timeout" && (d <= 0 || d > MaxActionTimeout):
+		p.errorf(val, "%s: timeout %s is out of range: it must be above 0 and at most %s", what, val.Value, MaxActionTimeout)
+	case key == "timeout":
+		a.Timeout = d
+	case d < 0:
+		p.errorf(val, "%s: delay %s is negative", what, val.Value)
+	default:
+		a.Delay = d
+	}
 }
 
 // JavaScript names an entry point may use (a property path, as OpenWhisk's Node.js runtime
@@ -552,7 +575,7 @@ func (p *parser) entryPoint(a *Action, n *yaml.Node, what string) bool {
 	case KindPython:
 		ok = pyMainRE().MatchString(s)
 	default:
-		p.errorf(n, "%s: main names the entry point of a node or python action; a %s action has none: remove it", what, a.Kind)
+		p.errorf(n, "%s: main sets the entry point of node and python actions only, not of %s: remove it", what, a.Kind)
 		return false
 	}
 	if !ok {

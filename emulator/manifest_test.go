@@ -129,6 +129,27 @@ func TestParseManifestValues(t *testing.T) {
 	}
 }
 
+func TestParseEntryPointKeyAndConcurrency(t *testing.T) {
+	src := "concurrency: 100\npackages:\n  p:\n    actions:\n" +
+		"      js: {node: actions/hello.js, main: handler.run, provide-api-key: true}\n" +
+		"      py: {python: actions/hello.py, main: niam}\n      plain: {python: actions/hello.py}\n"
+	m, err := emulator.Loader{LookPath: func(f string) (string, error) { return "/usr/bin/" + f, nil }}.Parse("testdata/m.yaml", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Concurrency != 100 {
+		t.Errorf("Concurrency = %d, want 100", m.Concurrency)
+	}
+	for name, want := range map[string]string{"js": "handler.run", "py": "niam", "plain": "main"} {
+		if got := m.Action("p", name).Main; got != want {
+			t.Errorf("%s: Main = %q, want %q", name, got, want)
+		}
+	}
+	if !m.Action("p", "js").ProvideAPIKey || m.Action("p", "py").ProvideAPIKey {
+		t.Errorf("ProvideAPIKey: js %t, py %t; want true, false", m.Action("p", "js").ProvideAPIKey, m.Action("p", "py").ProvideAPIKey)
+	}
+}
+
 func TestInterpreterMissing(t *testing.T) {
 	data := []byte("packages:\n  p:\n    actions:\n      hello:\n        node: actions/hello.js\n      py:\n        python: actions/hello.py\n")
 	_, err := emulator.Loader{LookPath: fakeLookPath}.Parse("testdata/m.yaml", data)
