@@ -27,6 +27,9 @@ func TestExamples(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			for _, bin := range tt.needs {
 				if _, err := exec.LookPath(bin); err != nil {
+					if os.Getenv("CI") != "" {
+						t.Fatalf("these examples need %s on PATH, and CI is set: .ci/run installs it", bin)
+					}
 					t.Skipf("these examples need %s on PATH", bin)
 				}
 			}
