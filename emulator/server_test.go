@@ -221,7 +221,7 @@ func TestInvoke(t *testing.T) {
 		{"POST on the activation route", "POST", inv + "fixed/activations/" + id(9), `{}`, 405,
 			errBody("300", "Not Found Exception", `POST is not allowed on /api/v2/packages/pkg/actions/fixed/activations/`+id(9)+`: use GET.`)},
 		{"activation not found", "GET", inv + "fixed/activations/" + id(9), ``, 404,
-			errBody("80322", "ACTION_ACTIVATION_NOT_FOUND", `Activation "`+id(9)+`" of action "pkg/fixed" was not found: it may still be running (poll again), or it was dropped (the emulator keeps the last 10000, in at most 256 MB).`)},
+			errBody("80322", "ACTION_ACTIVATION_NOT_FOUND", `Activation "`+id(9)+`" of action "pkg/fixed" was not found: it may still be running (poll again), or it was dropped (the emulator keeps the last 10000, in at most 128 MB).`)},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
