@@ -408,11 +408,18 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // close does: a client that writes its whole body before reading, with Connection: close,
 // would otherwise get a connection reset instead of the answer.
 func (s *Server) tooLarge(w http.ResponseWriter, r *http.Request) {
+	answer := func() {
+		s.writeError(w, http.StatusRequestEntityTooLarge, "430", "Request Entity Too Large",
+			fmt.Sprintf("The request body exceeds %d bytes.", MaxBodyBytes))
+	}
+	if r.ProtoMajor != 1 { // HTTP/2 resets the stream, not the connection
+		answer()
+		return
+	}
 	rc := http.NewResponseController(w)
 	_ = rc.EnableFullDuplex() // read the body after answering
 	w.Header().Set("Connection", "close")
-	s.writeError(w, http.StatusRequestEntityTooLarge, "430", "Request Entity Too Large",
-		fmt.Sprintf("The request body exceeds %d bytes.", MaxBodyBytes))
+	answer()
 	_ = rc.Flush()
 	_ = rc.SetReadDeadline(time.Now().Add(10 * time.Second))
 	if r.Body != nil {
