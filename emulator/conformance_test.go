@@ -139,6 +139,8 @@ var conformanceCases = []conformanceCase{
 	{name: "native keys sorted as the proxy writes them", action: "native/result", params: `{"shape":"unicode"}`, status: "success", want: `{"a":2,"winter":"❄ ☃ ❄","z":1}`},
 	{name: "native result over 1 MB", action: "native/result", params: `{"shape":"big"}`, status: "application error",
 		match: `^\{"error":"The action produced a response that exceeded the allowed length: 1100011 > 1048576 bytes\. The truncated response was: \{\\"big\\":\\"x{100}`},
+	{name: "native program that cannot start", action: "native/badshebang", status: "action developer error",
+		want: `{"error":"The action did not return a dictionary or array."}`, logs: []string{"stderr: The action could not be started: fork/exec "}},
 	{name: "native params in argv and on stdin", action: "native/args", params: `{"k":"v"}`, status: "success", want: `{"argc":1,"stdin":9}`},
 	{name: "native params over 128 KB on stdin only", action: "native/args", params: `{"blob":"` + strings.Repeat("x", 200000) + `"}`, status: "success", want: `{"argc":0,"stdin":200011}`},
 	{name: "native __OW_ variables", action: "native/env", status: "success",

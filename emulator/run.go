@@ -3,7 +3,6 @@ package emulator
 import (
 	"bytes"
 	"context"
-	"errors"
 	"os"
 	"os/exec"
 	"strconv"
@@ -78,10 +77,10 @@ func (s *Server) runProcess(ctx context.Context, act *action, inv *invocation, p
 			return errorText("The emulator could not start the runtime: " + err.Error()), statusInternal, nil
 		}
 	}
-	err := cmd.Start()
+	startErr := cmd.Start()
 	channel.started()
-	if err == nil {
-		err = cmd.Wait()
+	if startErr == nil {
+		_ = cmd.Wait() // the exit status means nothing to OpenWhisk: the answer does
 	}
 	killGroup(cmd)
 	stdout.flush()
@@ -90,11 +89,10 @@ func (s *Server) runProcess(ctx context.Context, act *action, inv *invocation, p
 	if ctx.Err() != nil {
 		return nil, "", col.finish(false)
 	}
-	var ee *exec.ExitError
-	if err != nil && !errors.As(err, &ee) {
-		col.note("The action could not be started: " + err.Error())
+	if startErr != nil {
+		col.note("The action could not be started: " + startErr.Error())
 		if act.a.Kind != KindExec {
-			return errorText("The emulator could not start the runtime: " + err.Error()), statusInternal, col.finish(false)
+			return errorText("The emulator could not start the runtime: " + startErr.Error()), statusInternal, col.finish(false)
 		}
 	}
 	var a answer
