@@ -79,7 +79,7 @@ func TestParseManifest(t *testing.T) {
 		{"action params merged over the package's", string(m.Action("pkg", "echo").Params), `{"place":"NAVER Cloud","who":"action","extra":1}`},
 		{"fixed result keeps key order", string(m.Action("pkg", "fixed").Result), `{"payload":"abc","n":1}`},
 		{"default timeout", m.Action("pkg", "fixed").Timeout, 60 * time.Second},
-		{"timeout", m.Action("pkg", "sh-sleep").Timeout, 200 * time.Millisecond},
+		{"timeout", m.Action("pkg", "sh-sleep").Timeout, time.Second},
 		{"delay", m.Action("pkg", "slow").Delay, 300 * time.Millisecond},
 		{"default platforms", m.Action("pkg", "fixed").Platforms, []string{"classic", "vpc"}},
 		{"platforms", m.Action("pkg", "vpc-only").Platforms, []string{"vpc"}},

@@ -185,7 +185,7 @@ func TestInvoke(t *testing.T) {
 		{"exec crash is a developer error", "POST", inv + "sh-crash", `{}`, 200,
 			content(id(1), "sh-crash", "action developer error", `{"error":"The action did not return a dictionary or array."}`)},
 		{"exec past its limit is killed", "POST", inv + "sh-sleep", `{}`, 200,
-			content(id(1), "sh-sleep", "action developer error", `{"error":"The action exceeded its time limits of 200 milliseconds."}`)},
+			content(id(1), "sh-sleep", "action developer error", `{"error":"The action exceeded its time limits of 1000 milliseconds."}`)},
 		{"exec gets the OpenWhisk context", "POST", inv + "sh-env", `{}`, 200,
 			content(id(1), "sh-env", "success", `{"deadline":"1714021598088","id":"`+id(1)+`","name":"/ns1/pkg/sh-env","namespace":"ns1"}`)},
 		{"unknown package", "POST", "/api/v2/packages/nope/actions/fixed", `{}`, 404,
@@ -254,7 +254,7 @@ func TestActivationLogs(t *testing.T) {
 			content(id(1), "sh-crash", "action developer error", `{"error":"The action did not return a dictionary or array."}`,
 				logLine("stderr", "about to crash"))},
 		{"a killed action keeps its logs", "sh-sleep",
-			content(id(1), "sh-sleep", "action developer error", `{"error":"The action exceeded its time limits of 200 milliseconds."}`,
+			content(id(1), "sh-sleep", "action developer error", `{"error":"The action exceeded its time limits of 1000 milliseconds."}`,
 				logLine("stdout", "started"), logLine("stdout", "sleep pid PID"))},
 	}
 	for _, tc := range tests {
@@ -342,7 +342,7 @@ func TestCounterCounts(t *testing.T) {
 func TestKilledActionLeavesNoProcess(t *testing.T) {
 	ts := startServer(t, "testdata/server.yaml", emulator.Options{})
 	status, body := ts.call(t, "POST", "/api/v2/packages/pkg/actions/sh-sleep", `{}`, nil)
-	want := content(id(1), "sh-sleep", "action developer error", `{"error":"The action exceeded its time limits of 200 milliseconds."}`)
+	want := content(id(1), "sh-sleep", "action developer error", `{"error":"The action exceeded its time limits of 1000 milliseconds."}`)
 	if status != 200 || body != want {
 		t.Errorf("got %d %s\nwant 200 %s", status, body, want)
 	}
