@@ -503,7 +503,8 @@ func TestLimitsTable(t *testing.T) {
 		fmt.Sprintf("%d MB per activation", emulator.MaxLogBytes>>20),
 		fmt.Sprintf("exceeds %d bytes.", emulator.MaxLogBytes),
 		fmt.Sprintf("the last %d,%03d finished activations", emulator.DefaultMaxActivations/1000, emulator.DefaultMaxActivations%1000),
-		fmt.Sprintf("the emulator keeps the last %d", emulator.DefaultMaxActivations),
+		fmt.Sprintf("the emulator keeps the last %d, in at most %d MB", emulator.DefaultMaxActivations, emulator.DefaultMaxActivationBytes>>20),
+		fmt.Sprintf("at most %d MB of their results and logs", emulator.DefaultMaxActivationBytes>>20),
 	} {
 		if !strings.Contains(text, want) {
 			t.Errorf("troubleshooting.md, Limits: %q is missing or out of date", want)

@@ -121,7 +121,10 @@ func TestManifestSizeCapLikeSpecFiles(t *testing.T) {
 func TestResponseOverTheCap(t *testing.T) {
 	dir := t.TempDir()
 	manifest := filepath.Join(dir, "manifest.yaml")
-	writeFile(t, manifest, "namespace: big\npackages:\n  p:\n    actions:\n      big: {result: {text: "+strings.Repeat("x", 1<<20+10)+"}}\n")
+	// The result stays under OpenWhisk's 1 MB result limit (so the action
+	// succeeds) while the whole response body, with its activation record
+	// around the result, is over a 1 MB cap.
+	writeFile(t, manifest, "namespace: big\npackages:\n  p:\n    actions:\n      big: {result: {text: "+strings.Repeat("x", 1<<20-40)+"}}\n")
 	specFile := filepath.Join(dir, "big.yaml")
 	writeFile(t, specFile, "tests:\n  - name: big answer\n    action: p/big\n")
 	c := newCLI(t)
