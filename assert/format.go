@@ -23,6 +23,12 @@ func Format(v any, max int) string {
 	} else {
 		s = string(bytes.TrimSuffix(buf.Bytes(), []byte("\n")))
 	}
+	return Truncate(s, max)
+}
+
+// Truncate cuts s to at most max bytes, at a rune boundary, and says how
+// many bytes were cut: "…(+N bytes)". A max of zero or less keeps s whole.
+func Truncate(s string, max int) string {
 	if max <= 0 || len(s) <= max {
 		return s
 	}

@@ -9,7 +9,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/specrun/specrun/assert"
@@ -130,14 +129,14 @@ func (e *engine) tries(c call, start time.Time) []Try {
 	case c.resp != nil:
 		retried = c.resp.Retried
 		last = Try{Method: method(c.resp.Request), Start: c.resp.Start, HTTPStatus: c.resp.StatusCode,
-			Answer: e.redact.text(answerText(c.resp.StatusCode, c.resp.Error)), Why: e.redact.text(c.resp.Transport)}
+			Answer: e.redact.String(answerText(c.resp.StatusCode, c.resp.Error)), Why: e.redact.String(c.resp.Transport)}
 		if n := len(retried); n > 0 {
 			last.Start = retried[n-1].Start.Add(retried[n-1].Duration)
 		}
 	case errors.As(c.err, &te):
 		retried = te.Retried
 		method, _, _ := strings.Cut(te.Op, " ")
-		last = Try{Method: method, Start: start, Answer: e.redact.text(te.Err.Error())}
+		last = Try{Method: method, Start: start, Answer: e.redact.String(te.Err.Error())}
 		if te.MayHaveRun {
 			last.Why = "the request was sent, so the action may have run; it was not sent again"
 		}
@@ -149,11 +148,11 @@ func (e *engine) tries(c call, start time.Time) []Try {
 	}
 	out := make([]Try, 0, len(retried)+1)
 	for _, t := range retried {
-		tr := Try{Method: last.Method, Start: t.Start, HTTPStatus: t.StatusCode, Resent: true, Why: e.redact.text(t.Why)}
+		tr := Try{Method: last.Method, Start: t.Start, HTTPStatus: t.StatusCode, Resent: true, Why: e.redact.String(t.Why)}
 		if t.Err != nil {
-			tr.Answer = e.redact.text(t.Err.Error())
+			tr.Answer = e.redact.String(t.Err.Error())
 		} else {
-			tr.Answer = e.redact.text(answerText(t.StatusCode, t.Error))
+			tr.Answer = e.redact.String(answerText(t.StatusCode, t.Error))
 		}
 		out = append(out, tr)
 	}
@@ -187,11 +186,11 @@ func (e *engine) callExchanges(c call, body []byte) []*Exchange {
 				continue
 			}
 			x := e.exchangeText(t.Request, c.resp.RequestBody, t.StatusCode, t.Header, t.Body)
-			x.Start, x.Note = t.Start, e.redact.text(t.Why)
+			x.Start, x.Note = t.Start, e.redact.String(t.Why)
 			out = append(out, x)
 		}
 		x := e.exchange(c.resp)
-		x.Start, x.Note = c.resp.Start, e.redact.text(c.resp.Transport)
+		x.Start, x.Note = c.resp.Start, e.redact.String(c.resp.Transport)
 		if n := len(c.resp.Retried); n > 0 {
 			x.Start = c.resp.Retried[n-1].Start.Add(c.resp.Retried[n-1].Duration)
 		}
@@ -203,38 +202,33 @@ func (e *engine) callExchanges(c call, body []byte) []*Exchange {
 	}
 	reqBody := ""
 	if strings.HasPrefix(te.Op, "POST ") {
-		reqBody = truncate(string(body), maxBodyText)
+		reqBody = e.clip(string(body), maxBodyText)
 	}
-	return append(out, &Exchange{Request: e.redact.text(te.Op + "\n\n" + reqBody), Note: e.redact.text(te.Err.Error())})
+	return append(out, &Exchange{Request: e.redact.String(te.Op + "\n\n" + reqBody), Note: e.redact.String(te.Err.Error())})
 }
 
 func (e *engine) invocation(st *spec.Step, vars map[string]any, a *Attempt) (client.Invocation, error) {
-	var inv client.Invocation
+	inv := client.Invocation{Timeout: st.Timeout, TimeoutSet: st.TimeoutSet}
 	var err error
-	if a.Package, err = resolveString(st.Package, vars, st.Pos, "package"); err != nil {
+	if inv.Package, err = resolveString(st.Package, vars, st.Pos, "package"); err != nil {
 		return inv, err
 	}
-	if a.Action, err = resolveString(st.Action, vars, st.Pos, "action"); err != nil {
+	if inv.Action, err = resolveString(st.Action, vars, st.Pos, "action"); err != nil {
 		return inv, err
 	}
-	if a.Platform, err = resolveString(st.Platform, vars, st.Pos, "platform"); err != nil {
+	if inv.Platform, err = resolveString(st.Platform, vars, st.Pos, "platform"); err != nil {
 		return inv, err
 	}
-	if a.Platform == "" {
-		a.Platform = e.opts.Platform
+	if inv.Platform == "" {
+		inv.Platform = e.opts.Platform
 	}
-	body, err := st.Body(vars)
-	if err != nil {
-		return inv, err
-	}
-	return client.Invocation{
-		Package:    a.Package,
-		Action:     a.Action,
-		Platform:   a.Platform,
-		Timeout:    st.Timeout,
-		TimeoutSet: st.TimeoutSet,
-		Body:       body,
-	}, nil
+	// The attempt names what was invoked, redacted: a secret may be part
+	// of a name.
+	a.Package = e.redact.String(inv.Package)
+	a.Action = e.redact.String(inv.Action)
+	a.Platform = e.redact.String(inv.Platform)
+	inv.Body, err = st.Body(vars)
+	return inv, err
 }
 
 // resolveString resolves a name of the step at pos that must be a string.
@@ -281,8 +275,8 @@ func (e *engine) poll(ctx context.Context, inv client.Invocation, id string, a *
 
 func (e *engine) setError(a *Attempt, msg, hint string) {
 	a.Status = Error
-	a.Err = e.redact.text(msg)
-	a.Hint = e.redact.text(hint)
+	a.Err = e.redact.String(msg)
+	a.Hint = e.redact.String(hint)
 }
 
 func (e *engine) transportError(ctx context.Context, deadline time.Duration, a *Attempt, err error) {
@@ -318,7 +312,7 @@ func (e *engine) gatewayAnswer(a *Attempt, resp *client.Response) {
 	a.MayHaveRun = resp.MayHaveRun
 	msg := resp.Transport
 	if r := statusReason(resp); r != "" && resp.JSONErr != nil {
-		msg += ": " + snippet([]byte(r))
+		msg += ": " + e.snippet([]byte(r))
 	}
 	switch {
 	case resp.MayHaveRun:
@@ -378,13 +372,13 @@ func (e *engine) check(a *Attempt, st *spec.Step, resp *client.Response, vars ma
 		a.Failures = append(a.Failures, &Failure{
 			Pos: exp.HTTPStatusPos, Key: "http_status", Op: "equals",
 			Expected: want, Actual: strconv.Itoa(resp.StatusCode),
-			Reason: e.redact.text(statusReason(resp)),
+			Reason: e.redact.String(statusReason(resp)),
 		})
 		return nil
 	}
 	if len(exp.Checks) > 0 || len(st.Captures) > 0 {
 		if resp.JSONErr != nil || resp.JSON == nil && len(resp.Body) == 0 {
-			e.setError(a, "the response is not JSON ("+describeJSONErr(resp)+"): "+snippet(resp.Body),
+			e.setError(a, "the response is not JSON ("+describeJSONErr(resp)+"): "+e.snippet(resp.Body),
 				"the API or a proxy answered with something else; see the response with --verbose")
 			return nil
 		}
@@ -402,7 +396,7 @@ func (e *engine) check(a *Attempt, st *spec.Step, resp *client.Response, vars ma
 			fl := e.failure(c, f)
 			if c.Key == "success" || c.Key == "status" {
 				if why := actionOutcome(resp.JSON); why != "" {
-					fl.Reason = e.redact.text(why)
+					fl.Reason = e.redact.String(why)
 				}
 			}
 			a.Failures = append(a.Failures, fl)
@@ -427,7 +421,7 @@ func (e *engine) check(a *Attempt, st *spec.Step, resp *client.Response, vars ma
 			caps[c.Name] = nodes
 		}
 		if e.secretNames[c.Name] {
-			e.redact.add(caps[c.Name])
+			e.addSecret(caps[c.Name])
 		}
 	}
 	if a.Status != Pass {
@@ -532,13 +526,13 @@ func (e *engine) failure(c *spec.Check, f assert.Failure) *Failure {
 		Key:      c.Key,
 		Path:     f.Path,
 		Op:       f.Op,
-		Expected: r.text(assert.Format(f.Expected, maxValueText)),
-		Actual:   r.text(assert.Format(f.Actual, maxValueText)),
-		Node:     f.Node,
-		Pointer:  f.Pointer,
-		Diff:     r.text(f.Diff),
-		Reason:   r.text(f.Reason),
-		Message:  r.text(c.Message),
+		Expected: e.clip(assert.Format(f.Expected, 0), maxValueText),
+		Actual:   e.clip(assert.Format(f.Actual, 0), maxValueText),
+		Node:     r.String(f.Node),
+		Pointer:  r.String(f.Pointer),
+		Diff:     r.String(f.Diff),
+		Reason:   r.String(f.Reason),
+		Message:  r.String(c.Message),
 	}
 }
 
@@ -554,15 +548,15 @@ func (e *engine) exchangeText(req *http.Request, reqBody []byte, status int, hea
 		b.WriteString(req.Method + " " + req.URL.String() + "\n")
 		writeHeaders(&b, req.Header)
 		b.WriteString("\n")
-		b.WriteString(truncate(string(reqBody), maxBodyText))
+		b.WriteString(e.clip(string(reqBody), maxBodyText))
 	}
-	x := &Exchange{Request: e.redact.text(b.String())}
+	x := &Exchange{Request: e.redact.String(b.String())}
 	b.Reset()
 	b.WriteString("HTTP " + strconv.Itoa(status) + "\n")
 	writeHeaders(&b, header)
 	b.WriteString("\n")
-	b.WriteString(truncate(string(body), maxBodyText))
-	x.Response = e.redact.text(b.String())
+	b.WriteString(e.clip(string(body), maxBodyText))
+	x.Response = e.redact.String(b.String())
 	return x
 }
 
@@ -585,72 +579,39 @@ func writeHeaders(b *strings.Builder, h http.Header) {
 	}
 }
 
-func truncate(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	return s[:n] + fmt.Sprintf("…(+%d bytes)", len(s)-n)
+// clip redacts s, then cuts it to n bytes: cut first, a secret would keep
+// a visible prefix that no longer matches it.
+func (e *engine) clip(s string, n int) string {
+	return assert.Truncate(e.redact.String(s), n)
 }
 
-func snippet(body []byte) string {
-	s := strings.Join(strings.Fields(string(body)), " ")
+// snippet is the start of body on one line, redacted.
+func (e *engine) snippet(body []byte) string {
+	// Redacted before its white space is folded: a secret may hold some.
+	s := strings.Join(strings.Fields(e.redact.String(string(body))), " ")
 	if s == "" {
 		return "(empty body)"
 	}
-	return truncate(s, 200)
+	return assert.Truncate(s, 200)
 }
 
-// redactor replaces secrets with "***" and the access key with its short
-// form. Secrets captured at run time are added with add. A redactor is
-// safe for concurrent use; text with no secrets configured costs nothing.
-type redactor struct {
-	mu        sync.RWMutex
-	secrets   []string
-	accessKey string
-	r         *strings.Replacer
+// accessKeyAlias makes the redactor shorten the access key wherever it
+// appears (only a key long enough to have a short form).
+func accessKeyAlias(k string) []string {
+	if len(k) <= 4 {
+		return nil
+	}
+	return []string{k, ShortKey(k)}
 }
 
-func newRedactor(secrets []string, accessKey string) *redactor {
-	red := &redactor{accessKey: accessKey}
-	for _, s := range secrets {
-		if s != "" {
-			red.secrets = append(red.secrets, s)
-		}
-	}
-	red.build()
-	return red
-}
-
-// build makes the replacer; the caller holds mu for writing (or owns red).
-func (red *redactor) build() {
-	sorted := append([]string(nil), red.secrets...)
-	// Longer secrets first, so one that contains another is replaced whole.
-	sort.Slice(sorted, func(i, j int) bool { return len(sorted[i]) > len(sorted[j]) })
-	var pairs []string
-	for _, s := range sorted {
-		pairs = append(pairs, s, "***")
-	}
-	if len(red.accessKey) > 4 {
-		pairs = append(pairs, red.accessKey, ShortKey(red.accessKey))
-	}
-	red.r = nil
-	if len(pairs) > 0 {
-		red.r = strings.NewReplacer(pairs...)
-	}
-}
-
-// add redacts v from now on: a captured value of a --secret variable
+// addSecret redacts v from now on: a captured value of a --secret variable
 // (a string, or the text of a number; objects and lists leaf by leaf).
-func (red *redactor) add(v any) {
+func (e *engine) addSecret(v any) {
 	var leaves []string
 	collectLeaves(v, &leaves)
-	if len(leaves) == 0 {
-		return
+	if len(leaves) > 0 {
+		e.redact.Add(leaves...)
 	}
-	red.mu.Lock()
-	defer red.mu.Unlock()
-	red.secrets = append(red.secrets, leaves...)
-	red.build()
 }
 
 // collectLeaves appends copies of v's leaves: decoded strings share the
@@ -673,17 +634,4 @@ func collectLeaves(v any, out *[]string) {
 			collectLeaves(x, out)
 		}
 	}
-}
-
-func (red *redactor) text(s string) string {
-	if red == nil || s == "" {
-		return s
-	}
-	red.mu.RLock()
-	r := red.r
-	red.mu.RUnlock()
-	if r == nil {
-		return s
-	}
-	return r.Replace(s)
 }

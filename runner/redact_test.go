@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"testing"
 	"unsafe"
+
+	"github.com/specrun/specrun/internal/redact"
 )
 
 // A captured secret is kept by the redactor for the rest of the run: it must
@@ -24,18 +26,19 @@ func TestRedactorKeepsCopiesOfCapturedSecrets(t *testing.T) {
 		"pin":    json.Number(sub("12345678")),
 		"nested": map[string]any{"k": []any{sub("s3cr3t-value")}},
 	}
-	red := newRedactor(nil, "")
-	red.add(captured)
-	if len(red.secrets) != 3 {
-		t.Fatalf("secrets %q; want the three leaves", red.secrets)
+	e := &engine{redact: redact.New(nil)}
+	e.addSecret(captured)
+	red := e.redact
+	if len(red.Secrets()) != 3 {
+		t.Fatalf("secrets %q; want the three leaves", red.Secrets())
 	}
 	start := uintptr(unsafe.Pointer(unsafe.StringData(text)))
-	for _, s := range red.secrets {
+	for _, s := range red.Secrets() {
 		if p := uintptr(unsafe.Pointer(unsafe.StringData(s))); p >= start && p < start+uintptr(len(text)) {
 			t.Errorf("the redactor keeps %q inside the response's text; want a copy", s)
 		}
 	}
-	if got := red.text("a tok-123456 b 12345678 c s3cr3t-value"); got != "a *** b *** c ***" {
+	if got := red.String("a tok-123456 b 12345678 c s3cr3t-value"); got != "a *** b *** c ***" {
 		t.Errorf("redacted %q", got)
 	}
 }

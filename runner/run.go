@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/specrun/specrun/client"
+	"github.com/specrun/specrun/internal/redact"
 	"github.com/specrun/specrun/internal/words"
 	"github.com/specrun/specrun/spec"
 )
@@ -87,7 +88,7 @@ func (o *Options) defaults() {
 type engine struct {
 	opts   Options
 	inv    Invoker
-	redact *redactor
+	redact *redact.Redactor
 	events chan Event
 	// secretNames are the --secret names: their captures are redacted.
 	secretNames map[string]bool
@@ -108,7 +109,7 @@ func Run(ctx context.Context, p *spec.Project, inv Invoker, opts Options, h Hand
 	e := &engine{
 		opts:   opts,
 		inv:    inv,
-		redact: newRedactor(opts.Secrets, opts.AccessKey),
+		redact: redact.New(opts.Secrets, accessKeyAlias(opts.AccessKey)...),
 		events: make(chan Event, 64),
 	}
 	if len(p.SecretNames) > 0 {

@@ -13,6 +13,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/specrun/specrun/internal/inputfile"
+	"github.com/specrun/specrun/internal/redact"
 )
 
 // Options configures Load. The zero value loads with no extra variables and
@@ -99,6 +100,14 @@ func Load(paths []string, opts Options) (*Project, error) {
 	p.SecretNames = append([]string(nil), opts.Secrets...)
 	p.SchemaFiles = sh.schemas.Files()
 	all = append(all, secretProbs.list...)
+	if len(all) > 0 && len(p.Secrets) > 0 {
+		// A message may quote a value made of a secret (a field that
+		// fails to load): redact them all, in every form.
+		red := redact.New(p.Secrets)
+		for _, e := range all {
+			e.Msg = red.String(e.Msg)
+		}
+	}
 	if err := joinErrors(all); err != nil {
 		return nil, err
 	}

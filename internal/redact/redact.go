@@ -1,0 +1,218 @@
+// Package redact is specrun's one redactor: it replaces secret values with
+// "***" in every form specrun's outputs can give them.
+//
+// A secret rarely appears as written. An action that echoes it returns it
+// JSON-escaped; a secret in an action name is URL-encoded in the request
+// line; an error message quotes it as Go does (%q); JUnit XML-escapes it,
+// TAP's YAML quotes it, a failing node names it in a JSONPath or a JSON
+// pointer. New computes each secret's forms once (every encoder, and every
+// encoder applied to the output of another: a JSON body inside the JSON
+// report, JSON inside XML), and one strings.Replacer replaces them all,
+// longest first.
+//
+// Redact text before cutting it to a length: a cut secret has a visible
+// prefix that no longer matches.
+package redact
+
+import (
+	"bytes"
+	"encoding/json"
+	"encoding/xml"
+	"html"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/theory/jsonpath/spec"
+	"go.yaml.in/yaml/v3"
+)
+
+// Mask is what every form of a secret becomes.
+const Mask = "***"
+
+// Redactor replaces secrets, in every form, with Mask. The zero value and a
+// nil *Redactor redact nothing. It is safe for concurrent use.
+type Redactor struct {
+	mu      sync.RWMutex
+	secrets []string
+	aliases []string // old, new pairs replaced as they are
+	r       *strings.Replacer
+}
+
+// New returns a redactor of secrets (empty strings are ignored) that also
+// replaces each aliases pair's first string, as written, by its second (the
+// access key by its short form).
+func New(secrets []string, aliases ...string) *Redactor {
+	red := &Redactor{aliases: aliases}
+	red.Add(secrets...)
+	return red
+}
+
+// Add redacts values from now on too (a secret captured at run time).
+func (red *Redactor) Add(values ...string) {
+	red.mu.Lock()
+	defer red.mu.Unlock()
+	n := len(red.secrets)
+	for _, v := range values {
+		if v != "" && !slices.Contains(red.secrets, v) {
+			red.secrets = append(red.secrets, v)
+		}
+	}
+	if len(red.secrets) == n && red.r != nil {
+		return
+	}
+	red.build()
+}
+
+// Secrets returns the secrets as given (not their forms).
+func (red *Redactor) Secrets() []string {
+	red.mu.RLock()
+	defer red.mu.RUnlock()
+	return slices.Clone(red.secrets)
+}
+
+// build makes the replacer; the caller holds mu for writing.
+func (red *Redactor) build() {
+	seen := map[string]bool{}
+	var forms []string
+	for _, s := range red.secrets {
+		for _, f := range Forms(s) {
+			if !seen[f] {
+				seen[f] = true
+				forms = append(forms, f)
+			}
+		}
+	}
+	// Longer forms first: at one place in the text the replacer takes the
+	// first pair that matches, so a secret that contains another, or a
+	// form that extends another, is replaced whole.
+	slices.SortStableFunc(forms, func(a, b string) int { return len(b) - len(a) })
+	pairs := make([]string, 0, 2*len(forms)+len(red.aliases))
+	for _, f := range forms {
+		pairs = append(pairs, f, Mask)
+	}
+	for i := 0; i+1 < len(red.aliases); i += 2 {
+		if red.aliases[i] != "" {
+			pairs = append(pairs, red.aliases[i], red.aliases[i+1])
+		}
+	}
+	red.r = nil
+	if len(pairs) > 0 {
+		red.r = strings.NewReplacer(pairs...)
+	}
+}
+
+// String returns s with every form of every secret replaced by Mask.
+func (red *Redactor) String(s string) string {
+	if red == nil || s == "" {
+		return s
+	}
+	red.mu.RLock()
+	r := red.r
+	red.mu.RUnlock()
+	if r == nil {
+		return s
+	}
+	return r.Replace(s)
+}
+
+// encoders are the ways specrun's outputs, and the services it talks to,
+// write a string inside a larger text. Each returns the form without
+// surrounding quotes.
+var encoders = []func(string) string{
+	jsonText(true), jsonText(false),
+	func(s string) string { return unquote(strconv.Quote(s)) },
+	func(s string) string { return unquote(strconv.QuoteToASCII(s)) },
+	xmlText(true), xmlText(false),
+	html.EscapeString,
+	namedEntities.Replace, // &quot; and &apos;, as other XML writers do
+	url.PathEscape,
+	func(s string) string { return (&url.URL{Path: s}).EscapedPath() },
+	url.QueryEscape,
+	yamlText,
+	func(s string) string { return strings.NewReplacer("'", "''").Replace(s) }, // YAML single-quoted
+	normalizedPathText,
+	func(s string) string { return strings.NewReplacer("~", "~0", "/", "~1").Replace(s) }, // JSON pointer
+}
+
+var namedEntities = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&quot;", "'", "&apos;")
+
+// Forms returns the forms of secret that Redactor replaces: the secret
+// itself, each encoding of it, and each encoding of an encoding, without
+// duplicates.
+func Forms(secret string) []string {
+	if secret == "" {
+		return nil
+	}
+	forms := []string{secret}
+	seen := map[string]bool{secret: true}
+	add := func(f string) {
+		if f != "" && !seen[f] {
+			seen[f] = true
+			forms = append(forms, f)
+		}
+	}
+	for _, enc := range encoders {
+		once := enc(secret)
+		add(once)
+		for _, outer := range encoders {
+			add(outer(once))
+		}
+	}
+	return forms
+}
+
+func unquote(q string) string {
+	if len(q) >= 2 {
+		return q[1 : len(q)-1]
+	}
+	return q
+}
+
+// jsonText is encoding/json's form, with or without its HTML escapes
+// (\u003c for <).
+func jsonText(escapeHTML bool) func(string) string {
+	return func(s string) string {
+		var b bytes.Buffer
+		enc := json.NewEncoder(&b)
+		enc.SetEscapeHTML(escapeHTML)
+		if err := enc.Encode(s); err != nil {
+			return s
+		}
+		return unquote(strings.TrimSuffix(b.String(), "\n"))
+	}
+}
+
+// xmlText is encoding/xml's escaping of attribute values (newlines as
+// &#xA;) or, without escapeNewline, of character data.
+func xmlText(escapeNewline bool) func(string) string {
+	return func(s string) string {
+		var b strings.Builder
+		_ = xml.EscapeText(&b, []byte(s))
+		if escapeNewline {
+			return b.String()
+		}
+		return strings.ReplaceAll(b.String(), "&#xA;", "\n")
+	}
+}
+
+// yamlText is the scalar as YAML writes it, without its quotes when quoted.
+func yamlText(s string) string {
+	out, err := yaml.Marshal(s)
+	if err != nil {
+		return s
+	}
+	t := strings.TrimSuffix(string(out), "\n")
+	if len(t) >= 2 && (t[0] == '"' || t[0] == '\'') && t[len(t)-1] == t[0] {
+		return unquote(t)
+	}
+	return t
+}
+
+// normalizedPathText is the name as a JSONPath normalized path writes it.
+func normalizedPathText(s string) string {
+	p := spec.NormalizedPath{spec.Name(s)}.String() // $['…']
+	return strings.TrimSuffix(strings.TrimPrefix(p, "$['"), "']")
+}

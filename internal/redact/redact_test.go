@@ -1,0 +1,55 @@
+package redact
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestStringReplacesEveryForm(t *testing.T) {
+	red := New([]string{`p"w<d>&x`, "tab\tx"}, "AKIDLONGKEY", "AKID…")
+	for _, tc := range []struct{ in, want string }{
+		{`raw p"w<d>&x.`, `raw ***.`},
+		{`json {"v":"p\"w<d>&x"}`, `json {"v":"***"}`},
+		{`json-html p\"w\u003cd\u003e\u0026x`, `json-html ***`},
+		{`json twice p\\\"w<d>&x`, `json twice ***`},
+		{`xml p&#34;w&lt;d&gt;&amp;x`, `xml ***`},
+		{`html p&#34;w&lt;d&gt;&amp;x p&quot;w&lt;d&gt;&amp;x`, `html *** ***`},
+		{`path /p%22w%3Cd%3E&x`, `path /***`},
+		{`query ?a=p%22w%3Cd%3E%26x`, `query ?a=***`},
+		{`go "tab\tx"`, `go "***"`},
+		{"yaml 'tab\tx'", "yaml '***'"},
+		{`key AKIDLONGKEY`, `key AKID…`},
+		{`nothing here`, `nothing here`},
+	} {
+		if got := red.String(tc.in); got != tc.want {
+			t.Errorf("String(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+// A secret that contains another is replaced whole, not as its part.
+func TestLongestFormFirst(t *testing.T) {
+	red := New([]string{"abc", "abcdef"})
+	if got := red.String("xabcdefx abc"); got != "x***x ***" {
+		t.Errorf("got %q", got)
+	}
+	red.Add("zz")
+	if got := red.String("zz abc"); got != "*** ***" {
+		t.Errorf("after Add: got %q", got)
+	}
+}
+
+func TestNilAndEmptyRedactNothing(t *testing.T) {
+	var red *Redactor
+	if red.String("a") != "a" || New(nil).String("a") != "a" || New([]string{""}).String("a") != "a" {
+		t.Error("a redactor with no secret changed the text")
+	}
+	if Forms("") != nil {
+		t.Error("the empty secret has forms")
+	}
+	for _, f := range Forms("s3cr3t") {
+		if !strings.Contains(f, "s3cr3t") {
+			t.Errorf("form %q of a plain secret is not the secret", f)
+		}
+	}
+}
