@@ -201,3 +201,13 @@ func TestStatusMergeKeepsTheWorst(t *testing.T) {
 		t.Errorf("the zero Status is %v, want skip: a result never run must not read as passed", zero)
 	}
 }
+
+func TestTagExprNames(t *testing.T) {
+	e, err := ParseTagExpr("(smoke or slow) and not smoke and team:x")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(e.Names(), ","); got != "smoke,slow,team:x" {
+		t.Errorf("Names() = %s", got)
+	}
+}

@@ -446,3 +446,42 @@ func TestConsoleWriteErrorFailsTheRun(t *testing.T) {
 		t.Errorf("exit %d, stderr %q; want 1 and the console's write error", o.code, o.stderr)
 	}
 }
+
+// A selection that keeps no test is a typo, not a green run: exit 2, with
+// what was asked and what exists. An empty shard of a selection that keeps
+// tests is not an error.
+func TestSelectionOfNothingExits2(t *testing.T) {
+	c := newCLI(t)
+	for _, tc := range []struct {
+		args []string
+		want []string
+	}{
+		{[]string{"--tags", "smok"}, []string{`--tags "smok" selects no test`, `did you mean "smoke"?`, `"flow", "smoke"`}},
+		{[]string{"--list", "--tags", "smok"}, []string{`did you mean "smoke"?`}},
+		{[]string{"--tags", "smok or flow"}, []string{`no test has the tag "smok" (did you mean "smoke"?)`}},
+		{[]string{"--tags", "smoke and nightly"}, []string{`selects no test: no test has the tag "nightly"`}},
+		{[]string{"--run", "later2"}, []string{`--run "later2" selects no test`, `did you mean "later"?`}},
+		{[]string{"--run", "zzz", "--tags", "smoke"}, []string{`--run "zzz" with --tags "smoke" selects no test`, `such as "smoke/hello answers"`}},
+	} {
+		o := c.run(append(append([]string{"--local", "testdata/manifest.yaml"}, tc.args...), "testdata/pass")...)
+		if o.code != 2 || strings.Contains(o.stdout, "Ran 0 tests") {
+			t.Errorf("%q: want exit 2 and nothing run: %s", tc.args, o)
+			continue
+		}
+		for _, w := range tc.want {
+			if !strings.Contains(o.stderr, w) {
+				t.Errorf("%q: stderr lacks %q: %s", tc.args, w, o)
+			}
+		}
+	}
+	// One test selected, two shards: the first is empty, and that is fine.
+	o := c.run("--local", "testdata/manifest.yaml", "--tags", "flow", "--shard", "1/2", "testdata/pass")
+	if o.code != 0 || !strings.Contains(o.stdout, "Ran 0 tests") {
+		t.Errorf("an empty shard: %s", o)
+	}
+	// A tag no test has and close to none is a warning: "not wip" is fine.
+	o = c.run("--local", "testdata/manifest.yaml", "--tags", "not wip", "testdata/pass")
+	if o.code != 0 || !strings.Contains(o.stderr, `warning: --tags "not wip": no test has the tag "wip"`) {
+		t.Errorf("not wip: %s", o)
+	}
+}

@@ -175,6 +175,13 @@ func (sys *system) runCmd(ctx context.Context, opts runOptions, paths []string) 
 	if err := checkReportInputs(o, project.SchemaFiles); err != nil {
 		return err
 	}
+	warnings, err := p.selection.Check(project)
+	if err != nil {
+		return &exitError{code: exitUsage, err: err}
+	}
+	for _, w := range warnings {
+		fmt.Fprintln(sys.stderr, "specrun: warning: "+w)
+	}
 	if o.list {
 		for _, t := range p.selection.Select(project) {
 			fmt.Fprintf(sys.stdout, "%s\t%s\n", t.FullName(), t.Pos.FileLine())
