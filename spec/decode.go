@@ -48,6 +48,8 @@ type fileDec struct {
 // defaults is a suite's `defaults` block. The value nodes are compiled for
 // each step, in the step's scope.
 type defaults struct {
+	// action is the `action` pair, used by a test or step without its own.
+	action                *pair
 	pkg, platform, params *yaml.Node
 	paramRefs             map[string]bool        // names referenced in params
 	compiled              map[string][]keyedNode // params compiled, by captured names
@@ -269,6 +271,13 @@ func (d *fileDec) decodeDefaults(p pair) {
 	if q, ok := f.get("package"); ok {
 		d.defaults.pkg = q.v
 	}
+	if q, ok := f.get("action"); ok {
+		d.defaults.action = &q
+		if q.v.Kind != yaml.ScalarNode || isNull(q.v) {
+			// The message each use would give, once even if none uses it.
+			d.errAt(q.v, fmt.Sprintf("defaults.action: expected a name, got %s", kindOf(q.v)))
+		}
+	}
 	if q, ok := f.get("platform"); ok {
 		d.defaults.platform = q.v
 	}
@@ -376,8 +385,8 @@ func (d *fileDec) test(n *yaml.Node, s *Suite, setupCaps map[string]bool) *Test 
 		}
 		t.MultiStep = true
 		t.Steps, _ = d.stepList(steps, "steps", setupCaps)
-	case len(invKeys) == 0:
-		d.errAt(n, "a test needs something to run: add `action` (or action: PACKAGE/NAME), or a `steps` list")
+	case len(invKeys) == 0 && d.defaults.action == nil:
+		d.errAt(n, "a test needs something to run: add `action` (or action: PACKAGE/NAME), or a `steps` list, or set defaults.action")
 	default:
 		sc := &scope{captured: setupCaps, later: [][]pair{d.captureNames(n)}}
 		st := d.invocation(f, n, sc, false)
@@ -412,42 +421,8 @@ func (d *fileDec) invocation(f fieldSet, n *yaml.Node, sc *scope, isStep bool) *
 	if p, ok := f.get("name"); ok && isStep {
 		st.Name, _ = d.plainString(p, "name")
 	}
-	var pkgRaw, actRaw string
-	actionOK := false
-	act, hasAct := f.get("action")
-	switch {
-	case !hasAct && d.unknownIn[n]:
-		st.Action = &Template{static: ""}
-	case !hasAct:
-		d.errAt(n, "missing `action`: say what to invoke (action: NAME, or action: PACKAGE/NAME)")
-		st.Action = &Template{static: ""}
-	case act.v.Kind != yaml.ScalarNode || isNull(act.v):
-		d.errAt(act.v, fmt.Sprintf("action: expected a name, got %s", kindOf(act.v)))
-		st.Action = &Template{static: ""}
-	default:
-		raw := act.v.Value
-		if i := slashOutsideRefs(raw); i >= 0 {
-			pkgRaw, actRaw = raw[:i], raw[i+1:]
-			if pkgRaw == "" || actRaw == "" || strings.Contains(actRaw, "/") {
-				d.errAt(act.v, fmt.Sprintf("action: %q is not PACKAGE/NAME: write the package and the action name separated by one /", clip(raw)))
-				st.Package, st.Action = &Template{static: ""}, &Template{static: ""}
-				break
-			}
-			if p, ok := f.get("package"); ok {
-				d.errAt(p.k, fmt.Sprintf("package: the action %q already names its package: remove `package`, or write the action name alone", clip(raw)))
-			}
-			pn := *act.v
-			pn.Value = pkgRaw
-			st.Package = d.name(&pn, sc, "action")
-		} else {
-			actRaw = raw
-		}
-		an := *act.v
-		an.Value = actRaw
-		before := d.probs.n
-		st.Action = d.name(&an, sc, "action")
-		actionOK = d.probs.n == before
-	}
+	an := d.action(f, n, sc, st)
+	pkgRaw, actRaw := an.pkg, an.name
 	if st.Package == nil {
 		switch p, ok := f.get("package"); {
 		case ok:
@@ -464,7 +439,7 @@ func (d *fileDec) invocation(f fieldSet, n *yaml.Node, sc *scope, isStep bool) *
 				pkgRaw = d.defaults.pkg.Value
 				st.Package = d.name(d.defaults.pkg, sc, "defaults.package")
 			}
-		case actionOK:
+		case an.ok:
 			d.errAt(n, fmt.Sprintf("no package for action %q: set `package` (- for an action outside any package), write action: PACKAGE/NAME, or set defaults.package", clip(actRaw)))
 		}
 		if st.Package == nil {
@@ -473,8 +448,8 @@ func (d *fileDec) invocation(f fieldSet, n *yaml.Node, sc *scope, isStep bool) *
 	}
 	if st.Name == "" {
 		switch {
-		case hasAct && act.v.Kind == yaml.ScalarNode && slashOutsideRefs(act.v.Value) >= 0:
-			st.Name = act.v.Value
+		case an.whole != "":
+			st.Name = an.whole
 		case pkgRaw == "":
 			st.Name = actRaw
 		default:
@@ -520,6 +495,62 @@ func (d *fileDec) invocation(f fieldSet, n *yaml.Node, sc *scope, isStep bool) *
 		st.Retry = d.retry(p.v, sc, "retry")
 	}
 	return st
+}
+
+// actionName is what a step's action key says, as written.
+type actionName struct {
+	// whole is the value when it names its package (PACKAGE/NAME).
+	whole string
+	// pkg and name are its package part (when it has one) and its name.
+	pkg, name string
+	// ok is true when the name compiled without a problem.
+	ok bool
+}
+
+// action decodes the step's `action`, or defaults.action when it has none,
+// into st.Action (and st.Package when the action names its package).
+func (d *fileDec) action(f fieldSet, n *yaml.Node, sc *scope, st *Step) actionName {
+	var an actionName
+	act, hasAct := f.get("action")
+	what := "action" // the key the action comes from, for messages
+	if !hasAct && d.defaults.action != nil {
+		act, hasAct, what = *d.defaults.action, true, "defaults.action"
+	}
+	switch {
+	case !hasAct && d.unknownIn[n]:
+		st.Action = &Template{static: ""}
+	case !hasAct:
+		d.errAt(n, "missing `action`: say what to invoke (action: NAME, or action: PACKAGE/NAME), or set defaults.action")
+		st.Action = &Template{static: ""}
+	case act.v.Kind != yaml.ScalarNode || isNull(act.v):
+		d.errAt(act.v, fmt.Sprintf("%s: expected a name, got %s", what, kindOf(act.v)))
+		st.Action = &Template{static: ""}
+	default:
+		raw := act.v.Value
+		if i := slashOutsideRefs(raw); i >= 0 {
+			an.whole = raw
+			an.pkg, an.name = raw[:i], raw[i+1:]
+			if an.pkg == "" || an.name == "" || strings.Contains(an.name, "/") {
+				d.errAt(act.v, fmt.Sprintf("%s: %q is not PACKAGE/NAME: write the package and the action name separated by one /", what, clip(raw)))
+				st.Package, st.Action = &Template{static: ""}, &Template{static: ""}
+				break
+			}
+			if p, ok := f.get("package"); ok {
+				d.errAt(p.k, fmt.Sprintf("package: the %s %q already names its package: remove `package`, or write the action name alone", what, clip(raw)))
+			}
+			pn := *act.v
+			pn.Value = an.pkg
+			st.Package = d.name(&pn, sc, what)
+		} else {
+			an.name = raw
+		}
+		nn := *act.v
+		nn.Value = an.name
+		before := d.probs.n
+		st.Action = d.name(&nn, sc, what)
+		an.ok = d.probs.n == before
+	}
+	return an
 }
 
 // slashOutsideRefs returns the index of the first "/" not inside "${...}",

@@ -17,7 +17,7 @@ var (
 	// stepKeys are the keys of an item of `steps`, `setup` and `teardown`.
 	stepKeys = append([]string{"name"}, append(slices.Clone(invocationKeys), "expect", "capture", "retry")...)
 	// defaultsKeys are the keys of `defaults`.
-	defaultsKeys = []string{"package", "platform", "timeout", "deadline", "params", "retry"}
+	defaultsKeys = []string{"package", "action", "platform", "timeout", "deadline", "params", "retry"}
 	// expectKeys are the keys of `expect`.
 	expectKeys = []string{"http_status", "success", "status", "result", "error", "duration", "assert"}
 	// retryKeys are the keys of `retry`.
