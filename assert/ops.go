@@ -734,8 +734,10 @@ func (op *compiledOp) explain(v any, f *Failure) {
 	case kNotEquals:
 		f.Reason = "value equals the one it must differ from"
 	case kType:
+		// Only an integer asked of a number fails for its fraction; any
+		// other miss is of type (type: string on 6 is a number).
 		t := typeName(v)
-		if t == "number" {
+		if t == "number" && op.typ == "integer" {
 			f.Reason = "a number with a fractional part, not an integer"
 		} else {
 			f.Reason = "type is " + t + ", not " + op.typ

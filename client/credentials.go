@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"path/filepath"
 	"strings"
+	"unicode"
 
 	"github.com/specrun/specrun/internal/inputfile"
 )
@@ -125,20 +126,40 @@ func credentialsFromFile(path string, data []byte, profile, missing string) (Cre
 		return Credentials{}, fmt.Errorf("%s has %s but no %s; add it or set %s and %s in the environment",
 			where, fileKeySecretKey, fileKeyAccessKey, EnvAccessKey, EnvSecretKey)
 	}
+	for _, k := range []string{fileKeyAccessKey, fileKeySecretKey} {
+		if strings.ContainsFunc(sec.keys[k], unicode.IsSpace) {
+			return Credentials{}, fmt.Errorf("%s:%d: %s holds white space, which an NCP key never does: leave only the key on the line (a comment goes after \" #\" or \" ;\", or on its own line)",
+				path, sec.lines[k], k)
+		}
+	}
 	return Credentials{AccessKey: access, SecretKey: secret, Source: path + " [" + profile + "]"}, nil
 }
 
 // iniSection is one [name] of a configure file with its key = value pairs
-// (keys lower-cased; a later duplicate wins).
+// (keys lower-cased; a later duplicate wins) and the line of each.
 type iniSection struct {
-	name string
-	line int
-	keys map[string]string
+	name  string
+	line  int
+	keys  map[string]string
+	lines map[string]int
+}
+
+// stripInlineComment cuts a value at the first "#" or ";" that follows
+// white space, as Python's configparser does with inline_comment_prefixes
+// set: "KEY ; old key" is KEY. A "#" or ";" inside a value ("a;b") stays.
+func stripInlineComment(v string) string {
+	for i := 1; i < len(v); i++ {
+		if (v[i] == '#' || v[i] == ';') && (v[i-1] == ' ' || v[i-1] == '\t') {
+			return v[:i]
+		}
+	}
+	return v
 }
 
 // parseConfigure parses the INI dialect of ~/.ncloud/configure: [section]
-// lines, "key = value" or "key: value" lines, blank lines, and comments
-// starting with # or ;. A section repeated later continues the first. Keys
+// lines, "key = value" or "key: value" lines, blank lines, comments
+// starting with # or ;, and inline comments after a value (" # ..." or
+// " ; ...", after white space). A section repeated later continues the first. Keys
 // before any section belong to DEFAULT. Errors are "LINE: message" and never
 // quote the line, which may hold a secret.
 func parseConfigure(data []byte) ([]iniSection, error) {
@@ -151,7 +172,7 @@ func parseConfigure(data []byte) ([]iniSection, error) {
 				return
 			}
 		}
-		sections = append(sections, iniSection{name: name, line: line, keys: map[string]string{}})
+		sections = append(sections, iniSection{name: name, line: line, keys: map[string]string{}, lines: map[string]int{}})
 		cur = len(sections) - 1
 	}
 	sc := bufio.NewScanner(bytes.NewReader(data))
@@ -186,11 +207,12 @@ func parseConfigure(data []byte) ([]iniSection, error) {
 			open(DefaultProfile, n)
 		}
 		key := strings.ToLower(strings.TrimSpace(line[:i]))
-		val := strings.TrimSpace(line[i+1:])
+		val := strings.TrimSpace(stripInlineComment(line[i+1:]))
 		if len(val) >= 2 && (val[0] == '"' || val[0] == '\'') && val[len(val)-1] == val[0] {
 			val = val[1 : len(val)-1]
 		}
 		sections[cur].keys[key] = val
+		sections[cur].lines[key] = n
 	}
 	if err := sc.Err(); err != nil {
 		return nil, fmt.Errorf("%d: a line is longer than %d bytes", n+1, maxConfigureLine)

@@ -76,6 +76,21 @@ func TestLoadCredentials(t *testing.T) {
 			want: Credentials{AccessKey: "A", SecretKey: "S", Source: "$HOME/.ncloud/configure [DEFAULT]"},
 		},
 		{
+			name: "inline comments after white space are cut, as configparser's inline_comment_prefixes do",
+			file: ptr("[DEFAULT]\nncloud_access_key_id = AK ; the old one\nncloud_secret_access_key = SK\t# rotated 2026-01\nncloud_api_url = # none\n"),
+			want: Credentials{AccessKey: "AK", SecretKey: "SK", Source: "$HOME/.ncloud/configure [DEFAULT]"},
+		},
+		{
+			name: "a # or ; inside a value stays",
+			file: ptr("[DEFAULT]\nncloud_access_key_id = A;K\nncloud_secret_access_key = S#K\n"),
+			want: Credentials{AccessKey: "A;K", SecretKey: "S#K", Source: "$HOME/.ncloud/configure [DEFAULT]"},
+		},
+		{
+			name:    "white space in a key is an error that names the line, not the value",
+			file:    ptr("[DEFAULT]\nncloud_access_key_id = AK\nncloud_secret_access_key = SECRET-VALUE (work)\n"),
+			wantErr: `$HOME/.ncloud/configure:3: ncloud_secret_access_key holds white space, which an NCP key never does: leave only the key on the line (a comment goes after " #" or " ;", or on its own line)`,
+		},
+		{
 			name:    "no environment and no file",
 			wantErr: "no NCP credentials: set NCLOUD_ACCESS_KEY and NCLOUD_SECRET_KEY in the environment, or ncloud_access_key_id and ncloud_secret_access_key under [DEFAULT] in $HOME/.ncloud/configure",
 		},
@@ -198,6 +213,7 @@ func FuzzParseConfigure(f *testing.F) {
 	f.Add([]byte("[DEFAULT]\nncloud_access_key_id = A\nncloud_secret_access_key = S\n"))
 	f.Add([]byte("\ufeffk=v\r\n[x]\n;c\n#c\nk: 'v'\n[x]\nk2=\"\"\n"))
 	f.Add([]byte("[\n]\n=\n:x\n[a]b\n"))
+	f.Add([]byte("[p]\nk = v ; c # d\nk2=a;b\tc #\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		sections, err := parseConfigure(data)
 		if err != nil {
@@ -212,9 +228,15 @@ func FuzzParseConfigure(f *testing.F) {
 				t.Fatalf("bad section %+v in %v", s, sections)
 			}
 			seen[s.name] = true
-			for k := range s.keys {
+			for k, v := range s.keys {
 				if k == "" || k != strings.ToLower(k) {
 					t.Fatalf("bad key %q", k)
+				}
+				if strings.Contains(v, " #") || strings.Contains(v, " ;") || strings.Contains(v, "\t#") || strings.Contains(v, "\t;") {
+					t.Fatalf("value %q of %q keeps an inline comment", v, k)
+				}
+				if s.lines[k] < 1 {
+					t.Fatalf("key %q has no line", k)
 				}
 			}
 		}

@@ -489,7 +489,7 @@ func statusReason(resp *client.Response) string {
 }
 
 // authError describes a 401 from the gateway: which key was used (never the
-// secret) and, when the gateway says so, the clock.
+// secret), and what may be wrong (see authHint).
 func (e *engine) authError(a *Attempt, resp *client.Response) {
 	msg := "authentication failed (HTTP 401"
 	if r := statusReason(resp); r != "" {
@@ -499,15 +499,52 @@ func (e *engine) authError(a *Attempt, resp *client.Response) {
 	if e.opts.CredentialSource != "" {
 		msg += " from " + e.opts.CredentialSource
 	}
-	hint := "check that the key pair is active and allowed to call Cloud Functions (NCLOUD_ACCESS_KEY, NCLOUD_SECRET_KEY or ~/.ncloud/configure)"
+	e.setError(a, msg, e.authHint(resp))
+}
+
+// maxClockSkew is how far the gateway lets a request's timestamp be from its
+// own clock.
+const maxClockSkew = 5 * time.Minute
+
+// authHint names both causes of a 401 Authentication Failed, wrong keys and
+// a clock 5 minutes or more off, putting first the one the evidence points
+// at: the gateway's details when they name the signature or the timestamp,
+// else how far this machine's clock is from the response's Date header.
+func (e *engine) authHint(resp *client.Response) string {
+	keys := "wrong keys (the access key unknown or disabled, or the secret key not its pair: check NCLOUD_ACCESS_KEY and NCLOUD_SECRET_KEY, or ~/.ncloud/configure, for a stale value, a stray space or a comment on the key's line)"
+	clock := "a clock 5 minutes or more off the gateway's (compare `date -u` with the real UTC time; sync it with NTP)"
 	details := ""
 	if resp.Error != nil {
-		details = strings.ToLower(resp.Error.Details + " " + resp.Error.Message)
+		details = strings.ToLower(resp.Error.Message + " " + resp.Error.Details)
 	}
-	if strings.Contains(details, "timestamp") || strings.Contains(details, "time") || strings.Contains(details, "expired") {
-		hint = "the gateway rejects requests whose timestamp is 5 minutes or more off its clock: sync this machine's clock (NTP)"
+	first, second, why := keys, clock, ""
+	switch skew, dated := e.clockSkew(resp); {
+	case strings.Contains(details, "signature") || strings.Contains(details, "access key"):
+		why = "the gateway's details name the signature or the key"
+	case strings.Contains(details, "timestamp") || strings.Contains(details, "clock"):
+		first, second, why = clock, keys, "the gateway's details name the timestamp"
+	case dated && skew >= maxClockSkew:
+		first, second, why = clock, keys, fmt.Sprintf("this machine's clock is %s off the Date the gateway answered with", skew)
+	case dated:
+		why = fmt.Sprintf("this machine's clock is less than %s off the Date the gateway answered with", skew+time.Second)
+	default:
+		return "either " + keys + ", or " + clock + ": keys that fail from every machine are wrong, a clock fails on one machine only"
 	}
-	e.setError(a, msg, hint)
+	return "most likely " + first + ", as " + why + "; the other cause of a 401 is " + second
+}
+
+// clockSkew is how far this machine's clock is from the response's Date
+// header (to its one-second precision), and whether the header was there.
+func (e *engine) clockSkew(resp *client.Response) (time.Duration, bool) {
+	t, err := http.ParseTime(resp.Header.Get("Date"))
+	if err != nil {
+		return 0, false
+	}
+	d := e.opts.Now().Sub(t)
+	if d < 0 {
+		d = -d
+	}
+	return d.Truncate(time.Second), true
 }
 
 // ShortKey shortens an access key for messages: its first four characters

@@ -2,6 +2,7 @@ package runner_test
 
 import (
 	"context"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -722,5 +723,81 @@ tests:
 	}
 	if tr.Steps[3].Status != runner.Skip || len(tr.Steps[3].Attempts) != 0 {
 		t.Errorf("the step after the failure = %v with %d attempts; want skipped", tr.Steps[3].Status, len(tr.Steps[3].Attempts))
+	}
+}
+
+// A 401 has two usual causes, wrong keys and a clock 5 minutes or more off:
+// the hint names both, the likelier first, and never blames the clock for
+// a wrong secret key (the request's "timeout" is no evidence of either).
+func TestAuthHintNamesKeysAndClock(t *testing.T) {
+	src := `tests: [{name: t, action: pkg/fixed, timeout: 5s}]`
+	for _, tc := range []struct {
+		name   string
+		secret string
+		skew   time.Duration // of the emulator's clock
+		first  string        // what the hint puts first
+	}{
+		{"wrong secret key", "wrong-secret-value", 0, "most likely wrong keys"},
+		{"clock ten minutes off", testSecret, 10 * time.Minute, "most likely a clock 5 minutes or more off"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			m, err := emulator.ParseManifest(filepath.Join(dir, "manifest.yaml"), []byte(manifest))
+			if err != nil {
+				t.Fatal(err)
+			}
+			emu := emulator.New(m, emulator.Options{AccessKey: testAccess, SecretKey: testSecret,
+				Now: func() time.Time { return time.Now().Add(tc.skew) }})
+			srv := httptest.NewServer(emu)
+			defer srv.Close()
+			defer emu.Close()
+			cl, err := client.New(client.Config{Endpoint: srv.URL + "/api/v2",
+				Credentials: client.Credentials{AccessKey: testAccess, SecretKey: tc.secret}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			e := &env{t: t, dir: dir}
+			p := e.load(map[string]string{"a.yaml": src}, spec.Options{})
+			res := runner.Run(context.Background(), p, cl, runner.Options{AccessKey: testAccess, Secrets: []string{tc.secret}}, nil)
+			_, a := res.Suites[0].Tests[0].Decisive()
+			if a == nil || a.Status != runner.Error || !strings.Contains(a.Err, "HTTP 401") {
+				t.Fatalf("attempt = %+v, want a 401 error", a)
+			}
+			if !strings.HasPrefix(a.Hint, tc.first) || !strings.Contains(a.Hint, "wrong keys") || !strings.Contains(a.Hint, "NTP") {
+				t.Errorf("hint = %q, want it to start %q and name both the keys and the clock", a.Hint, tc.first)
+			}
+		})
+	}
+}
+
+// A gateway whose 401 says no more than "Authentication Failed": the Date
+// it answers with tells the clock from the keys; without one, the hint
+// says how to tell.
+func TestAuthHintFromTheDateHeader(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		date  []string
+		first string
+	}{
+		{"clock far off", []string{time.Now().Add(-20 * time.Minute).UTC().Format(http.TimeFormat)}, "most likely a clock 5 minutes or more off"},
+		{"clock right", []string{time.Now().UTC().Format(http.TimeFormat)}, "most likely wrong keys"},
+		{"no Date", nil, "either wrong keys"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e := newEnv(t, func(http.Handler) http.Handler {
+				return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+					w.Header()["Date"] = tc.date
+					w.Header().Set("Content-Type", "application/json")
+					w.WriteHeader(http.StatusUnauthorized)
+					_, _ = io.WriteString(w, `{"error":{"errorCode":"200","message":"Authentication Failed"}}`)
+				})
+			})
+			p := e.load(map[string]string{"a.yaml": `tests: [{name: t, action: pkg/fixed}]`}, spec.Options{})
+			res := e.run(context.Background(), p, runner.Options{}, nil)
+			_, a := res.Suites[0].Tests[0].Decisive()
+			if a == nil || !strings.HasPrefix(a.Hint, tc.first) || !strings.Contains(a.Hint, "wrong keys") || !strings.Contains(a.Hint, "NTP") {
+				t.Errorf("attempt %+v: want a hint starting %q naming both causes", a, tc.first)
+			}
+		})
 	}
 }
