@@ -29,7 +29,9 @@
 //   - Tags are names usable in --tags expressions: letters, digits and
 //     _ . : / -, and not and, or, not.
 //   - defaults.retry applies to every test and step without its own retry,
-//     setup and teardown included.
+//     setup and teardown included; so does defaults.action to every one
+//     without its own action (a test with neither action nor steps then
+//     invokes it).
 //
 // The format's JSON Schema is Schema(), identical to docs/spec.schema.json.
 package spec

@@ -37,7 +37,9 @@ const Mask = "***"
 type Redactor struct {
 	mu      sync.RWMutex
 	secrets []string
-	aliases []string // old, new pairs replaced as they are
+	forms   []string        // every form of every secret, longest first
+	seen    map[string]bool // the members of forms
+	aliases []string        // old, new pairs replaced as they are
 	r       *strings.Replacer
 }
 
@@ -54,16 +56,26 @@ func New(secrets []string, aliases ...string) *Redactor {
 func (red *Redactor) Add(values ...string) {
 	red.mu.Lock()
 	defer red.mu.Unlock()
-	n := len(red.secrets)
+	if red.seen == nil {
+		red.seen = map[string]bool{}
+	}
+	added := false
 	for _, v := range values {
-		if v != "" && !slices.Contains(red.secrets, v) {
-			red.secrets = append(red.secrets, v)
+		if v == "" || slices.Contains(red.secrets, v) {
+			continue
+		}
+		red.secrets = append(red.secrets, v)
+		for _, f := range Forms(v) {
+			if !red.seen[f] {
+				red.seen[f] = true
+				red.forms = append(red.forms, f)
+				added = true
+			}
 		}
 	}
-	if len(red.secrets) == n && red.r != nil {
-		return
+	if added || red.r == nil {
+		red.build()
 	}
-	red.build()
 }
 
 // Secrets returns the secrets as given (not their forms).
@@ -73,24 +85,15 @@ func (red *Redactor) Secrets() []string {
 	return slices.Clone(red.secrets)
 }
 
-// build makes the replacer; the caller holds mu for writing.
+// build makes the replacer of the forms and aliases; the caller holds mu
+// for writing.
 func (red *Redactor) build() {
-	seen := map[string]bool{}
-	var forms []string
-	for _, s := range red.secrets {
-		for _, f := range Forms(s) {
-			if !seen[f] {
-				seen[f] = true
-				forms = append(forms, f)
-			}
-		}
-	}
 	// Longer forms first: at one place in the text the replacer takes the
 	// first pair that matches, so a secret that contains another, or a
 	// form that extends another, is replaced whole.
-	slices.SortStableFunc(forms, func(a, b string) int { return len(b) - len(a) })
-	pairs := make([]string, 0, 2*len(forms)+len(red.aliases))
-	for _, f := range forms {
+	slices.SortStableFunc(red.forms, func(a, b string) int { return len(b) - len(a) })
+	pairs := make([]string, 0, 2*len(red.forms)+len(red.aliases))
+	for _, f := range red.forms {
 		pairs = append(pairs, f, Mask)
 	}
 	for i := 0; i+1 < len(red.aliases); i += 2 {
