@@ -150,21 +150,35 @@ func Forms(secret string) []string {
 		return nil
 	}
 	forms := []string{secret}
+	if strings.TrimFunc(secret, plain) == "" {
+		return forms // no encoder changes it: its only form is itself
+	}
 	seen := map[string]bool{secret: true}
-	add := func(f string) {
-		if f != "" && !seen[f] {
-			seen[f] = true
-			forms = append(forms, f)
+	add := func(f string) bool {
+		if f == "" || seen[f] {
+			return false
+		}
+		seen[f] = true
+		forms = append(forms, f)
+		return true
+	}
+	var once []string
+	for _, enc := range encoders {
+		if f := enc(secret); add(f) {
+			once = append(once, f)
 		}
 	}
-	for _, enc := range encoders {
-		once := enc(secret)
-		add(once)
+	for _, f := range once {
 		for _, outer := range encoders {
-			add(outer(once))
+			add(outer(f))
 		}
 	}
 	return forms
+}
+
+// plain reports whether r is left as it is by every encoder.
+func plain(r rune) bool {
+	return r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_' || r == '.'
 }
 
 func unquote(q string) string {
