@@ -47,7 +47,7 @@ func TestCompletion(t *testing.T) {
 		{"--platform", []string{"testdata/pass", "--platform", "v"}, []string{"vpc"}},
 		{"--tap-version", []string{"--tap-version", ""}, []string{"13", "14"}},
 		{"directories", []string{"testdata/pa"}, []string{"testdata/pass/"}},
-		{"spec files only", []string{"testdata/"}, []string{"testdata/fail/", "testdata/golden/", "testdata/invalid/", "testdata/manifest.yaml", "testdata/pass/", "testdata/slow/", "testdata/slowteardown/"}},
+		{"spec files only", []string{"testdata/"}, []string{"testdata/fail/", "testdata/golden/", "testdata/invalid/", "testdata/manifest.yaml", "testdata/pass/", "testdata/secret/", "testdata/slow/", "testdata/slowteardown/"}},
 		{"spec files in a directory", []string{"run", "testdata/pass/"}, []string{"testdata/pass/smoke.yaml"}},
 		{"tags of the specs", []string{"testdata/pass", "--tags", ""}, passTags},
 		{"no tags before a path", []string{"--tags", ""}, nil},

@@ -11,7 +11,7 @@ import (
 	"github.com/specrun/specrun/internal/redact"
 )
 
-// secretOutputs runs testdata/secret against the emulator with secret as
+// secretOutputs runs testdata/secret/echo.yaml against the emulator with secret as
 // the --secret variable s, -v, and every report, and returns everything
 // written: stdout, stderr and the JUnit, TAP and JSON files.
 func secretOutputs(t *testing.T, secret string) []string {
@@ -27,7 +27,7 @@ func secretOutputs(t *testing.T, secret string) []string {
 	}
 	reports := []string{filepath.Join(c.dir, "r.xml"), filepath.Join(c.dir, "r.tap"), filepath.Join(c.dir, "r.json")}
 	o := c.run("--local", "testdata/manifest.yaml", "--var-file", vars, "--secret", "s", "-v", "--parallel", "1",
-		"--report-junit", reports[0], "--report-tap", reports[1], "--report-json", reports[2], "testdata/secret")
+		"--report-junit", reports[0], "--report-tap", reports[1], "--report-json", reports[2], "testdata/secret/echo.yaml")
 	if o.code != 1 {
 		t.Fatalf("want exit 1 (the spec fails on purpose): %s", o)
 	}
@@ -44,7 +44,7 @@ func secretOutputs(t *testing.T, secret string) []string {
 		t.Fatalf("the secret was not sent, or not where expected:\n%s", outs[4])
 	}
 	// The validate of a spec where the secret makes a field fail to load.
-	o = c.run("validate", "--var-file", vars, "--secret", "s", "testdata/secret-load")
+	o = c.run("validate", "--var-file", vars, "--secret", "s", "testdata/secret/load-error.yaml")
 	if o.code != 2 || !strings.Contains(o.stdout+o.stderr, "timeout") {
 		t.Fatalf("want the load error about timeout: %s", o)
 	}
@@ -111,6 +111,7 @@ func FuzzSecretRedaction(f *testing.F) {
 	f.Add(`"<&`, `\`+"\t")
 	f.Add("%/?", "é😀")
 	f.Add("\x00\x01", "'#")
+	f.Add("YZ", "'#") // a tab that yaml.Marshal writes as a block scalar it cannot read back
 	f.Fuzz(func(t *testing.T, pre, post string) {
 		secret := hostileString(pre) + "Kq7w" + hostileString(post)
 		if !utf8.ValidString(secret) {
