@@ -311,8 +311,8 @@ const hintMayHaveRun = "the action may have run, so specrun did not send it agai
 func (e *engine) gatewayAnswer(a *Attempt, resp *client.Response) {
 	a.MayHaveRun = resp.MayHaveRun
 	msg := resp.Transport
-	if r := statusReason(resp); r != "" && resp.JSONErr != nil {
-		msg += ": " + e.snippet([]byte(r))
+	if resp.Error != nil && resp.JSONErr != nil {
+		msg += ": " + e.reason(resp)
 	}
 	switch {
 	case resp.MayHaveRun:
@@ -372,7 +372,7 @@ func (e *engine) check(a *Attempt, st *spec.Step, resp *client.Response, vars ma
 		a.Failures = append(a.Failures, &Failure{
 			Pos: exp.HTTPStatusPos, Key: "http_status", Op: "equals",
 			Expected: want, Actual: strconv.Itoa(resp.StatusCode),
-			Reason: e.redact.String(statusReason(resp)),
+			Reason: e.reason(resp),
 		})
 		return nil
 	}
@@ -396,7 +396,7 @@ func (e *engine) check(a *Attempt, st *spec.Step, resp *client.Response, vars ma
 			fl := e.failure(c, f)
 			if c.Key == "success" || c.Key == "status" {
 				if why := actionOutcome(resp.JSON); why != "" {
-					fl.Reason = e.redact.String(why)
+					fl.Reason = e.clip(why, maxValueText)
 				}
 			}
 			a.Failures = append(a.Failures, fl)
@@ -433,7 +433,9 @@ func (e *engine) check(a *Attempt, st *spec.Step, resp *client.Response, vars ma
 // actionOutcome says what the action did, from content.response: its
 // status and the `error` of its result, e.g. `the action ended with status
 // "action developer error": The action did not return a dictionary.`. It
-// is empty when the body has no such fields.
+// is empty when the body has no such fields. The text is whole: the caller
+// redacts, then cuts it (a cut before redaction could leave a secret's
+// prefix behind).
 func actionOutcome(doc any) string {
 	content, _ := field(doc, "content").(map[string]any)
 	response, _ := field(content, "response").(map[string]any)
@@ -446,7 +448,7 @@ func actionOutcome(doc any) string {
 		if text, ok := msg.(string); ok {
 			s += ": " + text
 		} else {
-			s += ": " + assert.Format(msg, 200)
+			s += ": " + assert.Format(msg, 0)
 		}
 	}
 	return s
@@ -462,6 +464,19 @@ func describeJSONErr(resp *client.Response) string {
 		return resp.JSONErr.Error()
 	}
 	return "empty body"
+}
+
+// reason is statusReason redacted, then cut; for a body that is not JSON,
+// the start of the body itself, since the client's APIError.Message was cut
+// before any secret could be redacted from it.
+func (e *engine) reason(resp *client.Response) string {
+	if resp.Error == nil {
+		return ""
+	}
+	if resp.JSONErr != nil {
+		return e.snippet(resp.Body)
+	}
+	return e.clip(statusReason(resp), maxValueText)
 }
 
 // statusReason says what the API's error body said, as
@@ -492,7 +507,7 @@ func statusReason(resp *client.Response) string {
 // secret), and what may be wrong (see authHint).
 func (e *engine) authError(a *Attempt, resp *client.Response) {
 	msg := "authentication failed (HTTP 401"
-	if r := statusReason(resp); r != "" {
+	if r := e.reason(resp); r != "" {
 		msg += ", " + r
 	}
 	msg += ") with access key " + ShortKey(e.opts.AccessKey)
