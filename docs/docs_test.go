@@ -207,7 +207,7 @@ func flagTables(src string) map[string]map[string]bool {
 var flagRE = regexp.MustCompile("(?:^|[\\s`])(--?[a-zA-Z][a-zA-Z0-9-]*)")
 
 // commands are specrun's commands; run is the default.
-var commands = []string{"run", "validate", "serve", "init", "completion", "schema", "version"}
+var commands = []string{"run", "validate", "serve", "monitor", "init", "completion", "schema", "version"}
 
 // commandLine is one specrun invocation found in the docs.
 type commandLine struct {
@@ -339,7 +339,7 @@ func TestCommandLinesUseKnownFlags(t *testing.T) {
 		t.Fatal(err)
 	}
 	known := flagTables(string(cli))
-	for _, cmd := range []string{"run", "validate", "serve"} {
+	for _, cmd := range []string{"run", "validate", "serve", "monitor"} {
 		if len(known[cmd]) == 0 {
 			t.Fatalf("docs/cli.md lists no flags of %s: the flag tables are missing or the table parser is broken", cmd)
 		}

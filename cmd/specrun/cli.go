@@ -54,6 +54,7 @@ Exit codes: 0 every selected test passed; 1 a test failed or errored;
 		sys.runCommand(),
 		sys.validateCommand(),
 		sys.serveCommand(),
+		sys.monitorCommand(),
 		sys.initCommand(),
 		completionCommand(),
 		sys.schemaCommand(),

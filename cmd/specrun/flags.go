@@ -94,11 +94,13 @@ func outputFlags(c *cobra.Command, o *outputOptions) {
 		fs.StringVar(&o.reportJUnit, "report-junit", "", "also write a JUnit XML report to `FILE`")
 		fs.StringVar(&o.reportTAP, "report-tap", "", "also write a TAP report to `FILE`")
 		fs.StringVar(&o.reportJSON, "report-json", "", "also write a JSON report to `FILE`")
+		fs.StringVar(&o.pushGateway, "push-gateway", "", "push the run's metrics to the Prometheus Pushgateway at `URL` (see docs/monitor.md)")
 		fs.Var(tapVersion(&o.tapVersion), "tap-version", "the TAP version of --format tap and --report-tap: 13 or 14")
 		fs.BoolVar(&o.noColor, "no-color", false, "no colour (also when NO_COLOR is set or stdout is not a terminal)")
 	})
 	completeValues(c, "format", "console\ta readable report, streamed", "tap\tTAP, streamed", "json\tthe JSON report")
 	completeValues(c, "tap-version", "13\tread by every TAP consumer", "14\tTAP 14")
+	_ = c.RegisterFlagCompletionFunc("push-gateway", cobra.NoFileCompletions)
 }
 
 // completeValues completes a flag's value from a fixed list ("VALUE\tdescription").

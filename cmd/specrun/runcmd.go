@@ -18,6 +18,7 @@ import (
 	"github.com/specrun/specrun/client"
 	"github.com/specrun/specrun/emulator"
 	"github.com/specrun/specrun/internal/words"
+	"github.com/specrun/specrun/monitor"
 	"github.com/specrun/specrun/reporters"
 	"github.com/specrun/specrun/reporters/console"
 	"github.com/specrun/specrun/reporters/jsonreport"
@@ -110,6 +111,7 @@ type outputOptions struct {
 	reportJUnit string
 	reportTAP   string
 	reportJSON  string
+	pushGateway string
 	tapVersion  int
 	noColor     bool
 }
@@ -119,10 +121,12 @@ type plan struct {
 	opts      runOptions
 	selection runner.Selection
 	paths     []string
+	// gateway is --push-gateway, nil without it.
+	gateway *monitor.Gateway
 }
 
 // parseRun checks what the flags' own types cannot: that there are paths,
-// and the selection expressions.
+// the selection expressions and the Pushgateway's URL.
 func (sys *system) parseRun(opts runOptions, paths []string) (*plan, error) {
 	p := &plan{opts: opts}
 	o := &p.opts
@@ -130,33 +134,46 @@ func (sys *system) parseRun(opts runOptions, paths []string) (*plan, error) {
 		return nil, usagef("run", "no PATH given: say which spec files or directories to run")
 	}
 	p.paths = paths
-	if o.runRe != "" {
-		re, err := regexp.Compile(o.runRe)
-		if err != nil {
-			return nil, usagef("run", "--run %q: %v", o.runRe, err)
-		}
-		p.selection.Run = re
+	var err error
+	if p.selection, err = o.check("run"); err != nil {
+		return nil, err
 	}
-	if o.tags != "" {
-		t, err := runner.ParseTagExpr(o.tags)
-		if err != nil {
+	if o.pushGateway != "" {
+		if p.gateway, err = monitor.ParseGateway(o.pushGateway); err != nil {
 			return nil, usagef("run", "%v", err)
-		}
-		p.selection.Tags = t
-	}
-	if o.shard != "" {
-		s, err := runner.ParseShard(o.shard)
-		if err != nil {
-			return nil, usagef("run", "%v", err)
-		}
-		p.selection.Shard = s
-	}
-	for _, v := range o.vars {
-		if name, _, ok := strings.Cut(v, "="); !ok || name == "" {
-			return nil, usagef("run", "--var %q: want NAME=VALUE", v)
 		}
 	}
 	return p, nil
+}
+
+// check checks the selection and variable flags for command cmd (run or
+// monitor) and returns the selection they make.
+func (o *runOptions) check(cmd string) (runner.Selection, error) {
+	var sel runner.Selection
+	if o.runRe != "" {
+		re, err := regexp.Compile(o.runRe)
+		if err != nil {
+			return sel, usagef(cmd, "--run %q: %v", o.runRe, err)
+		}
+		sel.Run = re
+	}
+	var err error
+	if o.tags != "" {
+		if sel.Tags, err = runner.ParseTagExpr(o.tags); err != nil {
+			return sel, usagef(cmd, "%v", err)
+		}
+	}
+	if o.shard != "" {
+		if sel.Shard, err = runner.ParseShard(o.shard); err != nil {
+			return sel, usagef(cmd, "%v", err)
+		}
+	}
+	for _, v := range o.vars {
+		if name, _, ok := strings.Cut(v, "="); !ok || name == "" {
+			return sel, usagef(cmd, "--var %q: want NAME=VALUE", v)
+		}
+	}
+	return sel, nil
 }
 
 func (sys *system) runCmd(ctx context.Context, opts runOptions, paths []string) error {
@@ -183,9 +200,7 @@ func (sys *system) runCmd(ctx context.Context, opts runOptions, paths []string) 
 		fmt.Fprintln(sys.stderr, "specrun: warning: "+w)
 	}
 	if o.list {
-		for _, t := range p.selection.Select(project) {
-			fmt.Fprintf(sys.stdout, "%s\t%s\n", t.FullName(), t.Pos.FileLine())
-		}
+		sys.list(p, project)
 		return nil
 	}
 
@@ -200,10 +215,15 @@ func (sys *system) runCmd(ctx context.Context, opts runOptions, paths []string) 
 	return sys.execute(ctx, p, project, target)
 }
 
-// execute runs the selected tests of project against target and writes the
-// reports.
-func (sys *system) execute(ctx context.Context, p *plan, project *spec.Project, target *target) error {
-	o := &p.opts
+// list prints the tests --list selects.
+func (sys *system) list(p *plan, project *spec.Project) {
+	for _, t := range p.selection.Select(project) {
+		fmt.Fprintf(sys.stdout, "%s\t%s\n", t.FullName(), t.Pos.FileLine())
+	}
+}
+
+// newClient is the API client of a run against target.
+func newClient(o *runOptions, target *target) (*client.Client, error) {
 	cl, err := client.New(client.Config{
 		Endpoint:         target.endpoint,
 		Credentials:      target.creds,
@@ -213,40 +233,61 @@ func (sys *system) execute(ctx context.Context, p *plan, project *spec.Project, 
 		MaxResponseBytes: int64(o.maxRespMB) << 20,
 	})
 	if err != nil {
-		return &exitError{code: exitUsage, err: err}
+		return nil, &exitError{code: exitUsage, err: err}
 	}
+	return cl, nil
+}
+
+// runnerOptions are the runner's options for a run of project against
+// target, with its report headers.
+func (sys *system) runnerOptions(p *plan, project *spec.Project, target *target) runner.Options {
+	o := &p.opts
+	return runner.Options{
+		Selection:        p.selection,
+		Parallel:         o.parallel,
+		FailFast:         o.failFast,
+		Platform:         o.platform,
+		Verbose:          o.verbose,
+		Secrets:          append([]string{target.creds.SecretKey}, project.Secrets...),
+		AccessKey:        target.creds.AccessKey,
+		CredentialSource: target.creds.Source,
+		Now:              sys.now,
+		Info:             sys.runInfo(p, target),
+	}
+}
+
+// execute runs the selected tests of project against target and writes the
+// reports.
+func (sys *system) execute(ctx context.Context, p *plan, project *spec.Project, target *target) error {
+	o := &p.opts
+	cl, err := newClient(o, target)
+	if err != nil {
+		return err
+	}
+	defer cl.CloseIdleConnections()
 
 	var handler runner.Handler
 	cons := sys.console(o)
 	if cons != nil {
 		handler = cons
 	}
-	secrets := append([]string{target.creds.SecretKey}, project.Secrets...)
-	info := sys.runInfo(p, target)
+	opts := sys.runnerOptions(p, project, target)
 	reports := sys.newReportWriter(o)
 	if o.hasReportFiles() {
-		prog := newProgress(p.selection.Select(project), info, sys.now)
+		prog := newProgress(p.selection.Select(project), opts.Info, sys.now)
 		reports.track(ctx, prog)
 		handler = withProgress(handler, prog)
 	}
-	res := runner.Run(ctx, project, cl, runner.Options{
-		Selection:        p.selection,
-		Parallel:         o.parallel,
-		FailFast:         o.failFast,
-		Platform:         o.platform,
-		Verbose:          o.verbose,
-		Secrets:          secrets,
-		AccessKey:        target.creds.AccessKey,
-		CredentialSource: target.creds.Source,
-		Now:              sys.now,
-		Info:             info,
-	}, handler)
+	res := runner.Run(ctx, project, cl, opts, handler)
 
 	reportErr := reports.final(res)
 	if cons != nil {
 		// Standard output failing (a closed pipe, a full disk) fails the
 		// run as a report file would.
 		reportErr = errors.Join(cons.Err(), reportErr)
+	}
+	if p.gateway != nil {
+		reportErr = errors.Join(reportErr, pushMetrics(p.gateway, project, res))
 	}
 	switch {
 	case res.Interrupted:
@@ -359,8 +400,14 @@ func (sys *system) load(paths []string, opts spec.Options, outcome string) (*spe
 	if err == nil {
 		return project, nil
 	}
+	return nil, sys.specProblems(err, outcome)
+}
+
+// specProblems prints every problem of specs that do not load and returns
+// exit 2, its closing line ending with outcome.
+func (sys *system) specProblems(err error, outcome string) error {
 	n := printProblems(sys.stderr, err)
-	return nil, &exitError{code: exitUsage, err: fmt.Errorf("%s in the specs%s", words.Plural(n, "problem"), outcome)}
+	return &exitError{code: exitUsage, err: fmt.Errorf("%s in the specs%s", words.Plural(n, "problem"), outcome)}
 }
 
 // printProblems prints each joined error on its own line and counts them.
