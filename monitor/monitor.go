@@ -1,7 +1,6 @@
 package monitor
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -16,7 +15,6 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"github.com/specrun/specrun/internal/redact"
-	"github.com/specrun/specrun/reporters/jsonreport"
 	"github.com/specrun/specrun/runner"
 	"github.com/specrun/specrun/spec"
 )
@@ -62,8 +60,10 @@ type Monitor struct {
 	report atomic.Pointer[[]byte]
 	// runs are the runs in progress (at most one).
 	runs sync.WaitGroup
-	// afterTick, when set, is called after each tick is handled (tests).
+	// afterTick and afterRun, when set, are called after each tick is
+	// handled and after each run is recorded (tests).
 	afterTick func()
+	afterRun  func(*runner.Result)
 }
 
 // New loads the specs and returns a monitor for them. An error is Load's:
@@ -166,18 +166,22 @@ func (m *Monitor) runOnce(ctx context.Context, p *spec.Project) {
 	if err != nil {
 		m.loop.failedToStart.Inc()
 		m.cfg.Log.Error("run failed to start", "err", err)
+		if m.afterRun != nil {
+			m.afterRun(nil)
+		}
 		return
 	}
 	hide := redact.New(p.Secrets).String
 	m.metrics.Observe(res, hide)
-	var page bytes.Buffer
-	if err := jsonreport.Write(&page, res); err != nil {
+	if b, err := page(res, hide); err != nil {
 		m.cfg.Log.Error("writing the JSON report of the run", "err", err)
 	} else {
-		b := page.Bytes()
 		m.report.Store(&b)
 	}
 	m.logRun(res, hide)
+	if m.afterRun != nil {
+		m.afterRun(res)
+	}
 }
 
 // logRun writes one record for the run and one per test that failed.

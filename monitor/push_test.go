@@ -1,0 +1,52 @@
+package monitor
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestParseGateway(t *testing.T) {
+	for _, c := range []struct {
+		raw, want string
+	}{
+		{"http://pushgateway:9091", "http://pushgateway:9091/metrics/job/specrun"},
+		{"http://pushgateway:9091/", "http://pushgateway:9091/metrics/job/specrun"},
+		{"https://pg.example/prefix", "https://pg.example/prefix/metrics/job/specrun"},
+		{"http://pg:9091/metrics/job/orders", "http://pg:9091/metrics/job/orders"},
+		{"http://pg:9091/metrics/job/orders/team/payments/env/staging", "http://pg:9091/metrics/job/orders/team/payments/env/staging"},
+		{"http://pg:9091/metrics/job/contract%20tests/", "http://pg:9091/metrics/job/contract%20tests"},
+		{"http://user:hunter2@pg:9091/metrics/job/orders", "http://pg:9091/metrics/job/orders"},
+	} {
+		g, err := ParseGateway(c.raw)
+		if err != nil {
+			t.Errorf("%s: %v", c.raw, err)
+			continue
+		}
+		if got := g.String(); got != c.want {
+			t.Errorf("%s: group %s, want %s", c.raw, got, c.want)
+		}
+	}
+}
+
+func TestParseGatewayRejects(t *testing.T) {
+	for _, c := range []struct {
+		raw, want string
+	}{
+		{"pushgateway:9091", "want the Pushgateway's URL"},
+		{"ftp://pg:9091", "want the Pushgateway's URL"},
+		{"http://pg:9091?x=1", "query or a fragment"},
+		{"http://pg:9091/metrics/job/", "give the job"},
+		{"http://pg:9091/metrics/job/orders/team", "LABEL/VALUE pairs"},
+		{"http://pg:9091/metrics/job/orders/suite/x", `grouping label "suite" is not allowed`},
+		{"http://pg:9091/metrics/job/orders/env@base64/eA", `"env@base64" is not allowed`},
+		{"ftp://user:hunter2@pg", "want the Pushgateway's URL"},
+	} {
+		_, err := ParseGateway(c.raw)
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: error %v, want one containing %q", c.raw, err, c.want)
+		}
+		if err != nil && strings.Contains(err.Error(), "hunter2") {
+			t.Errorf("%s: the password is in the error: %v", c.raw, err)
+		}
+	}
+}
