@@ -1,0 +1,359 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/prometheus/common/expfmt"
+	"github.com/prometheus/common/model"
+
+	"github.com/specrun/specrun/reporters/jsonreport"
+)
+
+func TestMonitorUsageErrors(t *testing.T) {
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"monitor", "testdata/pass"}, "--every"},
+		{[]string{"monitor", "--every", "500ms", "testdata/pass"}, "1s or more"},
+		{[]string{"monitor", "--every", "1m"}, "no PATH given"},
+		{[]string{"monitor", "--every", "1m", "--format", "json", "testdata/pass"}, "unknown flag --format"},
+		{[]string{"monitor", "--every", "1m", "--parallel", "0", "testdata/pass"}, "--parallel 0"},
+		{[]string{"monitor", "--every", "1m", "--local", "testdata/manifest.yaml", "testdata/invalid"}, "in the specs: nothing was run"},
+		{[]string{"monitor", "--every", "1m", "--listen", "256.0.0.1:1", "--local", "testdata/manifest.yaml", "testdata/pass"}, "--listen 256.0.0.1:1"},
+		{[]string{"run", "--push-gateway", "pushgateway:9091", "testdata/pass"}, "want the Pushgateway's URL"},
+	} {
+		o := newCLI(t).run(c.args...)
+		if o.code != exitUsage || !strings.Contains(o.stderr+o.stdout, c.want) {
+			t.Errorf("%q: want exit 2 saying %q, got %s", c.args, c.want, o)
+		}
+	}
+}
+
+func TestPushThatFailsFailsTheRun(t *testing.T) {
+	c := newCLI(t)
+	o := c.run("--local", "testdata/manifest.yaml", "--push-gateway", "http://user:hunter2@"+freeAddr(t), "testdata/pass")
+	if o.code != exitFailed || !strings.Contains(o.stderr, "pushing the run's metrics to http://127.0.0.1:") {
+		t.Errorf("want exit 1 naming the Pushgateway: %s", o)
+	}
+	if strings.Contains(o.stderr+o.stdout, "hunter2") {
+		t.Errorf("the Pushgateway's password was printed: %s", o)
+	}
+}
+
+// freeAddr finds a free loopback port for a server that cannot pick its
+// own (Prometheus, the Pushgateway).
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	_ = ln.Close()
+	return addr
+}
+
+// lockedBuffer is a process's output, read by the test as it is written.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+// startServer starts a real server process and stops it when the test ends.
+func startServer(t *testing.T, bin string, args ...string) *lockedBuffer {
+	t.Helper()
+	out := &lockedBuffer{}
+	cmd := exec.Command(bin, args...)
+	cmd.Stdout, cmd.Stderr = out, out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		_ = cmd.Process.Signal(syscall.SIGTERM)
+		done := make(chan struct{})
+		go func() { _ = cmd.Wait(); close(done) }()
+		select {
+		case <-done:
+		case <-time.After(20 * time.Second):
+			_ = cmd.Process.Kill()
+			<-done
+		}
+	})
+	return out
+}
+
+// eventually calls f every 250ms until it returns "" (success) or 90s pass.
+func eventually(t *testing.T, what string, f func() string) {
+	t.Helper()
+	deadline := time.Now().Add(90 * time.Second)
+	for {
+		problem := f()
+		if problem == "" {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%s: not within 90s: %s", what, problem)
+		}
+		time.Sleep(250 * time.Millisecond)
+	}
+}
+
+func httpGet(u string) (string, error) {
+	resp, err := http.Get(u)
+	if err != nil {
+		return "", err
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if resp.StatusCode != http.StatusOK {
+		return string(body), fmt.Errorf("HTTP %d: %s", resp.StatusCode, body)
+	}
+	return string(body), err
+}
+
+// promSample is one series of a Prometheus instant-query answer.
+type promSample struct {
+	Metric map[string]string `json:"metric"`
+	Value  [2]any            `json:"value"`
+}
+
+// query asks Prometheus' HTTP API for an instant vector.
+func query(base, q string) ([]promSample, error) {
+	body, err := httpGet(base + "/api/v1/query?query=" + url.QueryEscape(q))
+	if err != nil {
+		return nil, err
+	}
+	var ans struct {
+		Status string `json:"status"`
+		Data   struct {
+			Result []promSample `json:"result"`
+		} `json:"data"`
+	}
+	if err := json.Unmarshal([]byte(body), &ans); err != nil || ans.Status != "success" {
+		return nil, fmt.Errorf("query %s: %v %s", q, err, body)
+	}
+	return ans.Data.Result, nil
+}
+
+// expectedUp reads the monitor's latest JSON report: each test that ran,
+// by "SUITE/TEST", and whether it passed.
+func expectedUp(t *testing.T, base string) map[string]string {
+	t.Helper()
+	body, err := httpGet(base + "/")
+	if err != nil {
+		t.Fatalf("the monitor's /: %v", err)
+	}
+	rep, err := jsonreport.Read(strings.NewReader(body))
+	if err != nil {
+		t.Fatalf("the monitor's / is not a JSON report: %v", err)
+	}
+	want := map[string]string{}
+	for _, s := range rep.Suites {
+		for _, tr := range s.Tests {
+			switch tr.Status {
+			case jsonreport.StatusPass:
+				want[s.Name+"/"+tr.Name] = "1"
+			case jsonreport.StatusFail, jsonreport.StatusError:
+				want[s.Name+"/"+tr.Name] = "0"
+			}
+		}
+	}
+	return want
+}
+
+// TestPrometheusScrapesTheMonitor is the issue's acceptance test: a real
+// Prometheus scrapes a real specrun monitor serving the examples against
+// the built-in emulator, and its query API shows each test's state.
+func TestPrometheusScrapesTheMonitor(t *testing.T) {
+	prom := tool(t, "prometheus", "prometheus")
+	if prom == "" {
+		return
+	}
+	bin := binary(t)
+	mon := exec.Command(bin, "monitor", "--every", "2s", "--listen", "127.0.0.1:0",
+		"--local", "../../examples/manifest.yaml", "../../examples/specs", "../../examples/failing")
+	stdout, _ := mon.StdoutPipe()
+	var stderr bytes.Buffer
+	mon.Stderr = &stderr
+	if err := mon.Start(); err != nil {
+		t.Fatal(err)
+	}
+	stopped := false
+	defer func() {
+		if !stopped {
+			_ = mon.Process.Kill()
+			_ = mon.Wait()
+		}
+	}()
+	out := watch(stdout)
+	base := out.waitFor(t, "http://127.0.0.1:")
+
+	dir := t.TempDir()
+	promAddr := freeAddr(t)
+	config := fmt.Sprintf("global: {scrape_interval: 1s, evaluation_interval: 1s}\nscrape_configs:\n  - job_name: specrun\n    static_configs: [{targets: [%q]}]\n",
+		strings.TrimPrefix(base, "http://"))
+	if err := os.WriteFile(filepath.Join(dir, "prometheus.yml"), []byte(config), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	promLog := startServer(t, prom, "--config.file="+filepath.Join(dir, "prometheus.yml"),
+		"--storage.tsdb.path="+filepath.Join(dir, "data"), "--web.listen-address="+promAddr, "--log.level=warn")
+	promBase := "http://" + promAddr
+
+	var want map[string]string
+	eventually(t, "the monitor's first run", func() string {
+		if _, err := httpGet(base + "/"); err != nil {
+			return err.Error()
+		}
+		want = expectedUp(t, base)
+		return ""
+	})
+	if want["failing/wrong value/greet uses the caller's name"] != "0" || want["smoke/version answers"] != "1" {
+		t.Fatalf("the examples did not run as expected: %v", want)
+	}
+	eventually(t, "every example test's specrun_test_up in Prometheus", func() string {
+		got, err := query(promBase, `specrun_test_up{job="specrun"}`)
+		if err != nil {
+			return err.Error() + "\n" + promLog.String()
+		}
+		have := map[string]string{}
+		for _, s := range got {
+			have[s.Metric["suite"]+"/"+s.Metric["test"]] = fmt.Sprint(s.Value[1])
+		}
+		for name, up := range want {
+			if have[name] != up {
+				return fmt.Sprintf("%s: up %q, want %s (have %d series)", name, have[name], up, len(have))
+			}
+		}
+		if len(have) != len(want) {
+			return fmt.Sprintf("%d series, want %d: %v", len(have), len(want), have)
+		}
+		return ""
+	})
+	eventually(t, "the run metrics in Prometheus", func() string {
+		for q, check := range map[string]func(float64) bool{
+			`specrun_runs_started_total{job="specrun"}`:                      func(v float64) bool { return v >= 1 },
+			`specrun_run_tests{job="specrun",status="fail"}`:                 func(v float64) bool { return v >= 1 },
+			`specrun_runs_failed_to_start_total{job="specrun"}`:              func(v float64) bool { return v == 0 },
+			`specrun_monitor_interval_seconds{job="specrun"}`:                func(v float64) bool { return v == 2 },
+			`go_goroutines{job="specrun"}`:                                   func(v float64) bool { return v > 0 },
+			`up{job="specrun"}`:                                              func(v float64) bool { return v == 1 },
+			`specrun_test_consecutive_failures{suite="failing/wrong value"}`: func(v float64) bool { return v >= 1 },
+		} {
+			got, err := query(promBase, q)
+			if err != nil {
+				return err.Error()
+			}
+			if len(got) != 1 {
+				return fmt.Sprintf("%s: %d series", q, len(got))
+			}
+			v, _ := strconv.ParseFloat(fmt.Sprint(got[0].Value[1]), 64)
+			if !check(v) {
+				return fmt.Sprintf("%s = %v", q, v)
+			}
+		}
+		return ""
+	})
+
+	// SIGTERM ends the monitor with exit 0.
+	if err := mon.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	err := mon.Wait()
+	stopped = true
+	for range out.lines {
+	}
+	if code := exitCodeOf(err); code != 0 {
+		t.Errorf("specrun monitor exited %d after SIGTERM, want 0\n%s", code, &stderr)
+	}
+}
+
+// TestRunPushesToAPushgateway: a one-shot run's metrics reach a real
+// Pushgateway under the job and grouping labels of its URL.
+func TestRunPushesToAPushgateway(t *testing.T) {
+	pg := tool(t, "prometheus-pushgateway", "prometheus-pushgateway")
+	if pg == "" {
+		return
+	}
+	addr := freeAddr(t)
+	pgLog := startServer(t, pg, "--web.listen-address="+addr, "--persistence.file=", "--log.level=warn")
+	eventually(t, "the Pushgateway to answer", func() string {
+		if _, err := httpGet("http://" + addr + "/-/ready"); err != nil {
+			return err.Error() + "\n" + pgLog.String()
+		}
+		return ""
+	})
+	c := newCLI(t)
+	o := c.run("--local", "testdata/manifest.yaml", "--secret", "token",
+		"--push-gateway", "http://"+addr+"/metrics/job/contract/env/ci", "testdata/fail", "testdata/pass")
+	if o.code != exitFailed {
+		t.Fatalf("want exit 1 (testdata/fail fails): %s", o)
+	}
+	body, err := httpGet("http://" + addr + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(body, "tok-SECRET-123") {
+		t.Errorf("the secret reached the Pushgateway:\n%s", body)
+	}
+	p := expfmt.NewTextParser(model.UTF8Validation)
+	fams, err := p.TextToMetricFamilies(strings.NewReader(body))
+	if err != nil {
+		t.Fatalf("the Pushgateway's /metrics does not parse: %v", err)
+	}
+	want := map[string]float64{"failing/wrong greeting": 0, "failing/application error": 0, "failing/passes": 1, "smoke/hello answers": 1}
+	got := map[string]float64{}
+	for _, m := range fams["specrun_test_up"].GetMetric() {
+		l := map[string]string{}
+		for _, lp := range m.GetLabel() {
+			l[lp.GetName()] = lp.GetValue()
+		}
+		if l["job"] != "contract" || l["env"] != "ci" {
+			t.Errorf("a series without the URL's grouping: %v", l)
+		}
+		got[l["suite"]+"/"+l["test"]] = m.GetGauge().GetValue()
+	}
+	for name, up := range want {
+		if v, ok := got[name]; !ok || v != up {
+			t.Errorf("specrun_test_up of %s on the Pushgateway: %v (present: %t), want %v", name, v, ok, up)
+		}
+	}
+	if _, ok := got["smoke/later"]; ok {
+		t.Error("a skipped test was pushed as up or down")
+	}
+	for _, name := range []string{"specrun_runs_started_total", "specrun_run_duration_seconds", "push_time_seconds"} {
+		if fams[name] == nil {
+			t.Errorf("no %s on the Pushgateway", name)
+		}
+	}
+	if fams["go_goroutines"] != nil && strings.Contains(fams["go_goroutines"].String(), "contract") {
+		t.Error("the Go collector of a one-shot run was pushed")
+	}
+}
