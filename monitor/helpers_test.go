@@ -41,7 +41,9 @@ func startEmulatorSeeing(t testing.TB, seen func(path string)) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	emu := emulator.New(m, emulator.Options{AccessKey: testAccess, SecretKey: testSecret})
+	// Few activation records: the emulator's store (10,000 by default) would
+	// otherwise grow through the memory benchmark and hide the monitor's own.
+	emu := emulator.New(m, emulator.Options{AccessKey: testAccess, SecretKey: testSecret, MaxActivations: 64})
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if seen != nil {
 			seen(r.URL.Path)
@@ -124,7 +126,9 @@ func start(t testing.TB, cfg Config) *harness {
 	t.Helper()
 	h := &harness{t: t, ticks: make(chan time.Time), ticked: make(chan struct{}, 100), runs: make(chan *runner.Result, 100), log: &syncBuffer{}}
 	cfg.Ticks = h.ticks
-	cfg.Log = slog.New(slog.NewTextHandler(h.log, nil))
+	if cfg.Log == nil {
+		cfg.Log = slog.New(slog.NewTextHandler(h.log, nil))
+	}
 	if cfg.Every == 0 {
 		cfg.Every = time.Minute
 	}

@@ -150,8 +150,11 @@ func (m *Monitor) tick(ctx context.Context, running *atomic.Bool) {
 		m.runs.Add(1)
 		go func() {
 			defer m.runs.Done()
-			defer running.Store(false)
-			m.runOnce(ctx, p)
+			res := m.runOnce(ctx, p)
+			running.Store(false)
+			if m.afterRun != nil {
+				m.afterRun(res)
+			}
 		}()
 	}
 	if m.afterTick != nil {
@@ -160,16 +163,14 @@ func (m *Monitor) tick(ctx context.Context, running *atomic.Bool) {
 }
 
 // runOnce runs the specs once and records the outcome. A failure is logged
-// and counted; it never stops the loop.
-func (m *Monitor) runOnce(ctx context.Context, p *spec.Project) {
+// and counted; it never stops the loop. The result is nil when the run
+// could not start.
+func (m *Monitor) runOnce(ctx context.Context, p *spec.Project) *runner.Result {
 	res, err := m.cfg.Run(ctx, p, m.metrics.Started)
 	if err != nil {
 		m.loop.failedToStart.Inc()
 		m.cfg.Log.Error("run failed to start", "err", err)
-		if m.afterRun != nil {
-			m.afterRun(nil)
-		}
-		return
+		return nil
 	}
 	hide := redact.New(p.Secrets).String
 	m.metrics.Observe(res, hide)
@@ -179,9 +180,7 @@ func (m *Monitor) runOnce(ctx context.Context, p *spec.Project) {
 		m.report.Store(&b)
 	}
 	m.logRun(res, hide)
-	if m.afterRun != nil {
-		m.afterRun(res)
-	}
+	return res
 }
 
 // logRun writes one record for the run and one per test that failed.
