@@ -303,3 +303,41 @@ type clock struct{ ns atomic.Int64 }
 
 func (c *clock) set(t time.Time) { c.ns.Store(t.UnixNano()) }
 func (c *clock) get() time.Time  { return time.Unix(0, c.ns.Load()) }
+
+// A Kubernetes ConfigMap volume holds its files in a hidden versioned
+// directory, reached through the ..data link that an update swaps.
+func TestReloadFollowsAConfigMapUpdate(t *testing.T) {
+	dir := t.TempDir()
+	version := func(name, test string) {
+		if err := os.MkdirAll(filepath.Join(dir, name), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		spec := "suite: cm\ndefaults: {package: demo}\ntests:\n  - name: " + test + "\n    action: hello\n"
+		if err := os.WriteFile(filepath.Join(dir, name, "cm.yaml"), []byte(spec), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		// The kubelet's swap: a new link renamed over ..data.
+		if err := os.Symlink(name, filepath.Join(dir, "..data_tmp")); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Rename(filepath.Join(dir, "..data_tmp"), filepath.Join(dir, "..data")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	version("..2026_01_01_v1", "first")
+	if err := os.Symlink(filepath.Join("..data", "cm.yaml"), filepath.Join(dir, "cm.yaml")); err != nil {
+		t.Fatal(err)
+	}
+	h := start(t, Config{Paths: []string{dir}, Load: loader(dir), Run: realRun(startEmulator(t))})
+	if r := h.run(); r.Suites[0].Tests[0].Test.Name != "first" {
+		t.Fatalf("ran %q", r.Suites[0].Tests[0].Test.Name)
+	}
+	version("..2026_01_02_v2", "second")
+	if err := os.RemoveAll(filepath.Join(dir, "..2026_01_01_v1")); err != nil {
+		t.Fatal(err)
+	}
+	h.tick()
+	if r := h.run(); r.Suites[0].Tests[0].Test.Name != "second" {
+		t.Errorf("after the ConfigMap changed the monitor ran %q, want the new test\n%s", r.Suites[0].Tests[0].Test.Name, h.log)
+	}
+}
