@@ -32,26 +32,29 @@ func ParseGateway(raw string) (*Gateway, error) {
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return nil, fmt.Errorf("--push-gateway %q: want the Pushgateway's URL, such as http://pushgateway:9091 (optionally followed by /metrics/job/JOB/LABEL/VALUE...)", redactURL(raw))
 	}
-	if u.RawQuery != "" || u.Fragment != "" {
+	if u.RawQuery != "" || u.ForceQuery || u.Fragment != "" || strings.Contains(raw, "#") {
 		return nil, fmt.Errorf("--push-gateway %s: a query or a fragment means nothing to a Pushgateway; remove it", u.Redacted())
 	}
 	g := &Gateway{job: DefaultJob, user: u.User}
 	u.User = nil
 	prefix, group, found := strings.Cut(u.EscapedPath(), "/metrics/job/")
 	u.RawPath, u.Path = "", ""
-	base := strings.TrimSuffix(u.String()+prefix, "/")
+	base := strings.TrimRight(u.String()+prefix, "/")
 	if !found {
+		if strings.HasSuffix(strings.TrimRight(prefix, "/"), "/metrics/job") {
+			return nil, fmt.Errorf("--push-gateway %s: after /metrics/job/ give the job, then LABEL/VALUE pairs", redactURL(raw))
+		}
 		g.base = base
 		return g, nil
 	}
 	g.base = base
-	parts := strings.Split(strings.TrimSuffix(group, "/"), "/")
-	if len(parts)%2 != 1 || parts[0] == "" {
-		return nil, fmt.Errorf("--push-gateway %s: after /metrics/job/ give the job, then LABEL/VALUE pairs", u.Redacted())
+	parts := strings.Split(strings.TrimRight(group, "/"), "/")
+	if len(parts)%2 != 1 || slices.Contains(parts, "") {
+		return nil, fmt.Errorf("--push-gateway %s: after /metrics/job/ give the job, then LABEL/VALUE pairs, none of them empty", redactURL(raw))
 	}
 	for i := range parts {
 		if parts[i], err = url.PathUnescape(parts[i]); err != nil {
-			return nil, fmt.Errorf("--push-gateway %s: %w", u.Redacted(), err)
+			return nil, fmt.Errorf("--push-gateway %s: %w", redactURL(raw), err)
 		}
 	}
 	g.job = parts[0]

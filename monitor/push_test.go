@@ -50,3 +50,28 @@ func TestParseGatewayRejects(t *testing.T) {
 		}
 	}
 }
+
+// FuzzParseGateway: any input is refused or read; what is read prints
+// without its password and reads back as the same group.
+func FuzzParseGateway(f *testing.F) {
+	for _, s := range []string{"http://pg:9091", "https://u:p@pg/x/metrics/job/j/a/b", "http://pg:9091/metrics/job/a%2Fb", "http://[::1]:9091/metrics/job/j/k/v/", "http://pg/metrics/job//x/y"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, raw string) {
+		g, err := ParseGateway(raw)
+		if err != nil {
+			return
+		}
+		s := g.String()
+		if pass, ok := g.user.Password(); g.user != nil && ok && pass != "" && strings.Contains(s, pass) && !strings.Contains(g.base, pass) {
+			t.Fatalf("%q prints its password: %s", raw, s)
+		}
+		again, err := ParseGateway(s)
+		if err != nil {
+			t.Fatalf("%q reads as %s, which does not read: %v", raw, s, err)
+		}
+		if again.String() != s {
+			t.Fatalf("%q: %s reads back as %s", raw, s, again.String())
+		}
+	})
+}
