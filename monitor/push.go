@@ -48,24 +48,33 @@ func ParseGateway(raw string) (*Gateway, error) {
 		return g, nil
 	}
 	g.base = base
+	if err := g.parseGroup(group, raw); err != nil {
+		return nil, err
+	}
+	return g, nil
+}
+
+// parseGroup reads JOB[/LABEL/VALUE...], the path after /metrics/job/.
+func (gw *Gateway) parseGroup(group, raw string) error {
 	parts := strings.Split(strings.TrimRight(group, "/"), "/")
 	if len(parts)%2 != 1 || slices.Contains(parts, "") {
-		return nil, fmt.Errorf("--push-gateway %s: after /metrics/job/ give the job, then LABEL/VALUE pairs, none of them empty", redactURL(raw))
+		return fmt.Errorf("--push-gateway %s: after /metrics/job/ give the job, then LABEL/VALUE pairs, none of them empty", redactURL(raw))
 	}
 	for i := range parts {
+		var err error
 		if parts[i], err = url.PathUnescape(parts[i]); err != nil {
-			return nil, fmt.Errorf("--push-gateway %s: %w", redactURL(raw), err)
+			return fmt.Errorf("--push-gateway %s: %w", redactURL(raw), err)
 		}
 	}
-	g.job = parts[0]
+	gw.job = parts[0]
 	for i := 1; i < len(parts); i += 2 {
 		name := parts[i]
 		if slices.Contains(slices.Concat(testLabels, []string{"status", "job"}), name) || strings.Contains(name, "@") {
-			return nil, fmt.Errorf("--push-gateway: the grouping label %q is not allowed: specrun's metrics use suite, test, file and status, and base64 values (@base64) are not supported; choose another name", name)
+			return fmt.Errorf("--push-gateway: the grouping label %q is not allowed: specrun's metrics use suite, test, file and status, and base64 values (@base64) are not supported; choose another name", name)
 		}
-		g.grouping = append(g.grouping, [2]string{name, parts[i+1]})
+		gw.grouping = append(gw.grouping, [2]string{name, parts[i+1]})
 	}
-	return g, nil
+	return nil
 }
 
 // String is the gateway's group, for messages: URL without user info.

@@ -29,11 +29,13 @@ func TestMonitorUsageErrors(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"monitor", "testdata/pass"}, "--every"},
+		{[]string{"monitor", "testdata/pass"}, "--every is required"},
 		{[]string{"monitor", "--every", "500ms", "testdata/pass"}, "1s or more"},
 		{[]string{"monitor", "--every", "1m"}, "no PATH given"},
 		{[]string{"monitor", "--every", "1m", "--format", "json", "testdata/pass"}, "unknown flag --format"},
-		{[]string{"monitor", "--every", "1m", "--parallel", "0", "testdata/pass"}, "--parallel 0"},
+		{[]string{"monitor", "--every", "1m", "--parallel", "0", "testdata/pass"}, `invalid value "0" for --parallel`},
+		{[]string{"monitor", "--every", "1m", "--tags", "a and", "testdata/pass"}, "--tags"},
+		{[]string{"monitor", "--every", "1m", "--var", "novalue", "testdata/pass"}, `--var "novalue": want NAME=VALUE`},
 		{[]string{"monitor", "--every", "1m", "--local", "testdata/manifest.yaml", "testdata/invalid"}, "in the specs: nothing was run"},
 		{[]string{"monitor", "--every", "1m", "--listen", "256.0.0.1:1", "--local", "testdata/manifest.yaml", "testdata/pass"}, "--listen 256.0.0.1:1"},
 		{[]string{"run", "--push-gateway", "pushgateway:9091", "testdata/pass"}, "want the Pushgateway's URL"},
@@ -355,5 +357,14 @@ func TestRunPushesToAPushgateway(t *testing.T) {
 	}
 	if fams["go_goroutines"] != nil && strings.Contains(fams["go_goroutines"].String(), "contract") {
 		t.Error("the Go collector of a one-shot run was pushed")
+	}
+}
+
+func TestMonitorListPrintsTheSelectionAndRunsNothing(t *testing.T) {
+	c := newCLI(t)
+	want := c.run("--list", "--tags", "flow", "testdata/pass")
+	o := c.run("monitor", "--every", "1m", "--list", "--tags", "flow", "testdata/pass")
+	if o.code != 0 || o.stdout != want.stdout || !strings.Contains(o.stdout, "two steps") {
+		t.Errorf("monitor --list: %s\nrun --list: %s", o, want)
 	}
 }
