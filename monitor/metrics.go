@@ -166,7 +166,10 @@ func (m *RunMetrics) forget(k testKey, labels []string) {
 // requests. The runner does not record a request's transport attempts yet
 // (client.Response.Attempts is not kept in runner.Attempt), so nothing is
 // known and the series is not exported rather than exported as a false 0.
-// Once runner.Attempt records them, sum (attempts - 1) over tr's steps here.
+// Once runner.Attempt records its transport tries (a list of tries, each
+// saying whether the call was sent again), return here the number of tries
+// sent again over every attempt of every step of tr, and true; the metric,
+// its docs row and TestDocsListEveryMetric then follow.
 func transportRetries(tr *runner.TestResult) (int, bool) {
 	_ = tr
 	return 0, false

@@ -7,7 +7,8 @@ import (
 	"github.com/specrun/specrun/runner"
 )
 
-// page is the JSON report of res served on /. The runner has redacted
+// page is the JSON report of res served on /. (The project has no HTML
+// report yet; when it has, / can serve it to browsers, by Accept.) The runner has redacted
 // what it wrote (requests, responses, values); the spec's own text that
 // the report repeats (names, files, tags, messages) is redacted here, so
 // that a secret typed into a test's name is hidden as in the metrics.

@@ -220,8 +220,13 @@ func TestPrometheusScrapesTheMonitor(t *testing.T) {
 
 	dir := t.TempDir()
 	promAddr := freeAddr(t)
-	config := fmt.Sprintf("global: {scrape_interval: 1s, evaluation_interval: 1s}\nscrape_configs:\n  - job_name: specrun\n    static_configs: [{targets: [%q]}]\n",
-		strings.TrimPrefix(base, "http://"))
+	// The real server also evaluates the alert rules of docs/monitor.
+	rules, err := filepath.Abs("../../docs/monitor/alerts.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	config := fmt.Sprintf("global: {scrape_interval: 1s, evaluation_interval: 1s}\nrule_files: [%q]\nscrape_configs:\n  - job_name: specrun\n    static_configs: [{targets: [%q]}]\n",
+		rules, strings.TrimPrefix(base, "http://"))
 	if err := os.WriteFile(filepath.Join(dir, "prometheus.yml"), []byte(config), 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -284,11 +289,32 @@ func TestPrometheusScrapesTheMonitor(t *testing.T) {
 		return ""
 	})
 
+	// After 3 runs a failing example pages; no passing one does.
+	eventually(t, "SpecrunTestDown firing for a failing example", func() string {
+		got, err := query(promBase, `ALERTS{alertname="SpecrunTestDown",alertstate="firing"}`)
+		if err != nil {
+			return err.Error()
+		}
+		firing := map[string]bool{}
+		for _, s := range got {
+			firing[s.Metric["suite"]+"/"+s.Metric["test"]] = true
+		}
+		for name := range firing {
+			if want[name] == "1" {
+				t.Fatalf("SpecrunTestDown fires for %s, which passes", name)
+			}
+		}
+		if !firing["failing/wrong value/greet uses the caller's name"] {
+			return fmt.Sprintf("firing for %v", firing)
+		}
+		return ""
+	})
+
 	// SIGTERM ends the monitor with exit 0.
 	if err := mon.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}
-	err := mon.Wait()
+	err = mon.Wait()
 	stopped = true
 	for range out.lines {
 	}
