@@ -92,9 +92,6 @@ func New(cfg Config) (*Monitor, error) {
 	return m, nil
 }
 
-// Registry is the registry /metrics serves.
-func (m *Monitor) Registry() *prometheus.Registry { return m.reg }
-
 // Serve serves HTTP on ln and runs the specs at once and then every
 // Config.Every until ctx is done. A run never starts while another is in
 // progress: such a tick is counted as skipped. When ctx is done, the run in
@@ -102,6 +99,9 @@ func (m *Monitor) Registry() *prometheus.Registry { return m.reg }
 // returns once it has finished and the server has stopped. It returns nil
 // then, or the server's error if serving failed.
 func (m *Monitor) Serve(ctx context.Context, ln net.Listener) error {
+	// A server that fails interrupts the run in progress too.
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
 	srv := &http.Server{Handler: m.Handler(), ReadHeaderTimeout: 10 * time.Second}
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- srv.Serve(ln) }()
@@ -113,6 +113,7 @@ func (m *Monitor) Serve(ctx context.Context, ln net.Listener) error {
 		ticks = t.C
 	}
 	err := m.loopUntil(ctx, ticks, serveErr)
+	cancel()
 	m.runs.Wait()
 	sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
@@ -141,10 +142,13 @@ func (m *Monitor) loopUntil(ctx context.Context, ticks <-chan time.Time, serveEr
 // tick starts a run unless one is in progress.
 func (m *Monitor) tick(ctx context.Context, running *atomic.Bool) {
 	m.lastTick.Store(m.cfg.Now().UnixNano())
-	if !running.CompareAndSwap(false, true) {
+	switch {
+	case ctx.Err() != nil:
+		// Stopping: a tick that raced the cancellation starts nothing.
+	case !running.CompareAndSwap(false, true):
 		m.loop.skipped.Inc()
 		m.cfg.Log.Warn("run skipped: the previous run is still in progress; consider a longer --every")
-	} else {
+	default:
 		m.reload()
 		p := m.project
 		m.runs.Add(1)
