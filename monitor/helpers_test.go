@@ -61,7 +61,8 @@ func startEmulatorSeeing(t testing.TB, seen func(path string)) string {
 // client and runner, as specrun monitor does.
 func realRun(endpoint string) func(context.Context, *spec.Project, func()) (*runner.Result, error) {
 	return func(ctx context.Context, p *spec.Project, started func()) (*runner.Result, error) {
-		cl, err := client.New(client.Config{Endpoint: endpoint, Credentials: client.Credentials{AccessKey: testAccess, SecretKey: testSecret}})
+		cl, err := client.New(client.Config{Endpoint: endpoint, Credentials: client.Credentials{AccessKey: testAccess, SecretKey: testSecret},
+			MaxRetries: 3, RetryDelay: time.Millisecond})
 		if err != nil {
 			return nil, err
 		}

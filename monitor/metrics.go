@@ -52,7 +52,7 @@ func NewRunMetrics(reg prometheus.Registerer) *RunMetrics {
 	m := &RunMetrics{
 		up:          gauge("up", "1 when the test passed in its latest run, 0 when it failed or errored (or its suite's setup did)."),
 		attempts:    gauge("attempts", "Attempts the test's steps made in its latest run (more than its steps when `retry` retried)."),
-		retries:     gauge("transport_retries", "Transport retries (429, gateway 503, connection refused) the test's requests needed in its latest run."),
+		retries:     gauge("transport_retries", "Calls of the test's latest run sent again by the client (429, the gateway's retryable 503, refused connections)."),
 		failing:     gauge("consecutive_failures", "Runs in a row in which the test failed or errored; 0 after it passes."),
 		lastRun:     gauge("last_run_timestamp_seconds", "When the test last finished a run (pass, fail or error), in Unix seconds."),
 		lastSuccess: gauge("last_success_timestamp_seconds", "When the test last passed, in Unix seconds."),
@@ -65,7 +65,7 @@ func NewRunMetrics(reg prometheus.Registerer) *RunMetrics {
 		runDuration: prometheus.NewHistogram(prometheus.HistogramOpts{Namespace: Namespace, Subsystem: "run", Name: "duration_seconds",
 			Help: "Duration of whole runs, setups and teardowns included.", Buckets: durationBuckets}),
 		tests: prometheus.NewGaugeVec(prometheus.GaugeOpts{Namespace: Namespace, Subsystem: "run", Name: "tests",
-			Help: "Tests of the latest finished run by status: pass, fail, error, skip."}, []string{"status"}),
+			Help: "Tests of the latest finished run by status: pass, fail, error, skip, interrupted."}, []string{"status"}),
 		lastFinish: prometheus.NewGauge(prometheus.GaugeOpts{Namespace: Namespace, Subsystem: "run", Name: "last_finish_timestamp_seconds",
 			Help: "When the latest run finished, in Unix seconds."}),
 		known:    map[testKey][]string{},
@@ -80,9 +80,10 @@ func NewRunMetrics(reg prometheus.Registerer) *RunMetrics {
 func (m *RunMetrics) Started() { m.started.Inc() }
 
 // Observe records a finished run. redact is applied to every label value
-// (nil: none). The tests of an interrupted run, and tests skipped for any
-// reason but a failed setup, leave their series as they were: nothing was
-// learnt about them. A test that stopped being selected loses its series.
+// (nil: none). Tests without a verdict (skipped for any reason but a
+// failed setup, or interrupted) leave their series as they were: nothing
+// was learnt about them; in an interrupted run, the tests that finished
+// first count. A test that stopped being selected loses its series.
 func (m *RunMetrics) Observe(res *runner.Result, redact func(string) string) {
 	if redact == nil {
 		redact = func(s string) string { return s }
@@ -95,17 +96,17 @@ func (m *RunMetrics) Observe(res *runner.Result, redact func(string) string) {
 	m.tests.WithLabelValues("fail").Set(float64(c.Failed))
 	m.tests.WithLabelValues("error").Set(float64(c.Errored))
 	m.tests.WithLabelValues("skip").Set(float64(c.Skipped))
+	m.tests.WithLabelValues("interrupted").Set(float64(c.Interrupted))
 
 	seen := make(map[testKey]bool, len(m.known))
 	for _, sr := range res.Suites {
-		setupFailed, _ := runner.Phase(sr.Setup)
+		setup, _ := runner.Phase(sr.Setup)
+		setupFailed := setup == runner.Fail || setup == runner.Error
 		for _, tr := range sr.Tests {
 			k := keyOf(tr.Test)
 			seen[k] = true
 			m.label(k, redact)
-			if !res.Interrupted {
-				m.observeTest(k, tr, setupFailed.Failed())
-			}
+			m.observeTest(k, tr, setupFailed)
 		}
 	}
 	for k, labels := range m.known {
@@ -129,15 +130,19 @@ func (m *RunMetrics) label(k testKey, redact func(string) string) {
 func (m *RunMetrics) observeTest(k testKey, tr *runner.TestResult, setupFailed bool) {
 	labels := m.known[k]
 	passed := tr.Status == runner.Pass
-	if !passed && !tr.Status.Failed() && !setupFailed {
-		return // skipped on purpose, or by --fail-fast: nothing learnt
+	switch {
+	case passed, tr.Status == runner.Fail, tr.Status == runner.Error:
+	case tr.Status == runner.Skip && setupFailed:
+		// Its suite's setup failed: the function is down for it too.
+	default:
+		// Skipped on purpose, by --fail-fast or an interrupt, or
+		// interrupted in flight: nothing was learnt.
+		return
 	}
 	end := unixSeconds(tr.Start.Add(tr.Duration))
 	m.lastRun.WithLabelValues(labels...).Set(end)
 	m.attempts.WithLabelValues(labels...).Set(float64(tr.Attempts()))
-	if n, ok := transportRetries(tr); ok {
-		m.retries.WithLabelValues(labels...).Set(float64(n))
-	}
+	m.retries.WithLabelValues(labels...).Set(float64(transportRetries(tr)))
 	if passed {
 		m.up.WithLabelValues(labels...).Set(1)
 		m.lastSuccess.WithLabelValues(labels...).Set(end)
@@ -162,17 +167,21 @@ func (m *RunMetrics) forget(k testKey, labels []string) {
 	delete(m.failures, k)
 }
 
-// transportRetries is the hook for the transport retries of a test's
-// requests. The runner does not record a request's transport attempts yet
-// (client.Response.Attempts is not kept in runner.Attempt), so nothing is
-// known and the series is not exported rather than exported as a false 0.
-// Once runner.Attempt records its transport tries (a list of tries, each
-// saying whether the call was sent again), return here the number of tries
-// sent again over every attempt of every step of tr, and true; the metric,
-// its docs row and TestDocsListEveryMetric then follow.
-func transportRetries(tr *runner.TestResult) (int, bool) {
-	_ = tr
-	return 0, false
+// transportRetries counts the calls of a test's attempts that were sent
+// again (429s, the gateway's retryable 503, refused connections), polls
+// included.
+func transportRetries(tr *runner.TestResult) int {
+	n := 0
+	for _, st := range tr.Steps {
+		for _, a := range st.Attempts {
+			for _, t := range a.Tries {
+				if t.Resent {
+					n++
+				}
+			}
+		}
+	}
+	return n
 }
 
 func keyOf(t *spec.Test) testKey {

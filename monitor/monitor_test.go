@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/specrun/specrun/internal/faultgw"
 	"github.com/specrun/specrun/reporters/jsonreport"
 	"github.com/specrun/specrun/runner"
 	"github.com/specrun/specrun/spec"
@@ -296,6 +297,19 @@ func TestCancelInterruptsTheRunAndItsTeardownRuns(t *testing.T) {
 	if st, _ := runner.Phase(r.Suites[0].Teardown); st != runner.Pass {
 		t.Errorf("the teardown did not run after the interrupt: %v", st)
 	}
+	// The interrupted test has no verdict: it is neither up nor down.
+	fams, err := h.m.reg.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range fams {
+		if f.GetName() == "specrun_test_up" {
+			t.Errorf("an interrupted test has an up series: %v", f)
+		}
+		if f.GetName() == "specrun_run_tests" && !strings.Contains(f.String(), `value:"interrupted"`) {
+			t.Errorf("specrun_run_tests has no interrupted count: %v", f)
+		}
+	}
 }
 
 // clock is a settable clock safe for the server's goroutines.
@@ -339,5 +353,28 @@ func TestReloadFollowsAConfigMapUpdate(t *testing.T) {
 	h.tick()
 	if r := h.run(); r.Suites[0].Tests[0].Test.Name != "second" {
 		t.Errorf("after the ConfigMap changed the monitor ran %q, want the new test\n%s", r.Suites[0].Tests[0].Test.Name, h.log)
+	}
+}
+
+// A call the client sent again (the gateway's 429) is counted for its test.
+func TestTransportRetriesAreCounted(t *testing.T) {
+	g := faultgw.New(faultgw.TooMany, faultgw.OK)
+	defer g.Close()
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "r.yaml"), []byte("suite: r\ntests:\n  - {name: t, action: p/a}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	h := start(t, Config{Load: loader(dir), Run: realRun(g.URL)})
+	if r := h.run(); r.Counts().Passed != 1 {
+		t.Fatalf("the test did not pass after the 429: %+v\n%s", r.Counts(), h.log)
+	}
+	l := labels(filepath.Join(dir, "r.yaml"), "r", "t")
+	if got, ok := value(h.metrics(), "specrun_test_transport_retries", l); !ok || got != 1 {
+		t.Errorf("specrun_test_transport_retries = %v (exported: %t), want 1 (one 429 then 200)", got, ok)
+	}
+	h.tick()
+	h.run()
+	if got, _ := value(h.metrics(), "specrun_test_transport_retries", l); got != 0 {
+		t.Errorf("specrun_test_transport_retries = %v after a run answered at once, want 0", got)
 	}
 }
