@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -11,6 +12,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -392,5 +394,51 @@ func TestMonitorListPrintsTheSelectionAndRunsNothing(t *testing.T) {
 	o := c.run("monitor", "--every", "1m", "--list", "--tags", "flow", "testdata/pass")
 	if o.code != 0 || o.stdout != want.stdout || !strings.Contains(o.stdout, "two steps") {
 		t.Errorf("monitor --list: %s\nrun --list: %s", o, want)
+	}
+}
+
+// specrun monitor in process, with --secret and -v (every exchange kept in
+// /): neither the secret nor the emulator's secret key reaches a label, a
+// page or the log, and cancelling it is exit 0.
+func TestMonitorHidesSecretsAndStopsWithExit0(t *testing.T) {
+	stdoutR, stdoutW := io.Pipe()
+	stderr := &lockedBuffer{}
+	sys := &system{stdout: stdoutW, stderr: stderr, home: t.TempDir(), version: "v0.0.0-test",
+		lookupEnv: func(string) (string, bool) { return "", false }, now: time.Now}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	done := make(chan error, 1)
+	go func() {
+		done <- sys.main(ctx, []string{"monitor", "--every", "1m", "--listen", "127.0.0.1:0", "--local", "testdata/manifest.yaml",
+			"--secret", "token", "-v", "testdata/fail"})
+		_ = stdoutW.Close()
+	}()
+	out := watch(stdoutR)
+	base := out.waitFor(t, "http://127.0.0.1:")
+	var page string
+	eventually(t, "the first run's report on /", func() string {
+		var err error
+		if page, err = httpGet(base + "/"); err != nil {
+			return err.Error()
+		}
+		return ""
+	})
+	metrics, err := httpGet(base + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	all := page + metrics + stderr.String()
+	if strings.Contains(all, "tok-SECRET-123") {
+		t.Errorf("the --secret value leaked:\n%s", all)
+	}
+	if regexp.MustCompile(`[0-9A-F]{40}`).MatchString(all) {
+		t.Errorf("something like the emulator's secret key leaked:\n%s", all)
+	}
+	if !strings.Contains(page, `{\"token\":\"***\"}`) {
+		t.Errorf(`no {"token":"***"} on /: the secret may simply not have been sent:\n%s`, page)
+	}
+	cancel()
+	if code := exitCode(<-done, stderr); code != 0 {
+		t.Errorf("exit %d after the monitor was stopped, want 0:\n%s", code, stderr)
 	}
 }
