@@ -130,8 +130,11 @@ func eventually(t *testing.T, what string, f func() string) {
 	}
 }
 
+// noKeepAlive leaves no idle connection (and goroutine) behind a test.
+var noKeepAlive = &http.Client{Transport: &http.Transport{DisableKeepAlives: true}, Timeout: 30 * time.Second}
+
 func httpGet(u string) (string, error) {
-	resp, err := http.Get(u)
+	resp, err := noKeepAlive.Get(u)
 	if err != nil {
 		return "", err
 	}
