@@ -54,7 +54,7 @@ func NewRunMetrics(reg prometheus.Registerer) *RunMetrics {
 		attempts:    gauge("attempts", "Attempts the test's steps made in its latest run (more than its steps when `retry` retried)."),
 		retries:     gauge("transport_retries", "Calls of the test's latest run sent again by the client (429, the gateway's retryable 503, refused connections)."),
 		failing:     gauge("consecutive_failures", "Runs in a row in which the test failed or errored; 0 after it passes."),
-		lastRun:     gauge("last_run_timestamp_seconds", "When the test last finished a run (pass, fail or error), in Unix seconds."),
+		lastRun:     gauge("last_run_timestamp_seconds", "When the test last got a verdict (pass, fail, error, or its suite's setup failed), in Unix seconds."),
 		lastSuccess: gauge("last_success_timestamp_seconds", "When the test last passed, in Unix seconds."),
 		testDuration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
 			Namespace: Namespace, Subsystem: "test", Name: "duration_seconds",
