@@ -8,5 +8,6 @@
 // their files change and keeping the last good set when they do not
 // validate. RunMetrics are the per-test and per-run metrics, on any
 // registry: a Monitor's, or one pushed to a Pushgateway by Gateway.Push.
-// Metric labels and the report page are redacted with runner.Redactor.
+// Metric labels and the report page are redacted with internal/redact,
+// the redactor of every report.
 package monitor

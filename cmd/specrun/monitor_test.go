@@ -37,6 +37,7 @@ func TestMonitorUsageErrors(t *testing.T) {
 		{[]string{"monitor", "--every", "1m", "--format", "json", "testdata/pass"}, "unknown flag --format"},
 		{[]string{"monitor", "--every", "1m", "--parallel", "0", "testdata/pass"}, `invalid value "0" for --parallel`},
 		{[]string{"monitor", "--every", "1m", "--tags", "a and", "testdata/pass"}, "--tags"},
+		{[]string{"monitor", "--every", "1m", "--local", "testdata/manifest.yaml", "--tags", "smok", "testdata/pass"}, `--tags "smok" selects no test`},
 		{[]string{"monitor", "--every", "1m", "--var", "novalue", "testdata/pass"}, `--var "novalue": want NAME=VALUE`},
 		{[]string{"monitor", "--every", "1m", "--local", "testdata/manifest.yaml", "testdata/invalid"}, "in the specs: nothing was run"},
 		{[]string{"monitor", "--every", "1m", "--listen", "256.0.0.1:1", "--local", "testdata/manifest.yaml", "testdata/pass"}, "--listen 256.0.0.1:1"},
@@ -444,4 +445,56 @@ func TestMonitorHidesSecretsAndStopsWithExit0(t *testing.T) {
 	if code := exitCode(<-done, stderr); code != 0 {
 		t.Errorf("exit %d after the monitor was stopped, want 0:\n%s", code, stderr)
 	}
+}
+
+// A reload after which --tags keeps no test is refused like invalid specs:
+// the monitor keeps running the last good set.
+func TestMonitorRefusesAReloadThatSelectsNothing(t *testing.T) {
+	dir := t.TempDir()
+	write := func(tag string) {
+		spec := "suite: s\ntags: [" + tag + "]\ndefaults: {package: demo}\ntests:\n  - {name: hello, action: hello}\n"
+		if err := os.WriteFile(filepath.Join(dir, "s.yaml"), []byte(spec), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("smoke")
+	stdoutR, stdoutW := io.Pipe()
+	stderr := &lockedBuffer{}
+	sys := &system{stdout: stdoutW, stderr: stderr, home: t.TempDir(), version: "v0.0.0-test",
+		lookupEnv: func(string) (string, bool) { return "", false }, now: time.Now}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	done := make(chan error, 1)
+	go func() {
+		done <- sys.main(ctx, []string{"monitor", "--every", "1s", "--listen", "127.0.0.1:0", "--local", "testdata/manifest.yaml", "--tags", "smoke", dir})
+		_ = stdoutW.Close()
+	}()
+	base := watch(stdoutR).waitFor(t, "http://127.0.0.1:")
+	eventually(t, "the first run", func() string {
+		_, err := httpGet(base + "/")
+		return cmpErr(err)
+	})
+	write("nightly")
+	eventually(t, "the refused reload in the log", func() string {
+		if log := stderr.String(); !strings.Contains(log, "reload refused") || !strings.Contains(log, `--tags \"smoke\" selects no test`) {
+			return "not yet:\n" + log
+		}
+		return ""
+	})
+	metrics, err := httpGet(base + "/metrics")
+	if err != nil || !strings.Contains(metrics, `specrun_specs_reloads_total{result="refused"} 1`) || !strings.Contains(metrics, `specrun_test_up{file="`) {
+		t.Errorf("after the refused reload /metrics does not show it, or lost the last good set's test (%v):\n%s", err, metrics)
+	}
+	cancel()
+	if code := exitCode(<-done, stderr); code != 0 {
+		t.Errorf("exit %d, want 0:\n%s", code, stderr)
+	}
+}
+
+// cmpErr is "" for no error, else its text.
+func cmpErr(err error) string {
+	if err == nil {
+		return ""
+	}
+	return err.Error()
 }
