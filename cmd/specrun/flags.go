@@ -12,6 +12,7 @@ import (
 
 	"github.com/specrun/specrun/client"
 	"github.com/specrun/specrun/internal/suggest"
+	"github.com/specrun/specrun/reporters/junit"
 )
 
 // The flags of the commands come in groups, each declared by one function
@@ -96,11 +97,13 @@ func outputFlags(c *cobra.Command, o *outputOptions) {
 		fs.StringVar(&o.reportJSON, "report-json", "", "also write a JSON report to `FILE`")
 		fs.StringVar(&o.pushGateway, "push-gateway", "", "push the run's metrics to the Prometheus Pushgateway at `URL` (see docs/monitor.md)")
 		fs.Var(tapVersion(&o.tapVersion), "tap-version", "the TAP version of --format tap and --report-tap: 13 or 14")
+		fs.Var(choice(&o.junitFlavor, string(junit.CI), "FLAVOR", string(junit.CI), string(junit.Ant)), "junit-flavor", "the JUnit dialect: ci (file and line on each testcase, read by GitHub, GitLab, Jenkins) or ant (strictly valid under the Ant schema)")
 		fs.BoolVar(&o.noColor, "no-color", false, "no colour (also when NO_COLOR is set or stdout is not a terminal)")
 	})
 	completeValues(c, "format", "console\ta readable report, streamed", "tap\tTAP, streamed", "json\tthe JSON report")
 	completeValues(c, "tap-version", "13\tread by every TAP consumer", "14\tTAP 14")
 	_ = c.RegisterFlagCompletionFunc("push-gateway", cobra.NoFileCompletions)
+	completeValues(c, "junit-flavor", "ci\tfile and line on each testcase", "ant\tstrictly valid under the Ant schema")
 }
 
 // completeValues completes a flag's value from a fixed list ("VALUE\tdescription").

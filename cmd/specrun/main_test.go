@@ -161,6 +161,7 @@ func TestUsageErrorsExit2WithHelp(t *testing.T) {
 		{[]string{"init", "a", "b"}, "init takes at most one DIR, got 2 arguments", "specrun init --help"},
 		{[]string{"completion"}, "completion takes one SHELL: bash, zsh, fish or powershell", "specrun completion --help"},
 		{[]string{"completion", "tcsh"}, "completion takes one SHELL", "specrun completion --help"},
+		{[]string{"--junit-flavor", "jenkins", "testdata/pass"}, `invalid value "jenkins" for --junit-flavor: want ci or ant`, "specrun run --help"},
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
@@ -239,11 +240,16 @@ func TestRunLocalFailingWritesEveryReport(t *testing.T) {
 			t.Errorf("prove on our TAP: err %v\n%s", err, out)
 		}
 	}
+	// --junit-flavor ant is strictly valid under both schemas.
+	antPath := filepath.Join(c.dir, "out", "ant.xml")
+	if o := c.run("--local", "testdata/manifest.yaml", "--parallel", "1", "--junit-flavor", "ant", "--report-junit", antPath, "testdata/fail"); o.code != 1 {
+		t.Fatalf("want exit 1: %s", o)
+	}
 	if xmllint := tool(t, "xmllint", "libxml2-utils"); xmllint != "" {
 		for _, xsd := range schemas(t) {
-			out, err := exec.Command(xmllint, "--noout", "--schema", xsd, junitPath).CombinedOutput()
+			out, err := exec.Command(xmllint, "--noout", "--schema", xsd, antPath).CombinedOutput()
 			if err != nil {
-				t.Errorf("%s does not validate against %s: %v\n%s", junitPath, filepath.Base(xsd), err, out)
+				t.Errorf("%s does not validate against %s: %v\n%s", antPath, filepath.Base(xsd), err, out)
 			}
 		}
 	}

@@ -9,6 +9,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"os"
 	"regexp"
 	"strings"
 	"time"
@@ -114,6 +115,14 @@ type outputOptions struct {
 	pushGateway string
 	tapVersion  int
 	noColor     bool
+	junitFlavor string
+}
+
+// junitOptions are the JUnit reporter's options: the flavor, and paths
+// relative to the working directory, where CI tools resolve them.
+func junitOptions(o *outputOptions) junit.Options {
+	wd, _ := os.Getwd()
+	return junit.Options{Flavor: junit.Flavor(o.junitFlavor), Dir: wd}
 }
 
 // plan is a run's validated configuration.
@@ -366,7 +375,7 @@ func (sys *system) writeReports(o *runOptions, res *runner.Result, kind reportWr
 		path, what string
 		write      func(io.Writer) error
 	}{
-		{o.reportJUnit, "JUnit report", func(w io.Writer) error { return junit.Write(w, res) }},
+		{o.reportJUnit, "JUnit report", func(w io.Writer) error { return junit.WriteWith(w, res, junitOptions(&o.outputOptions)) }},
 		{o.reportTAP, "TAP report", func(w io.Writer) error { return tap.Write(w, res, tapOpts) }},
 		{o.reportJSON, "JSON report", func(w io.Writer) error { return jsonreport.Write(w, res) }},
 	}

@@ -3,47 +3,57 @@
 // tests. Write is deterministic: every time and name comes from the
 // runner.Result, so the same Result always gives the same bytes.
 //
-// # Schemas
+// # Flavors and schemas
 //
-// The output is checked against two schemas: Jenkins xUnit's junit-10.xsd and
-// Windy Road's JUnit.xsd (Apache Ant). Where they disagree with each other or
-// with what a reader might expect, the stricter one wins:
+// Options.Flavor chooses between two dialects; both are checked against
+// Jenkins xUnit's junit-10.xsd, the Ant flavor also against Windy Road's
+// JUnit.xsd (Apache Ant), and both are read back by Python's junitparser.
 //
-//   - The root is a bare <testsuites> with one <testsuite> per spec file.
-//     Jenkins and GitLab would read totals on the root, but Windy Road's
-//     <testsuites> declares no attributes, and where a schema forbids what a
-//     consumer likes, the schema wins: every consumer adds up the testsuites.
-//     The whole document validates against both schemas as written (every
-//     <testsuite> carries the id and package Windy Road requires in an
-//     aggregated document).
+//   - The root is <testsuites> with one <testsuite> per spec file. In the CI
+//     flavor (the default) it carries name="specrun" and the totals tests,
+//     failures, errors and time, as Jenkins's schema allows; in the Ant
+//     flavor it has no attributes, as Windy Road's schema requires.
 //   - <testsuite> has name (the suite's name; its file when the name is
 //     blank), tests, failures, errors, skipped, time, timestamp (the suite's
 //     start in UTC, ISO 8601 without a zone, as Windy Road requires),
 //     hostname (RunInfo.Hostname, or "localhost", the value Windy Road
-//     prescribes when the host is unknown), id (0, 1,
-//     ...) and package (the suite's name).
+//     prescribes when the host is unknown), id (0, 1, ...) and package (the
+//     suite's name); the CI flavor adds file (the spec file). Its
+//     <properties> hold the suite's file and tags and the run's settings
+//     (run.*).
 //   - <testcase> has name (the test's name), classname (the suite's name)
-//     and time (seconds, three decimals). Neither schema accepts file or
-//     line on a testcase, nor <properties> or <system-out> inside it, so
-//     they are at the testsuite level: one <properties> per testsuite holds
-//     the suite's file and tags, the run's settings (run.*), and for each
-//     test "TEST.file" (FILE:LINE), "TEST.tags", "TEST.platform",
-//     "TEST.attempts" and "TEST.activation_ids". <system-out> holds the
-//     (already redacted) request and response of every attempt of each failed
-//     or errored test, each under a "=== TEST: STATUS ===" heading.
+//     and time (seconds, three decimals). In the CI flavor it also has file
+//     (the spec file, relative to Options.Dir) and line (the test's line), a
+//     <properties> with file, line, tags, platform, attempts and
+//     activation_ids, and a <system-out> with those details and, for a
+//     failed or errored test, the (already redacted) request and response of
+//     every attempt under a "=== TEST: STATUS ===" heading. These are what
+//     GitLab (testcase file and system-out) and mikepenz/action-junit-report
+//     (testcase file and line) read. Jenkins's schema declares neither file
+//     and line on a testcase nor <properties> inside it: those three
+//     additions are the only departure from it, and the tests validate the
+//     CI flavor against the schema extended by exactly them. In the Ant
+//     flavor, which neither schema lets carry these, the testsuite's
+//     <properties> hold for each test "TEST.file" (FILE:LINE), "TEST.tags",
+//     "TEST.platform", "TEST.attempts" and "TEST.activation_ids", and the
+//     testsuite's <system-out> the exchanges.
 //   - A testcase holds at most one of <failure type=KEY message=SUMMARY>
 //     (Fail: the message is the first failed expectation's one-line summary;
 //     the body names the decisive step, attempt and activation, lists a
 //     multi-step test's steps with their statuses, then every failure of the
 //     decisive attempt with FILE:LINE, path, operator, expected, actual,
 //     diff and the spec's message), <error type="error" message=ERR> (Error:
-//     the body adds the hint) or <skipped message=REASON>.
+//     the body adds the hint) or <skipped message=REASON>. The body of a
+//     failure or an error ends with a stack-frame line, "at test
+//     (FILE:LINE:COL)", the test's position: dorny/test-reporter and
+//     mikepenz's action search failure text for that form.
 //
 // # Setup and teardown
 //
 // A suite's setup or teardown that failed or errored becomes an extra
 // testcase named "(setup)" or "(teardown)" with an <error type="setup"> (or
-// "teardown") describing the step that did not pass, so that a CI reader
+// "teardown") describing the step that did not pass (its file and line are
+// that step's, its frame line "at setup (FILE:LINE:COL)"), so that a CI reader
 // sees it among the failures; the suite's tests that setup kept from running
 // are <skipped> with the runner's reason. The synthetic testcases are counted
 // in tests and errors, so every count agrees with the testcases listed. The

@@ -26,13 +26,17 @@ func ExampleWrite() {
 	}
 	// Output:
 	// <?xml version="1.0" encoding="UTF-8"?>
-	// <testsuites>
-	//   <testsuite name="health" tests="1" failures="0" errors="0" skipped="0" time="0.040" timestamp="2026-03-01T10:00:00" hostname="localhost" id="0" package="health">
+	// <testsuites name="specrun" tests="1" failures="0" errors="0" time="0.042">
+	//   <testsuite name="health" tests="1" failures="0" errors="0" skipped="0" time="0.040" timestamp="2026-03-01T10:00:00" hostname="localhost" id="0" package="health" file="specs/health.yaml">
 	//     <properties>
 	//       <property name="file" value="specs/health.yaml"></property>
-	//       <property name="ping.file" value="specs/health.yaml:3"></property>
 	//     </properties>
-	//     <testcase name="ping" classname="health" time="0.040"></testcase>
+	//     <testcase name="ping" classname="health" time="0.040" file="specs/health.yaml" line="3">
+	//       <properties>
+	//         <property name="file" value="specs/health.yaml"></property>
+	//         <property name="line" value="3"></property>
+	//       </properties>
+	//     </testcase>
 	//     <system-out></system-out>
 	//     <system-err></system-err>
 	//   </testsuite>

@@ -5,22 +5,66 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
 
 	"github.com/specrun/specrun/runner"
+	"github.com/specrun/specrun/spec"
 )
 
-// Write writes r as one JUnit XML document to w. It returns the first error
-// of w, or an error when r is nil. Write only reads r, so it may be called
-// concurrently on the same finished Result.
-func Write(w io.Writer, r *runner.Result) error {
+// Flavor is the dialect of JUnit XML written; see the package documentation.
+type Flavor string
+
+const (
+	// CI is the default: what CI consumers read (file and line on every
+	// testcase, its details inside it), valid under Jenkins xUnit's schema
+	// apart from those documented additions.
+	CI Flavor = "ci"
+	// Ant is strictly valid under both Windy Road's (Apache Ant) schema and
+	// Jenkins xUnit's: details are suite-level properties.
+	Ant Flavor = "ant"
+)
+
+// ParseFlavor reads a flavor's name, as given to --junit-flavor.
+func ParseFlavor(s string) (Flavor, error) {
+	switch f := Flavor(s); f {
+	case CI, Ant:
+		return f, nil
+	}
+	return "", fmt.Errorf("junit flavor %q: give ci (the default: file and line on each testcase, for GitHub, GitLab, Jenkins) or ant (strictly valid under the Ant schema)", s)
+}
+
+// Options choose how Write writes.
+type Options struct {
+	// Flavor is CI when empty.
+	Flavor Flavor
+	// Dir is the directory spec paths are written relative to (the working
+	// directory, where CI tools resolve them); empty keeps them as given.
+	Dir string
+}
+
+// Write writes r as one JUnit XML document to w, in the CI flavor, with
+// paths as given. It returns the first error of w, or an error when r is
+// nil. Write only reads r, so it may be called concurrently on the same
+// finished Result.
+func Write(w io.Writer, r *runner.Result) error { return WriteWith(w, r, Options{}) }
+
+// WriteWith is Write with options.
+func WriteWith(w io.Writer, r *runner.Result, opts Options) error {
 	if r == nil {
 		return errors.New("junit: no result to write (nil *runner.Result)")
 	}
-	doc := build(r)
+	if opts.Flavor == "" {
+		opts.Flavor = CI
+	}
+	if _, err := ParseFlavor(string(opts.Flavor)); err != nil {
+		return fmt.Errorf("junit: %w", err)
+	}
+	doc := builder{opts}.build(r)
 	if _, err := io.WriteString(w, xml.Header); err != nil {
 		return fmt.Errorf("junit: %w", err)
 	}
@@ -40,11 +84,17 @@ func Write(w io.Writer, r *runner.Result) error {
 
 // Wire types: the document's shape, owned here (domain types carry no tags).
 
-// xTestsuites is the root. It has no attributes: Windy Road's schema
-// declares none, and the schema wins (readers add up the testsuites).
+// xTestsuites is the root. In the Ant flavor it has no attributes: Windy
+// Road's schema declares none. The CI flavor adds the totals Jenkins's
+// schema allows, which GitLab and dorny/test-reporter read.
 type xTestsuites struct {
-	XMLName xml.Name     `xml:"testsuites"`
-	Suites  []xTestsuite `xml:"testsuite"`
+	XMLName  xml.Name     `xml:"testsuites"`
+	Name     string       `xml:"name,attr,omitempty"`
+	Tests    string       `xml:"tests,attr,omitempty"`
+	Failures string       `xml:"failures,attr,omitempty"`
+	Errors   string       `xml:"errors,attr,omitempty"`
+	Time     string       `xml:"time,attr,omitempty"`
+	Suites   []xTestsuite `xml:"testsuite"`
 }
 
 type xTestsuite struct {
@@ -58,6 +108,7 @@ type xTestsuite struct {
 	Hostname   string      `xml:"hostname,attr"`
 	ID         int         `xml:"id,attr"`
 	Package    string      `xml:"package,attr"`
+	File       string      `xml:"file,attr,omitempty"`
 	Properties xProperties `xml:"properties"`
 	Cases      []xTestcase `xml:"testcase"`
 	SystemOut  xBody       `xml:"system-out"`
@@ -74,12 +125,16 @@ type xProperty struct {
 }
 
 type xTestcase struct {
-	Name      string   `xml:"name,attr"`
-	Classname string   `xml:"classname,attr"`
-	Time      string   `xml:"time,attr"`
-	Skipped   *xResult `xml:"skipped"`
-	Error     *xResult `xml:"error"`
-	Failure   *xResult `xml:"failure"`
+	Name       string       `xml:"name,attr"`
+	Classname  string       `xml:"classname,attr"`
+	Time       string       `xml:"time,attr"`
+	File       string       `xml:"file,attr,omitempty"`
+	Line       string       `xml:"line,attr,omitempty"`
+	Properties *xProperties `xml:"properties"`
+	Skipped    *xResult     `xml:"skipped"`
+	Error      *xResult     `xml:"error"`
+	Failure    *xResult     `xml:"failure"`
+	SystemOut  *xBody       `xml:"system-out"`
 }
 
 // xResult is a <failure>, <error> or <skipped>; Type is omitted when empty
@@ -104,13 +159,60 @@ const (
 	teardownName = "(teardown)"
 )
 
-func build(r *runner.Result) *xTestsuites {
+// builder turns a Result into the wire types for one set of options.
+type builder struct{ opts Options }
+
+func (b builder) ci() bool { return b.opts.Flavor == CI }
+
+// rel is path p relative to Options.Dir, with forward slashes, when p lies
+// under it; else p cleaned.
+func (b builder) rel(p string) string {
+	if p == "" {
+		return ""
+	}
+	if b.opts.Dir != "" && filepath.IsAbs(p) {
+		if r, err := filepath.Rel(b.opts.Dir, p); err == nil && r != ".." && !strings.HasPrefix(r, ".."+string(filepath.Separator)) {
+			p = r
+		}
+	}
+	return filepath.ToSlash(filepath.Clean(p))
+}
+
+// loc is FILE:LINE with FILE relative (FILE alone when the line is unknown).
+func (b builder) loc(p spec.Pos) string {
+	p.File = b.rel(p.File)
+	return p.FileLine()
+}
+
+// frame is the stack-frame line ending a failure's body, "at WHAT
+// (FILE:LINE:COL)": the form dorny/test-reporter and mikepenz's action
+// search failure text for.
+func (b builder) frame(what string, p spec.Pos) string {
+	if p.File == "" || p.Line == 0 {
+		return ""
+	}
+	col := max(p.Col, 1)
+	return fmt.Sprintf("at %s (%s:%d:%d)\n", what, b.rel(p.File), p.Line, col)
+}
+
+func (b builder) build(r *runner.Result) *xTestsuites {
 	doc := &xTestsuites{}
 	for i, sr := range r.Suites {
 		if sr == nil {
 			continue
 		}
-		doc.Suites = append(doc.Suites, buildSuite(r, sr, i))
+		doc.Suites = append(doc.Suites, b.buildSuite(r, sr, i))
+	}
+	if b.ci() {
+		var tests, failures, errs int
+		for _, s := range doc.Suites {
+			tests += s.Tests
+			failures += s.Failures
+			errs += s.Errors
+		}
+		doc.Name = "specrun"
+		doc.Tests, doc.Failures, doc.Errors = strconv.Itoa(tests), strconv.Itoa(failures), strconv.Itoa(errs)
+		doc.Time = seconds(r.Duration)
 	}
 	return doc
 }
@@ -135,7 +237,7 @@ func suiteName(sr *runner.SuiteResult) string {
 	return "unnamed suite"
 }
 
-func buildSuite(r *runner.Result, sr *runner.SuiteResult, id int) xTestsuite {
+func (b builder) buildSuite(r *runner.Result, sr *runner.SuiteResult, id int) xTestsuite {
 	name := clean(suiteName(sr))
 	start := sr.Start
 	if start.IsZero() {
@@ -149,25 +251,25 @@ func buildSuite(r *runner.Result, sr *runner.SuiteResult, id int) xTestsuite {
 		ID:        id,
 		Package:   name,
 	}
-	ts.Properties.Props = suiteProperties(r, sr)
+	if b.ci() && sr.Suite != nil {
+		ts.File = clean(b.rel(sr.Suite.File))
+	}
+	ts.Properties.Props = b.suiteProperties(r, sr)
 
 	var out, errOut strings.Builder
 	if r.Interrupted {
 		errOut.WriteString("run interrupted: tests whose request was sent are errors of type \"interrupted\" (the action may have run); tests that sent nothing are skipped with reason \"" + runner.ReasonInterrupted + "\"\n")
 	}
-	if c, ok := phaseCase(name, setupName, "setup", sr.Setup, &out, &errOut); ok {
+	if c, ok := b.phaseCase(sr, setupName, "setup", sr.Setup, &out, &errOut); ok {
 		ts.Cases = append(ts.Cases, c)
 	}
 	for _, tr := range sr.Tests {
 		if tr == nil || tr.Test == nil {
 			continue
 		}
-		ts.Cases = append(ts.Cases, testCase(name, tr))
-		if tr.Status.Failed() {
-			exchanges(&out, tr.Test.Name, tr.Status, tr.Steps)
-		}
+		ts.Cases = append(ts.Cases, b.testCase(name, tr, &out))
 	}
-	if c, ok := phaseCase(name, teardownName, "teardown", sr.Teardown, &out, &errOut); ok {
+	if c, ok := b.phaseCase(sr, teardownName, "teardown", sr.Teardown, &out, &errOut); ok {
 		ts.Cases = append(ts.Cases, c)
 	}
 	for _, c := range ts.Cases {
@@ -186,62 +288,74 @@ func buildSuite(r *runner.Result, sr *runner.SuiteResult, id int) xTestsuite {
 	return ts
 }
 
-func suiteProperties(r *runner.Result, sr *runner.SuiteResult) []xProperty {
-	var props []xProperty
-	add := func(name, value string) {
-		props = append(props, xProperty{Name: clean(name), Value: clean(value)})
-	}
+// props collects properties, cleaned.
+type props []xProperty
+
+func (p *props) add(name, value string) {
+	*p = append(*p, xProperty{Name: clean(name), Value: clean(value)})
+}
+
+func (b builder) suiteProperties(r *runner.Result, sr *runner.SuiteResult) []xProperty {
+	var ps props
 	if sr.Suite != nil {
-		add("file", sr.Suite.File)
+		ps.add("file", b.rel(sr.Suite.File))
 		if len(sr.Suite.Tags) > 0 {
-			add("tags", strings.Join(sr.Suite.Tags, ", "))
+			ps.add("tags", strings.Join(sr.Suite.Tags, ", "))
 		}
 	}
 	info := r.Info
-	if info.Version != "" {
-		add("run.version", info.Version)
+	for _, kv := range [][2]string{
+		{"run.version", info.Version}, {"run.endpoint", info.Endpoint}, {"run.local", boolText(info.Local)},
+		{"run.parallel", positive(info.Parallel)}, {"run.shard", info.Shard}, {"run.run", info.Run},
+		{"run.tags", info.Tags}, {"run.interrupted", boolText(r.Interrupted)},
+	} {
+		if kv[1] != "" {
+			ps.add(kv[0], kv[1])
+		}
 	}
-	if info.Endpoint != "" {
-		add("run.endpoint", info.Endpoint)
-	}
-	if info.Local {
-		add("run.local", "true")
-	}
-	if info.Parallel > 0 {
-		add("run.parallel", strconv.Itoa(info.Parallel))
-	}
-	if info.Shard != "" {
-		add("run.shard", info.Shard)
-	}
-	if info.Run != "" {
-		add("run.run", info.Run)
-	}
-	if info.Tags != "" {
-		add("run.tags", info.Tags)
-	}
-	if r.Interrupted {
-		add("run.interrupted", "true")
+	if b.ci() {
+		return ps // each test's details are in its testcase
 	}
 	for _, tr := range sr.Tests {
 		if tr == nil || tr.Test == nil {
 			continue
 		}
 		p := tr.Test.Name + "."
-		add(p+"file", tr.Test.Pos.FileLine())
-		if len(tr.Test.Tags) > 0 {
-			add(p+"tags", strings.Join(tr.Test.Tags, ", "))
-		}
-		if pl := platforms(tr.Steps); pl != "" {
-			add(p+"platform", pl)
-		}
-		if n := tr.Attempts(); n > 0 {
-			add(p+"attempts", strconv.Itoa(n))
-		}
-		if ids := tr.ActivationIDs(); len(ids) > 0 {
-			add(p+"activation_ids", strings.Join(ids, " "))
-		}
+		ps.add(p+"file", b.loc(tr.Test.Pos))
+		b.testDetails(&ps, tr, p)
 	}
-	return props
+	return ps
+}
+
+func boolText(v bool) string {
+	if v {
+		return "true"
+	}
+	return ""
+}
+
+func positive(n int) string {
+	if n > 0 {
+		return strconv.Itoa(n)
+	}
+	return ""
+}
+
+// testDetails adds a test's tags, platform, attempts and activation ids,
+// each name prefixed with prefix.
+func (b builder) testDetails(ps *props, tr *runner.TestResult, prefix string) {
+	if len(tr.Test.Tags) > 0 {
+		ps.add(prefix+"tags", strings.Join(tr.Test.Tags, ", "))
+	}
+	if pl := platforms(tr.Steps); pl != "" {
+		ps.add(prefix+"platform", pl)
+	}
+	if n := tr.Attempts(); n > 0 {
+		ps.add(prefix+"attempts", strconv.Itoa(n))
+	}
+	if ids := tr.ActivationIDs(); len(ids) > 0 {
+		ps.add(prefix+"activation_ids", strings.Join(ids, " "))
+	}
 }
 
 // platforms lists the distinct platforms the attempts used, in order.
@@ -252,14 +366,7 @@ func platforms(steps []*runner.StepResult) string {
 			continue
 		}
 		for _, a := range s.Attempts {
-			if a == nil || a.Platform == "" {
-				continue
-			}
-			dup := false
-			for _, p := range seen {
-				dup = dup || p == a.Platform
-			}
-			if !dup {
+			if a != nil && a.Platform != "" && !slices.Contains(seen, a.Platform) {
 				seen = append(seen, a.Platform)
 			}
 		}
@@ -267,59 +374,95 @@ func platforms(steps []*runner.StepResult) string {
 	return strings.Join(seen, ", ")
 }
 
-func testCase(classname string, tr *runner.TestResult) xTestcase {
+// testCase is tr's testcase. In the Ant flavor the exchanges of a failed
+// test go to the suite's out; in the CI flavor to the testcase's own
+// system-out, with file, line and details on the testcase.
+func (b builder) testCase(classname string, tr *runner.TestResult, out *strings.Builder) xTestcase {
 	c := xTestcase{Name: clean(tr.Test.Name), Classname: classname, Time: seconds(tr.Duration)}
 	switch tr.Status {
 	case runner.Pass:
 	case runner.Fail:
-		c.Failure = outcome(tr.Steps, tr.Reason, "failed")
+		c.Failure = b.outcome(tr.Steps, tr.Reason, "failed", b.frame("test", tr.Test.Pos))
 	case runner.Error:
-		c.Error = outcome(tr.Steps, tr.Reason, "error")
+		c.Error = b.outcome(tr.Steps, tr.Reason, "error", b.frame("test", tr.Test.Pos))
 	case runner.Interrupted:
-		c.Error = outcome(tr.Steps, tr.Reason, "interrupted")
+		c.Error = b.outcome(tr.Steps, tr.Reason, "interrupted", b.frame("test", tr.Test.Pos))
 		c.Error.Type, c.Error.Message = "interrupted", clean(tr.Reason)
 	default:
 		c.Skipped = &xResult{Message: clean(tr.Reason)}
 	}
+	if !b.ci() {
+		if tr.Status.Failed() {
+			exchanges(out, tr.Test.Name, tr.Status, tr.Steps)
+		}
+		return c
+	}
+	b.locate(&c, tr.Test.Pos)
+	var details props
+	b.testDetails(&details, tr, "")
+	c.Properties.Props = append(c.Properties.Props, details...)
+	var so strings.Builder
+	for _, p := range details {
+		fmt.Fprintf(&so, "%s: %s\n", strings.ReplaceAll(p.Name, "_", " "), p.Value)
+	}
+	if tr.Status.Failed() {
+		so.WriteString("\n")
+		exchanges(&so, tr.Test.Name, tr.Status, tr.Steps)
+	}
+	if so.Len() > 0 {
+		c.SystemOut = &xBody{Text: cleanBody(so.String())}
+	}
 	return c
 }
 
+// locate sets a CI-flavor testcase's file and line, attributes and
+// properties.
+func (b builder) locate(c *xTestcase, p spec.Pos) {
+	c.File = clean(b.rel(p.File))
+	if p.Line > 0 {
+		c.Line = strconv.Itoa(p.Line)
+	}
+	c.Properties = &xProperties{Props: []xProperty{{Name: "file", Value: c.File}, {Name: "line", Value: c.Line}}}
+}
+
 // outcome describes the decisive attempt of steps as a <failure> or
-// <error>; fallbackType is used when nothing better is known.
-func outcome(steps []*runner.StepResult, reason, fallbackType string) *xResult {
+// <error>; fallbackType is used when nothing better is known; frame ends
+// the body.
+func (b builder) outcome(steps []*runner.StepResult, reason, fallbackType, frame string) *xResult {
 	step, att := runner.Decisive(steps)
 	res := &xResult{Type: fallbackType}
-	var b strings.Builder
+	var sb strings.Builder
 	if step != nil && step.Step != nil {
-		fmt.Fprintf(&b, "step: %s (%s)\n", step.Step.Name, step.Step.Pos.FileLine())
+		fmt.Fprintf(&sb, "step: %s (%s)\n", step.Step.Name, b.loc(step.Step.Pos))
 	}
 	if att != nil {
-		fmt.Fprintf(&b, "attempts: %d\n", len(step.Attempts)) // the decisive one is the last
+		fmt.Fprintf(&sb, "attempts: %d\n", len(step.Attempts)) // the decisive one is the last
 		if att.ActivationID != "" {
-			fmt.Fprintf(&b, "activation: %s\n", att.ActivationID)
+			fmt.Fprintf(&sb, "activation: %s\n", att.ActivationID)
 		}
 		if att.HTTPStatus != 0 {
-			fmt.Fprintf(&b, "http status: %d\n", att.HTTPStatus)
+			fmt.Fprintf(&sb, "http status: %d\n", att.HTTPStatus)
 		}
-		writeTries(&b, att.Tries)
+		writeTries(&sb, att.Tries)
 	}
-	if len(steps) > 1 {
-		b.WriteString("steps:\n")
-		for i, s := range steps {
-			if s == nil {
-				continue
-			}
-			name := ""
-			if s.Step != nil {
-				name = s.Step.Name
-			}
-			fmt.Fprintf(&b, "  %d. %s: %s", i+1, name, s.Status)
-			if s.Reason != "" {
-				fmt.Fprintf(&b, " (%s)", s.Reason)
-			}
-			b.WriteString("\n")
-		}
+	writeSteps(&sb, steps)
+	b.explain(&sb, res, step, att, reason, fallbackType)
+	if frame != "" {
+		sb.WriteString("\n" + frame)
 	}
+	if res.Type == "" {
+		res.Type = fallbackType
+	}
+	res.Message = clean(res.Message)
+	res.Type = clean(res.Type)
+	res.Body = cleanBody(sb.String())
+	return res
+}
+
+// explain sets res's message (and type, for a failure) and writes what
+// went wrong: every failed expectation, the error and its hint, or the
+// reason.
+func (b builder) explain(sb *strings.Builder, res *xResult, step *runner.StepResult, att *runner.Attempt, reason, fallbackType string) {
 	switch {
 	case att != nil && len(att.Failures) > 0:
 		res.Message = att.Failures[0].Summary()
@@ -327,14 +470,14 @@ func outcome(steps []*runner.StepResult, reason, fallbackType string) *xResult {
 			res.Type = att.Failures[0].Key
 		}
 		for _, f := range att.Failures {
-			b.WriteString("\n")
-			writeFailure(&b, f)
+			sb.WriteString("\n")
+			b.writeFailure(sb, f)
 		}
 	case att != nil && att.Err != "":
 		res.Message = att.Err
-		fmt.Fprintf(&b, "error: %s\n", att.Err)
+		fmt.Fprintf(sb, "error: %s\n", att.Err)
 		if att.Hint != "" {
-			fmt.Fprintf(&b, "hint: %s\n", att.Hint)
+			fmt.Fprintf(sb, "hint: %s\n", att.Hint)
 		}
 	default:
 		res.Message = reason
@@ -344,22 +487,37 @@ func outcome(steps []*runner.StepResult, reason, fallbackType string) *xResult {
 		if res.Message == "" {
 			res.Message = fallbackType
 		}
-		fmt.Fprintf(&b, "reason: %s\n", res.Message)
+		fmt.Fprintf(sb, "reason: %s\n", res.Message)
 	}
-	if res.Type == "" {
-		res.Type = fallbackType
-	}
-	res.Message = clean(res.Message)
-	res.Type = clean(res.Type)
-	res.Body = cleanBody(b.String())
-	return res
 }
 
-func writeFailure(b *strings.Builder, f *runner.Failure) {
-	fmt.Fprintf(b, "%s: %s\n", f.Pos.FileLine(), f.Summary())
+// writeSteps lists a multi-step test's steps with their statuses.
+func writeSteps(sb *strings.Builder, steps []*runner.StepResult) {
+	if len(steps) <= 1 {
+		return
+	}
+	sb.WriteString("steps:\n")
+	for i, s := range steps {
+		if s == nil {
+			continue
+		}
+		name := ""
+		if s.Step != nil {
+			name = s.Step.Name
+		}
+		fmt.Fprintf(sb, "  %d. %s: %s", i+1, name, s.Status)
+		if s.Reason != "" {
+			fmt.Fprintf(sb, " (%s)", s.Reason)
+		}
+		sb.WriteString("\n")
+	}
+}
+
+func (b builder) writeFailure(sb *strings.Builder, f *runner.Failure) {
+	fmt.Fprintf(sb, "%s: %s\n", b.loc(f.Pos), f.Summary())
 	field := func(name, value string) {
 		if value != "" {
-			fmt.Fprintf(b, "  %-9s %s\n", name+":", value)
+			fmt.Fprintf(sb, "  %-9s %s\n", name+":", value)
 		}
 	}
 	field("key", f.Key)
@@ -372,9 +530,9 @@ func writeFailure(b *strings.Builder, f *runner.Failure) {
 	field("reason", f.Reason)
 	field("message", f.Message)
 	if f.Diff != "" {
-		b.WriteString("  diff:\n")
+		sb.WriteString("  diff:\n")
 		for _, line := range strings.Split(strings.TrimRight(f.Diff, "\n"), "\n") {
-			b.WriteString("    " + line + "\n")
+			sb.WriteString("    " + line + "\n")
 		}
 	}
 }
@@ -399,23 +557,40 @@ func writeTries(b *strings.Builder, tries []runner.Try) {
 }
 
 // phaseCase returns the synthetic testcase for a setup or teardown that
-// failed or errored, and notes it in errOut and its exchanges in out.
-func phaseCase(classname, name, phase string, steps []*runner.StepResult, out, errOut *strings.Builder) (xTestcase, bool) {
+// failed or errored, and notes it in errOut and its exchanges in out (in
+// the CI flavor, in the testcase's own system-out).
+func (b builder) phaseCase(sr *runner.SuiteResult, name, phase string, steps []*runner.StepResult, out, errOut *strings.Builder) (xTestcase, bool) {
 	st, d := runner.Phase(steps)
 	if !st.Failed() {
 		return xTestcase{}, false
 	}
-	res := outcome(steps, "", phase)
-	res.Type = phase
+	classname := clean(suiteName(sr))
 	step, _ := runner.Decisive(steps)
+	var pos spec.Pos
+	if sr.Suite != nil {
+		pos = sr.Suite.Pos
+	}
 	stepName := ""
 	if step != nil && step.Step != nil {
-		stepName = "step " + step.Step.Name + " (" + step.Step.Pos.FileLine() + "): "
+		stepName = "step " + step.Step.Name + " (" + b.loc(step.Step.Pos) + "): "
+		pos = step.Step.Pos
 	}
+	res := b.outcome(steps, "", phase, b.frame(phase, pos))
+	res.Type = phase
 	res.Message = clean(stepName + res.Message)
 	fmt.Fprintf(errOut, "%s %s: %s\n", phase, st, res.Message)
-	exchanges(out, name, st, steps)
-	return xTestcase{Name: name, Classname: classname, Time: seconds(d), Error: res}, true
+	c := xTestcase{Name: name, Classname: classname, Time: seconds(d), Error: res}
+	if !b.ci() {
+		exchanges(out, name, st, steps)
+		return c, true
+	}
+	b.locate(&c, pos)
+	var so strings.Builder
+	exchanges(&so, name, st, steps)
+	if so.Len() > 0 {
+		c.SystemOut = &xBody{Text: cleanBody(so.String())}
+	}
+	return c, true
 }
 
 // exchanges writes the request and response of every attempt of steps that

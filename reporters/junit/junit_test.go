@@ -21,22 +21,33 @@ var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
 
 func render(t testing.TB, r *runner.Result) []byte {
 	t.Helper()
+	return renderWith(t, r, Options{})
+}
+
+func renderWith(t testing.TB, r *runner.Result, opts Options) []byte {
+	t.Helper()
 	var b bytes.Buffer
-	if err := Write(&b, r); err != nil {
+	if err := WriteWith(&b, r, opts); err != nil {
 		t.Fatalf("Write: %v", err)
 	}
 	return b.Bytes()
 }
 
+// goldenDirs are where each flavor's golden files live.
+var goldenDirs = map[Flavor]string{CI: "testdata", Ant: filepath.Join("testdata", "ant")}
+
 func TestGolden(t *testing.T) {
-	for _, sc := range scenarios.All {
-		t.Run(sc.Name, func(t *testing.T) {
-			got := render(t, sc.R())
-			golden.Check(t, filepath.Join("testdata", sc.Name+".xml"), got, *update)
-			if again := render(t, sc.R()); !bytes.Equal(got, again) {
-				t.Error("two writes of the same Result differ")
-			}
-		})
+	for flavor, dir := range goldenDirs {
+		for _, sc := range scenarios.All {
+			t.Run(string(flavor)+"/"+sc.Name, func(t *testing.T) {
+				opts := Options{Flavor: flavor}
+				got := renderWith(t, sc.R(), opts)
+				golden.Check(t, filepath.Join(dir, sc.Name+".xml"), got, *update)
+				if again := renderWith(t, sc.R(), opts); !bytes.Equal(got, again) {
+					t.Error("two writes of the same Result differ")
+				}
+			})
+		}
 	}
 }
 
@@ -62,27 +73,72 @@ func schemaDir(t *testing.T) string {
 	return dir
 }
 
-// TestSchemas validates every golden file, as written, with xmllint against
-// both schemas.
+// ciAdditions are the only changes the CI flavor needs to Jenkins xUnit's
+// junit-10.xsd: file and line on a testcase, and <properties> inside it.
+// TestSchemas validates the CI flavor against the schema so extended,
+// derived from the reference file at test time, so that anything else
+// outside the schema still fails.
+var ciAdditions = []struct{ old, new string }{
+	{`<xs:element ref="skipped"/>`, `<xs:element ref="properties"/>
+                    <xs:element ref="skipped"/>`},
+	{`<xs:attribute name="group" type="xs:string"/>
+        </xs:complexType>`, `<xs:attribute name="group" type="xs:string"/>
+            <xs:attribute name="file" type="xs:string"/>
+            <xs:attribute name="line" type="xs:string"/>
+        </xs:complexType>`},
+}
+
+// extendedJenkins writes Jenkins's schema with ciAdditions into a
+// temporary directory.
+func extendedJenkins(t *testing.T, dir string) string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(dir, "jenkins-xunit-junit-10.xsd"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	xsd := string(b)
+	for _, a := range ciAdditions {
+		if strings.Count(xsd, a.old) != 1 {
+			t.Fatalf("the Jenkins schema no longer has exactly one %q", a.old)
+		}
+		xsd = strings.Replace(xsd, a.old, a.new, 1)
+	}
+	out := filepath.Join(t.TempDir(), "jenkins-plus-file-line.xsd")
+	if err := os.WriteFile(out, []byte(xsd), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// TestSchemas validates every golden file, as written, with xmllint: the
+// Ant flavor against both schemas as they are, the CI flavor against
+// Jenkins's schema plus ciAdditions (and it must fail the unextended one
+// only for what those allow).
 func TestSchemas(t *testing.T) {
 	xmllint, err := exec.LookPath("xmllint")
 	if err != nil {
 		ciRequired(t, "xmllint not found: install Debian's libxml2-utils package to validate the JUnit output")
 	}
 	dir := schemaDir(t)
-	files, err := filepath.Glob(filepath.Join("testdata", "*.xml"))
-	if err != nil || len(files) < len(scenarios.All) {
-		t.Fatalf("found %d golden files (%v), want %d", len(files), err, len(scenarios.All))
+	schemas := map[Flavor][]string{
+		Ant: {filepath.Join(dir, "jenkins-xunit-junit-10.xsd"), filepath.Join(dir, "windyroad-JUnit.xsd")},
+		CI:  {extendedJenkins(t, dir)},
 	}
-	for _, f := range files {
-		t.Run(filepath.Base(f), func(t *testing.T) {
-			for _, xsd := range []string{"jenkins-xunit-junit-10.xsd", "windyroad-JUnit.xsd"} {
-				out, err := exec.Command(xmllint, "--noout", "--schema", filepath.Join(dir, xsd), f).CombinedOutput()
-				if err != nil {
-					t.Errorf("%s does not validate against %s: %v\n%s", f, xsd, err, out)
+	for flavor, gdir := range goldenDirs {
+		files, err := filepath.Glob(filepath.Join(gdir, "*.xml"))
+		if err != nil || len(files) < len(scenarios.All) {
+			t.Fatalf("found %d golden files in %s (%v), want %d", len(files), gdir, err, len(scenarios.All))
+		}
+		for _, f := range files {
+			t.Run(string(flavor)+"/"+filepath.Base(f), func(t *testing.T) {
+				for _, xsd := range schemas[flavor] {
+					out, err := exec.Command(xmllint, "--noout", "--schema", xsd, f).CombinedOutput()
+					if err != nil {
+						t.Errorf("%s does not validate against %s: %v\n%s", f, xsd, err, out)
+					}
 				}
-			}
-		})
+			})
+		}
 	}
 }
 
@@ -113,12 +169,16 @@ type rProp struct {
 }
 
 type rCase struct {
-	Name      string `xml:"name,attr"`
-	Classname string `xml:"classname,attr"`
-	Time      string `xml:"time,attr"`
-	Failure   *rRes  `xml:"failure"`
-	Error     *rRes  `xml:"error"`
-	Skipped   *rRes  `xml:"skipped"`
+	Name      string  `xml:"name,attr"`
+	Classname string  `xml:"classname,attr"`
+	Time      string  `xml:"time,attr"`
+	File      string  `xml:"file,attr"`
+	Line      string  `xml:"line,attr"`
+	Props     []rProp `xml:"properties>property"`
+	Out       string  `xml:"system-out"`
+	Failure   *rRes   `xml:"failure"`
+	Error     *rRes   `xml:"error"`
+	Skipped   *rRes   `xml:"skipped"`
 }
 
 type rRes struct {
@@ -202,9 +262,13 @@ func TestContent(t *testing.T) {
 			if e == nil || !strings.HasSuffix(e.Message, "connection refused") || !strings.Contains(e.Body, "hint: check --endpoint") {
 				t.Fatalf("error = %+v", e)
 			}
-			if !strings.Contains(doc.Suites[0].Out, "=== get user: error ===\n--- demo/hello, attempt 1 of 1: request ---\nPOST https://") ||
-				!strings.Contains(doc.Suites[0].Out, "(no response)") || !strings.Contains(doc.Suites[0].Out, "HTTP 502\ncontent-type: text/html\n") {
-				t.Errorf("system-out:\n%s", doc.Suites[0].Out)
+			var out string
+			for _, c := range doc.Suites[0].Cases {
+				out += c.Out
+			}
+			if !strings.Contains(out, "=== get user: error ===\n--- demo/hello, attempt 1 of 1: request ---\nPOST https://") ||
+				!strings.Contains(out, "(no response)") || !strings.Contains(out, "HTTP 502\ncontent-type: text/html\n") {
+				t.Errorf("testcase system-out:\n%s", out)
 			}
 		}},
 		{"skip carries the reason", scenarios.Skip, func(t *testing.T, doc rSuites) {
@@ -218,18 +282,24 @@ func TestContent(t *testing.T) {
 				t.Fatalf("timestamp %q, time %q", s.Timestamp, s.Cases[0].Time)
 			}
 		}},
-		{"properties name file, tags, attempts, activations", scenarios.Retry, func(t *testing.T, doc rSuites) {
+		{"testcase properties name file, line, attempts, activations", scenarios.Retry, func(t *testing.T, doc rSuites) {
 			got := map[string]string{}
 			for _, p := range doc.Suites[0].Props {
+				got["suite "+p.Name] = p.Value
+			}
+			for _, p := range doc.Suites[0].Cases[0].Props {
 				got[p.Name] = p.Value
 			}
 			for k, v := range map[string]string{
-				"file": "specs/jobs.yaml", "job finishes.file": "specs/jobs.yaml:4", "job finishes.attempts": "3",
-				"job finishes.activation_ids": "r1 r2 r3", "job finishes.platform": "vpc", "run.version": "0.1.0",
+				"suite file": "specs/jobs.yaml", "file": "specs/jobs.yaml", "line": "4", "attempts": "3",
+				"activation_ids": "r1 r2 r3", "platform": "vpc", "suite run.version": "0.1.0",
 			} {
 				if got[k] != v {
 					t.Errorf("property %q = %q, want %q", k, got[k], v)
 				}
+			}
+			if out := doc.Suites[0].Cases[0].Out; !strings.HasPrefix(out, "platform: vpc\nattempts: 3\nactivation ids: r1 r2 r3\n") {
+				t.Errorf("testcase system-out = %q", out)
 			}
 		}},
 		{"setup and teardown are error testcases", scenarios.Setup, func(t *testing.T, doc rSuites) {
@@ -265,8 +335,8 @@ func TestContent(t *testing.T) {
 			if s.Name != "odd <suite> & \"co\" # 1" || s.Cases[0].Classname != s.Name {
 				t.Errorf("suite name = %q, classname %q", s.Name, s.Cases[0].Classname)
 			}
-			if !strings.Contains(s.Out, `{"v":"]]>]]]]>"}\x00`+"\uFFFD(") {
-				t.Errorf("system-out = %q", s.Out)
+			if !strings.Contains(s.Cases[0].Out, `{"v":"]]>]]]]>"}\x00`+"\uFFFD(") {
+				t.Errorf("system-out = %q", s.Cases[0].Out)
 			}
 		}},
 	}
@@ -363,7 +433,7 @@ func FuzzJUnitEscape(f *testing.F) {
 		if got, want := doc.Suites[0].Cases[1].Skipped.Message, clean(body); got != want {
 			t.Errorf("skip message read back as %q, want %q", got, want)
 		}
-		if !strings.Contains(doc.Suites[0].Out, cleanBody(body)) {
+		if !strings.Contains(doc.Suites[0].Cases[0].Out, cleanBody(body)) {
 			t.Errorf("system-out lost the response %q", cleanBody(body))
 		}
 	})
