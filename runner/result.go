@@ -119,12 +119,20 @@ const ReasonMayHaveRun = "interrupted after the request was sent: the action may
 // not pass.
 const ReasonEarlierStep = "not run: an earlier step did not pass"
 
-// Counts tallies tests by status.
+// Counts tallies a run's results by status: every selected test, and one
+// result for each suite setup or teardown that failed or errored. Such a
+// result is always Errored (the suite's fixture, not a test's expectation,
+// went wrong) and also counted in Fixtures. Every reporter uses this one
+// model: the console's totals, the JSON counts, the TAP plan and the JUnit
+// testcases agree.
 type Counts struct {
 	Total, Passed, Failed, Errored, Skipped, Interrupted int
+	// Fixtures is how many of Errored are failed setups and teardowns.
+	Fixtures int
 }
 
-// Counts tallies the tests of every suite by status.
+// Counts tallies the tests of every suite by status, with their failed
+// setups and teardowns.
 func (r *Result) Counts() Counts {
 	var c Counts
 	for _, s := range r.Suites {
@@ -140,6 +148,7 @@ func (c *Counts) add(o Counts) {
 	c.Errored += o.Errored
 	c.Skipped += o.Skipped
 	c.Interrupted += o.Interrupted
+	c.Fixtures += o.Fixtures
 }
 
 // Status merges the statuses of all suites (Skip when nothing ran), and is
@@ -171,9 +180,17 @@ type SuiteResult struct {
 	Tests []*TestResult
 }
 
-// Counts tallies the suite's tests by status.
+// Counts tallies the suite's tests by status, and its setup and teardown
+// when they failed or errored (see Counts).
 func (s *SuiteResult) Counts() Counts {
 	var c Counts
+	for _, steps := range [][]*StepResult{s.Setup, s.Teardown} {
+		if st, _ := Phase(steps); st.Failed() {
+			c.Total++
+			c.Errored++
+			c.Fixtures++
+		}
+	}
 	for _, t := range s.Tests {
 		c.Total++
 		switch t.Status {

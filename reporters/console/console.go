@@ -380,7 +380,8 @@ func (r *Reporter) fixture(s *runner.SuiteResult, what string, steps []*runner.S
 	if s.Suite != nil {
 		name = s.Suite.Name
 	}
-	fmt.Fprintf(&r.buf, "%s %s (%s)\n", r.mark(worst), join(name, what), formatDuration(d))
+	// A failed setup or teardown counts as errored (runner.Counts).
+	fmt.Fprintf(&r.buf, "%s %s (%s)\n", r.mark(runner.Error), join(name, what), formatDuration(d))
 	for _, st := range steps {
 		if st == nil || !st.Status.Failed() {
 			continue
@@ -511,7 +512,7 @@ func (r *Reporter) summary(res *runner.Result) {
 				if st.Step != nil {
 					at = st.Step.Pos.FileLine()
 				}
-				fixtures = append(fixtures, fixtureProblem{st.Status, fx.what, join(name, fx.what), at})
+				fixtures = append(fixtures, fixtureProblem{runner.Error, fx.what, join(name, fx.what), at})
 			}
 		}
 		for _, t := range s.Tests {
@@ -559,7 +560,7 @@ func (r *Reporter) summary(res *runner.Result) {
 		}
 	}
 	c := res.Counts()
-	fmt.Fprintf(&r.buf, "Ran %s in %s", words.Plural(c.Total, "test"), formatDuration(res.Duration))
+	fmt.Fprintf(&r.buf, "Ran %s in %s", words.Plural(c.Total-c.Fixtures, "test"), formatDuration(res.Duration))
 	for _, what := range []string{"setup", "teardown"} {
 		n := 0
 		for _, f := range fixtures {
@@ -597,7 +598,11 @@ func (r *Reporter) counts(c runner.Counts) {
 		r.buf.WriteString(", " + count(c.Interrupted, "interrupted after sending their request (the action may have run)", yellow))
 	}
 	if c.Errored > 0 {
-		fmt.Fprintf(&r.buf, " (failed includes %s)", r.paint(yellow, fmt.Sprintf("%d errored", c.Errored)))
+		errored := fmt.Sprintf("%d errored", c.Errored)
+		if c.Fixtures > 0 {
+			errored += fmt.Sprintf(", %d from setup or teardown", c.Fixtures)
+		}
+		fmt.Fprintf(&r.buf, " (failed includes %s)", r.paint(yellow, errored))
 	}
 	r.buf.WriteByte('\n')
 }

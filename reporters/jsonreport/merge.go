@@ -19,7 +19,9 @@ import (
 //     sorted by line then name; a suite's status the worst of its parts,
 //     its duration their sum, and the setup and teardown steps of the part
 //     whose setup (then teardown) went worst, the first on ties;
-//   - counts and status recomputed from the tests and suites;
+//   - counts and status recomputed from the tests and suites (a suite's
+//     failed setup and teardown each count one errored, as in
+//     runner.Counts);
 //   - run metadata (version, endpoint, local, parallel, selection) of the
 //     first report; start the earliest start; duration from the earliest
 //     start to the latest end (the longest duration when a start is
@@ -115,6 +117,11 @@ func Merge(reports ...*Report) (*Report, error) {
 		for _, t := range s.Tests {
 			out.Counts.add(t.Status)
 		}
+		for _, steps := range [][]*Step{s.Setup, s.Teardown} {
+			if stepsRank(steps) >= rankFail {
+				out.Counts.add(StatusError) // as runner.Counts: a failed fixture is errored
+			}
+		}
 	}
 	if out.Suites == nil {
 		out.Suites = []*Suite{}
@@ -140,6 +147,9 @@ func (c *Counts) add(status string) {
 		c.Skipped++
 	}
 }
+
+// rankFail is statusRank(StatusFail).
+const rankFail = 2
 
 // stepsRank is the rank of the worst status of steps, -1 for none.
 func stepsRank(steps []*Step) int {

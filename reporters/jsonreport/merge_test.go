@@ -53,7 +53,7 @@ func TestMergeOfTwoShards(t *testing.T) {
 		name string
 		msg  string
 	}{
-		{"counts are recomputed", want(m.Counts, Counts{Total: 5, Passed: 2, Failed: 1, Skipped: 2})},
+		{"counts are recomputed, the errored setup included", want(m.Counts, Counts{Total: 6, Passed: 2, Failed: 1, Errored: 1, Skipped: 2})},
 		{"an interrupted shard makes the merge interrupted", want(m.Status, StatusInterrupted)},
 		{"suites are sorted by file", want(m.Suites[0].File+" "+m.Suites[1].File+" "+m.Suites[2].File, "specs/hello.yaml specs/orders.yaml specs/users.yaml")},
 		{"tests of one file are merged in line order", want(m.Suites[0].Tests[0].Line*100+m.Suites[0].Tests[1].Line, 412)},

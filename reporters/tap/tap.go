@@ -130,7 +130,8 @@ func (p *printer) phase(suite, name string, steps []*runner.StepResult) {
 	p.n++
 	desc := escape(suite + " / " + name)
 	fmt.Fprintf(p.w, "not ok %d - %s\n", p.n, desc)
-	writeYAML(p.w, "  ", diagnose(steps, st, "", d, true))
+	// A failed setup or teardown counts as errored (runner.Counts).
+	writeYAML(p.w, "  ", diagnose(steps, runner.Error, "", d, true))
 }
 
 func (p *printer) test(suite string, tr *runner.TestResult) {
