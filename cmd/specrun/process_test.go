@@ -49,6 +49,20 @@ func binary(t *testing.T) string {
 	return binPath
 }
 
+// start starts the binary with args, its stdout watched and its stderr
+// collected.
+func start(t *testing.T, bin string, args ...string) (*exec.Cmd, *lineWaiter, *bytes.Buffer) {
+	t.Helper()
+	cmd := exec.Command(bin, args...)
+	stdout, _ := cmd.StdoutPipe()
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	return cmd, watch(stdout), &stderr
+}
+
 // lineWaiter collects a process's output and lets a test wait for a line.
 type lineWaiter struct {
 	mu    sync.Mutex
@@ -99,15 +113,8 @@ func TestInterruptRealProcess(t *testing.T) {
 	bin := binary(t)
 	dir := t.TempDir()
 	junitPath, tapPath, jsonPath := filepath.Join(dir, "j.xml"), filepath.Join(dir, "r.tap"), filepath.Join(dir, "r.json")
-	cmd := exec.Command(bin, "--local", "testdata/manifest.yaml", "--parallel", "3", "--no-color",
+	cmd, out, stderr := start(t, bin, "--local", "testdata/manifest.yaml", "--parallel", "3", "--no-color",
 		"--report-junit", junitPath, "--report-tap", tapPath, "--report-json", jsonPath, "testdata/slow")
-	stdout, _ := cmd.StdoutPipe()
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	out := watch(stdout)
 	out.waitFor(t, "slow › quick")
 	time.Sleep(200 * time.Millisecond) // the long tests are in flight
 	start := time.Now()
@@ -123,10 +130,10 @@ func TestInterruptRealProcess(t *testing.T) {
 		t.Errorf("exit took %v after SIGINT", elapsed)
 	}
 	if code := exitCodeOf(err); code != 130 {
-		t.Fatalf("exit code %d, want 130\n%s\n%s", code, out, &stderr)
+		t.Fatalf("exit code %d, want 130\n%s\n%s", code, out, stderr)
 	}
 	if !strings.Contains(stderr.String(), "interrupted") {
-		t.Errorf("stderr does not say it was interrupted: %s", &stderr)
+		t.Errorf("stderr does not say it was interrupted: %s", stderr)
 	}
 	var rep struct {
 		Status string `json:"status"`
@@ -170,14 +177,7 @@ func TestInterruptRealProcess(t *testing.T) {
 
 func TestSecondInterruptExitsAtOnce(t *testing.T) {
 	bin := binary(t)
-	cmd := exec.Command(bin, "--local", "testdata/manifest.yaml", "--no-color", "testdata/slow")
-	stdout, _ := cmd.StdoutPipe()
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	out := watch(stdout)
+	cmd, out, stderr := start(t, bin, "--local", "testdata/manifest.yaml", "--no-color", "testdata/slow")
 	out.waitFor(t, "slow › quick")
 	_ = cmd.Process.Signal(syscall.SIGINT)
 	time.Sleep(20 * time.Millisecond)
@@ -186,7 +186,7 @@ func TestSecondInterruptExitsAtOnce(t *testing.T) {
 	for range out.lines {
 	}
 	if code := exitCodeOf(err); code != 130 {
-		t.Fatalf("exit code %d, want 130\n%s", code, &stderr)
+		t.Fatalf("exit code %d, want 130\n%s", code, stderr)
 	}
 }
 

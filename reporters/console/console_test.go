@@ -12,6 +12,7 @@ import (
 
 	"github.com/specrun/specrun/internal/golden"
 	"github.com/specrun/specrun/reporters/internal/samples"
+	"github.com/specrun/specrun/reporters/internal/scenarios"
 	"github.com/specrun/specrun/runner"
 	"github.com/specrun/specrun/spec"
 )
@@ -23,42 +24,7 @@ func checkGolden(t *testing.T, name string, got []byte) {
 	golden.Check(t, filepath.Join("testdata", name), got, *update)
 }
 
-// events replays a final result as the runner would send it when running
-// one test at a time.
-func events(r *runner.Result) []runner.Event {
-	total := r.Counts().Total
-	done := 0
-	evs := []runner.Event{{Kind: runner.RunStarted, Total: total}}
-	for _, s := range r.Suites {
-		for _, st := range s.Setup {
-			for i, a := range st.Attempts {
-				evs = append(evs, runner.Event{Kind: runner.AttemptFinished, Suite: s, Step: st, Attempt: a, AttemptNum: i + 1, Done: done, Total: total})
-			}
-		}
-		if s.Setup != nil {
-			evs = append(evs, runner.Event{Kind: runner.SetupFinished, Suite: s, Done: done, Total: total})
-		}
-		for _, t := range s.Tests {
-			evs = append(evs, runner.Event{Kind: runner.TestStarted, Suite: s, Test: t, Done: done, Total: total})
-			for _, st := range t.Steps {
-				for i, a := range st.Attempts {
-					evs = append(evs, runner.Event{Kind: runner.AttemptFinished, Suite: s, Test: t, Step: st, Attempt: a, AttemptNum: i + 1, Done: done, Total: total})
-				}
-			}
-			done++
-			evs = append(evs, runner.Event{Kind: runner.TestFinished, Suite: s, Test: t, Done: done, Total: total})
-		}
-		for _, st := range s.Teardown {
-			for i, a := range st.Attempts {
-				evs = append(evs, runner.Event{Kind: runner.AttemptFinished, Suite: s, Step: st, Attempt: a, AttemptNum: i + 1, Done: done, Total: total})
-			}
-		}
-		if s.Teardown != nil {
-			evs = append(evs, runner.Event{Kind: runner.TeardownFinished, Suite: s, Done: done, Total: total})
-		}
-	}
-	return append(evs, runner.Event{Kind: runner.RunFinished, Result: r, Done: done, Total: total})
-}
+func events(r *runner.Result) []runner.Event { return scenarios.Events(r) }
 
 // mixed is a run with a test of every status in two suites.
 func mixed() *runner.Result {

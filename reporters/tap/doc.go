@@ -42,15 +42,26 @@
 //
 // # Interrupted runs
 //
-// The plan stays the number of points a complete run would have written.
 // A test whose request was sent when the run was interrupted
 // (runner.Interrupted: the action may have run) is a "not ok" point whose
 // diagnostics say "severity: interrupted" and "may_have_run: true". Tests
 // the interrupt kept from sending anything (Skip with reason
-// runner.ReasonInterrupted) get no test point but a "# interrupted: SUITE /
-// TEST" comment where they would have been, the other points are numbered
-// consecutively, and the output ends with "Bail out! interrupted". A harness
-// thus reports the run as failed: the bail-out stops it and the plan is not
-// met, as the TAP specifications intend for a run that stopped early (prove:
-// "Bad plan. You planned N tests but ran M.", "Result: FAIL").
+// runner.ReasonInterrupted) are SKIP points like any skipped test, "ok N -
+// SUITE / TEST # SKIP interrupted", so the plan is met, and the output ends
+// with "Bail out! interrupted". A harness thus parses the whole stream
+// without a parse error and reports the run as failed because of the
+// bail-out (prove: "Bailout called. Further testing stopped: interrupted",
+// "FAILED--Further testing stopped: interrupted"), never as passed.
+//
+// # Streaming
+//
+// NewStream writes the same points as the run goes (a runner.Handler), each
+// as soon as its test finishes, so in completion order and numbered in that
+// order. The plan comes first when StreamOptions.PlanFirst says the number
+// of points is known before the run (no selected suite has a setup or
+// teardown, whose failure would add a point), else last, as TAP allows.
+// Tests that never finished are written as SKIP points at the end, and
+// Abort (a second interrupt) completes the stream at once: the missing
+// points, the plan if it was not written, and a bail-out, so a stream cut
+// short by an interrupt still parses.
 package tap

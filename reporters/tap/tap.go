@@ -42,13 +42,9 @@ func Write(w io.Writer, r *runner.Result, opts Options) error {
 		return fmt.Errorf("tap: unsupported TAP version %d; use 13 or 14", opts.Version)
 	}
 	bw := bufio.NewWriter(w)
-	p := &printer{w: bw, v14: version == 14, interrupted: r.Interrupted}
+	p := &printer{w: bw, v14: version == 14}
 	fmt.Fprintf(bw, "TAP version %d\n", version)
-	if n := plan(r); n > 0 {
-		fmt.Fprintf(bw, "1..%d\n", n)
-	} else {
-		bw.WriteString("1..0 # no tests selected\n")
-	}
+	writePlan(bw, plan(r), "no tests selected")
 	for _, sr := range r.Suites {
 		if sr == nil {
 			continue
@@ -62,6 +58,16 @@ func Write(w io.Writer, r *runner.Result, opts Options) error {
 		return fmt.Errorf("tap: %w", err)
 	}
 	return nil
+}
+
+// writePlan writes the plan "1..n", or for no points the skip-all plan
+// "1..0 # SKIP REASON" (without "SKIP", prove finds no plan).
+func writePlan(w *bufio.Writer, n int, reason string) {
+	if n == 0 {
+		w.WriteString("1..0 # SKIP " + reason + "\n")
+		return
+	}
+	fmt.Fprintf(w, "1..%d\n", n)
 }
 
 // plan counts the points a complete run writes: every test, and every
@@ -94,14 +100,13 @@ func phaseFailed(steps []*runner.StepResult) bool {
 }
 
 type printer struct {
-	w           *bufio.Writer
-	v14         bool
-	interrupted bool
-	n           int // last point number
+	w   *bufio.Writer
+	v14 bool
+	n   int // last point number
 }
 
 func suiteName(sr *runner.SuiteResult) string {
-	if sr.Suite == nil {
+	if sr == nil || sr.Suite == nil {
 		return ""
 	}
 	if strings.TrimSpace(sr.Suite.Name) != "" {
@@ -136,10 +141,6 @@ func (p *printer) phase(suite, name string, steps []*runner.StepResult) {
 
 func (p *printer) test(suite string, tr *runner.TestResult) {
 	desc := escape(suite + " / " + tr.Test.Name)
-	if p.interrupted && tr.Status == runner.Skip && tr.Reason == runner.ReasonInterrupted {
-		fmt.Fprintf(p.w, "# %s: %s\n", runner.ReasonInterrupted, desc)
-		return
-	}
 	if p.v14 && tr.Test.MultiStep && tr.Status != runner.Skip && len(tr.Steps) > 0 {
 		p.subtest(desc, tr.Steps)
 	}

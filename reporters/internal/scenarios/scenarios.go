@@ -307,3 +307,44 @@ func Big() *runner.Result {
 	}
 	return r
 }
+
+// Events are the events a run that gave r would have sent, suite after
+// suite, as the runner sends them: RunStarted with the number of selected
+// tests, each attempt, each test, setup and teardown, then RunFinished.
+func Events(r *runner.Result) []runner.Event {
+	total := 0
+	for _, s := range r.Suites {
+		total += len(s.Tests)
+	}
+	done := 0
+	evs := []runner.Event{{Kind: runner.RunStarted, Total: total}}
+	for _, s := range r.Suites {
+		for _, st := range s.Setup {
+			for i, a := range st.Attempts {
+				evs = append(evs, runner.Event{Kind: runner.AttemptFinished, Suite: s, Step: st, Attempt: a, AttemptNum: i + 1, Done: done, Total: total})
+			}
+		}
+		if s.Setup != nil {
+			evs = append(evs, runner.Event{Kind: runner.SetupFinished, Suite: s, Done: done, Total: total})
+		}
+		for _, t := range s.Tests {
+			evs = append(evs, runner.Event{Kind: runner.TestStarted, Suite: s, Test: t, Done: done, Total: total})
+			for _, st := range t.Steps {
+				for i, a := range st.Attempts {
+					evs = append(evs, runner.Event{Kind: runner.AttemptFinished, Suite: s, Test: t, Step: st, Attempt: a, AttemptNum: i + 1, Done: done, Total: total})
+				}
+			}
+			done++
+			evs = append(evs, runner.Event{Kind: runner.TestFinished, Suite: s, Test: t, Done: done, Total: total})
+		}
+		for _, st := range s.Teardown {
+			for i, a := range st.Attempts {
+				evs = append(evs, runner.Event{Kind: runner.AttemptFinished, Suite: s, Step: st, Attempt: a, AttemptNum: i + 1, Done: done, Total: total})
+			}
+		}
+		if s.Teardown != nil {
+			evs = append(evs, runner.Event{Kind: runner.TeardownFinished, Suite: s, Done: done, Total: total})
+		}
+	}
+	return append(evs, runner.Event{Kind: runner.RunFinished, Result: r, Done: done, Total: total})
+}

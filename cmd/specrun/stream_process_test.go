@@ -1,0 +1,96 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// slowNoFixtures is testdata/slow without its teardown: the number of
+// results is known before the run, so the TAP plan comes first.
+const slowNoFixtures = `suite: slow
+defaults: {package: demo, deadline: 60s}
+tests:
+  - {name: quick, action: hello}
+  - {name: long one, action: slow}
+  - {name: long two, action: slow}
+`
+
+// TestTAPStreamsAndSurvivesInterrupts runs the real binary with --format
+// tap many times and interrupts it with real signals at different moments
+// (as soon as the stream starts, after the first result, a moment later;
+// once, or twice to exit at once). The first result must reach the pipe
+// while the slow tests still run (the stream is live), and prove must
+// parse every stream without a parse error and report the run stopped.
+func TestTAPStreamsAndSurvivesInterrupts(t *testing.T) {
+	bin := binary(t)
+	prove := tool(t, "prove", "perl")
+	noFixtures := filepath.Join(t.TempDir(), "slow")
+	if err := os.MkdirAll(noFixtures, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(noFixtures, "slow.yaml"), []byte(slowNoFixtures), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	runs := 0
+	for _, specs := range []string{"testdata/slow", noFixtures} {
+		for _, twice := range []bool{false, true} {
+			for moment := 0; moment < 3; moment++ {
+				name := fmt.Sprintf("%s/twice=%v/moment=%d", filepath.Base(filepath.Dir(specs)), twice, moment)
+				tapText := interruptTAP(t, bin, specs, twice, moment)
+				runs++
+				planFirst := specs == noFixtures
+				if lines := strings.Split(tapText, "\n"); len(lines) < 2 || strings.HasPrefix(lines[1], "1..") != planFirst {
+					t.Errorf("%s: plan first %v expected:\n%s", name, planFirst, tapText)
+				}
+				if prove == "" {
+					continue
+				}
+				f := filepath.Join(t.TempDir(), "run.tap")
+				if err := os.WriteFile(f, []byte(tapText), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				out, err := exec.Command(prove, "--norc", "--exec", "cat", f).CombinedOutput()
+				if err == nil || bytes.Contains(out, []byte("Parse errors")) || !bytes.Contains(out, []byte("FAILED--Further testing stopped: interrupted")) {
+					t.Errorf("%s: prove (%v):\n%s\nof:\n%s", name, err, out, tapText)
+				}
+			}
+		}
+	}
+	t.Logf("%d interrupted runs, each stream parsed by prove", runs)
+}
+
+// interruptTAP runs specrun --format tap on specs, interrupts it at moment
+// (0: once the stream started, 1: after the first result, 2: 100ms after
+// it), a second time when twice, and returns what it streamed.
+func interruptTAP(t *testing.T, bin, specs string, twice bool, moment int) string {
+	t.Helper()
+	cmd, out, stderr := start(t, bin, "--local", "testdata/manifest.yaml", "--parallel", "3", "--format", "tap", specs)
+	out.waitFor(t, "TAP version 13")
+	if moment > 0 {
+		// The quick test's point arrives while the slow ones still run:
+		// the stream is live (they take 20 s, the wait gives up at 30).
+		out.waitFor(t, "ok 1 - slow / quick")
+	}
+	if moment == 2 {
+		time.Sleep(100 * time.Millisecond)
+	}
+	_ = cmd.Process.Signal(syscall.SIGINT)
+	if twice {
+		time.Sleep(20 * time.Millisecond)
+		_ = cmd.Process.Signal(syscall.SIGINT)
+	}
+	err := cmd.Wait()
+	for range out.lines {
+	}
+	if code := exitCodeOf(err); code != 130 {
+		t.Fatalf("exit code %d, want 130\n%s\n%s", code, out, stderr)
+	}
+	return out.String()
+}
