@@ -94,6 +94,19 @@ type Suite struct {
 	Tests    []*Test
 }
 
+// FixtureOf says which of the suite's step lists step belongs to:
+// "teardown" for a teardown step, else "setup".
+func (s *Suite) FixtureOf(step *Step) string {
+	if s != nil {
+		for _, t := range s.Teardown {
+			if t == step {
+				return "teardown"
+			}
+		}
+	}
+	return "setup"
+}
+
 // Test is one entry of a suite's `tests` list.
 type Test struct {
 	Suite *Suite

@@ -43,7 +43,7 @@ func TestCompletion(t *testing.T) {
 		{"run's flags by default", []string{"--ta"}, []string{"--tags", "--tap-version"}},
 		{"a command's flags", []string{"validate", "--v"}, []string{"--var", "--var-file"}},
 		{"the short flag too", []string{"run", "-"}, nil}, // checked below: many
-		{"--format", []string{"--format", ""}, []string{"console", "tap", "json"}},
+		{"--format", []string{"--format", ""}, []string{"console", "tap", "json", "jsonl"}},
 		{"--platform", []string{"testdata/pass", "--platform", "v"}, []string{"vpc"}},
 		{"--tap-version", []string{"--tap-version", ""}, []string{"13", "14"}},
 		{"directories", []string{"testdata/pa"}, []string{"testdata/pass/"}},
@@ -163,7 +163,7 @@ try specrun testdata/pass --run smoke/t
 	want := strings.Join([]string{
 		"serve|",
 		"--format|",
-		"json|",
+		"json|jsonl|",
 		"testdata/pass/|",
 		"smoke|",
 		`smoke\ and\ flow|`,

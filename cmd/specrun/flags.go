@@ -91,7 +91,7 @@ func runningFlags(c *cobra.Command, o *runningOptions) {
 // outputFlags say what goes to stdout and which reports are written.
 func outputFlags(c *cobra.Command, o *outputOptions) {
 	flagGroup(c, "Output", func(fs *pflag.FlagSet) {
-		fs.Var(choice(&o.format, "console", "FORMAT", "console", "tap", "json"), "format", "what goes to stdout: console, tap or json")
+		fs.Var(choice(&o.format, "console", "FORMAT", "console", "tap", "json", "jsonl"), "format", "what goes to stdout: console, tap (streamed), json or jsonl (one JSON event per line, streamed)")
 		fs.StringVar(&o.reportJUnit, "report-junit", "", "also write a JUnit XML report to `FILE`")
 		fs.StringVar(&o.reportTAP, "report-tap", "", "also write a TAP report to `FILE`")
 		fs.StringVar(&o.reportJSON, "report-json", "", "also write a JSON report to `FILE`")
@@ -100,7 +100,7 @@ func outputFlags(c *cobra.Command, o *outputOptions) {
 		fs.Var(choice(&o.junitFlavor, string(junit.CI), "FLAVOR", string(junit.CI), string(junit.Ant)), "junit-flavor", "the JUnit dialect: ci (file and line on each testcase, read by GitHub, GitLab, Jenkins) or ant (strictly valid under the Ant schema)")
 		fs.BoolVar(&o.noColor, "no-color", false, "no colour (also when NO_COLOR is set or stdout is not a terminal)")
 	})
-	completeValues(c, "format", "console\ta readable report, streamed", "tap\tTAP, streamed", "json\tthe JSON report")
+	completeValues(c, "format", "console\ta readable report, streamed", "tap\tTAP, streamed", "json\tthe JSON report", "jsonl\tone JSON event per line, streamed")
 	completeValues(c, "tap-version", "13\tread by every TAP consumer", "14\tTAP 14")
 	_ = c.RegisterFlagCompletionFunc("push-gateway", cobra.NoFileCompletions)
 	completeValues(c, "junit-flavor", "ci\tfile and line on each testcase", "ant\tstrictly valid under the Ant schema")

@@ -144,7 +144,7 @@ func TestUsageErrorsExit2WithHelp(t *testing.T) {
 		{[]string{"--parallel", "abc", "testdata/pass"}, `invalid value "abc" for --parallel: want a whole number ≥ 1`, "specrun run --help"},
 		{[]string{"--max-retries", "-1", "testdata/pass"}, `invalid value "-1" for --max-retries: want a whole number ≥ 0`, "specrun run --help"},
 		{[]string{"--rate", "fast", "testdata/pass"}, `invalid value "fast" for --rate: want a number of requests a second, 0 (no limit) or more`, "specrun run --help"},
-		{[]string{"--format", "xml", "testdata/pass"}, `invalid value "xml" for --format: want console, tap or json`, "specrun run --help"},
+		{[]string{"--format", "xml", "testdata/pass"}, `invalid value "xml" for --format: want console, tap, json or jsonl`, "specrun run --help"},
 		{[]string{"--tap-version", "12", "testdata/pass"}, `invalid value "12" for --tap-version: want 13 or 14`, "specrun run --help"},
 		{[]string{"--platform", "mainframe", "testdata/pass"}, `invalid value "mainframe" for --platform: want classic or vpc`, "specrun run --help"},
 		{[]string{"--shard", "5/4", "testdata/pass"}, `--shard "5/4"`, "specrun run --help"},

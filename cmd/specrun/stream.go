@@ -3,6 +3,7 @@ package main
 import (
 	"sync"
 
+	"github.com/specrun/specrun/reporters/jsonl"
 	"github.com/specrun/specrun/reporters/tap"
 	"github.com/specrun/specrun/runner"
 	"github.com/specrun/specrun/spec"
@@ -53,13 +54,16 @@ func runAbortHooks() {
 // streamHandler returns the handler that streams stdout's machine format
 // (--format tap, --format jsonl) as the run goes, or nil for formats
 // written after the run; done unregisters its abort hook.
-func (sys *system) streamHandler(o *runOptions, selected []*spec.Test) (h runner.Handler, done func(), err error) {
+func (sys *system) streamHandler(o *runOptions, selected []*spec.Test, info runner.RunInfo) (h runner.Handler, done func(), err error) {
 	switch o.format {
 	case "tap":
 		s, err := tap.NewStream(sys.stdout, tap.StreamOptions{Version: o.tapVersion, PlanFirst: !anyFixtures(selected)})
 		if err != nil {
 			return nil, nil, err
 		}
+		return s, onAbort(s.Abort), nil
+	case "jsonl":
+		s := jsonl.NewStream(sys.stdout, jsonl.Options{Now: sys.now, Info: info})
 		return s, onAbort(s.Abort), nil
 	}
 	return nil, func() {}, nil

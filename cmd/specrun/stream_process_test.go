@@ -10,6 +10,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/specrun/specrun/internal/jsonltest"
 )
 
 // slowNoFixtures is testdata/slow without its teardown: the number of
@@ -81,6 +83,14 @@ func interruptTAP(t *testing.T, bin, specs string, twice bool, moment int) strin
 	if moment == 2 {
 		time.Sleep(100 * time.Millisecond)
 	}
+	interrupt(t, cmd, out, stderr, twice)
+	return out.String()
+}
+
+// interrupt sends SIGINT (twice 20ms apart when twice), waits for the
+// process to exit 130 and for its output to be read.
+func interrupt(t *testing.T, cmd *exec.Cmd, out *lineWaiter, stderr *bytes.Buffer, twice bool) {
+	t.Helper()
 	_ = cmd.Process.Signal(syscall.SIGINT)
 	if twice {
 		time.Sleep(20 * time.Millisecond)
@@ -92,5 +102,22 @@ func interruptTAP(t *testing.T, bin, specs string, twice bool, moment int) strin
 	if code := exitCodeOf(err); code != 130 {
 		t.Fatalf("exit code %d, want 130\n%s\n%s", code, out, stderr)
 	}
-	return out.String()
+}
+
+// TestJSONLStreamsAndEndsOnInterrupt: --format jsonl puts the quick test's
+// test_end on the pipe while the slow tests run, and an interrupted run
+// (once or twice) still ends with a run_end line; every line validates
+// against docs/jsonl.schema.json.
+func TestJSONLStreamsAndEndsOnInterrupt(t *testing.T) {
+	bin := binary(t)
+	for _, twice := range []bool{false, true} {
+		cmd, out, stderr := start(t, bin, "--local", "testdata/manifest.yaml", "--parallel", "3", "--format", "jsonl", "testdata/slow")
+		out.waitFor(t, `"event":"test_end","time":`)
+		interrupt(t, cmd, out, stderr, twice)
+		lines := jsonltest.Lines(t, out.String())
+		last := lines[len(lines)-1]
+		if lines[0]["event"] != "run_start" || last["event"] != "run_end" || last["interrupted"] != true {
+			t.Errorf("twice=%v: stream:\n%s", twice, out)
+		}
+	}
 }

@@ -458,14 +458,10 @@ func (r *Reporter) exchanges(xs []*runner.Exchange) {
 }
 
 func fixtureOf(s *runner.SuiteResult, step *spec.Step) string {
-	if s != nil && s.Suite != nil {
-		for _, t := range s.Suite.Teardown {
-			if t == step {
-				return "teardown"
-			}
-		}
+	if s == nil {
+		return "setup"
 	}
-	return "setup"
+	return s.Suite.FixtureOf(step)
 }
 
 // exchange prints text with prefix before each line, indented by 4.
