@@ -66,6 +66,9 @@ type system struct {
 	version string
 	// hostname names this machine in reports; nil means os.Hostname.
 	hostnameFn func() (string, error)
+	// newTicker makes the ticker of status lines; nil means
+	// time.NewTicker (tests inject their own).
+	newTicker func(d time.Duration) (<-chan time.Time, func())
 	// newID makes the emulator's activation ids for --local; nil means
 	// random ones (tests make them predictable).
 	newID func() string

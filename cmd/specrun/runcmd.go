@@ -21,7 +21,6 @@ import (
 	"github.com/specrun/specrun/internal/words"
 	"github.com/specrun/specrun/monitor"
 	"github.com/specrun/specrun/reporters"
-	"github.com/specrun/specrun/reporters/console"
 	"github.com/specrun/specrun/reporters/jsonreport"
 	"github.com/specrun/specrun/reporters/junit"
 	"github.com/specrun/specrun/reporters/tap"

@@ -1,9 +1,13 @@
 package main
 
 import (
+	"errors"
+	"io"
 	"sync"
 
+	"github.com/specrun/specrun/reporters/console"
 	"github.com/specrun/specrun/reporters/jsonl"
+	"github.com/specrun/specrun/reporters/status"
 	"github.com/specrun/specrun/reporters/tap"
 	"github.com/specrun/specrun/runner"
 	"github.com/specrun/specrun/spec"
@@ -49,6 +53,91 @@ func runAbortHooks() {
 			f()
 		}
 	}
+}
+
+// outputs are what a run writes as it goes: the console, a streamed
+// machine format, status lines.
+type outputs struct {
+	handler runner.Handler
+	// errs report the first write error of each output.
+	errs []interface{ Err() error }
+	done func()
+}
+
+// err joins the outputs' write errors.
+func (o *outputs) err() error {
+	var errs []error
+	for _, e := range o.errs {
+		errs = append(errs, e.Err())
+	}
+	return errors.Join(errs...)
+}
+
+// outputs builds the handlers of a run: the console reporter for --format
+// console, the stream of --format tap or jsonl, and status lines where no
+// live progress line can be drawn (see progressPlan).
+func (sys *system) outputs(o *runOptions, selected []*spec.Test, info runner.RunInfo) (*outputs, error) {
+	stream, streamDone, err := sys.streamHandler(o, selected, info)
+	if err != nil {
+		return nil, err
+	}
+	out := &outputs{done: streamDone}
+	var hs handlers
+	if stream != nil {
+		hs = append(hs, stream)
+		out.errs = append(out.errs, stream.(interface{ Err() error }))
+	}
+	stdout := io.Writer(&lockedWriter{w: sys.stdout})
+	live := progressPlan(o.format, sys.stdoutFile != nil && console.IsTerminal(sys.stdoutFile), sys.lookupEnv)
+	if o.format == "console" {
+		color := sys.stdoutFile != nil && console.ColorWanted(sys.stdoutFile, o.noColor, sys.lookupEnv)
+		cons := console.New(stdout, console.Options{Color: color, Progress: live.live, Verbose: o.verbose, Local: o.local != ""})
+		hs = append(hs, cons)
+		out.errs = append(out.errs, cons)
+	}
+	if live.statusTo != "" {
+		w := stdout
+		if live.statusTo == "stderr" {
+			w = sys.stderr
+		}
+		hs = append(hs, status.New(w, status.Options{Now: sys.now, NewTicker: sys.newTicker}))
+	}
+	out.handler = hs
+	return out, nil
+}
+
+// liveness says how a run shows it is alive: live, a progress line redrawn on
+// a terminal; statusTo, where status lines go ("stdout", "stderr" or "").
+type liveness struct {
+	live     bool
+	statusTo string
+}
+
+// progressPlan chooses for --format format: the console on a terminal
+// (colour or not, NO_COLOR included) keeps a live progress line, unless
+// TERM=dumb cannot redraw it; elsewhere status lines go to stdout beside
+// the console's lines, or to stderr when stdout carries a machine format.
+func progressPlan(format string, terminal bool, lookupEnv func(string) (string, bool)) liveness {
+	if format != "console" {
+		return liveness{statusTo: "stderr"}
+	}
+	if term, _ := lookupEnv("TERM"); terminal && term != "dumb" {
+		return liveness{live: true}
+	}
+	return liveness{statusTo: "stdout"}
+}
+
+// lockedWriter serializes the writes of the console reporter and of the
+// status lines, which come from different goroutines.
+type lockedWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (l *lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
 }
 
 // streamHandler returns the handler that streams stdout's machine format

@@ -594,13 +594,19 @@ func (r *Reporter) counts(c runner.Counts) {
 		r.buf.WriteString(", " + count(c.Interrupted, "interrupted after sending their request (the action may have run)", yellow))
 	}
 	if c.Errored > 0 {
-		errored := fmt.Sprintf("%d errored", c.Errored)
-		if c.Fixtures > 0 {
-			errored += fmt.Sprintf(", %d from setup or teardown", c.Fixtures)
-		}
-		fmt.Fprintf(&r.buf, " (failed includes %s)", r.paint(yellow, errored))
+		fmt.Fprintf(&r.buf, " (failed includes %s)", r.paint(yellow, erroredText(c)))
 	}
 	r.buf.WriteByte('\n')
+}
+
+// erroredText is "N errored", with how many of them are failed setups and
+// teardowns.
+func erroredText(c runner.Counts) string {
+	s := fmt.Sprintf("%d errored", c.Errored)
+	if c.Fixtures > 0 {
+		s += fmt.Sprintf(", %d from setup or teardown", c.Fixtures)
+	}
+	return s
 }
 
 // formatDuration prints d for people: "120ms" under a second, "1.52s"

@@ -114,14 +114,7 @@ func Merge(reports ...*Report) (*Report, error) {
 			return ta.Name < tb.Name
 		})
 		out.Status = worse(out.Status, s.Status)
-		for _, t := range s.Tests {
-			out.Counts.add(t.Status)
-		}
-		for _, steps := range [][]*Step{s.Setup, s.Teardown} {
-			if stepsRank(steps) >= rankFail {
-				out.Counts.add(StatusError) // as runner.Counts: a failed fixture is errored
-			}
-		}
+		out.Counts.addSuite(s)
 	}
 	if out.Suites == nil {
 		out.Suites = []*Suite{}
@@ -130,6 +123,19 @@ func Merge(reports ...*Report) (*Report, error) {
 		out.Status = StatusInterrupted
 	}
 	return out, nil
+}
+
+// addSuite counts s's tests, and its setup and teardown when they failed
+// (as runner.Counts: a failed fixture is one errored result).
+func (c *Counts) addSuite(s *Suite) {
+	for _, t := range s.Tests {
+		c.add(t.Status)
+	}
+	for _, steps := range [][]*Step{s.Setup, s.Teardown} {
+		if stepsRank(steps) >= rankFail {
+			c.add(StatusError)
+		}
+	}
 }
 
 func (c *Counts) add(status string) {
