@@ -207,7 +207,7 @@ func flagTables(src string) map[string]map[string]bool {
 var flagRE = regexp.MustCompile("(?:^|[\\s`])(--?[a-zA-Z][a-zA-Z0-9-]*)")
 
 // commands are specrun's commands; run is the default.
-var commands = []string{"run", "validate", "serve", "monitor", "init", "completion", "schema", "version"}
+var commands = []string{"run", "validate", "serve", "monitor", "init", "completion", "schema", "version", "report"}
 
 // commandLine is one specrun invocation found in the docs.
 type commandLine struct {

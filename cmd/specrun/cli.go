@@ -58,6 +58,7 @@ Exit codes: 0 every selected test passed; 1 a test failed or errored;
 		sys.initCommand(),
 		completionCommand(),
 		sys.schemaCommand(),
+		sys.reportCommand(),
 		sys.versionCommand(),
 	}
 	// cobra sorts commands by name; help lists them in this order.

@@ -31,7 +31,7 @@ func (c *cli) complete(args ...string) ([]string, cobra.ShellCompDirective) {
 
 func TestCompletion(t *testing.T) {
 	c := newCLI(t)
-	commands := []string{"completion", "help", "init", "monitor", "run", "schema", "serve", "validate", "version"} // as cobra sorts them
+	commands := []string{"completion", "help", "init", "monitor", "report", "run", "schema", "serve", "validate", "version"} // as cobra sorts them
 	passTags := []string{"flow", "smoke", "not"}
 	tests := []struct {
 		name string

@@ -83,6 +83,9 @@ func TestDocsMatchTheCommands(t *testing.T) {
 	for _, c := range root.Commands() {
 		var flags []*pflag.Flag
 		c.Flags().VisitAll(func(f *pflag.Flag) { flags = append(flags, f) })
+		for _, sub := range c.Commands() { // report merge: under "## report merge"
+			sub.Flags().VisitAll(func(f *pflag.Flag) { flags = append(flags, f) })
+		}
 		rows := tables[c.Name()]
 		if len(flags) == 0 && len(rows) == 0 {
 			continue

@@ -92,15 +92,26 @@ func runningFlags(c *cobra.Command, o *runningOptions) {
 func outputFlags(c *cobra.Command, o *outputOptions) {
 	flagGroup(c, "Output", func(fs *pflag.FlagSet) {
 		fs.Var(choice(&o.format, "console", "FORMAT", "console", "tap", "json", "jsonl"), "format", "what goes to stdout: console, tap (streamed), json or jsonl (one JSON event per line, streamed)")
-		fs.StringVar(&o.reportJUnit, "report-junit", "", "also write a JUnit XML report to `FILE`")
-		fs.StringVar(&o.reportTAP, "report-tap", "", "also write a TAP report to `FILE`")
-		fs.StringVar(&o.reportJSON, "report-json", "", "also write a JSON report to `FILE`")
+		reportFileFlags(fs, o)
 		fs.StringVar(&o.pushGateway, "push-gateway", "", "push the run's metrics to the Prometheus Pushgateway at `URL` (see docs/monitor.md)")
-		fs.Var(tapVersion(&o.tapVersion), "tap-version", "the TAP version of --format tap and --report-tap: 13 or 14")
-		fs.Var(choice(&o.junitFlavor, string(junit.CI), "FLAVOR", string(junit.CI), string(junit.Ant)), "junit-flavor", "the JUnit dialect: ci (file and line on each testcase, read by GitHub, GitLab, Jenkins) or ant (strictly valid under the Ant schema)")
 		fs.BoolVar(&o.noColor, "no-color", false, "no colour (also when NO_COLOR is set or stdout is not a terminal)")
 	})
 	completeValues(c, "format", "console\ta readable report, streamed", "tap\tTAP, streamed", "json\tthe JSON report", "jsonl\tone JSON event per line, streamed")
+	reportFileCompletions(c)
+}
+
+// reportFileFlags are the report files and their formats, of run and of
+// report merge.
+func reportFileFlags(fs *pflag.FlagSet, o *outputOptions) {
+	fs.StringVar(&o.reportJUnit, "report-junit", "", "also write a JUnit XML report to `FILE`")
+	fs.StringVar(&o.reportTAP, "report-tap", "", "also write a TAP report to `FILE`")
+	fs.StringVar(&o.reportJSON, "report-json", "", "also write a JSON report to `FILE`")
+	fs.Var(tapVersion(&o.tapVersion), "tap-version", "the TAP version of --format tap and --report-tap: 13 or 14")
+	fs.Var(choice(&o.junitFlavor, string(junit.CI), "FLAVOR", string(junit.CI), string(junit.Ant)), "junit-flavor", "the JUnit dialect: ci (file and line on each testcase, read by GitHub, GitLab, Jenkins) or ant (strictly valid under the Ant schema)")
+}
+
+// reportFileCompletions complete the values of reportFileFlags.
+func reportFileCompletions(c *cobra.Command) {
 	completeValues(c, "tap-version", "13\tread by every TAP consumer", "14\tTAP 14")
 	_ = c.RegisterFlagCompletionFunc("push-gateway", cobra.NoFileCompletions)
 	completeValues(c, "junit-flavor", "ci\tfile and line on each testcase", "ant\tstrictly valid under the Ant schema")

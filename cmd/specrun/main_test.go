@@ -131,7 +131,7 @@ func TestUsageErrorsExit2WithHelp(t *testing.T) {
 		help string // the command the error points to
 	}{
 		{nil, "no PATH given", "specrun --help"},
-		{[]string{"frobnicate"}, `unknown command "frobnicate": the commands are run, validate, serve, monitor, init, completion, schema or version`, "specrun --help"},
+		{[]string{"frobnicate"}, `unknown command "frobnicate": the commands are run, validate, serve, monitor, init, completion, schema, report or version`, "specrun --help"},
 		{[]string{"serv", "x.yaml"}, `unknown command "serv"; did you mean serve?`, "specrun --help"},
 		{[]string{"help", "frobnicate"}, `unknown command "frobnicate": the commands are`, "specrun --help"},
 		{[]string{"run", "--bogus", "x"}, "unknown flag --bogus\n", "specrun run --help"},

@@ -115,6 +115,7 @@ type outputOptions struct {
 	tapVersion  int
 	noColor     bool
 	junitFlavor string
+	reportHTML  string
 }
 
 // junitOptions are the JUnit reporter's options: the flavor, and paths
@@ -370,14 +371,24 @@ func (sys *system) writeReports(o *runOptions, res *runner.Result, kind reportWr
 	case o.format == "json":
 		errs = append(errs, jsonreport.Write(sys.stdout, res))
 	}
-	files := []struct {
-		path, what string
-		write      func(io.Writer) error
-	}{
+	errs = append(errs, writeFiles([]reportFile{
 		{o.reportJUnit, "JUnit report", func(w io.Writer) error { return junit.WriteWith(w, res, junitOptions(&o.outputOptions)) }},
 		{o.reportTAP, "TAP report", func(w io.Writer) error { return tap.Write(w, res, tapOpts) }},
 		{o.reportJSON, "JSON report", func(w io.Writer) error { return jsonreport.Write(w, res) }},
-	}
+	}))
+	return errors.Join(errs...)
+}
+
+// reportFile is a report to write to path (none when path is empty).
+type reportFile struct {
+	path, what string
+	write      func(io.Writer) error
+}
+
+// writeFiles writes every report; one that cannot be written does not keep
+// the others from being written.
+func writeFiles(files []reportFile) error {
+	var errs []error
 	for _, f := range files {
 		if f.path == "" {
 			continue

@@ -11,8 +11,9 @@ import (
 
 // Merge combines the reports of the shards of one run into one report. It
 // returns an error when no report is given, when a report is nil or not of
-// SchemaVersion, when a status is invalid, or when the same test (file,
-// line and name) appears in two reports (the shards overlap).
+// SchemaVersion, when a status is invalid, when the same test (file, line
+// and name) appears in two reports (the shards overlap), or when the
+// reports are not of one run (see compatible).
 //
 // The merged report has:
 //   - suites of the same file merged into one, sorted by file; their tests
@@ -49,6 +50,9 @@ func Merge(reports ...*Report) (*Report, error) {
 		}
 	}
 
+	if err := compatible(reports); err != nil {
+		return nil, fmt.Errorf("jsonreport: merge: %w", err)
+	}
 	first := reports[0]
 	out := &Report{SchemaVersion: SchemaVersion, Run: first.Run, Status: StatusSkip}
 	out.Run.Shard = ""
@@ -239,4 +243,94 @@ func parseShard(s string) (k, n int, ok bool) {
 	k, err1 := strconv.Atoi(ks)
 	n, err2 := strconv.Atoi(ns)
 	return k, n, err1 == nil && err2 == nil
+}
+
+// compatible checks that reports are the shards of one run: the same
+// endpoint (or all against the built-in emulator) and selection (--run, --tags); either none is a shard, or each
+// is a distinct shard K/N of the same N (a merged report counts as the
+// shards it lists). That every shard is there is for the caller to check
+// (Missing).
+func compatible(reports []*Report) error {
+	first := reports[0].Run
+	sel := func(r Run) Selection {
+		if r.Selection == nil {
+			return Selection{}
+		}
+		return *r.Selection
+	}
+	seen := map[string]int{}
+	n := 0
+	for i, r := range reports {
+		// Emulators (--local) listen on a port of their own each.
+		if r.Run.Local != first.Local || (!first.Local && r.Run.Endpoint != first.Endpoint) {
+			return fmt.Errorf("report %d ran against %s but report 1 against %s: merge the shards of one run", i+1, endpointWord(r.Run), endpointWord(first))
+		}
+		if sel(r.Run) != sel(first) {
+			return fmt.Errorf("report %d selected tests with --run %q --tags %q but report 1 with --run %q --tags %q: merge the shards of one run", i+1, sel(r.Run).Run, sel(r.Run).Tags, sel(first).Run, sel(first).Tags)
+		}
+		shards := reportShards(r)
+		if (len(shards) == 0) != (len(reportShards(reports[0])) == 0) {
+			return fmt.Errorf("report %d is %s but report 1 is %s: merge the shards of one run", i+1, shardWord(shards), shardWord(reportShards(reports[0])))
+		}
+		for _, sh := range shards {
+			_, total, ok := parseShard(sh)
+			if !ok {
+				return fmt.Errorf("report %d has shard %q, not K/N", i+1, sh)
+			}
+			if n > 0 && total != n {
+				return fmt.Errorf("report %d is shard %s but an earlier report is of %d shards: merge the shards of one --shard K/%d run", i+1, sh, n, n)
+			}
+			n = total
+			if j, dup := seen[sh]; dup {
+				return fmt.Errorf("reports %d and %d are both shard %s: the shards overlap", j+1, i+1, sh)
+			}
+			seen[sh] = i
+		}
+	}
+	return nil
+}
+
+// Missing lists the shards K/N of a merged report's run that it does not
+// combine, empty when it has them all or is not of a sharded run.
+func (rep *Report) Missing() []string {
+	shards := reportShards(rep)
+	if len(shards) == 0 {
+		return nil
+	}
+	have := map[string]bool{}
+	n := 0
+	for _, sh := range shards {
+		have[sh] = true
+		if _, total, ok := parseShard(sh); ok {
+			n = total
+		}
+	}
+	var missing []string
+	for k := 1; k <= n; k++ {
+		if sh := fmt.Sprintf("%d/%d", k, n); !have[sh] {
+			missing = append(missing, sh)
+		}
+	}
+	return missing
+}
+
+func reportShards(r *Report) []string {
+	if r.Run.Shard != "" {
+		return []string{r.Run.Shard}
+	}
+	return r.Run.Shards
+}
+
+func shardWord(shards []string) string {
+	if len(shards) == 0 {
+		return "not a shard"
+	}
+	return "shard " + strings.Join(shards, ", ")
+}
+
+func endpointWord(r Run) string {
+	if r.Local {
+		return "the built-in emulator (--local)"
+	}
+	return fmt.Sprintf("%q", r.Endpoint)
 }

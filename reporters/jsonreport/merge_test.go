@@ -81,6 +81,13 @@ func TestMergeRejects(t *testing.T) {
 	bad.Status = "green"
 	twice := *a
 	twice.Suites = append(twice.Suites[:len(twice.Suites):len(twice.Suites)], a.Suites[1])
+	unsharded, whole := *a, *b
+	unsharded.Run.Shard, whole.Run.Shard = "2/2", ""
+	ofThree, elsewhere, tagged, local := *b, *b, *b, *b
+	local.Run.Local = true
+	ofThree.Run.Shard = "2/3"
+	elsewhere.Run.Endpoint = "https://other.example.test"
+	tagged.Run.Selection = &Selection{Tags: "smoke"}
 	tests := []struct {
 		name    string
 		reports []*Report
@@ -96,8 +103,20 @@ func TestMergeRejects(t *testing.T) {
 			`jsonreport: merge: report 2: status is "green"; want pass, fail, error, interrupted or skip`},
 		{"a test listed twice in one report", []*Report{&twice},
 			`jsonreport: merge: test "hello/greets the world" (specs/hello.yaml:12) appears twice in report 1`},
-		{"overlapping shards", []*Report{a, b, a},
-			`jsonreport: merge: test "orders/create then fetch" (specs/orders.yaml:6) is in report 1 and report 3: merge reports of distinct shards of one run`},
+		{"the same shard twice", []*Report{a, b, a},
+			`jsonreport: merge: reports 1 and 3 are both shard 1/2: the shards overlap`},
+		{"overlapping tests", []*Report{a, &unsharded},
+			`jsonreport: merge: test "orders/create then fetch" (specs/orders.yaml:6) is in report 1 and report 2: merge reports of distinct shards of one run`},
+		{"shards of different counts", []*Report{a, &ofThree},
+			`jsonreport: merge: report 2 is shard 2/3 but an earlier report is of 2 shards: merge the shards of one --shard K/2 run`},
+		{"a shard and a whole run", []*Report{a, &whole},
+			`jsonreport: merge: report 2 is not a shard but report 1 is shard 1/2: merge the shards of one run`},
+		{"another endpoint", []*Report{a, &elsewhere},
+			`jsonreport: merge: report 2 ran against "https://other.example.test" but report 1 against "https://cloudfunctions.apigw.ntruss.com/api/v2": merge the shards of one run`},
+		{"the emulator and an endpoint", []*Report{a, &local},
+			`jsonreport: merge: report 2 ran against the built-in emulator (--local) but report 1 against "https://cloudfunctions.apigw.ntruss.com/api/v2": merge the shards of one run`},
+		{"another selection", []*Report{a, &tagged},
+			`jsonreport: merge: report 2 selected tests with --run "" --tags "smoke" but report 1 with --run "" --tags "": merge the shards of one run`},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -120,5 +139,19 @@ func TestMergeOfOneReportKeepsItsTests(t *testing.T) {
 	}
 	if m.Counts != a.Counts || m.Status != a.Status || len(m.Suites) != len(a.Suites) {
 		t.Errorf("merge of one report: counts %+v status %s, want %+v %s", m.Counts, m.Status, a.Counts, a.Status)
+	}
+}
+
+func TestMissingShards(t *testing.T) {
+	a, b := shards(t)
+	m, err := Merge(a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := m.Missing(); len(got) != 1 || got[0] != "2/2" {
+		t.Errorf("Missing() = %v, want [2/2]", got)
+	}
+	if m, err = Merge(a, b); err != nil || len(m.Missing()) != 0 {
+		t.Errorf("Missing() = %v (%v), want none", m.Missing(), err)
 	}
 }

@@ -100,14 +100,16 @@ type Suite struct {
 
 // Test is one test's outcome.
 type Test struct {
-	Name       string   `json:"name"`
-	FullName   string   `json:"full_name"`
-	File       string   `json:"file"`
-	Line       int      `json:"line,omitempty"`
-	Tags       []string `json:"tags,omitempty"`
-	Status     string   `json:"status"`
-	Reason     string   `json:"reason,omitempty"`
-	DurationMS int64    `json:"duration_ms"`
+	Name     string   `json:"name"`
+	FullName string   `json:"full_name"`
+	File     string   `json:"file"`
+	Line     int      `json:"line,omitempty"`
+	Tags     []string `json:"tags,omitempty"`
+	Status   string   `json:"status"`
+	Reason   string   `json:"reason,omitempty"`
+	// Start is when the test started (TimeLayout); empty when it did not.
+	Start      string `json:"start,omitempty"`
+	DurationMS int64  `json:"duration_ms"`
 	// Attempts counts the attempts of all steps.
 	Attempts      int      `json:"attempts"`
 	ActivationIDs []string `json:"activation_ids,omitempty"`
@@ -335,6 +337,7 @@ func newTest(t *runner.TestResult) *Test {
 	out := &Test{
 		Status:        t.Status.String(),
 		Reason:        t.Reason,
+		Start:         formatTime(t.Start),
 		DurationMS:    millis(t.Duration),
 		Attempts:      t.Attempts(),
 		ActivationIDs: t.ActivationIDs(),
