@@ -106,6 +106,7 @@ func reportFileFlags(fs *pflag.FlagSet, o *outputOptions) {
 	fs.StringVar(&o.reportJUnit, "report-junit", "", "also write a JUnit XML report to `FILE`")
 	fs.StringVar(&o.reportTAP, "report-tap", "", "also write a TAP report to `FILE`")
 	fs.StringVar(&o.reportJSON, "report-json", "", "also write a JSON report to `FILE`")
+	fs.StringVar(&o.reportHTML, "report-html", "", "also write a self-contained HTML report (timeline, failures, retries) to `FILE`")
 	fs.Var(tapVersion(&o.tapVersion), "tap-version", "the TAP version of --format tap and --report-tap: 13 or 14")
 	fs.Var(choice(&o.junitFlavor, string(junit.CI), "FLAVOR", string(junit.CI), string(junit.Ant)), "junit-flavor", "the JUnit dialect: ci (file and line on each testcase, read by GitHub, GitLab, Jenkins) or ant (strictly valid under the Ant schema)")
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/specrun/specrun/internal/words"
+	"github.com/specrun/specrun/reporters/html"
 	"github.com/specrun/specrun/reporters/jsonreport"
 	"github.com/specrun/specrun/reporters/junit"
 	"github.com/specrun/specrun/reporters/tap"
@@ -167,5 +168,6 @@ func (sys *system) writeMerged(o *outputOptions, merged *jsonreport.Report, res 
 		{o.reportJUnit, "JUnit report", func(w io.Writer) error { return junit.WriteWith(w, res, junitOptions(o)) }},
 		{o.reportTAP, "TAP report", func(w io.Writer) error { return tap.Write(w, res, tap.Options{Version: o.tapVersion}) }},
 		{o.reportJSON, "JSON report", func(w io.Writer) error { return jsonreport.Encode(w, merged) }},
+		{o.reportHTML, "HTML report", func(w io.Writer) error { return html.Write(w, res, html.Options{Title: "specrun report (merged)"}) }},
 	})
 }

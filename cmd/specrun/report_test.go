@@ -27,8 +27,8 @@ func shardReports(t *testing.T, c *cli, n int, extra ...string) []string {
 	return paths
 }
 
-// TestReportMerge: the JSON reports of 3 shards merge into JUnit, TAP and
-// JSON reports that count what one unsharded run counts; prove and
+// TestReportMerge: the JSON reports of 4 shards merge into JUnit, TAP,
+// JSON and HTML reports that count what one unsharded run counts; prove and
 // junitparser read them.
 func TestReportMerge(t *testing.T) {
 	c := newCLI(t)
@@ -36,11 +36,15 @@ func TestReportMerge(t *testing.T) {
 	if o := c.run("--local", "testdata/manifest.yaml", "--report-json", whole, "testdata/fail", "testdata/pass"); o.code != 1 {
 		t.Fatalf("%s", o)
 	}
-	shards := shardReports(t, c, 3)
+	shards := shardReports(t, c, 4)
 	out := func(name string) string { return filepath.Join(c.dir, "merged", name) }
-	o := c.run(append([]string{"report", "merge", "--report-junit", out("junit.xml"), "--report-tap", out("r.tap"), "--report-json", out("r.json")}, shards...)...)
-	if o.code != 1 || !strings.Contains(o.stdout, "merged 3 reports (1/3, 2/3, 3/3): 8 results, 4 passed, 3 failed, 1 skipped") {
+	o := c.run(append([]string{"report", "merge", "--report-junit", out("junit.xml"), "--report-tap", out("r.tap"), "--report-json", out("r.json"), "--report-html", out("r.html")}, shards...)...)
+	if o.code != 1 || !strings.Contains(o.stdout, "merged 4 reports (1/4, 2/4, 3/4, 4/4): 8 results, 4 passed, 3 failed, 1 skipped") {
 		t.Fatalf("merge: %s", o)
+	}
+	page, err := os.ReadFile(out("r.html"))
+	if err != nil || !bytes.Contains(page, []byte(`<b id="count-total">8</b>`)) || !bytes.Contains(page, []byte("failing › wrong greeting")) {
+		t.Errorf("merged HTML report (%v) lacks the counts or a failure", err)
 	}
 	counts := func(path string) map[string]any {
 		b, err := os.ReadFile(path)

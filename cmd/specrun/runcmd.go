@@ -21,6 +21,7 @@ import (
 	"github.com/specrun/specrun/internal/words"
 	"github.com/specrun/specrun/monitor"
 	"github.com/specrun/specrun/reporters"
+	"github.com/specrun/specrun/reporters/html"
 	"github.com/specrun/specrun/reporters/jsonreport"
 	"github.com/specrun/specrun/reporters/junit"
 	"github.com/specrun/specrun/reporters/tap"
@@ -375,6 +376,7 @@ func (sys *system) writeReports(o *runOptions, res *runner.Result, kind reportWr
 		{o.reportJUnit, "JUnit report", func(w io.Writer) error { return junit.WriteWith(w, res, junitOptions(&o.outputOptions)) }},
 		{o.reportTAP, "TAP report", func(w io.Writer) error { return tap.Write(w, res, tapOpts) }},
 		{o.reportJSON, "JSON report", func(w io.Writer) error { return jsonreport.Write(w, res) }},
+		{o.reportHTML, "HTML report", func(w io.Writer) error { return html.Write(w, res, html.Options{}) }},
 	}))
 	return errors.Join(errs...)
 }

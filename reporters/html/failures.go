@@ -1,0 +1,113 @@
+package html
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/specrun/specrun/runner"
+)
+
+// suiteFailures lists the suite's failed setup, failed tests and failed
+// teardown, in that order.
+func suiteFailures(sr *runner.SuiteResult, i int) []failure {
+	var out []failure
+	name := suiteName(sr)
+	phase := func(what string, steps []*runner.StepResult) {
+		st, _ := runner.Phase(steps)
+		if !st.Failed() {
+			return
+		}
+		f := failure{ID: fmt.Sprintf("s%d-%s", i, what), Title: name + " › " + what, Status: "error", Steps: stepViews(steps)}
+		if step, _ := runner.Decisive(steps); step != nil && step.Step != nil {
+			f.At = step.Step.Pos.FileLine()
+		}
+		f.Message = message(steps, "")
+		out = append(out, f)
+	}
+	phase("setup", sr.Setup)
+	for j, tr := range sr.Tests {
+		if tr == nil || tr.Test == nil || !tr.Status.Failed() {
+			continue
+		}
+		out = append(out, failure{
+			ID: fmt.Sprintf("s%dt%d", i, j), Title: name + " › " + tr.Test.Name, At: tr.Test.Pos.FileLine(),
+			Status: tr.Status.String(), Message: message(tr.Steps, tr.Reason), Steps: stepViews(tr.Steps),
+		})
+	}
+	phase("teardown", sr.Teardown)
+	return out
+}
+
+// message is the one-line reason of the decisive attempt.
+func message(steps []*runner.StepResult, reason string) string {
+	step, att := runner.Decisive(steps)
+	switch {
+	case att != nil && len(att.Failures) > 0:
+		return att.Failures[0].Summary()
+	case att != nil && att.Err != "":
+		return att.Err
+	case reason != "":
+		return reason
+	case step != nil:
+		return step.Reason
+	}
+	return ""
+}
+
+func stepViews(steps []*runner.StepResult) []stepView {
+	var out []stepView
+	for _, s := range steps {
+		if s == nil {
+			continue
+		}
+		v := stepView{Status: s.Status.String(), Reason: s.Reason}
+		if s.Step != nil {
+			v.Name, v.At = s.Step.Name, s.Step.Pos.FileLine()
+		}
+		for i, a := range s.Attempts {
+			if a != nil {
+				v.Attempts = append(v.Attempts, attemptOf(a, i+1, len(s.Attempts)))
+			}
+		}
+		out = append(out, v)
+	}
+	return out
+}
+
+func attemptOf(a *runner.Attempt, n, of int) attemptView {
+	v := attemptView{
+		N: n, Of: of, Status: a.Status.String(), Duration: formatDuration(a.Duration), ActivationID: a.ActivationID,
+		HTTPStatus: a.HTTPStatus, Err: a.Err, Hint: a.Hint,
+	}
+	for _, f := range a.Failures {
+		if f != nil {
+			v.Failures = append(v.Failures, failureView{At: f.Pos.FileLine(), Summary: f.Summary(), Expected: f.Expected, Actual: f.Actual, Diff: diffLines(f.Diff)})
+		}
+	}
+	if x := a.Exchange; x != nil {
+		v.HasExchange, v.Request, v.Response = true, x.Request, x.Response
+		if v.Response == "" {
+			v.Response = "(no response)"
+		}
+	}
+	return v
+}
+
+// diffLines classes each line of a diff: added, removed or context.
+func diffLines(diff string) []diffLine {
+	if diff == "" {
+		return nil
+	}
+	var out []diffLine
+	for _, l := range strings.Split(strings.TrimRight(diff, "\n"), "\n") {
+		class := "ctx"
+		switch {
+		case strings.HasPrefix(l, "+"):
+			class = "add"
+		case strings.HasPrefix(l, "-"):
+			class = "del"
+		}
+		out = append(out, diffLine{class, l})
+	}
+	return out
+}
