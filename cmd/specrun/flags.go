@@ -98,6 +98,7 @@ func outputFlags(c *cobra.Command, o *outputOptions) {
 	})
 	completeValues(c, "format", "console\ta readable report, streamed", "tap\tTAP, streamed", "json\tthe JSON report", "jsonl\tone JSON event per line, streamed")
 	reportFileCompletions(c)
+	_ = c.RegisterFlagCompletionFunc("push-gateway", cobra.NoFileCompletions)
 }
 
 // reportFileFlags are the report files and their formats, of run and of
@@ -107,14 +108,13 @@ func reportFileFlags(fs *pflag.FlagSet, o *outputOptions) {
 	fs.StringVar(&o.reportTAP, "report-tap", "", "also write a TAP report to `FILE`")
 	fs.StringVar(&o.reportJSON, "report-json", "", "also write a JSON report to `FILE`")
 	fs.StringVar(&o.reportHTML, "report-html", "", "also write a self-contained HTML report (timeline, failures, retries) to `FILE`")
-	fs.Var(tapVersion(&o.tapVersion), "tap-version", "the TAP version of --format tap and --report-tap: 13 or 14")
+	fs.Var(tapVersion(&o.tapVersion), "tap-version", "the TAP version of --format tap and --report-tap: 13, read by every TAP consumer (Perl's prove included), or 14, which writes multi-step tests as subtests and is read by node-tap and its tap-parser; prove refuses 14 (\"we don't know about versions later than 13\")")
 	fs.Var(choice(&o.junitFlavor, string(junit.CI), "FLAVOR", string(junit.CI), string(junit.Ant)), "junit-flavor", "the JUnit dialect: ci (file and line on each testcase, read by GitHub, GitLab, Jenkins) or ant (strictly valid under the Ant schema)")
 }
 
 // reportFileCompletions complete the values of reportFileFlags.
 func reportFileCompletions(c *cobra.Command) {
-	completeValues(c, "tap-version", "13\tread by every TAP consumer", "14\tTAP 14")
-	_ = c.RegisterFlagCompletionFunc("push-gateway", cobra.NoFileCompletions)
+	completeValues(c, "tap-version", "13\tread by every TAP consumer", "14\tsubtests; node-tap reads it, prove does not")
 	completeValues(c, "junit-flavor", "ci\tfile and line on each testcase", "ant\tstrictly valid under the Ant schema")
 }
 

@@ -443,3 +443,13 @@ func perByte(s string) string {
 	}
 	return b.String()
 }
+
+// TestProveRefuses14 pins what the help and docs say: Perl's prove
+// (TAP::Harness 3.x) refuses a TAP 14 stream, so 13 stays the default.
+func TestProveRefuses14(t *testing.T) {
+	prove := proveBin(t)
+	out, err := exec.Command(prove, "--norc", "--exec", "cat", goldenPath("pass", 14)).CombinedOutput()
+	if err == nil || !strings.Contains(string(out), "TAP specified version 14 but we don't know about versions later than 13") {
+		t.Errorf("prove on TAP 14 (%v):\n%s\nif prove now reads 14, update --tap-version's help and docs/cli.md", err, out)
+	}
+}
