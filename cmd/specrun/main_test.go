@@ -91,7 +91,7 @@ func TestVersion(t *testing.T) {
 }
 
 // helpCommands are the commands whose help has a golden file.
-var helpCommands = []string{"", "run", "validate", "serve", "monitor", "init", "completion", "schema", "version"}
+var helpCommands = []string{"", "run", "validate", "serve", "monitor", "init", "completion", "schema", "report", "report merge", "version"}
 
 // Every command's help is asked for in every way a user may, exits 0, and
 // reads as its golden file says.
@@ -109,7 +109,7 @@ func TestHelpOfEveryCommand(t *testing.T) {
 			if want.code != 0 || want.stderr != "" {
 				t.Fatalf("%v: %s", asked[0], want)
 			}
-			checkGolden(t, "help-"+name+".txt", want.stdout)
+			checkGolden(t, "help-"+strings.ReplaceAll(name, " ", "-")+".txt", want.stdout)
 			for _, args := range asked[1:] {
 				if o := c.run(args...); o != want {
 					t.Errorf("%v differs from %v:\n%s", args, asked[0], o)
@@ -162,6 +162,10 @@ func TestUsageErrorsExit2WithHelp(t *testing.T) {
 		{[]string{"completion"}, "completion takes one SHELL: bash, zsh, fish or powershell", "specrun completion --help"},
 		{[]string{"completion", "tcsh"}, "completion takes one SHELL", "specrun completion --help"},
 		{[]string{"--junit-flavor", "jenkins", "testdata/pass"}, `invalid value "jenkins" for --junit-flavor: want ci or ant`, "specrun run --help"},
+		{[]string{"report"}, "report needs a command: merge", "specrun report --help"},
+		{[]string{"report", "frob"}, `unknown command "frob" for report: the one there is is merge`, "specrun report --help"},
+		{[]string{"report", "merge"}, "no SHARD.json given", "specrun report merge --help"},
+		{[]string{"report", "merge", "--tap-version", "15", "x.json"}, `invalid value "15" for --tap-version: want 13 or 14`, "specrun report merge --help"},
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {

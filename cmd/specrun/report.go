@@ -21,10 +21,20 @@ import (
 // reportCommand groups the commands that work on reports already written.
 func (sys *system) reportCommand() *cobra.Command {
 	c := &cobra.Command{
-		Use:               "report COMMAND",
-		Short:             "work on written reports: merge the JSON reports of shards",
-		Long:              "Works on reports already written. 'specrun report merge' merges the JSON reports of the shards of one run.",
-		Args:              cobra.NoArgs,
+		Use:   "report COMMAND",
+		Short: "work on written reports: merge the JSON reports of shards",
+		Long: `Works on reports already written.
+
+Commands:
+  specrun report merge [flags] SHARD.json...  merge the JSON reports of the
+                                              shards of one run into JUnit,
+                                              TAP, JSON and HTML reports`,
+		Args: func(_ *cobra.Command, args []string) error {
+			if len(args) > 0 {
+				return usagef("report", "unknown command %q for report: the one there is is merge", args[0])
+			}
+			return nil
+		},
 		ValidArgsFunction: cobra.NoFileCompletions,
 		RunE: func(c *cobra.Command, args []string) error {
 			return usagef("report", "report needs a command: merge")
@@ -38,8 +48,9 @@ func (sys *system) reportCommand() *cobra.Command {
 func (sys *system) mergeCommand() *cobra.Command {
 	var o outputOptions
 	c := &cobra.Command{
-		Use:   "merge [flags] SHARD.json...",
-		Short: "merge the JSON reports of shards into JUnit, TAP, JSON and HTML reports",
+		Use:         "merge [flags] SHARD.json...",
+		Annotations: map[string]string{synopsisAnnotation: "report merge [flags] SHARD.json..."},
+		Short:       "merge the JSON reports of shards into JUnit, TAP, JSON and HTML reports",
 		Long: `Merges the JSON reports (--report-json) of the shards of one run into one
 report in every format. The reports must be of one run: the same endpoint
 (or all --local) and --run/--tags selection, and every shard K/N exactly
