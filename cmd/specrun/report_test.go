@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -65,6 +66,12 @@ func TestReportMerge(t *testing.T) {
 		if !bytes.Contains(res, []byte("Failed 3/8 subtests")) || bytes.Contains(res, []byte("Parse errors")) {
 			t.Errorf("prove on the merged TAP:\n%s", res)
 		}
+	}
+	// A failure of the merged JUnit is annotated on its spec line: the
+	// testcase carries the spec file and the test's line.
+	if b, err := os.ReadFile(out("junit.xml")); err != nil || !bytes.Contains(b, []byte(`name="wrong greeting" classname="failing" time="`)) ||
+		!regexp.MustCompile(`name="wrong greeting" classname="failing" time="[0-9.]+" file="testdata/fail/failing.yaml" line="5"`).Match(b) {
+		t.Errorf("merged JUnit (%v) lacks the failing testcase's file and line:\n%s", err, b)
 	}
 	if _, err := os.Stat("/usr/bin/python3"); err == nil {
 		res, err := exec.Command("/usr/bin/python3", "../../reporters/junit/testdata/junitparser_check.py", out("junit.xml")).CombinedOutput()
