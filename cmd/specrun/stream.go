@@ -22,33 +22,36 @@ func (hs handlers) Event(e runner.Event) {
 	}
 }
 
-// abortHooks are run by main on a second interrupt, just before it exits,
+// aborts are what main runs on a second interrupt, just before it exits,
 // so that a streamed output can be completed (a TAP stream gets its plan
-// and a bail-out, and still parses).
-var abortHooks struct {
-	sync.Mutex
+// and a bail-out, and still parses). main owns the list and hands it to
+// the system; a system without one (tests in process) registers nothing.
+type aborts struct {
+	mu  sync.Mutex
 	fns []func()
 }
 
-// onAbort registers f to run on a second interrupt; the returned function
-// unregisters it.
-func onAbort(f func()) func() {
-	abortHooks.Lock()
-	defer abortHooks.Unlock()
-	abortHooks.fns = append(abortHooks.fns, f)
-	i := len(abortHooks.fns) - 1
+// add registers f; the returned function unregisters it.
+func (a *aborts) add(f func()) func() {
+	if a == nil {
+		return func() {}
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.fns = append(a.fns, f)
+	i := len(a.fns) - 1
 	return func() {
-		abortHooks.Lock()
-		defer abortHooks.Unlock()
-		abortHooks.fns[i] = nil
+		a.mu.Lock()
+		defer a.mu.Unlock()
+		a.fns[i] = nil
 	}
 }
 
-// runAbortHooks runs every registered hook.
-func runAbortHooks() {
-	abortHooks.Lock()
-	defer abortHooks.Unlock()
-	for _, f := range abortHooks.fns {
+// run runs every registered function.
+func (a *aborts) run() {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	for _, f := range a.fns {
 		if f != nil {
 			f()
 		}
@@ -150,10 +153,10 @@ func (sys *system) streamHandler(o *runOptions, selected []*spec.Test, info runn
 		if err != nil {
 			return nil, nil, err
 		}
-		return s, onAbort(s.Abort), nil
+		return s, sys.aborts.add(s.Abort), nil
 	case "jsonl":
 		s := jsonl.NewStream(sys.stdout, jsonl.Options{Now: sys.now, Info: info})
-		return s, onAbort(s.Abort), nil
+		return s, sys.aborts.add(s.Abort), nil
 	}
 	return nil, func() {}, nil
 }
