@@ -1,22 +1,17 @@
 package main
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/specrun/specrun/internal/fakeenv"
+)
 
 // TestProgressPlan: a run is never silent. On a terminal the console keeps
 // a live progress line whatever the colour settings (NO_COLOR included);
 // TERM=dumb and every non-terminal get status lines, on stdout beside the
 // console's lines, on stderr when stdout carries a machine format.
 func TestProgressPlan(t *testing.T) {
-	env := func(kv ...string) func(string) (string, bool) {
-		return func(k string) (string, bool) {
-			for i := 0; i+1 < len(kv); i += 2 {
-				if kv[i] == k {
-					return kv[i+1], true
-				}
-			}
-			return "", false
-		}
-	}
+	env := fakeenv.Lookup
 	tests := []struct {
 		name     string
 		format   string

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/specrun/specrun/internal/fakeenv"
 	"github.com/specrun/specrun/internal/golden"
 	"github.com/specrun/specrun/reporters/internal/samples"
 	"github.com/specrun/specrun/reporters/internal/scenarios"
@@ -222,16 +223,7 @@ func TestColorWanted(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer file.Close()
-	env := func(kv ...string) func(string) (string, bool) {
-		return func(k string) (string, bool) {
-			for i := 0; i+1 < len(kv); i += 2 {
-				if kv[i] == k {
-					return kv[i+1], true
-				}
-			}
-			return "", false
-		}
-	}
+	env := fakeenv.Lookup
 	tests := []struct {
 		name    string
 		f       *os.File
