@@ -136,3 +136,30 @@ func TestJSONLStreamsAndEndsOnInterrupt(t *testing.T) {
 		}
 	}
 }
+
+// TestProgressOnARealTerminal runs the binary on a real pseudo-terminal
+// (util-linux's script): the live progress line is drawn with NO_COLOR
+// set as without it, and only the colours go.
+func TestProgressOnARealTerminal(t *testing.T) {
+	bin := binary(t)
+	script, err := exec.LookPath("script")
+	if err != nil {
+		t.Skip("script (util-linux) not found: no pseudo-terminal to run on")
+	}
+	for _, noColor := range []bool{false, true} {
+		cmd := exec.Command(script, "-qec", bin+" --local testdata/manifest.yaml testdata/pass", "/dev/null")
+		cmd.Env = []string{"TERM=xterm", "PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir()}
+		if noColor {
+			cmd.Env = append(cmd.Env, "NO_COLOR=1")
+		}
+		out, err := cmd.Output()
+		if err != nil {
+			t.Fatalf("NO_COLOR=%v: %v\n%s", noColor, err, out)
+		}
+		progress := bytes.Contains(out, []byte("[4/4] running…\r\x1b[K"))
+		colour := bytes.Contains(out, []byte("\x1b[32m"))
+		if !progress || colour == noColor {
+			t.Errorf("NO_COLOR=%v: progress line %v, colours %v:\n%q", noColor, progress, colour, out)
+		}
+	}
+}
