@@ -38,7 +38,6 @@ func main() {
 func run(ctx context.Context, args []string, stdout, stderr io.Writer, abort *aborter) error {
 	home, _ := os.UserHomeDir()
 	sys := &system{
-		aborts:    onAbort,
 		stdout:    stdout,
 		stderr:    stderr,
 		lookupEnv: os.LookupEnv,
@@ -67,8 +66,6 @@ type system struct {
 	version string
 	// hostname names this machine in reports; nil means os.Hostname.
 	hostnameFn func() (string, error)
-	// aborts are run on a second interrupt (nil: none).
-	aborts *aborts
 	// newTicker makes the ticker of status lines; nil means
 	// time.NewTicker (tests inject their own).
 	newTicker func(d time.Duration) (<-chan time.Time, func())

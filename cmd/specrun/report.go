@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -107,7 +106,7 @@ func checkMergeArgs(o *outputOptions, paths []string) error {
 		}
 		any = true
 		for _, in := range paths {
-			if samePath(in, out) {
+			if sameFile(in, out) {
 				return usagef("report merge", "%s %s is one of the reports to merge: write the merged report elsewhere", flag, out)
 			}
 		}
@@ -116,19 +115,6 @@ func checkMergeArgs(o *outputOptions, paths []string) error {
 		return usagef("report merge", "no output: give --report-junit, --report-tap, --report-json or --report-html")
 	}
 	return nil
-}
-
-// samePath reports whether a and b name the same file (the same absolute
-// path, or the same existing file).
-func samePath(a, b string) bool {
-	aa, err1 := filepath.Abs(a)
-	bb, err2 := filepath.Abs(b)
-	if err1 == nil && err2 == nil && aa == bb {
-		return true
-	}
-	sa, err1 := os.Stat(a)
-	sb, err2 := os.Stat(b)
-	return err1 == nil && err2 == nil && os.SameFile(sa, sb)
 }
 
 // readAndMerge reads every report and merges them, refusing a set that
@@ -175,7 +161,7 @@ func readReport(path string) (*jsonreport.Report, error) {
 // writeMerged writes every report asked for; one that fails does not keep
 // the others from being written.
 func (sys *system) writeMerged(o *outputOptions, merged *jsonreport.Report, res *runner.Result) error {
-	return writeFiles([]reportFile{
+	return sys.writeOutputs(finalWrite, []reportOutput{
 		{o.reportJUnit, "JUnit report", func(w io.Writer) error { return junit.WriteWith(w, res, junitOptions(o)) }},
 		{o.reportTAP, "TAP report", func(w io.Writer) error { return tap.Write(w, res, tap.Options{Version: o.tapVersion}) }},
 		{o.reportJSON, "JSON report", func(w io.Writer) error { return jsonreport.Encode(w, merged) }},

@@ -21,7 +21,7 @@ type reportFile struct {
 // reportFiles lists the report flags given, in flag order.
 func (o *runOptions) reportFiles() []reportFile {
 	var out []reportFile
-	for _, r := range []reportFile{{"--report-junit", o.reportJUnit}, {"--report-tap", o.reportTAP}, {"--report-json", o.reportJSON}} {
+	for _, r := range []reportFile{{"--report-junit", o.reportJUnit}, {"--report-tap", o.reportTAP}, {"--report-json", o.reportJSON}, {"--report-html", o.reportHTML}} {
 		if r.path != "" {
 			out = append(out, r)
 		}

@@ -28,7 +28,7 @@ func (sys *system) newReportWriter(o *runOptions) *reportWriter {
 // is owed, and before the process exits on a second interrupt.
 func (w *reportWriter) track(ctx context.Context, prog *progress) {
 	prog.onTestsDone = func() { w.early(prog.snapshot(ctx.Err() != nil), interimWrite) }
-	w.sys.abort.set(func() { w.early(prog.snapshot(true), abortWrite) })
+	w.sys.abort.add(func() { w.early(prog.snapshot(true), abortWrite) })
 }
 
 // early writes the report files of res that kind says, unless the final
@@ -68,36 +68,45 @@ func withProgress(h runner.Handler, prog *progress) runner.Handler {
 }
 
 // aborter holds what to do before the process exits on a second
-// interrupt; a nil aborter (a run in a test) does nothing.
+// interrupt (complete a streamed output, write the reports), in the order
+// added; a nil aborter (a run in a test) does nothing.
 type aborter struct {
-	mu sync.Mutex
-	fn func()
+	mu  sync.Mutex
+	fns []func()
 }
 
-func (a *aborter) set(fn func()) {
+// add registers fn; the returned function unregisters it.
+func (a *aborter) add(fn func()) func() {
 	if a == nil {
-		return
+		return func() {}
 	}
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	a.fn = fn
+	a.fns = append(a.fns, fn)
+	i := len(a.fns) - 1
+	return func() {
+		a.mu.Lock()
+		defer a.mu.Unlock()
+		a.fns[i] = nil
+	}
 }
 
-// run calls what was set, waiting for it at most timeout.
+// run calls what was added, in order, waiting for it at most timeout.
 func (a *aborter) run(timeout time.Duration) {
 	if a == nil {
 		return
 	}
 	a.mu.Lock()
-	fn := a.fn
+	fns := append([]func(){}, a.fns...)
 	a.mu.Unlock()
-	if fn == nil {
-		return
-	}
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		fn()
+		for _, fn := range fns {
+			if fn != nil {
+				fn()
+			}
+		}
 	}()
 	select {
 	case <-done:

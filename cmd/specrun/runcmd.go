@@ -21,6 +21,7 @@ import (
 	"github.com/specrun/specrun/internal/words"
 	"github.com/specrun/specrun/monitor"
 	"github.com/specrun/specrun/reporters"
+	"github.com/specrun/specrun/reporters/console"
 	"github.com/specrun/specrun/reporters/html"
 	"github.com/specrun/specrun/reporters/jsonreport"
 	"github.com/specrun/specrun/reporters/junit"
@@ -276,26 +277,25 @@ func (sys *system) execute(ctx context.Context, p *plan, project *spec.Project, 
 	}
 	defer cl.CloseIdleConnections()
 
-	var handler runner.Handler
-	cons := sys.console(o)
-	if cons != nil {
-		handler = cons
-	}
 	opts := sys.runnerOptions(p, project, target)
+	selected := p.selection.Select(project)
+	out, err := sys.outputs(o, selected, opts.Info)
+	if err != nil {
+		return &exitError{code: exitUsage, err: err}
+	}
+	defer out.done()
+	handler := runner.Handler(out.handler)
 	reports := sys.newReportWriter(o)
 	if o.hasReportFiles() {
-		prog := newProgress(p.selection.Select(project), opts.Info, sys.now)
+		prog := newProgress(selected, opts.Info, sys.now)
 		reports.track(ctx, prog)
 		handler = withProgress(handler, prog)
 	}
 	res := runner.Run(ctx, project, cl, opts, handler)
 
-	reportErr := reports.final(res)
-	if cons != nil {
-		// Standard output failing (a closed pipe, a full disk) fails the
-		// run as a report file would.
-		reportErr = errors.Join(cons.Err(), reportErr)
-	}
+	// Standard output failing (a closed pipe, a full disk) fails the run
+	// as a report file would.
+	reportErr := errors.Join(out.err(), reports.final(res))
 	if p.gateway != nil {
 		reportErr = errors.Join(reportErr, pushMetrics(p.gateway, project, res))
 	}
@@ -326,22 +326,20 @@ func (sys *system) runInfo(p *plan, target *target) runner.RunInfo {
 }
 
 // console is the console reporter: of --format console on standard
-// output, or of -v on standard error when standard output carries a
-// machine format; else nil.
-func (sys *system) console(o *runOptions) *console.Reporter {
+// output (with the live progress line when live), or of -v on standard
+// error when standard output carries a machine format; else nil.
+func (sys *system) console(o *runOptions, stdout, stderr io.Writer, live bool) *console.Reporter {
 	switch {
 	case o.format == "console":
-		// Colours and the live progress line go together: only on a
-		// terminal, and neither with NO_COLOR, --no-color or TERM=dumb.
-		fancy := false
-		if f := sys.stdoutFile; f != nil {
-			fancy = console.ColorWanted(f, o.noColor, sys.lookupEnv)
-		}
-		return console.New(sys.stdout, console.Options{Color: fancy, Progress: fancy, Verbose: o.verbose, Local: o.local != ""})
+		// Colours only on a terminal, and not with NO_COLOR, --no-color or
+		// TERM=dumb; the progress line on any terminal that can redraw it
+		// (progressPlan).
+		color := sys.stdoutFile != nil && console.ColorWanted(sys.stdoutFile, o.noColor, sys.lookupEnv)
+		return console.New(stdout, console.Options{Color: color, Progress: live, Verbose: o.verbose, Local: o.local != ""})
 	case o.verbose:
 		// Standard output carries a machine format: what -v prints goes to
 		// standard error, without colour or progress line.
-		return console.New(sys.stderr, console.Options{Verbose: true, Local: o.local != ""})
+		return console.New(stderr, console.Options{Verbose: true, Local: o.local != ""})
 	}
 	return nil
 }
@@ -360,19 +358,15 @@ const (
 )
 
 // writeReports writes the reports that kind says. A report that cannot be
-// written does not keep the others from being written.
+// written does not keep the others from being written. --format tap and
+// jsonl were streamed as the run went; --format json is written here.
 func (sys *system) writeReports(o *runOptions, res *runner.Result, kind reportWrite) error {
-	tapOpts := tap.Options{Version: o.tapVersion}
-	stdout := kind == finalWrite
 	var errs []error
-	switch {
-	case !stdout:
-	case o.format == "tap":
-		errs = append(errs, tap.Write(sys.stdout, res, tapOpts))
-	case o.format == "json":
+	if kind == finalWrite && o.format == "json" {
 		errs = append(errs, jsonreport.Write(sys.stdout, res))
 	}
-	errs = append(errs, writeFiles([]reportFile{
+	tapOpts := tap.Options{Version: o.tapVersion}
+	errs = append(errs, sys.writeOutputs(kind, []reportOutput{
 		{o.reportJUnit, "JUnit report", func(w io.Writer) error { return junit.WriteWith(w, res, junitOptions(&o.outputOptions)) }},
 		{o.reportTAP, "TAP report", func(w io.Writer) error { return tap.Write(w, res, tapOpts) }},
 		{o.reportJSON, "JSON report", func(w io.Writer) error { return jsonreport.Write(w, res) }},
@@ -381,22 +375,23 @@ func (sys *system) writeReports(o *runOptions, res *runner.Result, kind reportWr
 	return errors.Join(errs...)
 }
 
-// reportFile is a report to write to path (none when path is empty).
-type reportFile struct {
+// reportOutput is a report to write to path (none when path is empty).
+type reportOutput struct {
 	path, what string
 	write      func(io.Writer) error
 }
 
-// writeFiles writes every report; one that cannot be written does not keep
-// the others from being written.
-func writeFiles(files []reportFile) error {
+// writeOutputs writes the reports that kind says: "-" to standard output
+// only in the final write, a report that goes into a pipe or a device not
+// in an interim one.
+func (sys *system) writeOutputs(kind reportWrite, outs []reportOutput) error {
 	var errs []error
-	for _, f := range files {
+	for _, f := range outs {
 		if f.path == "" {
 			continue
 		}
 		if f.path == stdoutPath {
-			if !stdout {
+			if kind != finalWrite {
 				continue
 			}
 			if err := f.write(sys.stdout); err != nil {

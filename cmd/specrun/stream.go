@@ -13,51 +13,6 @@ import (
 	"github.com/specrun/specrun/spec"
 )
 
-// handlers delivers each event to every handler, in order.
-type handlers []runner.Handler
-
-func (hs handlers) Event(e runner.Event) {
-	for _, h := range hs {
-		h.Event(e)
-	}
-}
-
-// aborts are what main runs on a second interrupt, just before it exits,
-// so that a streamed output can be completed (a TAP stream gets its plan
-// and a bail-out, and still parses). main owns the list and hands it to
-// the system; a system without one (tests in process) registers nothing.
-type aborts struct {
-	mu  sync.Mutex
-	fns []func()
-}
-
-// add registers f; the returned function unregisters it.
-func (a *aborts) add(f func()) func() {
-	if a == nil {
-		return func() {}
-	}
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	a.fns = append(a.fns, f)
-	i := len(a.fns) - 1
-	return func() {
-		a.mu.Lock()
-		defer a.mu.Unlock()
-		a.fns[i] = nil
-	}
-}
-
-// run runs every registered function.
-func (a *aborts) run() {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	for _, f := range a.fns {
-		if f != nil {
-			f()
-		}
-	}
-}
-
 // outputs are what a run writes as it goes: the console, a streamed
 // machine format, status lines.
 type outputs struct {
@@ -90,18 +45,16 @@ func (sys *system) outputs(o *runOptions, selected []*spec.Test, info runner.Run
 		hs = append(hs, stream)
 		out.errs = append(out.errs, stream.(interface{ Err() error }))
 	}
-	stdout := io.Writer(&lockedWriter{w: sys.stdout})
+	stdout, stderr := io.Writer(&lockedWriter{w: sys.stdout}), io.Writer(&lockedWriter{w: sys.stderr})
 	live := progressPlan(o.format, sys.stdoutFile != nil && console.IsTerminal(sys.stdoutFile), sys.lookupEnv)
-	if o.format == "console" {
-		color := sys.stdoutFile != nil && console.ColorWanted(sys.stdoutFile, o.noColor, sys.lookupEnv)
-		cons := console.New(stdout, console.Options{Color: color, Progress: live.live, Verbose: o.verbose, Local: o.local != ""})
+	if cons := sys.console(o, stdout, stderr, live.live); cons != nil {
 		hs = append(hs, cons)
 		out.errs = append(out.errs, cons)
 	}
 	if live.statusTo != "" {
 		w := stdout
 		if live.statusTo == "stderr" {
-			w = sys.stderr
+			w = stderr
 		}
 		hs = append(hs, status.New(w, status.Options{Now: sys.now, NewTicker: sys.newTicker}))
 	}
@@ -153,10 +106,10 @@ func (sys *system) streamHandler(o *runOptions, selected []*spec.Test, info runn
 		if err != nil {
 			return nil, nil, err
 		}
-		return s, sys.aborts.add(s.Abort), nil
+		return s, sys.abort.add(s.Abort), nil
 	case "jsonl":
 		s := jsonl.NewStream(sys.stdout, jsonl.Options{Now: sys.now, Info: info})
-		return s, sys.aborts.add(s.Abort), nil
+		return s, sys.abort.add(s.Abort), nil
 	}
 	return nil, func() {}, nil
 }

@@ -84,12 +84,27 @@ func attemptOf(a *runner.Attempt, n, of int) attemptView {
 			v.Failures = append(v.Failures, failureView{At: f.Pos.FileLine(), Summary: f.Summary(), Expected: f.Expected, Actual: f.Actual, Diff: diffLines(f.Diff)})
 		}
 	}
-	if x := a.Exchange; x != nil {
-		v.HasExchange, v.Request, v.Response = true, x.Request, x.Response
-		if v.Response == "" {
-			v.Response = "(no response)"
+	for _, x := range a.Exchanges {
+		if x == nil {
+			continue
 		}
+		e := exchangeView{Label: "request and response", Request: x.Request, Response: x.Response, Note: x.Note}
+		if x.Poll {
+			e.Label = "poll: request and response"
+		}
+		if e.Response == "" {
+			e.Response = "(no response)"
+		}
+		v.Exchanges = append(v.Exchanges, e)
 	}
+	for _, t := range a.Tries {
+		line := t.Method + ": " + t.Answer
+		if t.Why != "" {
+			line += " — " + t.Why
+		}
+		v.Tries = append(v.Tries, line)
+	}
+	v.MayHaveRun = a.MayHaveRun
 	return v
 }
 

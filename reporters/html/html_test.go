@@ -185,7 +185,7 @@ func FuzzHTMLEscape(f *testing.F) {
 		sr.Tests[0].Test.Name = test
 		a := sr.Tests[0].Steps[0].Attempts[0]
 		a.Failures[0].Message = message
-		a.Exchange = &runner.Exchange{Request: "POST /x", Response: response}
+		a.Exchanges = []*runner.Exchange{{Request: "POST /x", Response: response}}
 		return string(render(t, r))
 	}
 	f.Fuzz(func(t *testing.T, suite, test, message, response string) {

@@ -55,8 +55,16 @@ type attemptView struct {
 	HTTPStatus                     int
 	Err, Hint                      string
 	Failures                       []failureView
-	Request, Response              string
-	HasExchange                    bool
+	Exchanges                      []exchangeView
+	// Tries are the transport attempts, when there were several.
+	Tries      []string
+	MayHaveRun bool
+}
+
+// exchangeView is one request and its response (the run-action call, or a
+// poll).
+type exchangeView struct {
+	Label, Request, Response, Note string
 }
 
 type failureView struct {

@@ -61,6 +61,9 @@ type Line struct {
 	HTTPStatus   int    `json:"http_status,omitempty"`
 	ActivationID string `json:"activation_id,omitempty"`
 	Error        string `json:"error,omitempty"`
+	// MayHaveRun is true when the attempt's request was sent and no answer
+	// says the action did not run (an interrupt, a lost connection).
+	MayHaveRun bool `json:"may_have_run,omitempty"`
 	// attempt, test_end, fixture_end, run_end
 	Status     string `json:"status,omitempty"`
 	DurationMS *int64 `json:"duration_ms,omitempty"`
@@ -208,7 +211,7 @@ func (s *Stream) attempt(e runner.Event) *Line {
 		l.Attempt = e.AttemptNum
 		l.Status = a.Status.String()
 		l.DurationMS = ms(a.Duration)
-		l.HTTPStatus, l.ActivationID, l.Error = a.HTTPStatus, a.ActivationID, a.Err
+		l.HTTPStatus, l.ActivationID, l.Error, l.MayHaveRun = a.HTTPStatus, a.ActivationID, a.Err, a.MayHaveRun
 	})
 }
 
