@@ -102,10 +102,12 @@ func Load(paths []string, opts Options) (*Project, error) {
 	all = append(all, secretProbs.list...)
 	if len(all) > 0 && len(p.Secrets) > 0 {
 		// A message may quote a value made of a secret (a field that
-		// fails to load): redact them all, in every form.
+		// fails to load): redact them all, in every form, and also what
+		// is left of a secret in a value cut short before the secrets
+		// were known (see clip).
 		red := redact.New(p.Secrets)
 		for _, e := range all {
-			e.Msg = red.String(e.Msg)
+			e.Msg = red.Cut(e.Msg, clipMark)
 		}
 	}
 	if err := joinErrors(all); err != nil {

@@ -325,3 +325,23 @@ func TestAliasesOfLongStringsAreBounded(t *testing.T) {
 		t.Fatalf("Load error = %v, want one ending %q", err, want)
 	}
 }
+
+// A load error quotes a bad value cut to 40 bytes before the secrets are
+// all known: what is left of a secret before the cut is masked too (a
+// secret of 12 three-byte runes and a core fills the 40 bytes exactly).
+func TestLoadErrorMasksASecretCutShort(t *testing.T) {
+	secret := strings.Repeat("€", 12) + "Kq7w" + ";;tail"
+	file := filepath.Join(t.TempDir(), "s.yaml")
+	if err := os.WriteFile(file, []byte("tests:\n  - name: t\n    action: p/a\n    timeout: \"${s}\"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, err := Load([]string{file}, Options{Vars: []string{"s=" + secret}, Secrets: []string{"s"}})
+	if err == nil || !strings.Contains(err.Error(), "is not a duration") {
+		t.Fatalf("want the duration error, got %v", err)
+	}
+	for _, leak := range []string{"Kq7w", "€€€"} {
+		if strings.Contains(err.Error(), leak) {
+			t.Errorf("the error holds %q: %v", leak, err)
+		}
+	}
+}

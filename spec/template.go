@@ -296,12 +296,16 @@ func parseTemplate(s string) ([]tpart, error) {
 	return parts, nil
 }
 
-// clip shortens s for messages.
+// clipMark ends a value that clip cut short; Load masks a secret's start
+// that stands before it (redact.Redactor.Cut).
+const clipMark = "…"
+
+// clip shortens s for messages, to 40 bytes and clipMark.
 func clip(s string) string {
 	if len(s) > 40 {
 		for i := 40; i > 0; i-- {
 			if i < len(s) && (s[i]&0xC0) != 0x80 {
-				return s[:i] + "…"
+				return s[:i] + clipMark
 			}
 		}
 	}

@@ -121,6 +121,51 @@ func (red *Redactor) String(s string) string {
 	return r.Replace(s)
 }
 
+// Cut returns String(s), and also masks the start of a secret's form that
+// stands right before mark in s: the remains of a value that was cut short,
+// and marked so, before its secrets were known (a load error quotes a value
+// cut to 40 bytes before the variables that make secrets are all read).
+// Where the secrets are known first, redact, then cut, and use String.
+func (red *Redactor) Cut(s, mark string) string {
+	s = red.String(s)
+	if red == nil || mark == "" || !strings.Contains(s, mark) {
+		return s
+	}
+	red.mu.RLock()
+	forms := red.forms
+	red.mu.RUnlock()
+	var b strings.Builder
+	for {
+		i := strings.Index(s, mark)
+		if i < 0 {
+			b.WriteString(s)
+			return b.String()
+		}
+		k := longestFormStart(s[:i], forms)
+		b.WriteString(s[:i-k])
+		if k > 0 {
+			b.WriteString(Mask)
+		}
+		b.WriteString(mark)
+		s = s[i+len(mark):]
+	}
+}
+
+// longestFormStart is the length of the longest proper beginning of one of
+// forms that text ends with, 0 if none does.
+func longestFormStart(text string, forms []string) int {
+	best := 0
+	for _, f := range forms {
+		for k := min(len(f)-1, len(text)); k > best; k-- {
+			if strings.HasSuffix(text, f[:k]) {
+				best = k
+				break
+			}
+		}
+	}
+	return best
+}
+
 // encoders are the ways specrun's outputs, and the services it talks to,
 // write a string inside a larger text. Each returns the form without
 // surrounding quotes.

@@ -53,3 +53,23 @@ func TestNilAndEmptyRedactNothing(t *testing.T) {
 		}
 	}
 }
+
+// A value cut short before its secrets were known keeps no start of a
+// secret before the cut's mark, in any form; text elsewhere is kept.
+func TestCutMasksASecretsStartBeforeTheMark(t *testing.T) {
+	red := New([]string{`pa"ss\word`})
+	for _, tt := range []struct{ in, want string }{
+		{`timeout: "xx pa\"ss\\wo…" is not a duration`, `timeout: "xx ***…" is not a duration`}, // Go-quoted start
+		{`key "xx pa"ss…" and "pa"ss\word"`, `key "xx ***…" and "***"`},                         // raw start, and a whole one
+		{`no mark: pa"ss`, `no mark: pa"ss`},                                                    // not cut: a prefix alone is no secret
+		{`cut elsewhere: abc…`, `cut elsewhere: abc…`},
+	} {
+		if got := red.Cut(tt.in, "…"); got != tt.want {
+			t.Errorf("Cut(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+	var none *Redactor
+	if got := none.Cut("a…", "…"); got != "a…" {
+		t.Errorf("nil redactor: %q", got)
+	}
+}
