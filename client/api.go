@@ -72,10 +72,7 @@ type Response struct {
 	Body []byte
 	// JSON is Body decoded once, to exactly what json.Decoder with UseNumber
 	// gives (nil, bool, string, json.Number, []any, map[string]any); nil
-	// with JSONErr set when the body is not JSON. Its strings and numbers
-	// may share one copy of a body up to 64 KB: a caller that keeps a few
-	// of them long after the response (the runner's redactor does) should
-	// keep strings.Clone copies, or it keeps the whole body alive.
+	// with JSONErr set when the body is not JSON.
 	JSON    any
 	JSONErr error
 	// Error is the parsed `error` object of an error body, nil otherwise.

@@ -122,27 +122,16 @@ func parseBody(r *Response) {
 		content = obj // OpenWhisk answers without the content wrapper
 	}
 	if id, ok := content["activationId"].(string); ok {
-		// A copy: the decoded strings share the body's memory, and callers
-		// keep the id (in results) long after the body.
-		r.ActivationID = strings.Clone(id)
+		r.ActivationID = id
 	}
 	r.Pending = r.StatusCode == http.StatusAccepted ||
 		(ok && r.ActivationID != "" && len(content) == 1)
 }
 
-// decodeJSON decodes body as exactly one JSON value, numbers as json.Number,
-// with parseJSON. A body parseJSON refuses goes through encoding/json again
-// for its error message, so the message is encoding/json's; that costs
-// nothing on the usual, valid, body.
+// decodeJSON decodes body as exactly one JSON value surrounded by optional
+// whitespace, numbers as json.Number, with encoding/json's Decoder: an empty
+// body and data after the value are errors.
 func decodeJSON(body []byte) (any, error) {
-	if v, err := parseJSON(body); err == nil {
-		return v, nil
-	}
-	return decodeJSONStd(body)
-}
-
-// decodeJSONStd is decodeJSON with encoding/json's Decoder.
-func decodeJSONStd(body []byte) (any, error) {
 	if len(trimJSONSpace(body)) == 0 {
 		return nil, errors.New("it is empty")
 	}

@@ -666,17 +666,15 @@ func (e *engine) addSecret(v any) {
 	}
 }
 
-// collectLeaves appends copies of v's leaves: decoded strings share the
-// memory of their response body, which the redactor must not keep alive for
-// the rest of the run.
+// collectLeaves appends v's leaves: its strings and numbers.
 func collectLeaves(v any, out *[]string) {
 	switch v := v.(type) {
 	case string:
 		if v != "" {
-			*out = append(*out, strings.Clone(v))
+			*out = append(*out, v)
 		}
 	case json.Number:
-		*out = append(*out, strings.Clone(v.String()))
+		*out = append(*out, v.String())
 	case []any:
 		for _, x := range v {
 			collectLeaves(x, out)

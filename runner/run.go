@@ -226,14 +226,12 @@ func (e *engine) dispatch(ctx context.Context, suites []*SuiteResult) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			dl := newDeadlines(ctx)
-			defer dl.close()
 			for {
 				i := next.Add(1) - 1
 				if i >= int64(len(jobs)) {
 					return
 				}
-				e.do(ctx, dl, jobs[i])
+				e.do(ctx, jobs[i])
 			}
 		}()
 	}
@@ -242,7 +240,7 @@ func (e *engine) dispatch(ctx context.Context, suites []*SuiteResult) {
 
 // do runs or skips one test, with its suite's setup first and, when it is
 // the suite's last, the teardown after.
-func (e *engine) do(ctx context.Context, dl *deadlines, j job) {
+func (e *engine) do(ctx context.Context, j job) {
 	r, sr, tr := j.r, j.r.sr, j.tr
 	r.started.Do(func() { sr.Start = e.opts.Now() })
 	defer func() {
@@ -262,7 +260,7 @@ func (e *engine) do(ctx context.Context, dl *deadlines, j job) {
 		e.skip(sr, tr, ReasonInterrupted)
 	default:
 		r.ran.Store(true)
-		e.runTest(ctx, dl, sr, tr, r.shared)
+		e.runTest(ctx, sr, tr, r.shared)
 	}
 }
 
@@ -368,12 +366,12 @@ func (e *engine) skip(sr *SuiteResult, tr *TestResult, reason string) {
 	e.emit(Event{Kind: TestFinished, Suite: sr, Test: tr})
 }
 
-func (e *engine) runTest(runCtx context.Context, dl *deadlines, sr *SuiteResult, tr *TestResult, shared map[string]any) {
+func (e *engine) runTest(runCtx context.Context, sr *SuiteResult, tr *TestResult, shared map[string]any) {
 	t := tr.Test
 	tr.Start = e.opts.Now()
 	e.emit(Event{Kind: TestStarted, Suite: sr, Test: tr})
-	ctx := dl.start(t.Deadline)
-	defer dl.finish()
+	ctx, cancel := context.WithTimeout(runCtx, t.Deadline)
+	defer cancel()
 
 	// Each step starts when the one before it ended, and the test ends
 	// with its last step run: the clock is read once per attempt, not at
