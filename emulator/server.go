@@ -11,7 +11,6 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"hash"
 	"io"
 	"net/http"
 	"net/url"
@@ -120,8 +119,7 @@ type Server struct {
 	closed atomic.Bool
 	wg     sync.WaitGroup
 
-	macs    sync.Pool // *signer
-	bufs    sync.Pool // *[]byte
+	secret  []byte // the signing secret key
 	ctJSON  []string
 	baseEnv []string
 
@@ -192,9 +190,7 @@ func New(m *Manifest, opts Options) *Server {
 	s.store = newStore(limit, maxBytes)
 	s.apiKey = randomUUID() + ":" + randomID() + randomID()
 	s.ctx, s.cancel = context.WithCancel(context.Background())
-	secret := []byte(opts.SecretKey)
-	s.macs.New = func() any { return &signer{mac: hmac.New(sha256.New, secret)} }
-	s.bufs.New = func() any { b := make([]byte, 0, 1024); return &b }
+	s.secret = []byte(opts.SecretKey)
 	s.baseEnv = os.Environ()
 	s.pkgs = map[string]map[string]*action{}
 	for _, p := range m.Packages {
@@ -366,7 +362,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	var body *[]byte
+	var body []byte
 	if !detail {
 		var status int
 		body, status = s.readBody(r)
@@ -378,7 +374,6 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			}
 			return
 		}
-		defer func() { s.putBuf(body, *body) }()
 	}
 	act := s.lookup(w, pkgName, actName, plat)
 	if act == nil {
@@ -388,7 +383,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.serveActivation(w, act, actID)
 		return
 	}
-	params := bytes.TrimSpace(*body)
+	params := bytes.TrimSpace(body)
 	if len(params) == 0 {
 		params = []byte("{}")
 	} else if params[0] != '{' || !json.Valid(params) {
@@ -486,37 +481,22 @@ func (s *Server) lookup(w http.ResponseWriter, pkgName, actName, plat string) *a
 	return act
 }
 
-// readBody reads at most MaxBodyBytes into a pooled buffer; nil and the HTTP status on error.
-func (s *Server) readBody(r *http.Request) (*[]byte, int) {
+// readBody reads at most MaxBodyBytes; nil and the HTTP status on error.
+func (s *Server) readBody(r *http.Request) ([]byte, int) {
 	if r.ContentLength > MaxBodyBytes {
 		return nil, http.StatusRequestEntityTooLarge
 	}
-	bp := s.bufs.Get().(*[]byte)
-	b := (*bp)[:0]
-	if r.Body != nil {
-		lr := io.LimitedReader{R: r.Body, N: MaxBodyBytes + 1}
-		for {
-			if len(b) == cap(b) {
-				b = append(b, 0)[:len(b)]
-			}
-			n, err := lr.Read(b[len(b):cap(b)])
-			b = b[:len(b)+n]
-			if err == io.EOF {
-				break
-			}
-			if err != nil {
-				*bp = b
-				s.bufs.Put(bp)
-				return nil, http.StatusBadRequest
-			}
-		}
+	if r.Body == nil {
+		return []byte{}, 0
 	}
-	*bp = b
+	b, err := io.ReadAll(io.LimitReader(r.Body, MaxBodyBytes+1))
+	if err != nil {
+		return nil, http.StatusBadRequest
+	}
 	if len(b) > MaxBodyBytes {
-		s.bufs.Put(bp)
 		return nil, http.StatusRequestEntityTooLarge
 	}
-	return bp, 0
+	return b, 0
 }
 
 // queryValue returns the first value of key in a raw query, unescaped.
@@ -572,14 +552,6 @@ func timeoutParam(raw string) (int, string) {
 	return n, ""
 }
 
-// signer is a pooled HMAC with its scratch buffers.
-type signer struct {
-	mac hash.Hash
-	buf []byte
-	sum [sha256.Size]byte
-	enc [44]byte
-}
-
 // authenticate checks the signature v2 headers; on failure it returns the details.
 func (s *Server) authenticate(r *http.Request) (string, bool) {
 	ts, ak, sig := r.Header[hdrTimestamp], r.Header[hdrAccessKey], r.Header[hdrSignature]
@@ -602,24 +574,12 @@ func (s *Server) authenticate(r *http.Request) (string, bool) {
 	if uri == "" || uri[0] != '/' {
 		uri = r.URL.RequestURI()
 	}
-	sg := s.macs.Get().(*signer)
-	b := append(sg.buf[:0], r.Method...)
-	b = append(b, ' ')
-	b = append(b, uri...)
-	b = append(b, '\n')
-	b = append(b, ts[0]...)
-	b = append(b, '\n')
-	b = append(b, ak[0]...)
-	sg.buf = b
-	sg.mac.Reset()
-	sg.mac.Write(b)
-	sum := sg.mac.Sum(sg.sum[:0])
-	base64.StdEncoding.Encode(sg.enc[:], sum)
-	good := constantTimeEqual(sg.enc[:], sig[0])
-	s.macs.Put(sg)
-	if !good {
-		return fmt.Sprintf("The signature does not match: sign %q with the secret key (HMAC-SHA256, standard Base64).",
-			r.Method+" "+uri+"\n"+ts[0]+"\n"+ak[0]), false
+	msg := r.Method + " " + uri + "\n" + ts[0] + "\n" + ak[0]
+	mac := hmac.New(sha256.New, s.secret)
+	mac.Write([]byte(msg))
+	want := base64.StdEncoding.EncodeToString(mac.Sum(nil))
+	if !hmac.Equal([]byte(want), []byte(sig[0])) {
+		return fmt.Sprintf("The signature does not match: sign %q with the secret key (HMAC-SHA256, standard Base64).", msg), false
 	}
 	return "", true
 }
@@ -631,21 +591,8 @@ func abs64(x int64) int64 {
 	return x
 }
 
-// constantTimeEqual compares without an early exit on the first difference.
-func constantTimeEqual(want []byte, got string) bool {
-	if len(want) != len(got) {
-		return false
-	}
-	var v byte
-	for i := range want {
-		v |= want[i] ^ got[i]
-	}
-	return v == 0
-}
-
 func (s *Server) writeError(w http.ResponseWriter, status int, code, message, details string) {
-	bp := s.bufs.Get().(*[]byte)
-	b := append((*bp)[:0], `{"error":{"errorCode":`...)
+	b := []byte(`{"error":{"errorCode":`)
 	b = jsontext.AppendString(b, code)
 	b = append(b, `,"message":`...)
 	b = jsontext.AppendString(b, message)
@@ -653,7 +600,6 @@ func (s *Server) writeError(w http.ResponseWriter, status int, code, message, de
 	b = jsontext.AppendString(b, details)
 	b = append(b, "}}"...)
 	s.write(w, status, b)
-	s.putBuf(bp, b)
 }
 
 func (s *Server) write(w http.ResponseWriter, status int, body []byte) {
@@ -661,15 +607,6 @@ func (s *Server) write(w http.ResponseWriter, status int, body []byte) {
 	h["Content-Type"] = s.ctJSON
 	w.WriteHeader(status)
 	_, _ = w.Write(body)
-}
-
-// putBuf returns a buffer to the pool unless it grew large.
-func (s *Server) putBuf(bp *[]byte, b []byte) {
-	if cap(b) > 64<<10 {
-		return
-	}
-	*bp = b
-	s.bufs.Put(bp)
 }
 
 // invoke runs act with params (valid JSON object; the caller's buffer) and answers.
@@ -698,7 +635,7 @@ func (s *Server) invoke(w http.ResponseWriter, r *http.Request, act *action, par
 		s.writeRecord(w, rec, false)
 		return
 	}
-	params = mergeObjects(act.a.Params, params) // a copy: the buffer is pooled
+	params = mergeObjects(act.a.Params, params)
 	done := make(chan *record, 1)
 	s.mu.Lock()
 	if s.closed.Load() {
@@ -766,8 +703,8 @@ func (s *Server) serveActivation(w http.ResponseWriter, act *action, id string) 
 }
 
 func (s *Server) writeRecord(w http.ResponseWriter, rec *record, withLogs bool) {
-	bp := s.bufs.Get().(*[]byte)
-	b := append((*bp)[:0], `{"content":{"activationId":`...)
+	b := make([]byte, 0, 256+len(rec.result))
+	b = append(b, `{"content":{"activationId":`...)
 	b = jsontext.AppendString(b, rec.id)
 	b = append(b, `,"duration":`...)
 	b = strconv.AppendInt(b, rec.end-rec.start, 10)
@@ -802,5 +739,4 @@ func (s *Server) writeRecord(w http.ResponseWriter, rec *record, withLogs bool) 
 	}
 	b = append(b, "}}"...)
 	s.write(w, http.StatusOK, b)
-	s.putBuf(bp, b)
 }
