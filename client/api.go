@@ -79,8 +79,10 @@ type Response struct {
 	Error *APIError
 	// ActivationID is content.activationId when present.
 	ActivationID string
-	// Pending is true when the call outlived its wait: a 202, or a 2xx body
-	// whose content holds nothing but the activationId.
+	// Pending is true when the action has not finished: for Invoke, the call
+	// outlived its wait (a 202, or a 2xx body whose content holds nothing
+	// but the activationId); for Activation, a 404 with errorCode 80322
+	// (CodeActivationNotFound), the activation not recorded yet. Poll again.
 	Pending bool
 	// Start is when the first attempt was sent; Duration runs to the end of
 	// reading the body of the last attempt. Attempts counts transport

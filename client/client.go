@@ -258,7 +258,12 @@ func (c *Client) Activation(ctx context.Context, pkg, action, platform, activati
 	if err := checkName("activation id", activationID); err != nil {
 		return nil, err
 	}
-	return c.do(ctx, http.MethodGet, c.actionURL(pkg, action, activationID, platform, -1), nil)
+	r, err := c.do(ctx, http.MethodGet, c.actionURL(pkg, action, activationID, platform, -1), nil)
+	if err == nil {
+		// Not recorded yet: the action is still running.
+		r.Pending = r.StatusCode == http.StatusNotFound && r.Error != nil && r.Error.Code == CodeActivationNotFound
+	}
+	return r, err
 }
 
 // checkName refuses names that cannot be one path segment.

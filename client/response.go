@@ -8,9 +8,11 @@ import (
 	"io"
 	"mime"
 	"net/http"
-	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
+
+	"github.com/specrun/specrun/internal/valuetext"
 )
 
 // ResponseTooLargeError is the cause of a TransportError when a response body
@@ -154,31 +156,11 @@ func trimJSONSpace(b []byte) []byte { return bytes.Trim(b, " \t\r\n") }
 func apiError(obj map[string]any) *APIError {
 	switch e := obj["error"].(type) {
 	case map[string]any:
-		return &APIError{Code: text(e["errorCode"]), Message: text(e["message"]), Details: text(e["details"])}
+		return &APIError{Code: valuetext.Text(e["errorCode"], 0), Message: valuetext.Text(e["message"], 0), Details: valuetext.Text(e["details"], 0)}
 	case string:
-		return &APIError{Code: text(obj["code"]), Message: e}
+		return &APIError{Code: valuetext.Text(obj["code"], 0), Message: e}
 	}
 	return nil
-}
-
-// text renders a decoded JSON value as text: strings as they are, numbers in
-// their source form, anything else as compact JSON.
-func text(v any) string {
-	switch v := v.(type) {
-	case nil:
-		return ""
-	case string:
-		return v
-	case json.Number:
-		return v.String()
-	case bool:
-		return strconv.FormatBool(v)
-	}
-	b, err := json.Marshal(v)
-	if err != nil {
-		return fmt.Sprint(v)
-	}
-	return string(b)
 }
 
 // cutText returns b trimmed, with invalid UTF-8 replaced, cut to at most n
@@ -205,4 +187,77 @@ func cutText(b []byte, n int) string {
 		s += "…"
 	}
 	return s
+}
+
+// CodeActivationNotFound is the errorCode of a 404 to an activation poll
+// when the activation is not recorded yet: the action is still running.
+const CodeActivationNotFound = "80322"
+
+// Reason says what the API's error body said, as
+// "errorCode CODE MESSAGE: DETAILS" without the parts it lacks (a body that
+// is not JSON has only a message, its text); "" when there is no error body.
+func (r *Response) Reason() string {
+	if r.Error == nil {
+		return ""
+	}
+	var parts []string
+	if r.Error.Code != "" {
+		parts = append(parts, "errorCode "+r.Error.Code)
+	}
+	if r.Error.Message != "" {
+		parts = append(parts, r.Error.Message)
+	}
+	s := strings.Join(parts, " ")
+	if r.Error.Details != "" {
+		if s != "" {
+			s += ": "
+		}
+		s += r.Error.Details
+	}
+	return s
+}
+
+// MaxClockSkew is how far the gateway lets a request's timestamp be from
+// its own clock.
+const MaxClockSkew = 5 * time.Minute
+
+// Blame is what the error body of a 401 names as the cause.
+type Blame int
+
+// What a 401's error body may blame.
+const (
+	BlameNothing Blame = iota // the body names neither
+	BlameKeys                 // the signature or the access key
+	BlameClock                // the timestamp or the clock
+)
+
+// AuthBlame says what r's error body names as the cause of a refused
+// authentication: the signature or the key (checked first), or the
+// timestamp or the clock.
+func (r *Response) AuthBlame() Blame {
+	if r.Error == nil {
+		return BlameNothing
+	}
+	s := strings.ToLower(r.Error.Message + " " + r.Error.Details)
+	switch {
+	case strings.Contains(s, "signature") || strings.Contains(s, "access key"):
+		return BlameKeys
+	case strings.Contains(s, "timestamp") || strings.Contains(s, "clock"):
+		return BlameClock
+	}
+	return BlameNothing
+}
+
+// ClockSkew is how far now is from the response's Date header (to its
+// one-second precision), and whether the header was there.
+func (r *Response) ClockSkew(now time.Time) (time.Duration, bool) {
+	t, err := http.ParseTime(r.Header.Get("Date"))
+	if err != nil {
+		return 0, false
+	}
+	d := now.Sub(t)
+	if d < 0 {
+		d = -d
+	}
+	return d.Truncate(time.Second), true
 }

@@ -6,13 +6,13 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/specrun/specrun/assert"
 	"github.com/specrun/specrun/client"
+	"github.com/specrun/specrun/internal/valuetext"
 	"github.com/specrun/specrun/internal/words"
 	"github.com/specrun/specrun/spec"
 )
@@ -185,11 +185,11 @@ func (e *engine) callExchanges(c call, body []byte) []*Exchange {
 			if t.Request == nil {
 				continue
 			}
-			x := e.exchangeText(t.Request, c.resp.RequestBody, t.StatusCode, t.Header, t.Body)
+			x := e.exchange(t.Dump(c.resp.RequestBody, maxBodyText, e.redact.String))
 			x.Start, x.Note = t.Start, e.redact.String(t.Why)
 			out = append(out, x)
 		}
-		x := e.exchange(c.resp)
+		x := e.exchange(c.resp.Dump(maxBodyText, e.redact.String))
 		x.Start, x.Note = c.resp.Start, e.redact.String(c.resp.Transport)
 		if n := len(c.resp.Retried); n > 0 {
 			x.Start = c.resp.Retried[n-1].Start.Add(c.resp.Retried[n-1].Duration)
@@ -249,8 +249,8 @@ func resolveString(t *spec.Template, vars map[string]any, pos spec.Pos, what str
 	return "", &spec.Error{Pos: pos, Msg: fmt.Sprintf("%s must be a string, got %s", what, assert.Format(v, 80))}
 }
 
-// poll fetches the activation detail until the action has finished (any
-// answer but 404 with errorCode 80322) or ctx ends.
+// poll fetches the activation detail until the action has finished (an
+// answer that is not Pending) or ctx ends.
 func (e *engine) poll(ctx context.Context, inv client.Invocation, id string, a *Attempt, log *callLog) (*client.Response, error) {
 	if id == "" {
 		return nil, errors.New("the action outlived its wait but the response held no activationId to poll")
@@ -266,7 +266,7 @@ func (e *engine) poll(ctx context.Context, inv client.Invocation, id string, a *
 		if err != nil {
 			return nil, err
 		}
-		if r.StatusCode != http.StatusNotFound || r.Error == nil || r.Error.Code != "80322" {
+		if !r.Pending {
 			return r, nil
 		}
 		delay = min(delay*3/2, e.opts.MaxPollDelay)
@@ -445,11 +445,7 @@ func actionOutcome(doc any) string {
 	}
 	s := "the action ended with status " + strconv.Quote(status)
 	if msg := field(response["result"], "error"); msg != nil {
-		if text, ok := msg.(string); ok {
-			s += ": " + text
-		} else {
-			s += ": " + assert.Format(msg, 0)
-		}
+		s += ": " + valuetext.Text(msg, 0)
 	}
 	return s
 }
@@ -466,7 +462,7 @@ func describeJSONErr(resp *client.Response) string {
 	return "empty body"
 }
 
-// reason is statusReason redacted, then cut; for a body that is not JSON,
+// reason is resp.Reason() redacted, then cut; for a body that is not JSON,
 // the start of the body itself, since the client's APIError.Message was cut
 // before any secret could be redacted from it.
 func (e *engine) reason(resp *client.Response) string {
@@ -476,31 +472,7 @@ func (e *engine) reason(resp *client.Response) string {
 	if resp.JSONErr != nil {
 		return e.snippet(resp.Body)
 	}
-	return e.clip(statusReason(resp), maxValueText)
-}
-
-// statusReason says what the API's error body said, as
-// "errorCode CODE MESSAGE: DETAILS" without the parts it lacks (a body that
-// is not JSON has only a message, its text).
-func statusReason(resp *client.Response) string {
-	if resp.Error == nil {
-		return ""
-	}
-	var parts []string
-	if resp.Error.Code != "" {
-		parts = append(parts, "errorCode "+resp.Error.Code)
-	}
-	if resp.Error.Message != "" {
-		parts = append(parts, resp.Error.Message)
-	}
-	s := strings.Join(parts, " ")
-	if resp.Error.Details != "" {
-		if s != "" {
-			s += ": "
-		}
-		s += resp.Error.Details
-	}
-	return s
+	return e.clip(resp.Reason(), maxValueText)
 }
 
 // authError describes a 401 from the gateway: which key was used (never the
@@ -510,35 +482,27 @@ func (e *engine) authError(a *Attempt, resp *client.Response) {
 	if r := e.reason(resp); r != "" {
 		msg += ", " + r
 	}
-	msg += ") with access key " + ShortKey(e.opts.AccessKey)
+	msg += ") with access key " + client.ShortKey(e.opts.AccessKey)
 	if e.opts.CredentialSource != "" {
 		msg += " from " + e.opts.CredentialSource
 	}
 	e.setError(a, msg, e.authHint(resp))
 }
 
-// maxClockSkew is how far the gateway lets a request's timestamp be from its
-// own clock.
-const maxClockSkew = 5 * time.Minute
-
 // authHint names both causes of a 401 Authentication Failed, wrong keys and
 // a clock 5 minutes or more off, putting first the one the evidence points
-// at: the gateway's details when they name the signature or the timestamp,
-// else how far this machine's clock is from the response's Date header.
+// at: what the gateway's details blame, else how far this machine's clock
+// is from the response's Date header.
 func (e *engine) authHint(resp *client.Response) string {
 	keys := "wrong keys (the access key unknown or disabled, or the secret key not its pair: check NCLOUD_ACCESS_KEY and NCLOUD_SECRET_KEY, or ~/.ncloud/configure, for a stale value, a stray space or a comment on the key's line)"
 	clock := "a clock 5 minutes or more off the gateway's (compare `date -u` with the real UTC time; sync it with NTP)"
-	details := ""
-	if resp.Error != nil {
-		details = strings.ToLower(resp.Error.Message + " " + resp.Error.Details)
-	}
 	first, second, why := keys, clock, ""
-	switch skew, dated := e.clockSkew(resp); {
-	case strings.Contains(details, "signature") || strings.Contains(details, "access key"):
+	switch skew, dated := resp.ClockSkew(e.opts.Now()); {
+	case resp.AuthBlame() == client.BlameKeys:
 		why = "the gateway's details name the signature or the key"
-	case strings.Contains(details, "timestamp") || strings.Contains(details, "clock"):
+	case resp.AuthBlame() == client.BlameClock:
 		first, second, why = clock, keys, "the gateway's details name the timestamp"
-	case dated && skew >= maxClockSkew:
+	case dated && skew >= client.MaxClockSkew:
 		first, second, why = clock, keys, fmt.Sprintf("this machine's clock is %s off the Date the gateway answered with", skew)
 	case dated:
 		why = fmt.Sprintf("this machine's clock is less than %s off the Date the gateway answered with", skew+time.Second)
@@ -546,29 +510,6 @@ func (e *engine) authHint(resp *client.Response) string {
 		return "either " + keys + ", or " + clock + ": keys that fail from every machine are wrong, a clock fails on one machine only"
 	}
 	return "most likely " + first + ", as " + why + "; the other cause of a 401 is " + second
-}
-
-// clockSkew is how far this machine's clock is from the response's Date
-// header (to its one-second precision), and whether the header was there.
-func (e *engine) clockSkew(resp *client.Response) (time.Duration, bool) {
-	t, err := http.ParseTime(resp.Header.Get("Date"))
-	if err != nil {
-		return 0, false
-	}
-	d := e.opts.Now().Sub(t)
-	if d < 0 {
-		d = -d
-	}
-	return d.Truncate(time.Second), true
-}
-
-// ShortKey shortens an access key for messages: its first four characters
-// and an ellipsis.
-func ShortKey(k string) string {
-	if len(k) <= 4 {
-		return "***"
-	}
-	return k[:4] + "…"
 }
 
 func (e *engine) failure(c *spec.Check, f assert.Failure) *Failure {
@@ -588,53 +529,16 @@ func (e *engine) failure(c *spec.Check, f assert.Failure) *Failure {
 	}
 }
 
-// exchange renders the request and response as redacted text.
-func (e *engine) exchange(resp *client.Response) *Exchange {
-	return e.exchangeText(resp.Request, resp.RequestBody, resp.StatusCode, resp.Header, resp.Body)
-}
-
-// exchangeText renders a request and its answer as redacted text.
-func (e *engine) exchangeText(req *http.Request, reqBody []byte, status int, header http.Header, body []byte) *Exchange {
-	var b strings.Builder
-	if req != nil {
-		b.WriteString(req.Method + " " + req.URL.String() + "\n")
-		writeHeaders(&b, req.Header)
-		b.WriteString("\n")
-		b.WriteString(e.clip(string(reqBody), maxBodyText))
-	}
-	x := &Exchange{Request: e.redact.String(b.String())}
-	b.Reset()
-	b.WriteString("HTTP " + strconv.Itoa(status) + "\n")
-	writeHeaders(&b, header)
-	b.WriteString("\n")
-	b.WriteString(e.clip(string(body), maxBodyText))
-	x.Response = e.redact.String(b.String())
-	return x
-}
-
-func writeHeaders(b *strings.Builder, h http.Header) {
-	keys := make([]string, 0, len(h))
-	for k := range h {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
-		for _, v := range h[k] {
-			switch strings.ToLower(k) {
-			case "x-ncp-apigw-signature-v2", "authorization":
-				v = "***"
-			case "x-ncp-iam-access-key":
-				v = ShortKey(v)
-			}
-			b.WriteString(k + ": " + v + "\n")
-		}
-	}
+// exchange is a call's request and response text, as the client's Dump
+// renders them with this run's secrets redacted.
+func (e *engine) exchange(request, response string) *Exchange {
+	return &Exchange{Request: request, Response: response}
 }
 
 // clip redacts s, then cuts it to n bytes: cut first, a secret would keep
 // a visible prefix that no longer matches it.
 func (e *engine) clip(s string, n int) string {
-	return assert.Truncate(e.redact.String(s), n)
+	return valuetext.Cut(e.redact.String(s), n)
 }
 
 // snippet is the start of body on one line, redacted.
@@ -644,7 +548,7 @@ func (e *engine) snippet(body []byte) string {
 	if s == "" {
 		return "(empty body)"
 	}
-	return assert.Truncate(s, 200)
+	return valuetext.Cut(s, 200)
 }
 
 // accessKeyAlias makes the redactor shorten the access key wherever it
@@ -653,7 +557,7 @@ func accessKeyAlias(k string) []string {
 	if len(k) <= 4 {
 		return nil
 	}
-	return []string{k, ShortKey(k)}
+	return []string{k, client.ShortKey(k)}
 }
 
 // addSecret redacts v from now on: a captured value of a --secret variable

@@ -11,6 +11,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/specrun/specrun/assert"
+	"github.com/specrun/specrun/internal/errlist"
 )
 
 // Paths of the checks the loader derives from `expect` keys.
@@ -253,13 +254,7 @@ func (d *fileDec) check(pos Pos, key, msg string, path *assert.Path, ops []opSrc
 
 // opErrors reports the errors of assert.New, each at its operator's key.
 func (d *fileDec) opErrors(err error, pos Pos, keyOf func(int) *yaml.Node) {
-	var list []error
-	if j, ok := err.(interface{ Unwrap() []error }); ok {
-		list = j.Unwrap()
-	} else {
-		list = []error{err}
-	}
-	for _, e := range list {
+	for _, e := range errlist.Of(err) {
 		var oe *assert.OpError
 		if errors.As(e, &oe) {
 			d.errAt(keyOf(oe.Index), oe.Error())

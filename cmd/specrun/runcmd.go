@@ -18,6 +18,7 @@ import (
 
 	"github.com/specrun/specrun/client"
 	"github.com/specrun/specrun/emulator"
+	"github.com/specrun/specrun/internal/errlist"
 	"github.com/specrun/specrun/internal/words"
 	"github.com/specrun/specrun/monitor"
 	"github.com/specrun/specrun/reporters"
@@ -428,12 +429,7 @@ func (sys *system) specProblems(err error, outcome string) error {
 
 // printProblems prints each joined error on its own line and counts them.
 func printProblems(w io.Writer, err error) int {
-	var list []error
-	if j, ok := err.(interface{ Unwrap() []error }); ok {
-		list = j.Unwrap()
-	} else {
-		list = []error{err}
-	}
+	list := errlist.Of(err)
 	for _, e := range list {
 		fmt.Fprintln(w, e)
 	}
