@@ -22,6 +22,7 @@ import (
 
 	"github.com/specrun/specrun/internal/jsontext"
 	"github.com/specrun/specrun/internal/suggest"
+	"github.com/specrun/specrun/internal/yamlnode"
 )
 
 // Pos is a position in a manifest file, for messages. Line and Col are 1-based.
@@ -205,9 +206,6 @@ func (p *parser) errorf(n *yaml.Node, format string, args ...any) {
 	p.errs = append(p.errs, &ManifestError{Pos: pos, Msg: fmt.Sprintf(format, args...)})
 }
 
-// yamlLineRE is compiled on first use, not at start-up.
-var yamlLineRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^yaml: line (\d+): (.*)$`) })
-
 // Parse parses a manifest; see ParseManifest.
 func (l Loader) Parse(name string, data []byte) (*Manifest, error) {
 	dir, err := filepath.Abs(filepath.Dir(name))
@@ -218,7 +216,7 @@ func (l Loader) Parse(name string, data []byte) (*Manifest, error) {
 	m := &Manifest{File: name, Dir: dir, Namespace: "local"}
 	var doc yaml.Node
 	dec := yaml.NewDecoder(bytes.NewReader(data))
-	if err := dec.Decode(&doc); err != nil {
+	if err := yamlnode.Decode(dec, &doc); err != nil {
 		if errors.Is(err, io.EOF) {
 			p.errorf(nil, "the manifest is empty: it needs a packages mapping with at least one action")
 			return nil, p.join()
@@ -227,7 +225,7 @@ func (l Loader) Parse(name string, data []byte) (*Manifest, error) {
 		return nil, p.join()
 	}
 	var extra yaml.Node
-	if err := dec.Decode(&extra); err == nil {
+	if err := yamlnode.Decode(dec, &extra); err == nil {
 		p.errorf(&extra, "a second YAML document: a manifest is one document; remove the extra ---")
 	} else if !errors.Is(err, io.EOF) {
 		p.yamlError(err)
@@ -244,15 +242,8 @@ func (l Loader) Parse(name string, data []byte) (*Manifest, error) {
 }
 
 func (p *parser) yamlError(err error) {
-	msg := err.Error()
-	line := 1
-	if sm := yamlLineRE().FindStringSubmatch(msg); sm != nil {
-		line, _ = strconv.Atoi(sm[1])
-		msg = sm[2]
-	} else {
-		msg = strings.TrimPrefix(msg, "yaml: ")
-	}
-	p.errs = append(p.errs, &ManifestError{Pos: Pos{File: p.file, Line: line, Col: 1}, Msg: "invalid YAML: " + msg})
+	line, msg := yamlnode.ErrorLine(err)
+	p.errs = append(p.errs, &ManifestError{Pos: Pos{File: p.file, Line: max(line, 1), Col: 1}, Msg: "invalid YAML: " + msg})
 }
 
 func (p *parser) join() error {
@@ -270,47 +261,12 @@ func (p *parser) join() error {
 	return errors.Join(errs...)
 }
 
-// kindName describes a node's type for messages.
-func kindName(n *yaml.Node) string {
-	switch n.Kind {
-	case yaml.MappingNode:
-		return "a mapping"
-	case yaml.SequenceNode:
-		return "a sequence"
-	case yaml.AliasNode:
-		return "an alias"
-	case yaml.DocumentNode:
-		return "a document"
-	}
-	switch n.ShortTag() {
-	case "!!str":
-		return fmt.Sprintf("the string %q", n.Value)
-	case "!!int":
-		return "the integer " + n.Value
-	case "!!float":
-		return "the number " + n.Value
-	case "!!bool":
-		return "the boolean " + n.Value
-	case "!!null":
-		return "null"
-	}
-	return fmt.Sprintf("%q", n.Value)
-}
-
-// resolve follows aliases.
-func resolve(n *yaml.Node) *yaml.Node {
-	for i := 0; n != nil && n.Kind == yaml.AliasNode && i < 100; i++ {
-		n = n.Alias
-	}
-	return n
-}
-
 // entries checks that n is a mapping of string keys without duplicates, reports unknown keys
 // (known nil = any key), and returns key/value pairs in order.
 func (p *parser) entries(n *yaml.Node, what string, known []string) [][2]*yaml.Node {
-	n = resolve(n)
+	n = yamlnode.Deref(n)
 	if n.Kind != yaml.MappingNode {
-		p.errorf(n, "%s: want a mapping, got %s", what, kindName(n))
+		p.errorf(n, "%s: want a mapping, got %s", what, yamlnode.Describe(n))
 		return nil
 	}
 	var out [][2]*yaml.Node
@@ -318,7 +274,7 @@ func (p *parser) entries(n *yaml.Node, what string, known []string) [][2]*yaml.N
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, v := n.Content[i], n.Content[i+1]
 		if k.Kind != yaml.ScalarNode || (k.ShortTag() != "!!str" && k.ShortTag() != "!!int") {
-			p.errorf(k, "%s: keys must be strings, got %s", what, kindName(k))
+			p.errorf(k, "%s: keys must be strings, got %s", what, yamlnode.Describe(k))
 			continue
 		}
 		if seen[k.Value] {
@@ -341,18 +297,18 @@ func (p *parser) entries(n *yaml.Node, what string, known []string) [][2]*yaml.N
 }
 
 func (p *parser) str(n *yaml.Node, what string) (string, bool) {
-	n = resolve(n)
+	n = yamlnode.Deref(n)
 	if n.Kind != yaml.ScalarNode || n.ShortTag() != "!!str" {
-		p.errorf(n, "%s: want a string, got %s", what, kindName(n))
+		p.errorf(n, "%s: want a string, got %s", what, yamlnode.Describe(n))
 		return "", false
 	}
 	return n.Value, true
 }
 
 func (p *parser) duration(n *yaml.Node, what string) (time.Duration, bool) {
-	n = resolve(n)
+	n = yamlnode.Deref(n)
 	if n.Kind != yaml.ScalarNode || n.ShortTag() != "!!str" {
-		p.errorf(n, "%s: want a duration such as \"5s\" or \"500ms\", got %s", what, kindName(n))
+		p.errorf(n, "%s: want a duration such as \"5s\" or \"500ms\", got %s", what, yamlnode.Describe(n))
 		return 0, false
 	}
 	d, err := time.ParseDuration(n.Value)
@@ -387,14 +343,14 @@ func (p *parser) manifest(root *yaml.Node, m *Manifest) {
 			m.Concurrency = p.concurrency(kv[1])
 		}
 	}
-	if resolve(root).Kind != yaml.MappingNode {
+	if yamlnode.Deref(root).Kind != yaml.MappingNode {
 		return
 	}
 	if packages == nil {
 		p.errorf(root, "manifest: packages is missing: add a packages mapping with at least one action")
 		return
 	}
-	if n := resolve(packages); n.Kind == yaml.MappingNode && len(n.Content) == 0 {
+	if n := yamlnode.Deref(packages); n.Kind == yaml.MappingNode && len(n.Content) == 0 {
 		p.errorf(n, "packages is empty: add at least one package with actions")
 	}
 	for _, kv := range p.entries(packages, "packages", nil) {
@@ -425,7 +381,7 @@ func (p *parser) pkg(k, v *yaml.Node) *Package {
 			actions = kv[1]
 		}
 	}
-	if resolve(v).Kind != yaml.MappingNode {
+	if yamlnode.Deref(v).Kind != yaml.MappingNode {
 		return nil
 	}
 	if actions == nil {
@@ -461,7 +417,7 @@ func (p *parser) action(pkg *Package, k, v *yaml.Node) *Action {
 	for _, kv := range p.entries(v, what, actionKeys) {
 		p.actionKey(a, d, kv[0], kv[1], what)
 	}
-	if resolve(v).Kind != yaml.MappingNode || !p.oneKind(k, d.kinds, what) {
+	if yamlnode.Deref(v).Kind != yaml.MappingNode || !p.oneKind(k, d.kinds, what) {
 		return nil
 	}
 	a.Params = mergeObjects(pkg.Params, d.ownParams)
@@ -587,9 +543,9 @@ func (p *parser) entryPoint(a *Action, n *yaml.Node, what string) bool {
 }
 
 func (p *parser) boolean(n *yaml.Node, what string) bool {
-	n = resolve(n)
+	n = yamlnode.Deref(n)
 	if n.Kind != yaml.ScalarNode || n.ShortTag() != "!!bool" {
-		p.errorf(n, "%s: want true or false, got %s", what, kindName(n))
+		p.errorf(n, "%s: want true or false, got %s", what, yamlnode.Describe(n))
 		return false
 	}
 	var b bool
@@ -598,19 +554,19 @@ func (p *parser) boolean(n *yaml.Node, what string) bool {
 }
 
 func (p *parser) concurrency(n *yaml.Node) int {
-	n = resolve(n)
+	n = yamlnode.Deref(n)
 	v, err := strconv.Atoi(n.Value)
 	if n.Kind != yaml.ScalarNode || n.ShortTag() != "!!int" || err != nil || v < 1 {
-		p.errorf(n, "concurrency: want the number of activations allowed in flight at once, a whole number of at least 1 (NCP allows 100), got %s", kindName(n))
+		p.errorf(n, "concurrency: want the number of activations allowed in flight at once, a whole number of at least 1 (NCP allows 100), got %s", yamlnode.Describe(n))
 		return 0
 	}
 	return v
 }
 
 func (p *parser) platforms(n *yaml.Node, what string) []string {
-	n = resolve(n)
+	n = yamlnode.Deref(n)
 	if n.Kind != yaml.SequenceNode {
-		p.errorf(n, "%s: platforms: want a sequence such as [vpc], got %s", what, kindName(n))
+		p.errorf(n, "%s: platforms: want a list such as [vpc], got %s", what, yamlnode.Describe(n))
 		return nil
 	}
 	if len(n.Content) == 0 {
@@ -659,9 +615,9 @@ func (p *parser) display(path string) string {
 }
 
 func (p *parser) exec(a *Action, n *yaml.Node, what string) {
-	n = resolve(n)
+	n = yamlnode.Deref(n)
 	if n.Kind != yaml.SequenceNode {
-		p.errorf(n, "%s: exec: want a sequence of strings such as [./action.sh], got %s", what, kindName(n))
+		p.errorf(n, "%s: exec: want a list of strings such as [./action.sh], got %s", what, yamlnode.Describe(n))
 		return
 	}
 	if len(n.Content) == 0 {
@@ -669,9 +625,9 @@ func (p *parser) exec(a *Action, n *yaml.Node, what string) {
 		return
 	}
 	for _, e := range n.Content {
-		e = resolve(e)
+		e = yamlnode.Deref(e)
 		if e.Kind != yaml.ScalarNode || e.ShortTag() == "!!null" {
-			p.errorf(e, "%s: exec: want a string, got %s", what, kindName(e))
+			p.errorf(e, "%s: exec: want a string, got %s", what, yamlnode.Describe(e))
 			return
 		}
 		a.Exec = append(a.Exec, e.Value)
@@ -731,8 +687,8 @@ func (p *parser) script(a *Action, n *yaml.Node, what string) {
 
 // object converts a YAML mapping to a JSON object, keys in YAML order.
 func (p *parser) object(n *yaml.Node, what string) json.RawMessage {
-	if resolve(n).Kind != yaml.MappingNode {
-		p.errorf(resolve(n), "%s: want a mapping, got %s", what, kindName(resolve(n)))
+	if yamlnode.Deref(n).Kind != yaml.MappingNode {
+		p.errorf(yamlnode.Deref(n), "%s: want a mapping, got %s", what, yamlnode.Describe(yamlnode.Deref(n)))
 		return nil
 	}
 	var buf []byte
@@ -751,15 +707,15 @@ func (p *parser) toJSON(buf []byte, n *yaml.Node, what string, depth int) ([]byt
 		}
 		return buf, false
 	}
-	n = resolve(n)
+	n = yamlnode.Deref(n)
 	switch n.Kind {
 	case yaml.MappingNode:
 		buf = append(buf, '{')
 		seen := map[string]bool{}
 		for i := 0; i+1 < len(n.Content); i += 2 {
-			k := resolve(n.Content[i])
+			k := yamlnode.Deref(n.Content[i])
 			if k.Kind != yaml.ScalarNode || k.ShortTag() == "!!merge" || k.ShortTag() == "!!null" {
-				p.errorf(k, "%s: keys must be strings, got %s", what, kindName(k))
+				p.errorf(k, "%s: keys must be strings, got %s", what, yamlnode.Describe(k))
 				return buf, false
 			}
 			if seen[k.Value] {
@@ -827,7 +783,7 @@ func (p *parser) toJSON(buf []byte, n *yaml.Node, what string, depth int) ([]byt
 			return jsontext.AppendString(buf, n.Value), true
 		}
 	}
-	p.errorf(n, "%s: unsupported YAML value %s", what, kindName(n))
+	p.errorf(n, "%s: unsupported YAML value %s", what, yamlnode.Describe(n))
 	return buf, false
 }
 

@@ -18,6 +18,7 @@ import (
 
 	"github.com/specrun/specrun/internal/inputfile"
 	"github.com/specrun/specrun/internal/suggest"
+	"github.com/specrun/specrun/internal/yamlnode"
 )
 
 const (
@@ -48,7 +49,7 @@ func parseDocument(file string, data []byte, probs *problems, emptyMsg string) *
 	var doc yaml.Node
 	if !bytes.Contains(data, []byte("\n---")) && !bytes.Contains(data, []byte("\n...")) && !bytes.Contains(data, []byte("\r---")) && !bytes.Contains(data, []byte("\r...")) {
 		// One document for sure: the faster string-input parser.
-		if err := safeUnmarshal(data, &doc); err != nil {
+		if err := yamlnode.Unmarshal(data, &doc); err != nil {
 			probs.add(yamlErrorPos(file, err), "invalid YAML: "+yamlErrorText(err))
 			return nil
 		}
@@ -59,7 +60,7 @@ func parseDocument(file string, data []byte, probs *problems, emptyMsg string) *
 		return checkRoot(file, &doc, probs, emptyMsg)
 	}
 	dec := yaml.NewDecoder(bytes.NewReader(data))
-	if err := safeDecode(dec, &doc); err != nil {
+	if err := yamlnode.Decode(dec, &doc); err != nil {
 		if errors.Is(err, io.EOF) {
 			probs.add(Pos{File: file, Line: 1, Col: 1}, emptyMsg)
 			return nil
@@ -68,7 +69,7 @@ func parseDocument(file string, data []byte, probs *problems, emptyMsg string) *
 		return nil
 	}
 	var next yaml.Node
-	if err := safeDecode(dec, &next); !errors.Is(err, io.EOF) {
+	if err := yamlnode.Decode(dec, &next); !errors.Is(err, io.EOF) {
 		pos := Pos{File: file, Line: max(next.Line, 1), Col: max(next.Column, 1)}
 		if err != nil {
 			pos = yamlErrorPos(file, err)
@@ -95,51 +96,6 @@ func checkRoot(file string, doc *yaml.Node, probs *problems, emptyMsg string) *y
 		return nil
 	}
 	return root
-}
-
-// safeUnmarshal decodes the first document of data, turning a panic of the
-// YAML library into an error.
-func safeUnmarshal(data []byte, n *yaml.Node) (err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			err = fmt.Errorf("yaml: cannot parse this document (%v)", r)
-		}
-	}()
-	return yaml.Unmarshal(data, n)
-}
-
-// safeDecode decodes one document, turning a panic of the YAML library into
-// an error so that no input can crash a load.
-func safeDecode(dec *yaml.Decoder, n *yaml.Node) (err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			err = fmt.Errorf("yaml: cannot parse this document (%v)", r)
-		}
-	}()
-	return dec.Decode(n)
-}
-
-// yamlLineRE and jsonNumberRE are compiled on first use, not at start-up.
-var yamlLineRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^yaml: line (\d+): `) })
-
-// yamlErrorPos extracts the line of a YAML syntax error.
-func yamlErrorPos(file string, err error) Pos {
-	pos := Pos{File: file, Line: 1, Col: 1}
-	if m := yamlLineRE().FindStringSubmatch(err.Error()); m != nil {
-		if n, e := strconv.Atoi(m[1]); e == nil && n > 0 {
-			pos.Line = n
-		}
-	}
-	return pos
-}
-
-// yamlErrorText strips the library's prefixes from a YAML error.
-func yamlErrorText(err error) string {
-	s := err.Error()
-	if m := yamlLineRE().FindStringIndex(s); m != nil {
-		return s[m[1]:]
-	}
-	return strings.TrimPrefix(s, "yaml: ")
 }
 
 // checkText rejects bytes YAML does not accept as text, with the position
@@ -232,39 +188,24 @@ func (m *measurer) count(n *yaml.Node, depth int) int {
 	return total
 }
 
-// deref follows aliases.
-func deref(n *yaml.Node) *yaml.Node {
-	for n != nil && n.Kind == yaml.AliasNode && n.Alias != nil {
-		n = n.Alias
-	}
-	return n
+// yamlErrorPos is the position of a YAML syntax error: its line, or 1:1.
+func yamlErrorPos(file string, err error) Pos {
+	line, _ := yamlnode.ErrorLine(err)
+	return Pos{File: file, Line: max(line, 1), Col: 1}
 }
 
-// kindOf names a node's type for messages: "a mapping", "a list", ...
-func kindOf(n *yaml.Node) string {
-	n = deref(n)
-	if n == nil {
-		return "nothing"
-	}
-	switch n.Kind {
-	case yaml.MappingNode:
-		return "a mapping"
-	case yaml.SequenceNode:
-		return "a list"
-	case yaml.ScalarNode:
-		switch n.ShortTag() {
-		case "!!null":
-			return "null"
-		case "!!bool":
-			return "a boolean"
-		case "!!int", "!!float":
-			return "a number"
-		default:
-			return "a string"
-		}
-	}
-	return "nothing"
+// yamlErrorText is a YAML error without the library's prefixes.
+func yamlErrorText(err error) string {
+	_, text := yamlnode.ErrorLine(err)
+	return text
 }
+
+// deref follows aliases (the shared toolkit's, under the decoder's name).
+func deref(n *yaml.Node) *yaml.Node { return yamlnode.Deref(n) }
+
+// kindOf names a node's type for messages: "a mapping", "a list", ...
+// (yamlnode.Kind, the vocabulary the manifest's messages use too).
+func kindOf(n *yaml.Node) string { return yamlnode.Kind(n) }
 
 // isNull reports whether n is an empty or null scalar.
 func isNull(n *yaml.Node) bool {
@@ -272,15 +213,16 @@ func isNull(n *yaml.Node) bool {
 	return n == nil || (n.Kind == yaml.ScalarNode && n.ShortTag() == "!!null")
 }
 
+// jsonNumberRE is compiled on first use, not at start-up.
+var jsonNumberRE = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?$`)
+})
+
 // isString reports whether n is a string scalar.
 func isString(n *yaml.Node) bool {
 	n = deref(n)
 	return n != nil && n.Kind == yaml.ScalarNode && kindOf(n) == "a string"
 }
-
-var jsonNumberRE = sync.OnceValue(func() *regexp.Regexp {
-	return regexp.MustCompile(`^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?$`)
-})
 
 // scalarValue converts a non-string scalar to its JSON-like value.
 func scalarValue(n *yaml.Node) (any, error) {
