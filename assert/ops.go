@@ -3,14 +3,11 @@ package assert
 import (
 	"errors"
 	"fmt"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 	"unicode/utf8"
 
-	"github.com/santhosh-tekuri/jsonschema/v6"
 	"github.com/theory/jsonpath"
 )
 
@@ -25,14 +22,6 @@ type Op struct {
 	// where errorCode matches as a number or a string).
 	Name     string
 	Expected any
-}
-
-// OperatorNames lists the operator names New accepts, in the order of
-// SPEC-FORMAT.md.
-func OperatorNames() []string {
-	return []string{"equals", "not_equals", "exists", "type", "matches", "not_matches",
-		"contains", "not_contains", "one_of", "lt", "lte", "gt", "gte", "len", "count",
-		"empty", "schema", "subset", "error_subset"}
 }
 
 // Options configures New. The zero value reads schema files relative to the
@@ -70,26 +59,6 @@ type Assertion struct {
 	ops       []compiledOp
 	countOnly bool // every operator is count or exists: nodes are only counted
 }
-
-type opKind uint8
-
-const (
-	kEquals opKind = iota
-	kNotEquals
-	kExists
-	kType
-	kMatches
-	kNotMatches
-	kContains
-	kNotContains
-	kOneOf
-	kCompare
-	kLen
-	kCount
-	kEmpty
-	kSchema
-	kSubset
-)
 
 // rel is a numeric relation of lt, lte, gt, gte, equals, not_equals.
 type rel uint8
@@ -155,27 +124,11 @@ func relOf(name string) (rel, bool) {
 	return 0, false
 }
 
-// constraint is one entry of an operator map such as {gte: 1}.
-type constraint struct {
-	name string
-	rel  rel
-	val  decimal
-}
-
+// compiledOp is one operator of an assertion, compiled.
 type compiledOp struct {
 	name     string
 	expected any
-	kind     opKind
-	flag     bool           // exists, empty; errorCode for subset
-	typ      string         // type
-	re       *regexp.Regexp // matches, not_matches
-	list     []any          // one_of
-	rel      rel            // lt, lte, gt, gte
-	num      decimal        // lt, lte, gt, gte with a number
-	isTime   bool           // lt, lte, gt, gte with a timestamp
-	ts       time.Time
-	cons     []constraint // len, count
-	sch      *jsonschema.Schema
+	check    checker
 }
 
 // New compiles an assertion: regexes, schemas and operator maps are compiled
@@ -215,8 +168,8 @@ func NewPartial(path *Path, ops []Op, late []int, opts Options) (*Partial, error
 	var errs []error
 	for i, op := range ops {
 		if slices.Contains(late, i) {
-			if !slices.Contains(OperatorNames(), op.Name) {
-				errs = append(errs, &OpError{Index: i, Op: op.Name, Err: fmt.Errorf("unknown operator; valid operators: %s", strings.Join(OperatorNames(), ", "))})
+			if _, ok := lookup(op.Name); !ok {
+				errs = append(errs, &OpError{Index: i, Op: op.Name, Err: errUnknownOperator()})
 			}
 			p.names = append(p.names, op.Name)
 			continue
@@ -259,7 +212,7 @@ func (p *Partial) Complete(expected []any) (*Assertion, error) {
 	}
 	a := &Assertion{path: p.path, ops: ops, countOnly: true}
 	for _, c := range ops {
-		if c.kind != kCount && c.kind != kExists {
+		if _, ok := c.check.(counter); !ok {
 			a.countOnly = false
 		}
 	}
@@ -275,136 +228,6 @@ func joinErrors(errs []error) error {
 		return errs[0]
 	}
 	return errors.Join(errs...)
-}
-
-const lenUsage = "takes a number or an operator map (lt, lte, gt, gte, equals, not_equals)"
-
-func compileOp(op Op, opts Options) (compiledOp, error) {
-	c := compiledOp{name: op.Name, expected: op.Expected}
-	x := op.Expected
-	switch op.Name {
-	case "equals":
-		c.kind = kEquals
-	case "not_equals":
-		c.kind = kNotEquals
-	case "exists", "empty":
-		b, ok := x.(bool)
-		if !ok {
-			return c, fmt.Errorf("takes true or false, got %s", describe(x))
-		}
-		c.kind, c.flag = kExists, b
-		if op.Name == "empty" {
-			c.kind = kEmpty
-		}
-	case "type":
-		s, _ := x.(string)
-		switch s {
-		case "string", "number", "integer", "boolean", "object", "array", "null":
-			c.kind, c.typ = kType, s
-		default:
-			return c, fmt.Errorf("takes one of string, number, integer, boolean, object, array, null; got %s", describe(x))
-		}
-	case "matches", "not_matches":
-		s, ok := x.(string)
-		if !ok {
-			return c, fmt.Errorf("needs a string (an RE2 regular expression), got %s", describe(x))
-		}
-		re, err := regexp.Compile(s)
-		if err != nil {
-			return c, fmt.Errorf("invalid regular expression: %v", err)
-		}
-		c.kind, c.re = kMatches, re
-		if op.Name == "not_matches" {
-			c.kind = kNotMatches
-		}
-	case "contains":
-		c.kind = kContains
-	case "not_contains":
-		c.kind = kNotContains
-	case "one_of":
-		l, ok := x.([]any)
-		if !ok {
-			return c, fmt.Errorf("needs a list of values, got %s", describe(x))
-		}
-		c.kind, c.list = kOneOf, l
-	case "lt", "lte", "gt", "gte":
-		c.kind = kCompare
-		c.rel, _ = relOf(op.Name)
-		if s, ok := x.(string); ok {
-			t, err := time.Parse(time.RFC3339, s)
-			if err != nil {
-				return c, fmt.Errorf("needs a number or an RFC 3339 timestamp, got %s", describe(x))
-			}
-			c.isTime, c.ts = true, t
-			break
-		}
-		d, ok := toDecimal(x, nil)
-		if !ok {
-			return c, fmt.Errorf("needs a number or an RFC 3339 timestamp, got %s", describe(x))
-		}
-		c.num = d
-	case "len", "count":
-		cons, err := compileConstraints(x)
-		if err != nil {
-			return c, err
-		}
-		c.kind, c.cons = kLen, cons
-		if op.Name == "count" {
-			c.kind = kCount
-		}
-	case "schema":
-		c.kind = kSchema
-		var err error
-		switch s := x.(type) {
-		case map[string]any:
-			c.sch, err = compileInlineSchema(s)
-		case bool:
-			c.sch, err = compileInlineSchema(s)
-		case string:
-			if s == "" {
-				return c, errors.New("needs an inline schema (an object) or a file path, got an empty string")
-			}
-			c.sch, err = loadSchemaFile(s, opts.SchemaBase, opts.Schemas)
-		default:
-			return c, fmt.Errorf("needs an inline schema (an object) or a file path, got %s", describe(x))
-		}
-		if err != nil {
-			return c, err
-		}
-	case "subset":
-		c.kind = kSubset
-	case "error_subset":
-		c.kind, c.flag = kSubset, true
-	default:
-		return c, fmt.Errorf("unknown operator; valid operators: %s", strings.Join(OperatorNames(), ", "))
-	}
-	return c, nil
-}
-
-func compileConstraints(x any) ([]constraint, error) {
-	if m, ok := x.(map[string]any); ok {
-		if len(m) == 0 {
-			return nil, errors.New(lenUsage + ", got an empty map")
-		}
-		cons := make([]constraint, 0, len(m))
-		for _, k := range sortedKeys(m) {
-			r, ok := relOf(k)
-			if !ok {
-				return nil, fmt.Errorf("%s; %q is not one of them", lenUsage, k)
-			}
-			d, ok := toDecimal(m[k], nil)
-			if !ok {
-				return nil, fmt.Errorf("%s needs a number, got %s", k, describe(m[k]))
-			}
-			cons = append(cons, constraint{name: k, rel: r, val: d})
-		}
-		return cons, nil
-	}
-	d, ok := toDecimal(x, nil)
-	if !ok {
-		return nil, fmt.Errorf("%s, got %s", lenUsage, describe(x))
-	}
-	return []constraint{{name: "equals", rel: relEQ, val: d}}, nil
 }
 
 // describe names the kind of a value for error messages.
@@ -481,17 +304,17 @@ func (a *Assertion) Check(doc any) []Failure {
 	}
 	for i := range a.ops {
 		op := &a.ops[i]
-		switch op.kind {
-		case kCount:
-			if !op.consHold(count) {
+		switch c := op.check.(type) {
+		case countOp:
+			if !c.counts(count) {
 				fails = append(fails, a.failure(op, count, plural(count, "node")+" selected"))
 			}
 			continue
-		case kExists:
-			if op.flag == (count > 0) {
+		case existsOp:
+			if c.counts(count) {
 				continue
 			}
-			if op.flag {
+			if c.want {
 				fails = append(fails, a.failure(op, nil, "no node selected"))
 				continue
 			}
@@ -520,7 +343,7 @@ func (a *Assertion) Check(doc any) []Failure {
 
 func (op *compiledOp) holdsAll(nodes []any) bool {
 	for _, n := range nodes {
-		if !op.holds(n) {
+		if !op.check.holds(n) {
 			return false
 		}
 	}
@@ -531,11 +354,11 @@ func (op *compiledOp) holdsAll(nodes []any) bool {
 // (unordered) node list in which a failing node was found.
 func (a *Assertion) describe(op *compiledOp, nodes []any, loc jsonpath.LocatedNodeList) Failure {
 	for j, n := range loc {
-		if op.holds(n.Node) {
+		if op.check.holds(n.Node) {
 			continue
 		}
 		f := a.failure(op, n.Node, "")
-		op.explain(n.Node, &f)
+		op.check.explain(n.Node, &f)
 		f.Node = n.Path.String()
 		if len(loc) > 1 {
 			f.Reason += " (node " + strconv.Itoa(j+1) + " of " + strconv.Itoa(len(loc)) + ")"
@@ -545,9 +368,9 @@ func (a *Assertion) describe(op *compiledOp, nodes []any, loc jsonpath.LocatedNo
 	// The located nodes should be the same as nodes; if the library ever
 	// disagrees, still report the failing node, without its location.
 	for _, n := range nodes {
-		if !op.holds(n) {
+		if !op.check.holds(n) {
 			f := a.failure(op, n, "")
-			op.explain(n, &f)
+			op.check.explain(n, &f)
 			return f
 		}
 	}
@@ -598,17 +421,6 @@ func (f Failure) String() string {
 	return b.String()
 }
 
-func (op *compiledOp) consHold(n int) bool {
-	var buf [24]byte
-	d := intDecimal(n, buf[:0])
-	for _, c := range op.cons {
-		if !c.rel.holds(d.cmp(c.val)) {
-			return false
-		}
-	}
-	return true
-}
-
 // length is the length of a string (in runes), an array or an object.
 func length(v any) (int, bool) {
 	switch x := v.(type) {
@@ -622,205 +434,23 @@ func length(v any) (int, bool) {
 	return 0, false
 }
 
-// contains reports whether v contains op's expected value; ok is false when
-// the operator does not apply to v.
-func (op *compiledOp) contains(v any) (found, ok bool) {
-	switch x := v.(type) {
-	case string:
-		s, isStr := op.expected.(string)
-		if !isStr {
-			return false, false
-		}
-		return strings.Contains(x, s), true
-	case []any:
-		for _, e := range x {
-			if Equal(op.expected, e) {
-				return true, true
-			}
-		}
-		return false, true
-	case map[string]any:
-		if _, isMap := op.expected.(map[string]any); !isMap {
-			return false, false
-		}
-		return subset(op.expected, x, false), true
-	}
-	return false, false
-}
-
-func (op *compiledOp) holds(v any) bool {
-	switch op.kind {
-	case kEquals:
-		return Equal(op.expected, v)
-	case kNotEquals:
-		return !Equal(op.expected, v)
-	case kType:
-		t := typeName(v)
-		if op.typ == "integer" {
-			if t != "number" {
-				return false
-			}
-			var buf [40]byte
-			d, ok := toDecimal(v, buf[:0])
-			return ok && d.isInteger()
-		}
-		return t == op.typ
-	case kMatches, kNotMatches:
-		s, ok := v.(string)
-		return ok && op.re.MatchString(s) == (op.kind == kMatches)
-	case kContains, kNotContains:
-		found, ok := op.contains(v)
-		return ok && found == (op.kind == kContains)
-	case kOneOf:
-		for _, e := range op.list {
-			if Equal(e, v) {
-				return true
-			}
-		}
-		return false
-	case kCompare:
-		c, ok := op.compare(v)
-		return ok && op.rel.holds(c)
-	case kLen:
-		n, ok := length(v)
-		return ok && op.consHold(n)
-	case kEmpty:
-		if v == nil {
-			return op.flag
-		}
-		n, ok := length(v)
-		return ok && (n == 0) == op.flag
-	case kSchema:
-		return op.sch.Validate(v) == nil
-	case kSubset:
-		return subset(op.expected, v, op.flag)
-	}
-	return false
-}
-
-// compare compares v with op's number or timestamp.
-func (op *compiledOp) compare(v any) (int, bool) {
-	if op.isTime {
-		s, ok := v.(string)
-		if !ok {
-			return 0, false
-		}
-		t, err := time.Parse(time.RFC3339, s)
-		if err != nil {
-			return 0, false
-		}
-		return t.Compare(op.ts), true
-	}
-	var buf [40]byte
-	d, ok := toDecimal(v, buf[:0])
-	if !ok {
-		return 0, false
-	}
-	return d.cmp(op.num), true
-}
-
-// explain fills the reason (and pointer and diff) of a failing node.
-func (op *compiledOp) explain(v any, f *Failure) {
-	switch op.kind {
-	case kEquals:
-		d, _ := DiffEqual(op.expected, v)
-		f.Reason = "value differs"
-		if isComposite(op.expected) || isComposite(v) {
-			f.Pointer, f.Diff = d.Pointer, d.Diff
-			if d.Pointer != "" {
-				f.Reason += " at " + d.Pointer
-			}
-		}
-	case kNotEquals:
-		f.Reason = "value equals the one it must differ from"
-	case kType:
-		// Only an integer asked of a number fails for its fraction; any
-		// other miss is of type (type: string on 6 is a number).
-		t := typeName(v)
-		if t == "number" && op.typ == "integer" {
-			f.Reason = "a number with a fractional part, not an integer"
-		} else {
-			f.Reason = "type is " + t + ", not " + op.typ
-		}
-	case kMatches, kNotMatches:
-		if _, ok := v.(string); !ok {
-			f.Reason = "not a string"
-		} else if op.kind == kMatches {
-			f.Reason = "does not match"
-		} else {
-			f.Reason = "matches"
-		}
-	case kContains, kNotContains:
-		found, ok := op.contains(v)
-		switch {
-		case !ok:
-			switch v.(type) {
-			case string:
-				f.Reason = "a string can only contain a string"
-			case map[string]any:
-				f.Reason = "an object can only contain an object (a subset)"
-			default:
-				f.Reason = "not a string, array or object"
-			}
-		case found:
-			f.Reason = "contains it"
-		default:
-			switch v.(type) {
-			case string:
-				f.Reason = "substring not found"
-			case []any:
-				f.Reason = "no element equals it"
-			default:
-				d, _ := DiffSubset(op.expected, v, false)
-				f.Pointer, f.Diff = d.Pointer, d.Diff
-				f.Reason = "no subset match: value differs at " + d.Pointer
-			}
-		}
-	case kOneOf:
-		f.Reason = "not one of the listed values"
-	case kCompare:
-		if _, ok := op.compare(v); ok {
-			f.Reason = "not " + op.rel.phrase() + " " + Format(op.expected, 60)
-		} else if op.isTime {
-			f.Reason = "not an RFC 3339 timestamp"
-		} else {
-			f.Reason = "not a number"
-		}
-	case kLen:
-		n, ok := length(v)
-		if !ok {
-			f.Reason = "not a string, array or object"
-		} else {
-			f.Reason = "length is " + strconv.Itoa(n)
-		}
-	case kEmpty:
-		n, ok := length(v)
-		switch {
-		case v == nil:
-			f.Reason = "null"
-		case !ok:
-			f.Reason = "not a string, array, object or null"
-		case n == 0:
-			f.Reason = "empty"
-		default:
-			f.Reason = "not empty"
-		}
-	case kSchema:
-		f.Reason, f.Pointer = schemaReason(op.sch.Validate(v))
-	case kSubset:
-		d, _ := DiffSubset(op.expected, v, op.flag)
-		f.Pointer, f.Diff = d.Pointer, d.Diff
-		f.Reason = "value differs"
-		if d.Pointer != "" {
-			f.Reason += " at " + d.Pointer
-		}
-	}
-}
-
 func isComposite(v any) bool {
 	switch v.(type) {
 	case []any, map[string]any:
 		return true
 	}
 	return false
+}
+
+// compileOp compiles one operator through the operator table.
+func compileOp(op Op, opts Options) (compiledOp, error) {
+	o, ok := lookup(op.Name)
+	if !ok {
+		return compiledOp{}, errUnknownOperator()
+	}
+	c, err := o.compile(op.Expected, opts)
+	if err != nil {
+		return compiledOp{}, err
+	}
+	return compiledOp{name: op.Name, expected: op.Expected, check: c}, nil
 }

@@ -3,6 +3,8 @@ package assert
 import (
 	"encoding/json"
 	"reflect"
+	"slices"
+	"strings"
 	"testing"
 )
 
@@ -260,5 +262,29 @@ func TestCheck(t *testing.T) {
 				t.Errorf("Check:\n got %q\nwant %q", got, c.want)
 			}
 		})
+	}
+}
+
+// The operator table is the one source of the operators: names are unique,
+// the spec's keys are all but the two subset matches, and each name
+// compiles through it while an unknown one is refused with the list.
+func TestOperatorTable(t *testing.T) {
+	seen := map[string]bool{}
+	for _, n := range OperatorNames() {
+		if seen[n] {
+			t.Errorf("operator %q is in the table twice", n)
+		}
+		seen[n] = true
+		if _, ok := lookup(n); !ok {
+			t.Errorf("lookup(%q) failed", n)
+		}
+	}
+	keys := KeyOperatorNames()
+	if len(keys) != len(OperatorNames())-2 || slices.Contains(keys, "subset") || slices.Contains(keys, "error_subset") {
+		t.Errorf("KeyOperatorNames() = %v; want every operator but subset and error_subset", keys)
+	}
+	_, err := New(MustParsePath("a"), []Op{{"nope", 1}}, Options{})
+	if err == nil || !strings.Contains(err.Error(), "nope: unknown operator; valid operators: equals, not_equals, exists") {
+		t.Errorf("unknown operator: %v", err)
 	}
 }

@@ -111,7 +111,7 @@ func TestSchemaCacheCompilesOnce(t *testing.T) {
 		t.Errorf("cache holds %d schemas, want 1", cache.Len())
 	}
 	for _, a := range append(as, again) {
-		if a.ops[0].sch != as[0].ops[0].sch {
+		if a.ops[0].check.(schemaOp).sch != as[0].ops[0].check.(schemaOp).sch {
 			t.Fatal("assertions do not share the cached schema")
 		}
 		if f := a.Check(map[string]any{"a": "s"}); f != nil {

@@ -2,6 +2,8 @@ package spec
 
 import (
 	"slices"
+
+	"github.com/specrun/specrun/assert"
 )
 
 // The key tables below are the single source of the format's vocabulary:
@@ -22,9 +24,9 @@ var (
 	expectKeys = []string{"http_status", "success", "status", "result", "error", "duration", "assert"}
 	// retryKeys are the keys of `retry`.
 	retryKeys = []string{"attempts", "delay", "backoff", "max_delay", "idempotent"}
-	// operatorKeys are the operators of a path assertion (and of `duration`).
-	operatorKeys = []string{"equals", "not_equals", "exists", "type", "matches", "not_matches",
-		"contains", "not_contains", "one_of", "lt", "lte", "gt", "gte", "len", "count", "empty", "schema"}
+	// operatorKeys are the operators of a path assertion (and of
+	// `duration`): the assert package's operator table is their source.
+	operatorKeys = assert.KeyOperatorNames()
 	// assertItemKeys are the keys of an item of `expect.assert`.
 	assertItemKeys = append([]string{"path", "message"}, operatorKeys...)
 	// platforms are the values of `platform`.

@@ -14,8 +14,6 @@ import (
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
 	"go.yaml.in/yaml/v3"
-
-	"github.com/specrun/specrun/assert"
 )
 
 func TestSchemaCopiesAreIdentical(t *testing.T) {
@@ -79,20 +77,6 @@ func TestSchemaKnowsEveryKey(t *testing.T) {
 				t.Errorf("schema keys %v\nloader keys %v", got, want)
 			}
 		})
-	}
-}
-
-// TestOperatorTableMatchesAssert checks the decoder's operators against the
-// assert package's.
-func TestOperatorTableMatchesAssert(t *testing.T) {
-	var theirs []string
-	for _, n := range assert.OperatorNames() {
-		if n != "subset" && n != "error_subset" {
-			theirs = append(theirs, n)
-		}
-	}
-	if !slices.Equal(slices.Sorted(slices.Values(theirs)), slices.Sorted(slices.Values(operatorKeys))) {
-		t.Errorf("assert operators %v, spec operators %v", theirs, operatorKeys)
 	}
 }
 
