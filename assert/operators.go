@@ -128,11 +128,17 @@ func (o notEqualsOp) explain(_ any, f *Failure) {
 type existsOp struct{ want bool }
 
 func compileExists(x any, _ Options) (checker, error) {
+	b, err := boolArg(x)
+	return existsOp{b}, err
+}
+
+// boolArg is the expected value of exists and empty.
+func boolArg(x any) (bool, error) {
 	b, ok := x.(bool)
 	if !ok {
-		return nil, fmt.Errorf("takes true or false, got %s", describe(x))
+		return false, fmt.Errorf("takes true or false, got %s", describe(x))
 	}
-	return existsOp{b}, nil
+	return b, nil
 }
 
 func (o existsOp) counts(n int) bool { return o.want == (n > 0) }
@@ -457,11 +463,8 @@ func (o countOp) explain(_ any, f *Failure) { f.Reason = "1 node selected" }
 type emptyOp struct{ want bool }
 
 func compileEmpty(x any, _ Options) (checker, error) {
-	b, ok := x.(bool)
-	if !ok {
-		return nil, fmt.Errorf("takes true or false, got %s", describe(x))
-	}
-	return emptyOp{b}, nil
+	b, err := boolArg(x)
+	return emptyOp{b}, err
 }
 
 func (o emptyOp) holds(v any) bool {
