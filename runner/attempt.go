@@ -358,22 +358,7 @@ func tooLargeText(e *client.ResponseTooLargeError) string {
 // check evaluates the step's expectations and, when they hold, its captures.
 func (e *engine) check(a *Attempt, st *spec.Step, resp *client.Response, vars map[string]any) map[string]any {
 	exp := &st.Expect
-	if e.notTheAction(a, exp, resp) {
-		return nil
-	}
-	statusOK := exp.HTTPStatus == resp.StatusCode ||
-		exp.HTTPStatus == 0 && (resp.StatusCode < 200 || resp.StatusCode > 299)
-	if !statusOK {
-		want := strconv.Itoa(exp.HTTPStatus)
-		if exp.HTTPStatus == 0 {
-			want = "a status outside 200-299"
-		}
-		a.Status = Fail
-		a.Failures = append(a.Failures, &Failure{
-			Pos: exp.HTTPStatusPos, Key: "http_status", Op: "equals",
-			Expected: want, Actual: strconv.Itoa(resp.StatusCode),
-			Reason: e.reason(resp),
-		})
+	if e.notTheAction(a, exp, resp) || !e.checkStatus(a, exp, resp) {
 		return nil
 	}
 	if len(exp.Checks) > 0 || len(st.Captures) > 0 {
@@ -384,12 +369,40 @@ func (e *engine) check(a *Attempt, st *spec.Step, resp *client.Response, vars ma
 		}
 	}
 	a.Status = Pass
+	if !e.checkAssertions(a, exp, resp, vars) || a.Status != Pass || len(st.Captures) == 0 {
+		return nil
+	}
+	return e.capture(a, st, resp)
+}
+
+// checkStatus checks the HTTP status; on a mismatch it records the
+// failure and returns false.
+func (e *engine) checkStatus(a *Attempt, exp *spec.Expect, resp *client.Response) bool {
+	if exp.HTTPStatus == resp.StatusCode || exp.HTTPStatus == 0 && (resp.StatusCode < 200 || resp.StatusCode > 299) {
+		return true
+	}
+	want := strconv.Itoa(exp.HTTPStatus)
+	if exp.HTTPStatus == 0 {
+		want = "a status outside 200-299"
+	}
+	a.Status = Fail
+	a.Failures = append(a.Failures, &Failure{
+		Pos: exp.HTTPStatusPos, Key: "http_status", Op: "equals",
+		Expected: want, Actual: strconv.Itoa(resp.StatusCode),
+		Reason: e.reason(resp),
+	})
+	return false
+}
+
+// checkAssertions evaluates the checks, recording each failure; it returns
+// false after an error (an expected value that could not be resolved).
+func (e *engine) checkAssertions(a *Attempt, exp *spec.Expect, resp *client.Response, vars map[string]any) bool {
 	for _, c := range exp.Checks {
 		as, err := c.Assertion(vars)
 		if err != nil {
 			// err is a *spec.Error: it starts with the check's position.
 			e.setError(a, err.Error(), "the expected value comes from a capture; check what the earlier step captured (see it with --verbose)")
-			return nil
+			return false
 		}
 		for _, f := range as.Check(resp.JSON) {
 			a.Status = Fail
@@ -402,9 +415,12 @@ func (e *engine) check(a *Attempt, st *spec.Step, resp *client.Response, vars ma
 			a.Failures = append(a.Failures, fl)
 		}
 	}
-	if a.Status != Pass || len(st.Captures) == 0 {
-		return nil
-	}
+	return true
+}
+
+// capture takes the step's captures from the response; nil when one of
+// them selected nothing (a failure of the attempt).
+func (e *engine) capture(a *Attempt, st *spec.Step, resp *client.Response) map[string]any {
 	caps := make(map[string]any, len(st.Captures))
 	for _, c := range st.Captures {
 		nodes := c.Path.Select(resp.JSON)
