@@ -710,30 +710,7 @@ func (p *parser) toJSON(buf []byte, n *yaml.Node, what string, depth int) ([]byt
 	n = yamlnode.Deref(n)
 	switch n.Kind {
 	case yaml.MappingNode:
-		buf = append(buf, '{')
-		seen := map[string]bool{}
-		for i := 0; i+1 < len(n.Content); i += 2 {
-			k := yamlnode.Deref(n.Content[i])
-			if k.Kind != yaml.ScalarNode || k.ShortTag() == "!!merge" || k.ShortTag() == "!!null" {
-				p.errorf(k, "%s: keys must be strings, got %s", what, yamlnode.Describe(k))
-				return buf, false
-			}
-			if seen[k.Value] {
-				p.errorf(k, "%s: duplicate key %q", what, k.Value)
-				return buf, false
-			}
-			seen[k.Value] = true
-			if i > 0 {
-				buf = append(buf, ',')
-			}
-			buf = jsontext.AppendString(buf, k.Value)
-			buf = append(buf, ':')
-			var ok bool
-			if buf, ok = p.toJSON(buf, n.Content[i+1], what, depth+1); !ok {
-				return buf, false
-			}
-		}
-		return append(buf, '}'), true
+		return p.mappingJSON(buf, n, what, depth)
 	case yaml.SequenceNode:
 		buf = append(buf, '[')
 		for i, e := range n.Content {
@@ -747,44 +724,81 @@ func (p *parser) toJSON(buf []byte, n *yaml.Node, what string, depth int) ([]byt
 		}
 		return append(buf, ']'), true
 	case yaml.ScalarNode:
-		switch n.ShortTag() {
-		case "!!null":
-			return append(buf, "null"...), true
-		case "!!bool":
-			var b bool
-			if err := n.Decode(&b); err != nil {
-				p.errorf(n, "%s: %v", what, err)
-				return buf, false
-			}
-			return strconv.AppendBool(buf, b), true
-		case "!!int", "!!float":
-			var v any
-			if err := n.Decode(&v); err != nil {
-				p.errorf(n, "%s: %v", what, err)
-				return buf, false
-			}
-			switch x := v.(type) {
-			case int:
-				return strconv.AppendInt(buf, int64(x), 10), true
-			case int64:
-				return strconv.AppendInt(buf, x, 10), true
-			case uint64:
-				return strconv.AppendUint(buf, x, 10), true
-			case float64:
-				if math.IsInf(x, 0) || math.IsNaN(x) {
-					p.errorf(n, "%s: %s has no JSON equivalent", what, n.Value)
-					return buf, false
-				}
-				b, _ := json.Marshal(x)
-				return append(buf, b...), true
-			}
-			return jsontext.AppendString(buf, n.Value), true
-		default:
-			return jsontext.AppendString(buf, n.Value), true
-		}
+		return p.scalarJSON(buf, n, what)
 	}
 	p.errorf(n, "%s: unsupported YAML value %s", what, yamlnode.Describe(n))
 	return buf, false
+}
+
+// mappingJSON appends the JSON object of a mapping node.
+func (p *parser) mappingJSON(buf []byte, n *yaml.Node, what string, depth int) ([]byte, bool) {
+	buf = append(buf, '{')
+	seen := map[string]bool{}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k := yamlnode.Deref(n.Content[i])
+		if k.Kind != yaml.ScalarNode || k.ShortTag() == "!!merge" || k.ShortTag() == "!!null" {
+			p.errorf(k, "%s: keys must be strings, got %s", what, yamlnode.Describe(k))
+			return buf, false
+		}
+		if seen[k.Value] {
+			p.errorf(k, "%s: duplicate key %q", what, k.Value)
+			return buf, false
+		}
+		seen[k.Value] = true
+		if i > 0 {
+			buf = append(buf, ',')
+		}
+		buf = jsontext.AppendString(buf, k.Value)
+		buf = append(buf, ':')
+		var ok bool
+		if buf, ok = p.toJSON(buf, n.Content[i+1], what, depth+1); !ok {
+			return buf, false
+		}
+	}
+	return append(buf, '}'), true
+}
+
+// scalarJSON appends the JSON value of a scalar node.
+func (p *parser) scalarJSON(buf []byte, n *yaml.Node, what string) ([]byte, bool) {
+	switch n.ShortTag() {
+	case "!!null":
+		return append(buf, "null"...), true
+	case "!!bool":
+		var b bool
+		if err := n.Decode(&b); err != nil {
+			p.errorf(n, "%s: %v", what, err)
+			return buf, false
+		}
+		return strconv.AppendBool(buf, b), true
+	case "!!int", "!!float":
+		return p.numberJSON(buf, n, what)
+	}
+	return jsontext.AppendString(buf, n.Value), true
+}
+
+// numberJSON appends the JSON number of an !!int or !!float node.
+func (p *parser) numberJSON(buf []byte, n *yaml.Node, what string) ([]byte, bool) {
+	var v any
+	if err := n.Decode(&v); err != nil {
+		p.errorf(n, "%s: %v", what, err)
+		return buf, false
+	}
+	switch x := v.(type) {
+	case int:
+		return strconv.AppendInt(buf, int64(x), 10), true
+	case int64:
+		return strconv.AppendInt(buf, x, 10), true
+	case uint64:
+		return strconv.AppendUint(buf, x, 10), true
+	case float64:
+		if math.IsInf(x, 0) || math.IsNaN(x) {
+			p.errorf(n, "%s: %s has no JSON equivalent", what, n.Value)
+			return buf, false
+		}
+		b, _ := json.Marshal(x)
+		return append(buf, b...), true
+	}
+	return jsontext.AppendString(buf, n.Value), true
 }
 
 // mergeObjects merges JSON objects: keys of later ones win. nil inputs are skipped; the

@@ -313,20 +313,7 @@ const (
 // ServeHTTP serves one request; see Server.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Header()[TraceHeader] = []string{traceID()}
-	path := r.URL.Path
-	var rest string
-	defPlat := PlatformClassic
-	switch {
-	case strings.HasPrefix(path, "/api/v2/"):
-		rest = path[len("/api/v2/"):]
-	case strings.HasPrefix(path, "/ncf/api/v2/"):
-		rest = path[len("/ncf/api/v2/"):]
-		defPlat = PlatformVPC
-	default:
-		s.notFound(w, r)
-		return
-	}
-	pkgName, actName, actID, ok := splitRoute(rest)
+	pkgName, actName, actID, defPlat, ok := route(r.URL.Path)
 	if !ok {
 		s.notFound(w, r)
 		return
@@ -335,15 +322,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, http.StatusUnauthorized, "200", "Authentication Failed", details)
 		return
 	}
-	detail := actID != ""
-	want := http.MethodPost
-	if detail {
-		want = http.MethodGet
-	}
-	if r.Method != want {
-		w.Header().Set("Allow", want)
-		s.writeError(w, http.StatusMethodNotAllowed, "300", "Not Found Exception",
-			fmt.Sprintf("%s is not allowed on %s: use %s.", r.Method, path, want))
+	if !s.methodAllowed(w, r, actID != "") {
 		return
 	}
 	if s.closed.Load() {
@@ -355,32 +334,67 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, http.StatusBadRequest, "100", "Bad Request Exception", msg)
 		return
 	}
-	wait := MaxWait
-	if !detail {
-		if wait, msg = timeoutParam(r.URL.RawQuery); msg != "" {
-			s.writeError(w, http.StatusBadRequest, "100", "Bad Request Exception", msg)
-			return
+	if actID != "" {
+		if act := s.lookup(w, pkgName, actName, plat); act != nil {
+			s.serveActivation(w, act, actID)
 		}
+		return
 	}
-	var body []byte
-	if !detail {
-		var status int
-		body, status = s.readBody(r)
-		if body == nil {
-			if status == http.StatusRequestEntityTooLarge {
-				s.tooLarge(w, r)
-			} else {
-				s.writeError(w, http.StatusBadRequest, "100", "Bad Request Exception", "The request body could not be read.")
-			}
-			return
+	s.serveInvoke(w, r, pkgName, actName, plat)
+}
+
+// route splits a request path into the package, the action and the
+// activation id ("" for an invocation), with the platform its prefix
+// implies; ok is false for a path that is no route of the API.
+func route(path string) (pkgName, actName, actID, defPlat string, ok bool) {
+	var rest string
+	switch {
+	case strings.HasPrefix(path, "/api/v2/"):
+		rest, defPlat = path[len("/api/v2/"):], PlatformClassic
+	case strings.HasPrefix(path, "/ncf/api/v2/"):
+		rest, defPlat = path[len("/ncf/api/v2/"):], PlatformVPC
+	default:
+		return "", "", "", "", false
+	}
+	pkgName, actName, actID, ok = splitRoute(rest)
+	return pkgName, actName, actID, defPlat, ok
+}
+
+// methodAllowed answers 405 unless the method is POST for an invocation or
+// GET for an activation's detail.
+func (s *Server) methodAllowed(w http.ResponseWriter, r *http.Request, detail bool) bool {
+	want := http.MethodPost
+	if detail {
+		want = http.MethodGet
+	}
+	if r.Method == want {
+		return true
+	}
+	w.Header().Set("Allow", want)
+	s.writeError(w, http.StatusMethodNotAllowed, "300", "Not Found Exception",
+		fmt.Sprintf("%s is not allowed on %s: use %s.", r.Method, r.URL.Path, want))
+	return false
+}
+
+// serveInvoke answers an invocation: its timeout, its body, the action and
+// its parameters are checked in that order, then the action runs.
+func (s *Server) serveInvoke(w http.ResponseWriter, r *http.Request, pkgName, actName, plat string) {
+	wait, msg := timeoutParam(r.URL.RawQuery)
+	if msg != "" {
+		s.writeError(w, http.StatusBadRequest, "100", "Bad Request Exception", msg)
+		return
+	}
+	body, status := s.readBody(r)
+	if body == nil {
+		if status == http.StatusRequestEntityTooLarge {
+			s.tooLarge(w, r)
+		} else {
+			s.writeError(w, http.StatusBadRequest, "100", "Bad Request Exception", "The request body could not be read.")
 		}
+		return
 	}
 	act := s.lookup(w, pkgName, actName, plat)
 	if act == nil {
-		return
-	}
-	if detail {
-		s.serveActivation(w, act, actID)
 		return
 	}
 	params := bytes.TrimSpace(body)
