@@ -74,58 +74,14 @@ func New(cfg Config) (*Client, error) {
 	if cfg.Endpoint == "" {
 		cfg.Endpoint = DefaultEndpoint
 	}
-	u, err := url.Parse(cfg.Endpoint)
+	u, err := parseEndpoint(cfg.Endpoint)
 	if err != nil {
-		return nil, fmt.Errorf("endpoint %q is not a URL: %w", cfg.Endpoint, unwrapURLError(err))
+		return nil, err
 	}
-	switch {
-	case u.Scheme != "http" && u.Scheme != "https":
-		return nil, fmt.Errorf("endpoint %q must start with https:// (or http:// for a local emulator)", cfg.Endpoint)
-	case u.Host == "" || u.Opaque != "":
-		return nil, fmt.Errorf("endpoint %q has no host; expected a base URL such as %s", cfg.Endpoint, DefaultEndpoint)
-	case u.User != nil:
-		return nil, fmt.Errorf("endpoint %s must not hold user info; credentials come from Config.Credentials", u.Redacted())
-	case u.RawQuery != "" || u.ForceQuery || u.Fragment != "":
-		return nil, fmt.Errorf("endpoint %q must not have a query or a fragment; expected a base URL such as %s", cfg.Endpoint, DefaultEndpoint)
-	case strings.Trim(u.Path, "/") == "":
-		// Every call would answer 404 "Not Found Exception", which does not
-		// say that the API path is missing.
-		return nil, fmt.Errorf("endpoint %q has no API path: append /api/v2 (or /ncf/api/v2 for Cloud Functions v2.1), as in %s", cfg.Endpoint, DefaultEndpoint)
+	if err := checkNumbers(cfg); err != nil {
+		return nil, err
 	}
-	switch {
-	case cfg.Parallelism < 0:
-		return nil, fmt.Errorf("parallelism %d is negative; use 0 for the default %d", cfg.Parallelism, DefaultParallelism)
-	case cfg.MaxRetries < 0:
-		return nil, fmt.Errorf("max retries %d is negative; use 0 for no retries", cfg.MaxRetries)
-	case cfg.RetryDelay < 0 || cfg.MaxRetryDelay < 0:
-		return nil, fmt.Errorf("retry delays %s and %s must not be negative; use 0 for the defaults", cfg.RetryDelay, cfg.MaxRetryDelay)
-	case cfg.Rate < 0 || math.IsNaN(cfg.Rate) || math.IsInf(cfg.Rate, 0):
-		return nil, fmt.Errorf("rate %g must be a positive number of requests a second, or 0 for no limit", cfg.Rate)
-	case cfg.MaxResponseBytes < 0:
-		return nil, fmt.Errorf("max response bytes %d is negative; use 0 for the default %d", cfg.MaxResponseBytes, DefaultMaxResponseBytes)
-	}
-	if cfg.Parallelism == 0 {
-		cfg.Parallelism = DefaultParallelism
-	}
-	if cfg.RetryDelay == 0 {
-		cfg.RetryDelay = DefaultRetryDelay
-	}
-	if cfg.MaxRetryDelay == 0 {
-		cfg.MaxRetryDelay = DefaultMaxRetryDelay
-	}
-	if cfg.MaxRetryDelay < cfg.RetryDelay {
-		cfg.MaxRetryDelay = cfg.RetryDelay
-	}
-	if cfg.MaxResponseBytes == 0 {
-		cfg.MaxResponseBytes = DefaultMaxResponseBytes
-	}
-	if cfg.Now == nil {
-		cfg.Now = time.Now
-	}
-	if cfg.Rand == nil {
-		cfg.Rand = rand.Float64
-	}
-
+	cfg = withDefaults(cfg)
 	c := &Client{
 		cfg:         cfg,
 		base:        *u,
@@ -150,6 +106,72 @@ func New(cfg Config) (*Client, error) {
 		c.limiter = rate.NewLimiter(rate.Limit(cfg.Rate), 1)
 	}
 	return c, nil
+}
+
+// parseEndpoint checks that endpoint is an http(s) base URL with a host and
+// an API path, without user info, a query or a fragment.
+func parseEndpoint(endpoint string) (*url.URL, error) {
+	u, err := url.Parse(endpoint)
+	if err != nil {
+		return nil, fmt.Errorf("endpoint %q is not a URL: %w", endpoint, unwrapURLError(err))
+	}
+	switch {
+	case u.Scheme != "http" && u.Scheme != "https":
+		return nil, fmt.Errorf("endpoint %q must start with https:// (or http:// for a local emulator)", endpoint)
+	case u.Host == "" || u.Opaque != "":
+		return nil, fmt.Errorf("endpoint %q has no host; expected a base URL such as %s", endpoint, DefaultEndpoint)
+	case u.User != nil:
+		return nil, fmt.Errorf("endpoint %s must not hold user info; credentials come from Config.Credentials", u.Redacted())
+	case u.RawQuery != "" || u.ForceQuery || u.Fragment != "":
+		return nil, fmt.Errorf("endpoint %q must not have a query or a fragment; expected a base URL such as %s", endpoint, DefaultEndpoint)
+	case strings.Trim(u.Path, "/") == "":
+		// Every call would answer 404 "Not Found Exception", which does not
+		// say that the API path is missing.
+		return nil, fmt.Errorf("endpoint %q has no API path: append /api/v2 (or /ncf/api/v2 for Cloud Functions v2.1), as in %s", endpoint, DefaultEndpoint)
+	}
+	return u, nil
+}
+
+// checkNumbers refuses negative (or not finite) numbers in cfg.
+func checkNumbers(cfg Config) error {
+	switch {
+	case cfg.Parallelism < 0:
+		return fmt.Errorf("parallelism %d is negative; use 0 for the default %d", cfg.Parallelism, DefaultParallelism)
+	case cfg.MaxRetries < 0:
+		return fmt.Errorf("max retries %d is negative; use 0 for no retries", cfg.MaxRetries)
+	case cfg.RetryDelay < 0 || cfg.MaxRetryDelay < 0:
+		return fmt.Errorf("retry delays %s and %s must not be negative; use 0 for the defaults", cfg.RetryDelay, cfg.MaxRetryDelay)
+	case cfg.Rate < 0 || math.IsNaN(cfg.Rate) || math.IsInf(cfg.Rate, 0):
+		return fmt.Errorf("rate %g must be a positive number of requests a second, or 0 for no limit", cfg.Rate)
+	case cfg.MaxResponseBytes < 0:
+		return fmt.Errorf("max response bytes %d is negative; use 0 for the default %d", cfg.MaxResponseBytes, DefaultMaxResponseBytes)
+	}
+	return nil
+}
+
+// withDefaults replaces the zero fields of cfg by their defaults and raises
+// a MaxRetryDelay below RetryDelay to RetryDelay.
+func withDefaults(cfg Config) Config {
+	if cfg.Parallelism == 0 {
+		cfg.Parallelism = DefaultParallelism
+	}
+	if cfg.RetryDelay == 0 {
+		cfg.RetryDelay = DefaultRetryDelay
+	}
+	if cfg.MaxRetryDelay == 0 {
+		cfg.MaxRetryDelay = DefaultMaxRetryDelay
+	}
+	cfg.MaxRetryDelay = max(cfg.MaxRetryDelay, cfg.RetryDelay)
+	if cfg.MaxResponseBytes == 0 {
+		cfg.MaxResponseBytes = DefaultMaxResponseBytes
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Rand == nil {
+		cfg.Rand = rand.Float64
+	}
+	return cfg
 }
 
 // checkCredentials says which half of the pair is missing.
