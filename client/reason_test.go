@@ -89,3 +89,22 @@ func TestDumpRedactsBeforeCutting(t *testing.T) {
 		t.Errorf("response %q: want the secret redacted, then the body cut", resp)
 	}
 }
+
+func TestResponseOutcome(t *testing.T) {
+	tests := []struct{ body, want string }{
+		{`{"content":{"response":{"status":"success","result":{}}}}`, `the action ended with status "success"`},
+		{`{"content":{"response":{"status":"action developer error","result":{"error":"The action did not return a dictionary."}}}}`,
+			`the action ended with status "action developer error": The action did not return a dictionary.`},
+		{`{"content":{"response":{"status":"application error","result":{"error":{"code":7}}}}}`,
+			`the action ended with status "application error": {"code":7}`},
+		{`{"content":{"activationId":"x"}}`, ""},
+		{`[1]`, ""},
+	}
+	for _, tt := range tests {
+		r := &Response{StatusCode: 200, Body: []byte(tt.body)}
+		parseBody(r)
+		if got := r.Outcome(); got != tt.want {
+			t.Errorf("%s: %q, want %q", tt.body, got, tt.want)
+		}
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -260,4 +261,30 @@ func (r *Response) ClockSkew(now time.Time) (time.Duration, bool) {
 		d = -d
 	}
 	return d.Truncate(time.Second), true
+}
+
+// Outcome says what the action did, from the body's content.response: its
+// status and the `error` of its result, e.g. `the action ended with status
+// "action developer error": The action did not return a dictionary.`. It
+// is "" when the body has no such fields. The text is whole: a caller that
+// redacts it redacts, then cuts it (a cut before redaction could leave a
+// secret's prefix behind).
+func (r *Response) Outcome() string {
+	content, _ := field(r.JSON, "content").(map[string]any)
+	response, _ := field(content, "response").(map[string]any)
+	status, _ := response["status"].(string)
+	if status == "" {
+		return ""
+	}
+	s := "the action ended with status " + strconv.Quote(status)
+	if msg := field(response["result"], "error"); msg != nil {
+		s += ": " + valuetext.Text(msg, 0)
+	}
+	return s
+}
+
+// field is v[key] when v is an object, nil otherwise.
+func field(v any, key string) any {
+	m, _ := v.(map[string]any)
+	return m[key]
 }

@@ -408,7 +408,7 @@ func (e *engine) checkAssertions(a *Attempt, exp *spec.Expect, resp *client.Resp
 			a.Status = Fail
 			fl := e.failure(c, f)
 			if c.Key == "success" || c.Key == "status" {
-				if why := actionOutcome(resp.JSON); why != "" {
+				if why := resp.Outcome(); why != "" {
 					fl.Reason = e.clip(why, maxValueText)
 				}
 			}
@@ -444,31 +444,6 @@ func (e *engine) capture(a *Attempt, st *spec.Step, resp *client.Response) map[s
 		return nil
 	}
 	return caps
-}
-
-// actionOutcome says what the action did, from content.response: its
-// status and the `error` of its result, e.g. `the action ended with status
-// "action developer error": The action did not return a dictionary.`. It
-// is empty when the body has no such fields. The text is whole: the caller
-// redacts, then cuts it (a cut before redaction could leave a secret's
-// prefix behind).
-func actionOutcome(doc any) string {
-	content, _ := field(doc, "content").(map[string]any)
-	response, _ := field(content, "response").(map[string]any)
-	status, _ := response["status"].(string)
-	if status == "" {
-		return ""
-	}
-	s := "the action ended with status " + strconv.Quote(status)
-	if msg := field(response["result"], "error"); msg != nil {
-		s += ": " + valuetext.Text(msg, 0)
-	}
-	return s
-}
-
-func field(v any, key string) any {
-	m, _ := v.(map[string]any)
-	return m[key]
 }
 
 func describeJSONErr(resp *client.Response) string {
