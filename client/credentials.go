@@ -188,28 +188,19 @@ func parseConfigure(data []byte) ([]iniSection, error) {
 		case line == "" || line[0] == '#' || line[0] == ';':
 			continue
 		case line[0] == '[':
-			end := strings.IndexByte(line, ']')
-			if end < 0 || strings.TrimSpace(line[end+1:]) != "" {
-				return nil, fmt.Errorf("%d: a section header must be [name] alone on its line", n)
-			}
-			name := strings.TrimSpace(line[1:end])
-			if name == "" {
-				return nil, fmt.Errorf("%d: empty section name []", n)
+			name, err := sectionName(line, n)
+			if err != nil {
+				return nil, err
 			}
 			open(name, n)
 			continue
 		}
-		i := strings.IndexAny(line, "=:")
-		if i <= 0 {
-			return nil, fmt.Errorf("%d: expected [section] or key = value", n)
+		key, val, err := keyValue(line, n)
+		if err != nil {
+			return nil, err
 		}
 		if cur < 0 {
 			open(DefaultProfile, n)
-		}
-		key := strings.ToLower(strings.TrimSpace(line[:i]))
-		val := strings.TrimSpace(stripInlineComment(line[i+1:]))
-		if len(val) >= 2 && (val[0] == '"' || val[0] == '\'') && val[len(val)-1] == val[0] {
-			val = val[1 : len(val)-1]
 		}
 		sections[cur].keys[key] = val
 		sections[cur].lines[key] = n
@@ -218,4 +209,33 @@ func parseConfigure(data []byte) ([]iniSection, error) {
 		return nil, fmt.Errorf("%d: a line is longer than %d bytes", n+1, maxConfigureLine)
 	}
 	return sections, nil
+}
+
+// sectionName reads the "[name]" header on line n.
+func sectionName(line string, n int) (string, error) {
+	end := strings.IndexByte(line, ']')
+	if end < 0 || strings.TrimSpace(line[end+1:]) != "" {
+		return "", fmt.Errorf("%d: a section header must be [name] alone on its line", n)
+	}
+	name := strings.TrimSpace(line[1:end])
+	if name == "" {
+		return "", fmt.Errorf("%d: empty section name []", n)
+	}
+	return name, nil
+}
+
+// keyValue reads the "key = value" (or "key: value") on line n: the key in
+// lower case, the value without an inline comment and without one pair of
+// surrounding quotes.
+func keyValue(line string, n int) (key, val string, err error) {
+	i := strings.IndexAny(line, "=:")
+	if i <= 0 {
+		return "", "", fmt.Errorf("%d: expected [section] or key = value", n)
+	}
+	key = strings.ToLower(strings.TrimSpace(line[:i]))
+	val = strings.TrimSpace(stripInlineComment(line[i+1:]))
+	if len(val) >= 2 && (val[0] == '"' || val[0] == '\'') && val[len(val)-1] == val[0] {
+		val = val[1 : len(val)-1]
+	}
+	return key, val, nil
 }

@@ -104,17 +104,7 @@ func checkText(data []byte) (Pos, string, bool) {
 	line, col := 1, 1
 	for i := 0; i < len(data); {
 		r, size := utf8.DecodeRune(data[i:])
-		bad := ""
-		switch {
-		case r == utf8.RuneError && size <= 1:
-			bad = fmt.Sprintf("invalid UTF-8 (byte 0x%02x): a spec file must be UTF-8 text", data[i])
-		case r == '\t' || r == '\n' || r == '\r':
-		case r < 0x20 || r == 0x7f || (r >= 0x80 && r <= 0x9f && r != 0x85):
-			bad = fmt.Sprintf("control character %U: a spec file must be text; remove it", r)
-		case r == 0xFEFF && i != 0, r == 0xFFFE, r == 0xFFFF:
-			bad = fmt.Sprintf("character %U is not allowed in YAML; remove it", r)
-		}
-		if bad != "" {
+		if bad := badChar(data, i, r, size); bad != "" {
 			return Pos{Line: line, Col: col}, bad, false
 		}
 		if r == '\n' {
@@ -125,6 +115,22 @@ func checkText(data []byte) (Pos, string, bool) {
 		i += size
 	}
 	return Pos{}, "", true
+}
+
+// badChar says what is wrong with the character r of size bytes at offset
+// i of data; "" when it is allowed.
+func badChar(data []byte, i int, r rune, size int) string {
+	switch {
+	case r == utf8.RuneError && size <= 1:
+		return fmt.Sprintf("invalid UTF-8 (byte 0x%02x): a spec file must be UTF-8 text", data[i])
+	case r == '\t' || r == '\n' || r == '\r':
+		return ""
+	case r < 0x20 || r == 0x7f || (r >= 0x80 && r <= 0x9f && r != 0x85):
+		return fmt.Sprintf("control character %U: a spec file must be text; remove it", r)
+	case r == 0xFEFF && i != 0, r == 0xFFFE, r == 0xFFFF:
+		return fmt.Sprintf("character %U is not allowed in YAML; remove it", r)
+	}
+	return ""
 }
 
 // measurer counts the values of a document with aliases expanded, and finds
