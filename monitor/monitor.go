@@ -2,7 +2,6 @@ package monitor
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"net"
@@ -14,6 +13,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
+	"github.com/specrun/specrun/internal/errlist"
 	"github.com/specrun/specrun/internal/redact"
 	"github.com/specrun/specrun/runner"
 	"github.com/specrun/specrun/spec"
@@ -220,7 +220,7 @@ func (m *Monitor) reload() {
 		m.loop.reloads.WithLabelValues("refused").Inc()
 		m.loop.reloadOK.Set(0)
 		m.cfg.Log.Error("reload refused: the specs changed and do not validate; still running the last good set", "problems", countProblems(err))
-		for _, e := range problems(err) {
+		for _, e := range errlist.Of(err) {
 			m.cfg.Log.Error("reload refused", "problem", e.Error())
 		}
 		return
@@ -231,16 +231,7 @@ func (m *Monitor) reload() {
 	m.cfg.Log.Info("specs reloaded", "tests", p.Tests())
 }
 
-// problems splits a joined error into its problems.
-func problems(err error) []error {
-	var j interface{ Unwrap() []error }
-	if errors.As(err, &j) {
-		return j.Unwrap()
-	}
-	return []error{err}
-}
-
-func countProblems(err error) int { return len(problems(err)) }
+func countProblems(err error) int { return len(errlist.Of(err)) }
 
 // loopMetrics are the metrics of the schedule itself.
 type loopMetrics struct {
