@@ -24,27 +24,10 @@ func Equal(a, b any) bool {
 		return ok && x == y
 	case []any:
 		y, ok := b.([]any)
-		if !ok || len(x) != len(y) {
-			return false
-		}
-		for i := range x {
-			if !Equal(x[i], y[i]) {
-				return false
-			}
-		}
-		return true
+		return ok && equalLists(x, y)
 	case map[string]any:
 		y, ok := b.(map[string]any)
-		if !ok || len(x) != len(y) {
-			return false
-		}
-		for k, xv := range x {
-			yv, ok := y[k]
-			if !ok || !Equal(xv, yv) {
-				return false
-			}
-		}
-		return true
+		return ok && equalObjects(x, y)
 	}
 	if isNumber(a) {
 		if !isNumber(b) {
@@ -54,6 +37,33 @@ func Equal(a, b any) bool {
 		return ok && c == 0
 	}
 	return reflect.DeepEqual(a, b)
+}
+
+// equalLists reports whether x and y have equal elements in order.
+func equalLists(x, y []any) bool {
+	if len(x) != len(y) {
+		return false
+	}
+	for i := range x {
+		if !Equal(x[i], y[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// equalObjects reports whether x and y have the same keys with equal values.
+func equalObjects(x, y map[string]any) bool {
+	if len(x) != len(y) {
+		return false
+	}
+	for k, xv := range x {
+		yv, ok := y[k]
+		if !ok || !Equal(xv, yv) {
+			return false
+		}
+	}
+	return true
 }
 
 // Subset reports whether actual matches expected as a subset: every key of an
