@@ -86,29 +86,10 @@ func (d *differ) add(ptr, msg string) {
 func (d *differ) walk(exp, act any, ptr string) {
 	switch x := exp.(type) {
 	case map[string]any:
-		y, ok := act.(map[string]any)
-		if !ok {
+		if y, ok := act.(map[string]any); ok {
+			d.walkObject(x, y, ptr)
+		} else {
 			d.mismatch(exp, act, ptr)
-			return
-		}
-		for _, k := range sortedKeys(x) {
-			p := ptr + "/" + escapePointer(k)
-			yv, ok := y[k]
-			if !ok {
-				d.add(p, "missing")
-				continue
-			}
-			if d.mode == modeErrorSubset && k == errorCodeKey && codeEqual(x[k], yv) {
-				continue
-			}
-			d.walk(x[k], yv, p)
-		}
-		if d.mode == modeEqual {
-			for _, k := range sortedKeys(y) {
-				if _, ok := x[k]; !ok {
-					d.add(ptr+"/"+escapePointer(k), "unexpected, got "+Format(y[k], diffValueMax))
-				}
-			}
 		}
 	case []any:
 		y, ok := act.([]any)
@@ -126,6 +107,30 @@ func (d *differ) walk(exp, act any, ptr string) {
 	default:
 		if !Equal(exp, act) {
 			d.mismatch(exp, act, ptr)
+		}
+	}
+}
+
+// walkObject compares the members of two objects: each expected key, then
+// (when comparing for equality) the keys only actual has.
+func (d *differ) walkObject(x, y map[string]any, ptr string) {
+	for _, k := range sortedKeys(x) {
+		p := ptr + "/" + escapePointer(k)
+		yv, ok := y[k]
+		if !ok {
+			d.add(p, "missing")
+			continue
+		}
+		if d.mode == modeErrorSubset && k == errorCodeKey && codeEqual(x[k], yv) {
+			continue
+		}
+		d.walk(x[k], yv, p)
+	}
+	if d.mode == modeEqual {
+		for _, k := range sortedKeys(y) {
+			if _, ok := x[k]; !ok {
+				d.add(ptr+"/"+escapePointer(k), "unexpected, got "+Format(y[k], diffValueMax))
+			}
 		}
 	}
 }
