@@ -32,6 +32,10 @@ go build -o "$work/specrun-default" ./cmd/specrun
 go build -o "$work/specgen" ./bench/cmd/specgen
 go build -o "$work/pmeasure" ./bench/cmd/pmeasure
 go build -o "$work/benchtable" ./bench/cmd/benchtable
+go build -o "$work/ncpsign" ./bench/cmd/ncpsign
+# hey, the raw load generator the whole process is held against (a Go module,
+# built from the module proxy like the project's own dependencies).
+GOBIN="$work" go install github.com/rakyll/hey@v0.1.5
 bin="$work/specrun"
 measure() { "$work/pmeasure" "$@"; }
 
@@ -61,6 +65,38 @@ for p in 100 1000; do
   measure -n "$RUNS" -label "parallel=$p" -- "$bin" --local "$work/slow/manifest.yaml" "$work/slow/specs" \
     --parallel "$p" --format tap | tee -a "$work/latency.txt"
 done
+
+step "6. whole process against hey: the same signed POSTs of the fixed action to one specrun serve, parallel 64, $RUNS pairs each"
+# hey cannot sign, but signature v2 covers the method, the URI, the timestamp
+# and the access key, not the body: ncpsign signs the one URI specgen's tests
+# call, and hey sends those headers with every request (the emulator accepts
+# a timestamp for 5 minutes). Each pair runs both, in alternating order,
+# against the same server; the ratios are specrun / hey within a pair.
+export NCLOUD_ACCESS_KEY=bench-access NCLOUD_SECRET_KEY=bench-secret
+"$work/specgen" -tests 1 -out "$work/serve"
+"$bin" serve --addr 127.0.0.1:0 "$work/serve/manifest.yaml" >"$work/serve.out" 2>&1 &
+serve_pid=$!
+trap 'kill "$serve_pid" 2>/dev/null; rm -rf "$work"' EXIT
+for _ in $(seq 50); do [ -s "$work/serve.out" ] && break; sleep 0.1; done
+base=$(head -1 "$work/serve.out")
+uri="/api/v2/packages/bench/actions/fixed?timeout=30000"
+: >"$work/hey.txt"
+for n in 4000 20000; do
+  "$work/specgen" -tests "$n" -out "$work/h$n"
+  for i in $(seq "$RUNS"); do
+    mapfile -t hdr < <("$work/ncpsign" POST "$uri")
+    hey=("$work/hey" -n "$n" -c 64 -m POST -T application/json -d '{"name":"bench","i":1}' -H "${hdr[0]}" -H "${hdr[1]}" -H "${hdr[2]}" "${base%/api/v2}$uri")
+    sr=("$bin" --endpoint "$base" "$work/h$n/specs" --parallel 64 --format tap)
+    if [ $((i % 2)) -eq 1 ]; then
+      h=$(measure -n 1 -warmup 0 -label hey -- "${hey[@]}"); s=$(measure -n 1 -warmup 0 -label specrun -- "${sr[@]}")
+    else
+      s=$(measure -n 1 -warmup 0 -label specrun -- "${sr[@]}"); h=$(measure -n 1 -warmup 0 -label hey -- "${hey[@]}")
+    fi
+    # pmeasure: label wall_ms min med max cpu_ms min med max rss_mb min med max
+    echo "$n $h $s" | awk '{ printf "%s wall %.3f cpu %.3f hey %s %s ms specrun %s %s ms rss %s %s MB\n", $1, $17 / $4, $21 / $8, $4, $8, $17, $21, $12, $25 }' | tee -a "$work/hey.txt"
+  done
+done
+kill "$serve_pid" 2>/dev/null || true
 
 step "1-4. Go benchmarks, -count=$RUNS (min median max over the runs)"
 benv=()
@@ -98,4 +134,10 @@ printf '%-52s %s\n' "4. runner's own work per test (no HTTP), ns" "$(tbl RunnerO
 printf '%-52s %s\n' "4. sign, ns/op" "$(tbl Sign ns/op)"
 printf '%-52s %s\n' "5. specrun --version, ms (process floor $floor) [< 20]" "$ver"
 printf '%-52s %s\n' "5. specrun validate (1 file), ms [< 20]" "$val"
+minmedmax() { sort -g | awk '{ v[NR] = $1 } END { if (NR) printf "%.3f %.3f %.3f", v[1], v[int((NR + 1) / 2)], v[NR]; else print "n/a" }'; }
+for n in 4000 20000; do
+  target=1.2; [ "$n" = 4000 ] && target=1.3
+  printf '%-52s %s\n' "6. specrun / hey, $n, wall min med max [<= $target]" "$(awk -v n="$n" '$1 == n { print $3 }' "$work/hey.txt" | minmedmax)"
+  printf '%-52s %s\n' "6. specrun / hey, $n, CPU min med max" "$(awk -v n="$n" '$1 == n { print $5 }' "$work/hey.txt" | minmedmax)"
+done
 printf '%-52s %s\n' "5. specrun --version, default (cgo) build, ms" "$(fromend "default build: specrun --version" 9 "$work/startup.txt")"
