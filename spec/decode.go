@@ -1,6 +1,7 @@
 package spec
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"maps"
@@ -43,6 +44,39 @@ type fileDec struct {
 	overWork bool
 	// varSizes caches the values each load-time variable brings to a use.
 	varSizes map[string]int
+	// names holds the file's static names (package, action, platform) and
+	// step names, so that the tests naming the same ones share them.
+	names     map[string]*Template
+	nameTexts map[string]string
+}
+
+// emptyName is the static empty name every step without a package or a
+// platform shares. Templates are read-only.
+var emptyName = &Template{static: ""}
+
+// staticName returns the file's one static template of the name s.
+func (d *fileDec) staticName(s string) *Template {
+	if t, ok := d.names[s]; ok {
+		return t
+	}
+	if d.names == nil {
+		d.names = map[string]*Template{}
+	}
+	t := &Template{static: s}
+	d.names[s] = t
+	return t
+}
+
+// intern returns the file's one copy of the text s.
+func (d *fileDec) intern(s string) string {
+	if c, ok := d.nameTexts[s]; ok {
+		return c
+	}
+	if d.nameTexts == nil {
+		d.nameTexts = map[string]string{}
+	}
+	d.nameTexts[s] = s
+	return s
 }
 
 // defaults is a suite's `defaults` block. The value nodes are compiled for
@@ -443,7 +477,7 @@ func (d *fileDec) invocation(f fieldSet, n *yaml.Node, sc *scope, isStep bool) *
 			d.errAt(n, fmt.Sprintf("no package for action %q: set `package` (- for an action outside any package), write action: PACKAGE/NAME, or set defaults.package", clip(actRaw)))
 		}
 		if st.Package == nil {
-			st.Package = &Template{static: ""}
+			st.Package = emptyName
 		}
 	}
 	if st.Name == "" {
@@ -453,10 +487,10 @@ func (d *fileDec) invocation(f fieldSet, n *yaml.Node, sc *scope, isStep bool) *
 		case pkgRaw == "":
 			st.Name = actRaw
 		default:
-			st.Name = pkgRaw + "/" + actRaw
+			st.Name = d.intern(pkgRaw + "/" + actRaw)
 		}
 	}
-	st.Platform = &Template{static: ""}
+	st.Platform = emptyName
 	if p, ok := f.get("platform"); ok {
 		st.Platform = d.platform(p.v, sc, "platform")
 	} else if d.defaults.platform != nil {
@@ -476,7 +510,10 @@ func (d *fileDec) invocation(f fieldSet, n *yaml.Node, sc *scope, isStep bool) *
 		if err != nil {
 			d.errAt(own, "params: cannot be encoded as JSON: "+err.Error())
 		}
-		st.body = b
+		// The body is what is sent: a static Params keeps only it, not
+		// the decoded object too (a third of what a loaded test held).
+		st.body = bytes.Clone(b) // b has the encoder's spare capacity
+		st.Params = &Template{static: json.RawMessage(st.body)}
 	} else if segs, err := compileBody(st.Params.dyn); err != nil {
 		d.errAt(own, "params: cannot be encoded as JSON: "+err.Error())
 	} else {
@@ -518,13 +555,13 @@ func (d *fileDec) action(f fieldSet, n *yaml.Node, sc *scope, st *Step) actionNa
 	}
 	switch {
 	case !hasAct && d.unknownIn[n]:
-		st.Action = &Template{static: ""}
+		st.Action = emptyName
 	case !hasAct:
 		d.errAt(n, "missing `action`: say what to invoke (action: NAME, or action: PACKAGE/NAME), or set defaults.action")
-		st.Action = &Template{static: ""}
+		st.Action = emptyName
 	case act.v.Kind != yaml.ScalarNode || isNull(act.v):
 		d.errAt(act.v, fmt.Sprintf("%s: expected a name, got %s", what, kindOf(act.v)))
-		st.Action = &Template{static: ""}
+		st.Action = emptyName
 	default:
 		raw := act.v.Value
 		if i := slashOutsideRefs(raw); i >= 0 {
@@ -532,7 +569,7 @@ func (d *fileDec) action(f fieldSet, n *yaml.Node, sc *scope, st *Step) actionNa
 			an.pkg, an.name = raw[:i], raw[i+1:]
 			if an.pkg == "" || an.name == "" || strings.Contains(an.name, "/") {
 				d.errAt(act.v, fmt.Sprintf("%s: %q is not PACKAGE/NAME: write the package and the action name separated by one /", what, clip(raw)))
-				st.Package, st.Action = &Template{static: ""}, &Template{static: ""}
+				st.Package, st.Action = emptyName, emptyName
 				break
 			}
 			if p, ok := f.get("package"); ok {
@@ -585,7 +622,7 @@ func (d *fileDec) name(n *yaml.Node, sc *scope, ctx string) *Template {
 		if s == "" {
 			d.errAt(n, ctx+": must not be empty")
 		}
-		return &Template{static: s}
+		return d.staticName(s)
 	case refNode:
 		return &Template{dyn: concatNode{parts: []strPart{{ref: v.name}}}}
 	}
@@ -595,7 +632,7 @@ func (d *fileDec) name(n *yaml.Node, sc *scope, ctx string) *Template {
 func (d *fileDec) platform(n *yaml.Node, sc *scope, ctx string) *Template {
 	if n.Kind != yaml.ScalarNode || isNull(n) {
 		d.errAt(n, fmt.Sprintf("%s: expected classic or vpc, got %s", ctx, kindOf(n)))
-		return &Template{static: ""}
+		return emptyName
 	}
 	t := d.name(n, sc, ctx)
 	if t.Static() {

@@ -139,18 +139,18 @@ type dynOp struct {
 // the assertion compiled at load time, shared and read-only. Errors are
 // *Error values at the check's position.
 func (c *Check) Assertion(vars map[string]any) (*assert.Assertion, error) {
-	if c.partial == nil {
+	if c.dyn == nil {
 		return c.compiled, nil
 	}
-	vals := make([]any, len(c.late))
-	for i, t := range c.late {
+	vals := make([]any, len(c.dyn.late))
+	for i, t := range c.dyn.late {
 		v, err := t.Resolve(vars)
 		if err != nil {
 			return nil, &Error{Pos: c.Pos, Msg: c.Key + ": " + err.Error()}
 		}
 		vals[i] = v
 	}
-	a, err := c.partial.Complete(vals)
+	a, err := c.dyn.partial.Complete(vals)
 	if err != nil {
 		return nil, &Error{Pos: c.Pos, Msg: c.Key + ": " + err.Error()}
 	}
@@ -159,7 +159,7 @@ func (c *Check) Assertion(vars map[string]any) (*assert.Assertion, error) {
 
 // Static reports whether the check was compiled at load time (its expected
 // values reference no capture).
-func (c *Check) Static() bool { return c.partial == nil }
+func (c *Check) Static() bool { return c.dyn == nil }
 
 // Body returns the JSON encoding of the step's params with vars substituted
 // (object keys sorted). For static params the bytes are computed once at
@@ -235,8 +235,11 @@ func (d *fileDec) check(pos Pos, key, msg string, path *assert.Path, ops []opSrc
 	default:
 		// Only the operators that wait for a capture are compiled at run
 		// time; a fixed regexp or schema beside them is compiled now.
-		c.partial, err = assert.NewPartial(path, sound, late, opts)
-		c.late = lateT
+		var partial *assert.Partial
+		partial, err = assert.NewPartial(path, sound, late, opts)
+		if partial != nil {
+			c.dyn = &lateCheck{partial: partial, late: lateT}
+		}
 	}
 	if err != nil {
 		d.opErrors(err, pos, keyOf)

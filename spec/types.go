@@ -152,6 +152,9 @@ type Step struct {
 	Timeout    time.Duration
 	TimeoutSet bool
 	// Params resolves to the JSON object sent as the body. Never nil.
+	// Static params resolve to that object's encoding, a json.RawMessage
+	// (the bytes Body returns), so that a loaded step does not keep the
+	// object twice; params with captures resolve to a map.
 	Params *Template
 
 	Expect   Expect
@@ -200,9 +203,15 @@ type Check struct {
 	Message string
 
 	compiled *assert.Assertion // when nothing depends on run-time captures
-	partial  *assert.Partial   // else: compiled but for the operators in late
-	late     []*Template       // the operands that reference captures
+	dyn      *lateCheck        // else; nil for a static check
 	src      *dynamicCheck     // the path and operands as written, always set
+}
+
+// lateCheck is a check whose operands reference captures. Apart from Check
+// so that the many static checks of a large project stay small.
+type lateCheck struct {
+	partial *assert.Partial // compiled but for the operators in late
+	late    []*Template     // the operands that reference captures
 }
 
 // Capture takes a value from a response for later steps.
