@@ -50,21 +50,43 @@ type assertEntry struct {
 // (map keys sorted). ok is false when an operand cannot be encoded; the
 // check is then compiled on its own.
 func assertKey(path *assert.Path, base string, ops []assert.Op) (key string, ok bool) {
-	var b strings.Builder
-	b.WriteString(path.String())
-	b.WriteByte(0)
-	b.WriteString(base)
+	b := make([]byte, 0, 96+len(base))
+	b = append(b, path.String()...)
+	b = append(b, 0)
+	b = append(b, base...)
 	for _, op := range ops {
-		j, err := json.Marshal(op.Expected)
-		if err != nil {
+		b = append(b, 0)
+		b = append(b, op.Name...)
+		b = append(b, 0)
+		if b, ok = appendOperand(b, op.Expected); !ok {
 			return "", false
 		}
-		b.WriteByte(0)
-		b.WriteString(op.Name)
-		b.WriteByte(0)
-		b.Write(j)
 	}
-	return b.String(), true
+	return string(b), true
+}
+
+// appendOperand appends an operand to a check's key: a string, a number, a
+// boolean or null as a letter for its type and its text (the string
+// quoted), an object or an array as JSON, which starts with { or [. Two
+// operands get the same text only when they are equal. Scalars, the
+// operands of nearly every check, are not run through encoding/json: this
+// key is made for every check of every test.
+func appendOperand(b []byte, v any) ([]byte, bool) {
+	switch v := v.(type) {
+	case string:
+		return strconv.AppendQuote(append(b, 's'), v), true
+	case json.Number:
+		return append(append(b, 'n'), v...), true
+	case bool:
+		return strconv.AppendBool(append(b, 'b'), v), true
+	case nil:
+		return append(b, 'z'), true
+	}
+	j, err := json.Marshal(v)
+	if err != nil {
+		return b, false
+	}
+	return append(b, j...), true
 }
 
 type pathEntry struct {
