@@ -92,8 +92,10 @@ for n in 4000 20000; do
     else
       s=$(measure -n 1 -warmup 0 -label specrun -- "${sr[@]}"); h=$(measure -n 1 -warmup 0 -label hey -- "${hey[@]}")
     fi
+    # Loading alone (specrun validate of the same specs), for scale.
+    v=$(measure -n 1 -warmup 0 -label validate -- "$bin" validate "$work/h$n/specs")
     # pmeasure: label wall_ms min med max cpu_ms min med max rss_mb min med max
-    echo "$n $h $s" | awk '{ printf "%s wall %.3f cpu %.3f hey %s %s ms specrun %s %s ms rss %s %s MB\n", $1, $17 / $4, $21 / $8, $4, $8, $17, $21, $12, $25 }' | tee -a "$work/hey.txt"
+    echo "$n $h $s $v" | awk '{ printf "%s wall %.3f cpu %.3f hey %s %s ms specrun %s %s ms validate %s %s ms rss %s %s MB\n", $1, $17 / $4, $21 / $8, $4, $8, $17, $21, $30, $34, $12, $25 }' | tee -a "$work/hey.txt"
   done
 done
 kill "$serve_pid" 2>/dev/null || true
@@ -139,5 +141,6 @@ for n in 4000 20000; do
   target=1.2; [ "$n" = 4000 ] && target=1.3
   printf '%-52s %s\n' "6. specrun / hey, $n, wall min med max [<= $target]" "$(awk -v n="$n" '$1 == n { print $3 }' "$work/hey.txt" | minmedmax)"
   printf '%-52s %s\n' "6. specrun / hey, $n, CPU min med max" "$(awk -v n="$n" '$1 == n { print $5 }' "$work/hey.txt" | minmedmax)"
+  printf '%-52s %s\n' "6. validate (load alone) / hey, $n, CPU min med max" "$(awk -v n="$n" '$1 == n { print $16 / $8 }' "$work/hey.txt" | minmedmax)"
 done
 printf '%-52s %s\n' "5. specrun --version, default (cgo) build, ms" "$(fromend "default build: specrun --version" 9 "$work/startup.txt")"
