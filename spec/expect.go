@@ -201,6 +201,17 @@ func (s *Step) Body(vars map[string]any) ([]byte, error) {
 	return b, nil
 }
 
+// newLateCheck compiles a check whose operators late wait for captures:
+// only those are compiled at run time; a fixed regexp or schema beside them
+// is compiled now.
+func newLateCheck(path *assert.Path, ops []assert.Op, late []int, lateT []*Template, opts assert.Options) (*lateCheck, error) {
+	p, err := assert.NewPartial(path, ops, late, opts)
+	if p == nil {
+		return nil, err
+	}
+	return &lateCheck{partial: p, late: lateT}, err
+}
+
 // check builds one Check, compiling it now when nothing in it depends on
 // captures. Operator errors point at the operator's key.
 func (d *fileDec) check(pos Pos, key, msg string, path *assert.Path, ops []opSrc) *Check {
@@ -255,13 +266,7 @@ func (d *fileDec) check(pos Pos, key, msg string, path *assert.Path, ops []opSrc
 	case len(late) == 0:
 		c.compiled, err = assert.New(path, sound, opts)
 	default:
-		// Only the operators that wait for a capture are compiled at run
-		// time; a fixed regexp or schema beside them is compiled now.
-		var partial *assert.Partial
-		partial, err = assert.NewPartial(path, sound, late, opts)
-		if partial != nil {
-			c.dyn = &lateCheck{partial: partial, late: lateT}
-		}
+		c.dyn, err = newLateCheck(path, sound, late, lateT, opts)
 	}
 	if err != nil {
 		d.opErrors(err, pos, keyOf)

@@ -21,10 +21,8 @@ type progress struct {
 	start  time.Time
 	now    func() time.Time
 	suites []*progressSuite
-	tests  map[*spec.Test]*runner.TestResult // the final ones
-	// started holds the tests that started: one not final yet may have
-	// sent its request.
-	started map[*spec.Test]bool
+	// bySuite finds a selected suite's entry (one per suite, not per test).
+	bySuite map[*spec.Suite]*progressSuite
 	done    int
 	total   int
 	// teardowns counts the selected suites with teardown steps whose
@@ -35,23 +33,30 @@ type progress struct {
 	onTestsDone func()
 }
 
-// progressSuite is one selected suite and what of it is final.
+// progressSuite is one selected suite and what of it is final. results
+// and started are indexed by the test's Index in its suite: a large run
+// keeps two slices, not two maps with an entry per test.
 type progressSuite struct {
-	suite              *spec.Suite
-	tests              []*spec.Test
-	start              time.Time
-	setup, teardown    []*runner.StepResult
-	teardownDone, seen bool
+	suite           *spec.Suite
+	tests           []*spec.Test
+	results         []*runner.TestResult // the final ones
+	started         []bool               // started: one not final yet may have sent its request
+	start           time.Time
+	setup, teardown []*runner.StepResult
+	teardownDone    bool
+	seen            bool
 }
 
 // newProgress lists the selected tests of the run, in the runner's order.
 func newProgress(selected []*spec.Test, info runner.RunInfo, now func() time.Time) *progress {
-	p := &progress{info: info, start: now(), now: now, tests: map[*spec.Test]*runner.TestResult{}, started: map[*spec.Test]bool{}, total: len(selected)}
+	p := &progress{info: info, start: now(), now: now, bySuite: map[*spec.Suite]*progressSuite{}, total: len(selected)}
 	var cur *progressSuite
 	for _, t := range selected {
 		if cur == nil || cur.suite != t.Suite {
-			cur = &progressSuite{suite: t.Suite}
+			n := len(t.Suite.Tests)
+			cur = &progressSuite{suite: t.Suite, results: make([]*runner.TestResult, n), started: make([]bool, n)}
 			p.suites = append(p.suites, cur)
+			p.bySuite[t.Suite] = cur
 			if len(t.Suite.Teardown) > 0 {
 				p.teardowns++
 			}
@@ -76,7 +81,7 @@ func (p *progress) Event(ev runner.Event) {
 func (p *progress) record(ev runner.Event) bool {
 	var ps *progressSuite
 	if ev.Suite != nil {
-		ps = p.suite(ev.Suite.Suite)
+		ps = p.bySuite[ev.Suite.Suite]
 	}
 	if ps != nil && !ps.seen {
 		// The runner sets a suite's Start before any event of it.
@@ -84,9 +89,13 @@ func (p *progress) record(ev runner.Event) bool {
 	}
 	switch ev.Kind {
 	case runner.TestStarted:
-		p.started[ev.Test.Test] = true
+		if ts := p.bySuite[ev.Test.Test.Suite]; ts != nil {
+			ts.started[ev.Test.Test.Index] = true
+		}
 	case runner.TestFinished:
-		p.tests[ev.Test.Test] = ev.Test
+		if ts := p.bySuite[ev.Test.Test.Suite]; ts != nil {
+			ts.results[ev.Test.Test.Index] = ev.Test
+		}
 		p.done++
 		return p.done == p.total && p.teardowns > 0
 	case runner.SetupFinished:
@@ -98,15 +107,6 @@ func (p *progress) record(ev runner.Event) bool {
 		}
 	}
 	return false
-}
-
-func (p *progress) suite(s *spec.Suite) *progressSuite {
-	for _, ps := range p.suites {
-		if ps.suite == s {
-			return ps
-		}
-	}
-	return nil
 }
 
 // snapshot is the run as far as it is final, interrupted when interrupted
@@ -123,10 +123,10 @@ func (p *progress) snapshot(interrupted bool) *runner.Result {
 			sr.Duration = now.Sub(ps.start)
 		}
 		for _, t := range ps.tests {
-			tr := p.tests[t]
+			tr := ps.results[t.Index]
 			if tr == nil {
 				tr = &runner.TestResult{Test: t, Status: runner.Skip, Reason: runner.ReasonInterrupted}
-				if p.started[t] {
+				if ps.started[t.Index] {
 					tr.Status, tr.Reason = runner.Interrupted, runner.ReasonMayHaveRun
 				}
 			}
