@@ -48,6 +48,10 @@ type fileDec struct {
 	// step names, so that the tests naming the same ones share them.
 	names     map[string]*Template
 	nameTexts map[string]string
+	// checks caches the Load's shared checks this file used, by key;
+	// keyBuf is the buffer keys are made in.
+	checks map[string]assertEntry
+	keyBuf []byte
 }
 
 // emptyName is the static empty name every step without a package or a

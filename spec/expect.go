@@ -32,7 +32,7 @@ type shared struct {
 	successSrc                                 *dynamicCheck
 	schemas                                    *assert.SchemaCache
 	paths                                      sync.Map // path text → pathEntry
-	assertions                                 sync.Map // assertKey → assertEntry
+	assertions                                 sync.Map // appendAssertKey → assertEntry
 }
 
 // assertEntry is a static check compiled once per Load: specs repeat the
@@ -45,12 +45,11 @@ type assertEntry struct {
 	err error
 }
 
-// assertKey identifies a static check: its path as written, the directory
-// schema files are read from, and each operator with its operand as JSON
-// (map keys sorted). ok is false when an operand cannot be encoded; the
-// check is then compiled on its own.
-func assertKey(path *assert.Path, base string, ops []assert.Op) (key string, ok bool) {
-	b := make([]byte, 0, 96+len(base))
+// appendAssertKey appends to b what identifies a static check: its path as
+// written, the directory schema files are read from, and each operator with
+// its operand (see appendOperand). ok is false when an operand cannot be
+// encoded; the check is then compiled on its own.
+func appendAssertKey(b []byte, path *assert.Path, base string, ops []assert.Op) (key []byte, ok bool) {
 	b = append(b, path.String()...)
 	b = append(b, 0)
 	b = append(b, base...)
@@ -59,10 +58,10 @@ func assertKey(path *assert.Path, base string, ops []assert.Op) (key string, ok 
 		b = append(b, op.Name...)
 		b = append(b, 0)
 		if b, ok = appendOperand(b, op.Expected); !ok {
-			return "", false
+			return b, false
 		}
 	}
-	return string(b), true
+	return b, true
 }
 
 // appendOperand appends an operand to a check's key: a string, a number, a
@@ -244,15 +243,13 @@ func (d *fileDec) check(pos Pos, key, msg string, path *assert.Path, ops []opSrc
 	keyOf := func(i int) *yaml.Node { return ops[idx[i]].k }
 	// A check whose operands are all known now, and all sound, is shared
 	// with every identical check of this Load.
-	var shareKey string
 	static := sound
 	shareable := len(late) == 0 && len(sound) == len(ops) && len(sound) > 0
 	if shareable {
-		shareKey, shareable = assertKey(path, opts.SchemaBase, static)
+		d.keyBuf, shareable = appendAssertKey(d.keyBuf[:0], path, opts.SchemaBase, static)
 	}
 	if shareable {
-		if e, ok := d.sh.assertions.Load(shareKey); ok {
-			entry := e.(assertEntry)
+		if entry, ok := d.sharedCheck(d.keyBuf); ok {
 			if entry.err != nil {
 				d.opErrors(entry.err, pos, keyOf)
 			}
@@ -277,9 +274,33 @@ func (d *fileDec) check(pos Pos, key, msg string, path *assert.Path, ops []opSrc
 	}
 	c.src = dc
 	if shareable {
-		d.sh.assertions.Store(shareKey, assertEntry{a: c.compiled, src: dc, err: err})
+		key, entry := string(d.keyBuf), assertEntry{a: c.compiled, src: dc, err: err}
+		d.sh.assertions.Store(key, entry)
+		d.cacheCheck(key, entry)
 	}
 	return c
+}
+
+// sharedCheck finds the compiled check of key: in the file's own cache
+// first, which a lookup reads without making a string of key, then in the
+// Load's.
+func (d *fileDec) sharedCheck(key []byte) (assertEntry, bool) {
+	if e, ok := d.checks[string(key)]; ok {
+		return e, true
+	}
+	e, ok := d.sh.assertions.Load(string(key))
+	if !ok {
+		return assertEntry{}, false
+	}
+	d.cacheCheck(string(key), e.(assertEntry))
+	return e.(assertEntry), true
+}
+
+func (d *fileDec) cacheCheck(key string, e assertEntry) {
+	if d.checks == nil {
+		d.checks = map[string]assertEntry{}
+	}
+	d.checks[key] = e
 }
 
 // opErrors reports the errors of assert.New, each at its operator's key.

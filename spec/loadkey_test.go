@@ -22,7 +22,8 @@ func TestAssertKeysDifferForDifferentOperands(t *testing.T) {
 	}
 	seen := map[string]any{}
 	for _, v := range operands {
-		key, ok := assertKey(path, "/dir", []assert.Op{{Name: "equals", Expected: v}})
+		k, ok := appendAssertKey(nil, path, "/dir", []assert.Op{{Name: "equals", Expected: v}})
+		key := string(k)
 		if !ok {
 			t.Fatalf("%#v: no key", v)
 		}
@@ -32,15 +33,15 @@ func TestAssertKeysDifferForDifferentOperands(t *testing.T) {
 		seen[key] = v
 	}
 	// Two operators split differently must not meet either.
-	k1, _ := assertKey(path, "/dir", []assert.Op{{Name: "equals", Expected: "a\x00equals\x00sb"}})
-	k2, _ := assertKey(path, "/dir", []assert.Op{{Name: "equals", Expected: "a"}, {Name: "equals", Expected: "b"}})
-	if k1 == k2 {
+	k1, _ := appendAssertKey(nil, path, "/dir", []assert.Op{{Name: "equals", Expected: "a\x00equals\x00sb"}})
+	k2, _ := appendAssertKey(nil, path, "/dir", []assert.Op{{Name: "equals", Expected: "a"}, {Name: "equals", Expected: "b"}})
+	if string(k1) == string(k2) {
 		t.Errorf("one operand and two share the key %q", k1)
 	}
 	// The same operand gets the same key, so that it is shared.
-	a, _ := assertKey(path, "/dir", []assert.Op{{Name: "count", Expected: json.Number("2")}})
-	b, _ := assertKey(path, "/dir", []assert.Op{{Name: "count", Expected: json.Number("2")}})
-	if a != b {
+	a, _ := appendAssertKey(nil, path, "/dir", []assert.Op{{Name: "count", Expected: json.Number("2")}})
+	b, _ := appendAssertKey(nil, path, "/dir", []assert.Op{{Name: "count", Expected: json.Number("2")}})
+	if string(a) != string(b) {
 		t.Errorf("equal operands: %q and %q", a, b)
 	}
 }
