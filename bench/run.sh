@@ -128,7 +128,7 @@ printf '%-52s %s\n' "2. latency p=1000 wall / 0.1 s ideal" "$(tbl LatencyBound/p
 printf '%-52s %s\n' "2. latency p=1000 runner / bare loop, wall" "$(tbl LatencyBound/parallel=1000 runner/bare)"
 for n in $sizes; do
   w=$(fromend "tests=$n" 9 "$work/size.txt"); c=$(fromend "tests=$n" 5 "$work/size.txt"); r=$(fromend "tests=$n" 1 "$work/size.txt")
-  printf '%-52s %s\n' "3. tests=$n: wall ms / test, CPU ms / test, peak RSS MB [100k < 512]" \
+  printf '%-52s %s\n' "3. tests=$n: wall ms / test, CPU ms / test, peak RSS MB [100k < 150]" \
     "$(awk -v w="$w" -v c="$c" -v n="$n" -v r="$r" 'BEGIN { printf "%.4f  %.4f  %s", w / n, c / n, r }')"
 done
 printf '%-52s %s\n' "3. Go: ns/test 10k / 1k [~1]" "$(awk -v a="$(tbl Scale/tests=10000 ns/test)" -v b="$(tbl Scale/tests=1000 ns/test)" 'BEGIN { if (a && b) printf "%.2f", a / b; else print "n/a" }')"
