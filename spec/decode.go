@@ -202,8 +202,18 @@ func (d *fileDec) suite(root *yaml.Node, name string) *Suite {
 		d.errAt(p.v, "tests: the list is empty; add at least one test")
 	}
 	names := map[string]int{}
-	for _, item := range p.v.Content {
+	// Nothing reads a test's nodes once it is decoded, and a large file's
+	// tree is most of the heap while its tests are decoded: each test's
+	// slot is cleared after it, so that the collector neither marks nor
+	// keeps what is done. Not when the list has an anchor: an alias of it
+	// (a var, say) would read the list later. Aliases of a test's own
+	// nodes point at them, not through the list.
+	release := p.v.Anchor == ""
+	for i, item := range p.v.Content {
 		t := d.test(deref(item), s, setupCaps)
+		if release {
+			p.v.Content[i] = nil
+		}
 		if t == nil {
 			continue
 		}

@@ -66,3 +66,29 @@ func TestConcurrentLoadIsDeterministic(t *testing.T) {
 		t.Errorf("problems not in file order:\n%s", probs)
 	}
 }
+
+// TestAnAliasOfTheTestsListStillReadsIt: a decoded test's node is released
+// from the list, unless the list has an anchor, so that a var aliasing the
+// whole list sees every test wherever it is read (today every var is
+// evaluated before the tests; this holds --secret's reading of it should
+// that move after them).
+func TestAnAliasOfTheTestsListStillReadsIt(t *testing.T) {
+	dir := writeFiles(t, map[string]string{"s.yaml": `tests: &all
+  - name: first
+    action: p/a
+  - name: second
+    action: p/a
+vars:
+  everything: *all
+`})
+	p, err := Load([]string{dir}, Options{Secrets: []string{"everything"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p.Secrets) != 1 || !strings.Contains(p.Secrets[0], `"name":"first"`) || !strings.Contains(p.Secrets[0], `"name":"second"`) {
+		t.Errorf("secrets %q: want the whole list of tests", p.Secrets)
+	}
+	if p.Tests() != 2 {
+		t.Errorf("%d tests, want 2", p.Tests())
+	}
+}
