@@ -211,3 +211,17 @@ func TestTagExprNames(t *testing.T) {
 		t.Errorf("Names() = %s", got)
 	}
 }
+
+// TestFullNamesListsEachNameOnce: the names a --run that selects nothing
+// is compared with are the SUITE/TEST names in input order, then each
+// suite and test name on its own that is not one of them already.
+func TestFullNamesListsEachNameOnce(t *testing.T) {
+	a := &spec.Suite{Name: "a"}
+	a.Tests = []*spec.Test{{Suite: a, Name: "login"}, {Suite: a, Name: "a/login"}}
+	b := &spec.Suite{Name: "b"}
+	b.Tests = []*spec.Test{{Suite: b, Name: "login"}}
+	got := strings.Join(fullNames(&spec.Project{Suites: []*spec.Suite{a, b}}), " ")
+	if want := "a/login a/a/login b/login a login b"; got != want {
+		t.Errorf("fullNames = %q, want %q", got, want)
+	}
+}

@@ -41,7 +41,10 @@ func (e *TagExpr) Names() []string {
 // no test has and that is close to none ("not wip" where nothing is wip
 // yet) is a warning, returned for the caller to print.
 func (sel Selection) Check(p *spec.Project) (warnings []string, err error) {
-	tags, names := knownTags(p), fullNames(p)
+	if sel.Run == nil && sel.Tags == nil {
+		return nil, nil
+	}
+	tags := knownTags(p)
 	var typos, unknown []string
 	if sel.Tags != nil {
 		for _, n := range sel.Tags.Names() {
@@ -63,12 +66,12 @@ func (sel Selection) Check(p *spec.Project) (warnings []string, err error) {
 		}
 		return warnings, nil
 	}
-	return nil, sel.selectionError(append(typos, unknown...), empty, tags, names)
+	return nil, sel.selectionError(append(typos, unknown...), empty, tags, p)
 }
 
 // selectionError says what was asked, what is wrong with it and what the
 // specs have instead.
-func (sel Selection) selectionError(typos []string, empty bool, tags, names []string) error {
+func (sel Selection) selectionError(typos []string, empty bool, tags []string, p *spec.Project) error {
 	var asked []string
 	if sel.Run != nil {
 		asked = append(asked, fmt.Sprintf("--run %q", sel.Run))
@@ -86,6 +89,7 @@ func (sel Selection) selectionError(typos []string, empty bool, tags, names []st
 		msg += ": " + strings.Join(typos, "; ")
 	}
 	if sel.Run != nil {
+		names := fullNames(p)
 		if near := suggest.Closest(sel.Run.String(), names); near != "" {
 			msg += fmt.Sprintf("; --run matches SUITE/TEST names: did you mean %q?", near)
 		} else {
@@ -119,15 +123,18 @@ func knownTags(p *spec.Project) []string {
 // word is likely to mean), without duplicates.
 func fullNames(p *spec.Project) []string {
 	var full, parts []string
+	seen := map[string]bool{}
 	for _, s := range p.Suites {
 		parts = append(parts, s.Name)
 		for _, t := range s.Tests {
 			full = append(full, t.FullName())
+			seen[full[len(full)-1]] = true
 			parts = append(parts, t.Name)
 		}
 	}
 	for _, n := range parts {
-		if !slices.Contains(full, n) {
+		if !seen[n] {
+			seen[n] = true
 			full = append(full, n)
 		}
 	}
