@@ -44,7 +44,7 @@ func (sel Selection) Check(p *spec.Project) (warnings []string, err error) {
 	if sel.Run == nil && sel.Tags == nil {
 		return nil, nil
 	}
-	tags := knownTags(p)
+	tags := p.Tags()
 	var typos, unknown []string
 	if sel.Tags != nil {
 		for _, n := range sel.Tags.Names() {
@@ -104,18 +104,6 @@ func (sel Selection) selectionError(typos []string, empty bool, tags []string, p
 		}
 	}
 	return fmt.Errorf("%s: nothing was run (see --list)", msg)
-}
-
-// knownTags returns the tags of p's tests, sorted, without duplicates.
-func knownTags(p *spec.Project) []string {
-	var tags []string
-	for _, s := range p.Suites {
-		for _, t := range s.Tests {
-			tags = append(tags, t.Tags...)
-		}
-	}
-	slices.Sort(tags)
-	return slices.Compact(tags)
 }
 
 // fullNames returns the SUITE/TEST names of p's tests in input order, then

@@ -2,6 +2,7 @@ package spec
 
 import (
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/specrun/specrun/assert"
@@ -73,6 +74,18 @@ func (p *Project) Tests() int {
 		n += len(s.Tests)
 	}
 	return n
+}
+
+// Tags returns the tags of all tests, sorted, each once.
+func (p *Project) Tags() []string {
+	var tags []string
+	for _, s := range p.Suites {
+		for _, t := range s.Tests {
+			tags = append(tags, t.Tags...)
+		}
+	}
+	slices.Sort(tags)
+	return slices.Compact(tags)
 }
 
 // Suite is one spec file.

@@ -135,7 +135,7 @@ func (sys *system) completeTags(c *cobra.Command, args []string, toComplete stri
 	var candidates []string
 	if operandExpected(head) {
 		if p := sys.completionProject(c, args); p != nil {
-			candidates = append(projectTags(p), "not")
+			candidates = append(p.Tags(), "not")
 		}
 	} else {
 		candidates = []string{"and", "or"}
@@ -181,16 +181,4 @@ func operandExpected(head string) bool {
 		return true
 	}
 	return false
-}
-
-// projectTags are the tags of a project's tests, sorted, each once.
-func projectTags(p *spec.Project) []string {
-	var tags []string
-	for _, s := range p.Suites {
-		for _, t := range s.Tests {
-			tags = append(tags, t.Tags...)
-		}
-	}
-	slices.Sort(tags)
-	return slices.Compact(tags)
 }
