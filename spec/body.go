@@ -2,6 +2,7 @@ package spec
 
 import (
 	"slices"
+	"strings"
 
 	"github.com/specrun/specrun/internal/jsontext"
 )
@@ -17,70 +18,82 @@ type bodySeg struct {
 // (keys, punctuation, constant values) is encoded once, at load time.
 // Object keys are sorted, as encoding/json sorts them.
 func compileBody(n tnode) ([]bodySeg, error) {
-	var segs []bodySeg
-	var cur []byte
-	var walk func(n tnode) error
-	walk = func(n tnode) error {
-		switch n := n.(type) {
-		case litNode:
-			b, err := marshalJSON(n.v)
-			if err != nil {
-				return err
-			}
-			cur = append(cur, b...)
-		case mapNode:
-			idx := make([]int, len(n.keys))
-			for i := range idx {
-				idx[i] = i
-			}
-			slices.SortFunc(idx, func(a, b int) int {
-				switch {
-				case n.keys[a] < n.keys[b]:
-					return -1
-				case n.keys[a] > n.keys[b]:
-					return 1
-				}
-				return 0
-			})
-			cur = append(cur, '{')
-			for j, i := range idx {
-				if j > 0 {
-					cur = append(cur, ',')
-				}
-				cur = jsontext.AppendString(cur, n.keys[i])
-				cur = append(cur, ':')
-				if err := walk(n.vals[i]); err != nil {
-					return err
-				}
-			}
-			cur = append(cur, '}')
-		case listNode:
-			cur = append(cur, '[')
-			for i, it := range n.items {
-				if i > 0 {
-					cur = append(cur, ',')
-				}
-				if err := walk(it); err != nil {
-					return err
-				}
-			}
-			cur = append(cur, ']')
-		default:
-			if len(cur) > 0 {
-				segs = append(segs, bodySeg{lit: cur})
-				cur = nil
-			}
-			segs = append(segs, bodySeg{n: n})
-		}
-		return nil
-	}
-	if err := walk(n); err != nil {
+	var b bodyBuilder
+	if err := b.walk(n); err != nil {
 		return nil, err
 	}
-	if len(cur) > 0 {
-		segs = append(segs, bodySeg{lit: cur})
+	b.flush()
+	return b.segs, nil
+}
+
+// bodyBuilder collects the segments of a compiled body: cur is the static
+// JSON since the last run-time value.
+type bodyBuilder struct {
+	segs []bodySeg
+	cur  []byte
+}
+
+// flush ends the current static segment, if any.
+func (b *bodyBuilder) flush() {
+	if len(b.cur) > 0 {
+		b.segs = append(b.segs, bodySeg{lit: b.cur})
+		b.cur = nil
 	}
-	return segs, nil
+}
+
+func (b *bodyBuilder) walk(n tnode) error {
+	switch n := n.(type) {
+	case litNode:
+		j, err := marshalJSON(n.v)
+		if err != nil {
+			return err
+		}
+		b.cur = append(b.cur, j...)
+	case mapNode:
+		return b.object(n)
+	case listNode:
+		return b.list(n)
+	default:
+		b.flush()
+		b.segs = append(b.segs, bodySeg{n: n})
+	}
+	return nil
+}
+
+// object encodes a mapping with its keys sorted.
+func (b *bodyBuilder) object(n mapNode) error {
+	idx := make([]int, len(n.keys))
+	for i := range idx {
+		idx[i] = i
+	}
+	slices.SortFunc(idx, func(x, y int) int { return strings.Compare(n.keys[x], n.keys[y]) })
+	b.cur = append(b.cur, '{')
+	for j, i := range idx {
+		if j > 0 {
+			b.cur = append(b.cur, ',')
+		}
+		b.cur = jsontext.AppendString(b.cur, n.keys[i])
+		b.cur = append(b.cur, ':')
+		if err := b.walk(n.vals[i]); err != nil {
+			return err
+		}
+	}
+	b.cur = append(b.cur, '}')
+	return nil
+}
+
+func (b *bodyBuilder) list(n listNode) error {
+	b.cur = append(b.cur, '[')
+	for i, it := range n.items {
+		if i > 0 {
+			b.cur = append(b.cur, ',')
+		}
+		if err := b.walk(it); err != nil {
+			return err
+		}
+	}
+	b.cur = append(b.cur, ']')
+	return nil
 }
 
 // appendBody encodes the segments with vars substituted.

@@ -406,14 +406,28 @@ func (d *fileDec) test(n *yaml.Node, s *Suite, setupCaps map[string]bool) *Test 
 		t.Skip = d.skip(p)
 	}
 	if p, ok := f.get("deadline"); ok {
-		if v, ok := d.duration(p.v, &scope{}, "deadline"); ok {
-			if v <= 0 {
-				d.errAt(p.v, "deadline: must be more than zero")
-			} else {
-				t.Deadline = v
-			}
-		}
+		d.testDeadline(p, t)
 	}
+	d.testRun(f, n, t, setupCaps)
+	return t
+}
+
+// testDeadline decodes a test's `deadline` into t.
+func (d *fileDec) testDeadline(p pair, t *Test) {
+	v, ok := d.duration(p.v, &scope{}, "deadline")
+	if !ok {
+		return
+	}
+	if v <= 0 {
+		d.errAt(p.v, "deadline: must be more than zero")
+		return
+	}
+	t.Deadline = v
+}
+
+// testRun decodes what a test runs: its `steps`, or the invocation keys
+// of its single step.
+func (d *fileDec) testRun(f fieldSet, n *yaml.Node, t *Test, setupCaps map[string]bool) {
 	var invKeys []string
 	for _, k := range invocationKeys {
 		if _, ok := f.get(k); ok {
@@ -440,7 +454,6 @@ func (d *fileDec) test(n *yaml.Node, s *Suite, setupCaps map[string]bool) *Test 
 		st := d.invocation(f, n, sc, false)
 		t.Steps = []*Step{st}
 	}
-	return t
 }
 
 // skip decodes `skip`: a reason, or true.
@@ -857,15 +870,7 @@ func (d *fileDec) retry(n *yaml.Node, sc *scope, ctx string) *Retry {
 		return r
 	}
 	if p, ok := f.get("attempts"); ok {
-		if v, ok := d.loadTime(p.v, sc, ctx+".attempts"); ok {
-			num, isNum := v.(json.Number)
-			i, err := strconv.ParseInt(string(num), 10, 32)
-			if !isNum || err != nil || i < 1 {
-				d.errAt(p.v, fmt.Sprintf("%s.attempts: expected a whole number of at least 1 (the total, the first attempt included), got %s", ctx, describe(v)))
-			} else {
-				r.Attempts = int(i)
-			}
-		}
+		d.retryAttempts(p, sc, ctx, r)
 	}
 	if p, ok := f.get("delay"); ok {
 		if v, ok := d.duration(p.v, sc, ctx+".delay"); ok {
@@ -873,15 +878,7 @@ func (d *fileDec) retry(n *yaml.Node, sc *scope, ctx string) *Retry {
 		}
 	}
 	if p, ok := f.get("backoff"); ok {
-		if v, ok := d.loadTime(p.v, sc, ctx+".backoff"); ok {
-			num, isNum := v.(json.Number)
-			x, err := strconv.ParseFloat(string(num), 64)
-			if !isNum || err != nil || x < 1 {
-				d.errAt(p.v, fmt.Sprintf("%s.backoff: expected a number of at least 1 (1 = a fixed delay), got %s", ctx, describe(v)))
-			} else {
-				r.Backoff = x
-			}
-		}
+		d.retryBackoff(p, sc, ctx, r)
 	}
 	if p, ok := f.get("max_delay"); ok {
 		if v, ok := d.duration(p.v, sc, ctx+".max_delay"); ok {
@@ -889,15 +886,53 @@ func (d *fileDec) retry(n *yaml.Node, sc *scope, ctx string) *Retry {
 		}
 	}
 	if p, ok := f.get("idempotent"); ok {
-		if v, ok := d.loadTime(p.v, sc, ctx+".idempotent"); ok {
-			if b, isBool := v.(bool); isBool {
-				r.Idempotent = b
-			} else {
-				d.errAt(p.v, fmt.Sprintf("%s.idempotent: expected true or false (true: the action is safe to run twice), got %s", ctx, describe(v)))
-			}
-		}
+		d.retryIdempotent(p, sc, ctx, r)
 	}
 	return r
+}
+
+// retryAttempts decodes retry.attempts into r.
+func (d *fileDec) retryAttempts(p pair, sc *scope, ctx string, r *Retry) {
+	v, ok := d.loadTime(p.v, sc, ctx+".attempts")
+	if !ok {
+		return
+	}
+	num, isNum := v.(json.Number)
+	i, err := strconv.ParseInt(string(num), 10, 32)
+	if !isNum || err != nil || i < 1 {
+		d.errAt(p.v, fmt.Sprintf("%s.attempts: expected a whole number of at least 1 (the total, the first attempt included), got %s", ctx, describe(v)))
+		return
+	}
+	r.Attempts = int(i)
+}
+
+// retryBackoff decodes retry.backoff into r.
+func (d *fileDec) retryBackoff(p pair, sc *scope, ctx string, r *Retry) {
+	v, ok := d.loadTime(p.v, sc, ctx+".backoff")
+	if !ok {
+		return
+	}
+	num, isNum := v.(json.Number)
+	x, err := strconv.ParseFloat(string(num), 64)
+	if !isNum || err != nil || x < 1 {
+		d.errAt(p.v, fmt.Sprintf("%s.backoff: expected a number of at least 1 (1 = a fixed delay), got %s", ctx, describe(v)))
+		return
+	}
+	r.Backoff = x
+}
+
+// retryIdempotent decodes retry.idempotent into r.
+func (d *fileDec) retryIdempotent(p pair, sc *scope, ctx string, r *Retry) {
+	v, ok := d.loadTime(p.v, sc, ctx+".idempotent")
+	if !ok {
+		return
+	}
+	b, isBool := v.(bool)
+	if !isBool {
+		d.errAt(p.v, fmt.Sprintf("%s.idempotent: expected true or false (true: the action is safe to run twice), got %s", ctx, describe(v)))
+		return
+	}
+	r.Idempotent = b
 }
 
 // describe shows a scalar value in a message, or its type for others.

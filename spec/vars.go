@@ -382,44 +382,54 @@ func (d *fileDec) value(n *yaml.Node, sc *scope, ctx string) tnode {
 		}
 		return litNode{v: v}
 	case yaml.SequenceNode:
-		items := make([]tnode, len(n.Content))
-		static := true
-		for i, c := range n.Content {
-			items[i] = d.value(c, sc, ctx)
-			if _, ok := items[i].(litNode); !ok {
-				static = false
-			}
-		}
-		if static {
-			l := make([]any, len(items))
-			for i, it := range items {
-				l[i] = it.(litNode).v
-			}
-			return litNode{v: l}
-		}
-		return listNode{items: items}
+		return d.listValue(n, sc, ctx)
 	case yaml.MappingNode:
-		ps := d.pairs(n)
-		keys := make([]string, len(ps))
-		vals := make([]tnode, len(ps))
-		static := true
-		for i, p := range ps {
-			keys[i] = p.key
-			vals[i] = d.value(p.v, sc, ctx)
-			if _, ok := vals[i].(litNode); !ok {
-				static = false
-			}
-		}
-		if static {
-			m := make(map[string]any, len(ps))
-			for i, k := range keys {
-				m[k] = vals[i].(litNode).v
-			}
-			return litNode{v: m}
-		}
-		return mapNode{keys: keys, vals: vals}
+		return d.mapValue(n, sc, ctx)
 	}
 	return litNode{}
+}
+
+// listValue compiles a sequence: a literal when every item is one.
+func (d *fileDec) listValue(n *yaml.Node, sc *scope, ctx string) tnode {
+	items := make([]tnode, len(n.Content))
+	static := true
+	for i, c := range n.Content {
+		items[i] = d.value(c, sc, ctx)
+		if _, ok := items[i].(litNode); !ok {
+			static = false
+		}
+	}
+	if !static {
+		return listNode{items: items}
+	}
+	l := make([]any, len(items))
+	for i, it := range items {
+		l[i] = it.(litNode).v
+	}
+	return litNode{v: l}
+}
+
+// mapValue compiles a mapping: a literal when every value is one.
+func (d *fileDec) mapValue(n *yaml.Node, sc *scope, ctx string) tnode {
+	ps := d.pairs(n)
+	keys := make([]string, len(ps))
+	vals := make([]tnode, len(ps))
+	static := true
+	for i, p := range ps {
+		keys[i] = p.key
+		vals[i] = d.value(p.v, sc, ctx)
+		if _, ok := vals[i].(litNode); !ok {
+			static = false
+		}
+	}
+	if !static {
+		return mapNode{keys: keys, vals: vals}
+	}
+	m := make(map[string]any, len(ps))
+	for i, k := range keys {
+		m[k] = vals[i].(litNode).v
+	}
+	return litNode{v: m}
 }
 
 // literal converts a value without substituting anything (var files).
