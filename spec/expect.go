@@ -216,37 +216,13 @@ func newLateCheck(path *assert.Path, ops []assert.Op, late []int, lateT []*Templ
 func (d *fileDec) check(pos Pos, key, msg string, path *assert.Path, ops []opSrc) *Check {
 	c := &Check{Pos: pos, Key: key, Message: msg}
 	opts := assert.Options{SchemaBase: d.dir, Schemas: d.sh.schemas}
-	// sound are the operators without a problem so far (idx: where each
-	// was written); late are those whose operand references a capture,
-	// compiled at run time, all others being compiled now.
-	var sound []assert.Op
-	var idx, late []int
-	var lateT []*Template
-	for i, op := range ops {
-		if op.bad {
-			continue
-		}
-		if l, ok := op.t.(litNode); ok {
-			sound = append(sound, assert.Op{Name: op.name, Expected: l.v})
-			idx = append(idx, i)
-			continue
-		}
-		if op.name == "matches" || op.name == "not_matches" || op.name == "schema" {
-			d.errAt(op.k, fmt.Sprintf("%s: the operand must be known at load time, but ${%s} is a capture, known only at run time: use a variable from vars, --var or --var-file", op.name, firstRef(op.t)))
-			continue
-		}
-		late = append(late, len(sound))
-		lateT = append(lateT, newTemplate(op.t))
-		sound = append(sound, assert.Op{Name: op.name})
-		idx = append(idx, i)
-	}
-	keyOf := func(i int) *yaml.Node { return ops[idx[i]].k }
+	sp := d.splitOps(ops)
+	keyOf := func(i int) *yaml.Node { return ops[sp.idx[i]].k }
 	// A check whose operands are all known now, and all sound, is shared
 	// with every identical check of this Load.
-	static := sound
-	shareable := len(late) == 0 && len(sound) == len(ops) && len(sound) > 0
+	shareable := len(sp.late) == 0 && len(sp.sound) == len(ops) && len(sp.sound) > 0
 	if shareable {
-		d.keyBuf, shareable = appendAssertKey(d.keyBuf[:0], path, opts.SchemaBase, static)
+		d.keyBuf, shareable = appendAssertKey(d.keyBuf[:0], path, opts.SchemaBase, sp.sound)
 	}
 	if shareable {
 		if entry, ok := d.sharedCheck(d.keyBuf); ok {
@@ -259,11 +235,11 @@ func (d *fileDec) check(pos Pos, key, msg string, path *assert.Path, ops []opSrc
 	}
 	var err error
 	switch {
-	case len(sound) == 0:
-	case len(late) == 0:
-		c.compiled, err = assert.New(path, sound, opts)
+	case len(sp.sound) == 0:
+	case len(sp.late) == 0:
+		c.compiled, err = assert.New(path, sp.sound, opts)
 	default:
-		c.dyn, err = newLateCheck(path, sound, late, lateT, opts)
+		c.dyn, err = newLateCheck(path, sp.sound, sp.late, sp.lateT, opts)
 	}
 	if err != nil {
 		d.opErrors(err, pos, keyOf)
@@ -279,6 +255,41 @@ func (d *fileDec) check(pos Pos, key, msg string, path *assert.Path, ops []opSrc
 		d.cacheCheck(key, entry)
 	}
 	return c
+}
+
+// splitOps are a check's operators sorted for compiling: sound are those
+// without a problem so far (idx: where each was written); late are the
+// indexes in sound of those whose operand references a capture, compiled
+// at run time (lateT: their operands), all others being compiled now.
+type splitOps struct {
+	sound     []assert.Op
+	idx, late []int
+	lateT     []*Template
+}
+
+// splitOps sorts ops, reporting a capture in an operand that must be known
+// at load time.
+func (d *fileDec) splitOps(ops []opSrc) splitOps {
+	var sp splitOps
+	for i, op := range ops {
+		if op.bad {
+			continue
+		}
+		if l, ok := op.t.(litNode); ok {
+			sp.sound = append(sp.sound, assert.Op{Name: op.name, Expected: l.v})
+			sp.idx = append(sp.idx, i)
+			continue
+		}
+		if op.name == "matches" || op.name == "not_matches" || op.name == "schema" {
+			d.errAt(op.k, fmt.Sprintf("%s: the operand must be known at load time, but ${%s} is a capture, known only at run time: use a variable from vars, --var or --var-file", op.name, firstRef(op.t)))
+			continue
+		}
+		sp.late = append(sp.late, len(sp.sound))
+		sp.lateT = append(sp.lateT, newTemplate(op.t))
+		sp.sound = append(sp.sound, assert.Op{Name: op.name})
+		sp.idx = append(sp.idx, i)
+	}
+	return sp
 }
 
 // sharedCheck finds the compiled check of key: in the file's own cache
@@ -326,23 +337,47 @@ func (d *fileDec) expect(p *pair, stepPos Pos, sc *scope) Expect {
 	if !ok {
 		return e
 	}
-	_, hasErr := f.get("error")
-	_, hasStatus := f.get("status")
-	if hasErr {
+	if _, hasErr := f.get("error"); hasErr {
 		e.HTTPStatus = 0
 	}
 	if q, ok := f.get("http_status"); ok {
-		e.HTTPStatusPos = d.pos(q.k)
-		if v, ok := d.loadTime(q.v, sc, "expect.http_status"); ok {
-			s, _ := v.(jsonNumber)
-			code, err := strconv.Atoi(string(s))
-			if err != nil || code < 100 || code > 599 {
-				d.errAt(q.v, fmt.Sprintf("http_status: expected an HTTP status code from 100 to 599, got %s", describe(v)))
-			} else {
-				e.HTTPStatus = code
-			}
+		d.httpStatus(q, sc, &e)
+	}
+	d.responseChecks(f, p, sc, &e)
+	if q, ok := f.get("duration"); ok {
+		if ops := d.operators(q.v, sc, "duration", "in duration", operatorKeys); len(ops) > 0 {
+			e.Checks = append(e.Checks, d.check(d.pos(q.k), "duration", "", d.sh.duration, ops))
+		} else if q.v.Kind == yaml.MappingNode {
+			d.errAt(q.v, "duration: give at least one operator, e.g. {lt: 1000}")
 		}
 	}
+	if q, ok := f.get("assert"); ok {
+		d.assertList(q, sc, &e)
+	}
+	return e
+}
+
+// httpStatus decodes expect.http_status into e.
+func (d *fileDec) httpStatus(q pair, sc *scope, e *Expect) {
+	e.HTTPStatusPos = d.pos(q.k)
+	v, ok := d.loadTime(q.v, sc, "expect.http_status")
+	if !ok {
+		return
+	}
+	s, _ := v.(jsonNumber)
+	code, err := strconv.Atoi(string(s))
+	if err != nil || code < 100 || code > 599 {
+		d.errAt(q.v, fmt.Sprintf("http_status: expected an HTTP status code from 100 to 599, got %s", describe(v)))
+		return
+	}
+	e.HTTPStatus = code
+}
+
+// responseChecks decodes the expect keys on the response's fields
+// (success, status, result, error) into e's checks, in that order.
+func (d *fileDec) responseChecks(f fieldSet, p *pair, sc *scope, e *Expect) {
+	_, hasErr := f.get("error")
+	_, hasStatus := f.get("status")
 	if q, ok := f.get("success"); ok {
 		isBool := func(v any) bool { _, ok := v.(bool); return ok }
 		e.Checks = append(e.Checks, d.equalsCheck(q, sc, "success", d.sh.success, isBool, "true or false"))
@@ -365,25 +400,20 @@ func (d *fileDec) expect(p *pair, stepPos Pos, sc *scope) Expect {
 			e.Checks = append(e.Checks, d.check(d.pos(q.k), "error", "", d.sh.errPath, []opSrc{{"error_subset", q.k, t, !ok}}))
 		}
 	}
-	if q, ok := f.get("duration"); ok {
-		if ops := d.operators(q.v, sc, "duration", "in duration", operatorKeys); len(ops) > 0 {
-			e.Checks = append(e.Checks, d.check(d.pos(q.k), "duration", "", d.sh.duration, ops))
-		} else if q.v.Kind == yaml.MappingNode {
-			d.errAt(q.v, "duration: give at least one operator, e.g. {lt: 1000}")
+}
+
+// assertList decodes expect.assert, a list of path assertions, into e's
+// checks.
+func (d *fileDec) assertList(q pair, sc *scope, e *Expect) {
+	if q.v.Kind != yaml.SequenceNode {
+		d.errAt(q.v, fmt.Sprintf("assert: expected a list of path assertions, got %s", kindOf(q.v)))
+		return
+	}
+	for _, item := range q.v.Content {
+		if c := d.assertItem(deref(item), sc); c != nil {
+			e.Checks = append(e.Checks, c)
 		}
 	}
-	if q, ok := f.get("assert"); ok {
-		if q.v.Kind != yaml.SequenceNode {
-			d.errAt(q.v, fmt.Sprintf("assert: expected a list of path assertions, got %s", kindOf(q.v)))
-		} else {
-			for _, item := range q.v.Content {
-				if c := d.assertItem(deref(item), sc); c != nil {
-					e.Checks = append(e.Checks, c)
-				}
-			}
-		}
-	}
-	return e
 }
 
 // defaultSuccess is the check a step gets when its expect names none of
