@@ -109,16 +109,7 @@ func (d *fileDec) errAt(n *yaml.Node, msg string) { d.probs.add(d.pos(n), msg) }
 // suite decodes the root of a spec file.
 func (d *fileDec) suite(root *yaml.Node, name string) *Suite {
 	root = deref(root)
-	if root.Kind != yaml.MappingNode {
-		if isNull(root) {
-			d.errAt(root, "empty file: a spec needs a `tests` list")
-		} else {
-			d.errAt(root, fmt.Sprintf("a spec file is a mapping with a `tests` list, got %s", kindOf(root)))
-		}
-		return nil
-	}
-	if d.child(root, "packages") != nil && d.child(root, "tests") == nil {
-		d.errAt(root, "this is an emulator manifest (it has `packages`), not a spec: give it to --local or specrun serve, and keep it out of the spec paths")
+	if !d.isSpecRoot(root) {
 		return nil
 	}
 	f, _, _ := d.fields(root, "suite", "at the top level of a spec", suiteKeys)
@@ -128,46 +119,8 @@ func (d *fileDec) suite(root *yaml.Node, name string) *Suite {
 			s.Name = v
 		}
 	}
-	d.vars = map[string]*suiteVar{}
-	var varOrder []string
-	if p, ok := f.get("vars"); ok {
-		if p.v.Kind != yaml.MappingNode {
-			d.errAt(p.v, fmt.Sprintf("vars: expected a mapping of NAME: VALUE, got %s", kindOf(p.v)))
-		} else {
-			for _, vp := range d.pairs(p.v) {
-				if !validName(vp.key) || vp.key == "env" {
-					d.errAt(vp.k, "vars: "+badVarName(vp.key))
-					continue
-				}
-				d.vars[vp.key] = &suiteVar{k: vp.k, v: vp.v}
-				varOrder = append(varOrder, vp.key)
-			}
-		}
-	}
-	d.captures = map[string]bool{}
-	for _, key := range []string{"setup", "teardown"} {
-		if p, ok := f.get(key); ok && p.v.Kind == yaml.SequenceNode {
-			for _, item := range p.v.Content {
-				for _, c := range d.captureNames(item) {
-					d.captures[c.key] = true
-				}
-			}
-		}
-	}
-	if p, ok := f.get("tests"); ok && p.v.Kind == yaml.SequenceNode {
-		for _, item := range p.v.Content {
-			for _, c := range d.captureNames(item) {
-				d.captures[c.key] = true
-			}
-			if st := d.child(item, "steps"); st != nil && st.Kind == yaml.SequenceNode {
-				for _, si := range st.Content {
-					for _, c := range d.captureNames(si) {
-						d.captures[c.key] = true
-					}
-				}
-			}
-		}
-	}
+	varOrder := d.suiteVars(f)
+	d.scanCaptures(f)
 	// Resolve every suite variable, so that a broken one is reported even
 	// when nothing uses it (and --var overrides are not evaluated).
 	for _, name := range varOrder {
@@ -201,6 +154,85 @@ func (d *fileDec) suite(root *yaml.Node, name string) *Suite {
 	if len(p.v.Content) == 0 {
 		d.errAt(p.v, "tests: the list is empty; add at least one test")
 	}
+	d.tests(p.v, s, setupCaps)
+	return s
+}
+
+// isSpecRoot reports whether root is a mapping that may be a spec, saying
+// what it is instead when it is not.
+func (d *fileDec) isSpecRoot(root *yaml.Node) bool {
+	if root.Kind != yaml.MappingNode {
+		if isNull(root) {
+			d.errAt(root, "empty file: a spec needs a `tests` list")
+		} else {
+			d.errAt(root, fmt.Sprintf("a spec file is a mapping with a `tests` list, got %s", kindOf(root)))
+		}
+		return false
+	}
+	if d.child(root, "packages") != nil && d.child(root, "tests") == nil {
+		d.errAt(root, "this is an emulator manifest (it has `packages`), not a spec: give it to --local or specrun serve, and keep it out of the spec paths")
+		return false
+	}
+	return true
+}
+
+// suiteVars records the suite's `vars` in d.vars, unresolved, and returns
+// their names in document order.
+func (d *fileDec) suiteVars(f fieldSet) []string {
+	d.vars = map[string]*suiteVar{}
+	p, ok := f.get("vars")
+	if !ok {
+		return nil
+	}
+	if p.v.Kind != yaml.MappingNode {
+		d.errAt(p.v, fmt.Sprintf("vars: expected a mapping of NAME: VALUE, got %s", kindOf(p.v)))
+		return nil
+	}
+	var varOrder []string
+	for _, vp := range d.pairs(p.v) {
+		if !validName(vp.key) || vp.key == "env" {
+			d.errAt(vp.k, "vars: "+badVarName(vp.key))
+			continue
+		}
+		d.vars[vp.key] = &suiteVar{k: vp.k, v: vp.v}
+		varOrder = append(varOrder, vp.key)
+	}
+	return varOrder
+}
+
+// scanCaptures records in d.captures every name the file captures
+// anywhere (setup, teardown, tests and their steps), so that a reference
+// to one used where it is not visible gets a precise message.
+func (d *fileDec) scanCaptures(f fieldSet) {
+	d.captures = map[string]bool{}
+	add := func(item *yaml.Node) {
+		for _, c := range d.captureNames(item) {
+			d.captures[c.key] = true
+		}
+	}
+	for _, key := range []string{"setup", "teardown"} {
+		if p, ok := f.get(key); ok && p.v.Kind == yaml.SequenceNode {
+			for _, item := range p.v.Content {
+				add(item)
+			}
+		}
+	}
+	p, ok := f.get("tests")
+	if !ok || p.v.Kind != yaml.SequenceNode {
+		return
+	}
+	for _, item := range p.v.Content {
+		add(item)
+		if st := d.child(item, "steps"); st != nil && st.Kind == yaml.SequenceNode {
+			for _, si := range st.Content {
+				add(si)
+			}
+		}
+	}
+}
+
+// tests decodes the `tests` list into s.Tests, reporting duplicate names.
+func (d *fileDec) tests(list *yaml.Node, s *Suite, setupCaps map[string]bool) {
 	names := map[string]int{}
 	// Nothing reads a test's nodes once it is decoded, and a large file's
 	// tree is most of the heap while its tests are decoded: each test's
@@ -208,11 +240,11 @@ func (d *fileDec) suite(root *yaml.Node, name string) *Suite {
 	// keeps what is done. Not when the list has an anchor: an alias of it
 	// (a var, say) would read the list later. Aliases of a test's own
 	// nodes point at them, not through the list.
-	release := p.v.Anchor == ""
-	for i, item := range p.v.Content {
+	release := list.Anchor == ""
+	for i, item := range list.Content {
 		t := d.test(deref(item), s, setupCaps)
 		if release {
-			p.v.Content[i] = nil
+			list.Content[i] = nil
 		}
 		if t == nil {
 			continue
@@ -225,7 +257,6 @@ func (d *fileDec) suite(root *yaml.Node, name string) *Suite {
 		t.Index = len(s.Tests)
 		s.Tests = append(s.Tests, t)
 	}
-	return s
 }
 
 // child returns the value of key in a mapping node, or nil.
@@ -483,38 +514,18 @@ func (d *fileDec) invocation(f fieldSet, n *yaml.Node, sc *scope, isStep bool) *
 		st.Name, _ = d.plainString(p, "name")
 	}
 	an := d.action(f, n, sc, st)
-	pkgRaw, actRaw := an.pkg, an.name
+	pkgRaw := an.pkg
 	if st.Package == nil {
-		switch p, ok := f.get("package"); {
-		case ok:
-			if p.v.Kind != yaml.ScalarNode || isNull(p.v) {
-				d.errAt(p.v, fmt.Sprintf("package: expected a name (or - for an action outside any package), got %s", kindOf(p.v)))
-			} else {
-				pkgRaw = p.v.Value
-				st.Package = d.name(p.v, sc, "package")
-			}
-		case d.defaults.pkg != nil:
-			if d.defaults.pkg.Kind != yaml.ScalarNode || isNull(d.defaults.pkg) {
-				d.errAt(d.defaults.pkg, fmt.Sprintf("defaults.package: expected a name (or - for an action outside any package), got %s", kindOf(d.defaults.pkg)))
-			} else {
-				pkgRaw = d.defaults.pkg.Value
-				st.Package = d.name(d.defaults.pkg, sc, "defaults.package")
-			}
-		case an.ok:
-			d.errAt(n, fmt.Sprintf("no package for action %q: set `package` (- for an action outside any package), write action: PACKAGE/NAME, or set defaults.package", clip(actRaw)))
-		}
-		if st.Package == nil {
-			st.Package = emptyName
-		}
+		pkgRaw = d.stepPackage(f, n, sc, st, an)
 	}
 	if st.Name == "" {
 		switch {
 		case an.whole != "":
 			st.Name = an.whole
 		case pkgRaw == "":
-			st.Name = actRaw
+			st.Name = an.name
 		default:
-			st.Name = d.intern(pkgRaw + "/" + actRaw)
+			st.Name = d.intern(pkgRaw + "/" + an.name)
 		}
 	}
 	st.Platform = emptyName
@@ -527,6 +538,55 @@ func (d *fileDec) invocation(f fieldSet, n *yaml.Node, sc *scope, isStep bool) *
 	if p, ok := f.get("timeout"); ok {
 		st.Timeout, st.TimeoutSet = d.timeout(p.v, sc, "timeout"), true
 	}
+	d.stepParams(f, sc, st)
+	var exp *pair
+	if p, ok := f.get("expect"); ok {
+		exp = &p
+	}
+	st.Expect = d.expect(exp, st.Pos, sc)
+	if p, ok := f.get("capture"); ok {
+		st.Captures = d.captureList(p)
+	}
+	st.Retry = d.defaults.retry
+	if p, ok := f.get("retry"); ok {
+		st.Retry = d.retry(p.v, sc, "retry")
+	}
+	return st
+}
+
+// stepPackage sets st.Package, for an action that does not name its
+// package, from `package` or defaults.package; it returns the package as
+// written ("" when none).
+func (d *fileDec) stepPackage(f fieldSet, n *yaml.Node, sc *scope, st *Step, an actionName) string {
+	pkgRaw := an.pkg
+	switch p, ok := f.get("package"); {
+	case ok:
+		if p.v.Kind != yaml.ScalarNode || isNull(p.v) {
+			d.errAt(p.v, fmt.Sprintf("package: expected a name (or - for an action outside any package), got %s", kindOf(p.v)))
+		} else {
+			pkgRaw = p.v.Value
+			st.Package = d.name(p.v, sc, "package")
+		}
+	case d.defaults.pkg != nil:
+		if d.defaults.pkg.Kind != yaml.ScalarNode || isNull(d.defaults.pkg) {
+			d.errAt(d.defaults.pkg, fmt.Sprintf("defaults.package: expected a name (or - for an action outside any package), got %s", kindOf(d.defaults.pkg)))
+		} else {
+			pkgRaw = d.defaults.pkg.Value
+			st.Package = d.name(d.defaults.pkg, sc, "defaults.package")
+		}
+	case an.ok:
+		d.errAt(n, fmt.Sprintf("no package for action %q: set `package` (- for an action outside any package), write action: PACKAGE/NAME, or set defaults.package", clip(an.name)))
+	}
+	if st.Package == nil {
+		st.Package = emptyName
+	}
+	return pkgRaw
+}
+
+// stepParams decodes the step's params (over defaults.params) into
+// st.Params and the body it sends: encoded now when static, else
+// precompiled into segments.
+func (d *fileDec) stepParams(f fieldSet, sc *scope, st *Step) {
 	var own *yaml.Node
 	if p, ok := f.get("params"); ok {
 		own = p.v
@@ -546,19 +606,6 @@ func (d *fileDec) invocation(f fieldSet, n *yaml.Node, sc *scope, isStep bool) *
 	} else {
 		st.bodySegs = segs
 	}
-	var exp *pair
-	if p, ok := f.get("expect"); ok {
-		exp = &p
-	}
-	st.Expect = d.expect(exp, st.Pos, sc)
-	if p, ok := f.get("capture"); ok {
-		st.Captures = d.captureList(p)
-	}
-	st.Retry = d.defaults.retry
-	if p, ok := f.get("retry"); ok {
-		st.Retry = d.retry(p.v, sc, "retry")
-	}
-	return st
 }
 
 // actionName is what a step's action key says, as written.
