@@ -565,14 +565,14 @@ func (d *fileDec) stepPackage(f fieldSet, n *yaml.Node, sc *scope, st *Step, an 
 			d.errAt(p.v, fmt.Sprintf("package: expected a name (or - for an action outside any package), got %s", kindOf(p.v)))
 		} else {
 			pkgRaw = p.v.Value
-			st.Package = d.name(p.v, sc, "package")
+			st.Package, _ = d.name(p.v, sc, "package")
 		}
 	case d.defaults.pkg != nil:
 		if d.defaults.pkg.Kind != yaml.ScalarNode || isNull(d.defaults.pkg) {
 			d.errAt(d.defaults.pkg, fmt.Sprintf("defaults.package: expected a name (or - for an action outside any package), got %s", kindOf(d.defaults.pkg)))
 		} else {
 			pkgRaw = d.defaults.pkg.Value
-			st.Package = d.name(d.defaults.pkg, sc, "defaults.package")
+			st.Package, _ = d.name(d.defaults.pkg, sc, "defaults.package")
 		}
 	case an.ok:
 		d.errAt(n, fmt.Sprintf("no package for action %q: set `package` (- for an action outside any package), write action: PACKAGE/NAME, or set defaults.package", clip(an.name)))
@@ -651,15 +651,13 @@ func (d *fileDec) action(f fieldSet, n *yaml.Node, sc *scope, st *Step) actionNa
 			}
 			pn := *act.v
 			pn.Value = an.pkg
-			st.Package = d.name(&pn, sc, what)
+			st.Package, _ = d.name(&pn, sc, what)
 		} else {
 			an.name = raw
 		}
 		nn := *act.v
 		nn.Value = an.name
-		before := d.probs.n
-		st.Action = d.name(&nn, sc, what)
-		an.ok = d.probs.n == before
+		st.Action, an.ok = d.name(&nn, sc, what)
 	}
 	return an
 }
@@ -683,24 +681,24 @@ func slashOutsideRefs(s string) int {
 
 // name compiles a scalar that resolves to a string (package, action,
 // platform): a whole reference to a non-string value is formatted as text.
-func (d *fileDec) name(n *yaml.Node, sc *scope, ctx string) *Template {
-	var t tnode
+// ok is false when it reported a problem.
+func (d *fileDec) name(n *yaml.Node, sc *scope, ctx string) (*Template, bool) {
+	t, ok := tnode(litNode{v: n.Value}), true
 	if n.ShortTag() == "!!str" {
-		t = d.compileString(n, sc, ctx)
-	} else {
-		t = litNode{v: n.Value}
+		t, ok = d.compileString(n, sc, ctx)
 	}
 	switch v := t.(type) {
 	case litNode:
 		s := formatText(v.v)
 		if s == "" {
 			d.errAt(n, ctx+": must not be empty")
+			ok = false
 		}
-		return d.staticName(s)
+		return d.staticName(s), ok
 	case refNode:
-		return &Template{dyn: concatNode{parts: []strPart{{ref: v.name}}}}
+		return &Template{dyn: concatNode{parts: []strPart{{ref: v.name}}}}, ok
 	}
-	return newTemplate(t)
+	return newTemplate(t), ok
 }
 
 func (d *fileDec) platform(n *yaml.Node, sc *scope, ctx string) *Template {
@@ -708,7 +706,7 @@ func (d *fileDec) platform(n *yaml.Node, sc *scope, ctx string) *Template {
 		d.errAt(n, fmt.Sprintf("%s: expected classic or vpc, got %s", ctx, kindOf(n)))
 		return emptyName
 	}
-	t := d.name(n, sc, ctx)
+	t, _ := d.name(n, sc, ctx)
 	if t.Static() {
 		if s := t.static.(string); s != "" && !slices.Contains(platforms, s) {
 			msg := fmt.Sprintf("%s: %q is not a platform: use classic or vpc", ctx, clip(s))
@@ -753,7 +751,8 @@ func (d *fileDec) defaultParams(sc *scope) []keyedNode {
 	}
 	var out []keyedNode
 	for _, p := range d.pairs(d.defaults.params) {
-		out = append(out, keyedNode{p.key, d.value(p.v, sc, "defaults.params."+p.key)})
+		t, _ := d.value(p.v, sc, "defaults.params."+p.key)
+		out = append(out, keyedNode{p.key, t})
 	}
 	d.defaults.compiled[k] = out
 	return out
@@ -794,7 +793,8 @@ func (d *fileDec) params(own *yaml.Node, sc *scope) *Template {
 	}
 	add := func(n *yaml.Node, ctx string) {
 		for _, p := range d.pairs(n) {
-			set(p.key, d.value(p.v, sc, ctx+"."+p.key))
+			t, _ := d.value(p.v, sc, ctx+"."+p.key)
+			set(p.key, t)
 		}
 	}
 	if d.defaults.params != nil {
@@ -831,10 +831,9 @@ func (d *fileDec) params(own *yaml.Node, sc *scope) *Template {
 
 // loadTime compiles a value that must be known at load time.
 func (d *fileDec) loadTime(n *yaml.Node, sc *scope, ctx string) (any, bool) {
-	before := d.probs.n
-	t := d.value(n, sc, ctx)
-	if l, ok := t.(litNode); ok {
-		return l.v, d.probs.n == before
+	t, ok := d.value(n, sc, ctx)
+	if l, lit := t.(litNode); lit {
+		return l.v, ok
 	}
 	d.errAt(n, fmt.Sprintf("%s: must be known at load time, but ${%s} is a capture, known only at run time: use a variable from vars, --var or --var-file", ctx, firstRef(t)))
 	return nil, false

@@ -13,14 +13,9 @@ type problems struct {
 	list []*Error
 	seen map[Error]bool
 	full bool // maxErrors reached: further problems are dropped
-	// n counts every problem added, kept or not (a repeat, through a YAML
-	// alias, is listed once; past maxErrors none is): compare it before and
-	// after a step of decoding to know whether that step found one.
-	n int
 }
 
 func (p *problems) add(pos Pos, msg string) {
-	p.n++
 	if p.full {
 		return
 	}

@@ -135,9 +135,7 @@ type opSrc struct {
 
 // opValue compiles an operand, reporting whether that added no error.
 func (d *fileDec) opValue(n *yaml.Node, sc *scope, ctx string) (tnode, bool) {
-	before := d.probs.n
-	t := d.value(n, sc, ctx)
-	return t, d.probs.n == before
+	return d.value(n, sc, ctx)
 }
 
 // dynamicCheck is a check's path and operands as written, for tests that
@@ -426,12 +424,12 @@ func (d *fileDec) defaultSuccess(pos Pos) *Check {
 // equal (success, status): a literal value must pass valid, else the error
 // says it expected want.
 func (d *fileDec) equalsCheck(q pair, sc *scope, key string, path *assert.Path, valid func(any) bool, want string) *Check {
-	before := d.probs.n
-	t := d.value(q.v, sc, "expect."+key)
-	if l, ok := t.(litNode); ok && d.probs.n == before && !valid(l.v) {
+	t, ok := d.value(q.v, sc, "expect."+key)
+	if l, lit := t.(litNode); lit && ok && !valid(l.v) {
 		d.errAt(q.v, fmt.Sprintf("%s: expected %s, got %s", key, want, describe(l.v)))
+		ok = false
 	}
-	return d.check(d.pos(q.k), key, "", path, []opSrc{{"equals", q.k, t, d.probs.n != before}})
+	return d.check(d.pos(q.k), key, "", path, []opSrc{{"equals", q.k, t, !ok}})
 }
 
 type jsonNumber = json.Number

@@ -254,7 +254,7 @@ func secrets(names []string, g *globalVars, decs []*fileDec, probs *problems) []
 			if _, ok := d.vars[name]; ok {
 				defined = true
 				if _, over := g.vals[name]; !over {
-					v, _ := d.loadVar(name, nil)
+					v, _, _ := d.loadVar(name, nil)
 					add(v)
 				}
 			}

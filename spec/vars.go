@@ -116,36 +116,38 @@ type scope struct {
 }
 
 // loadVar returns the load-time value of a variable: --var, then
-// --var-file, then the suite's vars.
-func (d *fileDec) loadVar(name string, at *yaml.Node) (any, bool) {
+// --var-file, then the suite's vars. defined is false when no such
+// variable exists; clean is false when resolving it now (its first use)
+// reported a problem.
+func (d *fileDec) loadVar(name string, at *yaml.Node) (v any, defined, clean bool) {
 	if v, ok := d.globals.vals[name]; ok {
-		return v, true
+		return v, true, true
 	}
 	sv, ok := d.vars[name]
 	if !ok {
-		return nil, false
+		return nil, false, true
 	}
 	switch sv.state {
 	case 2:
-		return sv.value, true
+		return sv.value, true, true
 	case 3:
-		return nil, true
+		return nil, true, true
 	case 1:
 		d.errAt(sv.k, fmt.Sprintf("variable %s refers to itself (through ${...} references): break the cycle", name))
 		sv.state = 3
-		return nil, true
+		return nil, true, false
 	}
 	sv.state = 1
-	n := d.value(sv.v, &scope{loadOnly: name}, "vars."+name)
+	n, clean := d.value(sv.v, &scope{loadOnly: name}, "vars."+name)
 	if sv.state == 3 {
-		return nil, true
+		return nil, true, clean
 	}
 	if l, ok := n.(litNode); ok {
 		sv.state, sv.value = 2, l.v
-		return l.v, true
+		return l.v, true, clean
 	}
 	sv.state = 3
-	return nil, true
+	return nil, true, clean
 }
 
 // env reads the environment.
@@ -175,38 +177,40 @@ func (d *fileDec) knownNames(sc *scope) []string {
 }
 
 // compileString substitutes the load-time references of a string scalar
-// and precompiles the rest.
-func (d *fileDec) compileString(n *yaml.Node, sc *scope, ctx string) tnode {
+// and precompiles the rest. ok is false when it reported a problem.
+func (d *fileDec) compileString(n *yaml.Node, sc *scope, ctx string) (t tnode, ok bool) {
 	if !strings.Contains(n.Value, "${") {
-		return litNode{v: n.Value}
+		return litNode{v: n.Value}, true
 	}
 	parts, err := parseTemplate(n.Value)
 	if err != nil {
 		d.errAt(n, ctx+": "+err.Error())
-		return litNode{v: n.Value}
+		return litNode{v: n.Value}, false
 	}
 	if len(parts) == 0 {
-		return litNode{v: ""}
+		return litNode{v: ""}, true
 	}
 	if len(parts) == 1 && parts[0].name == "" {
-		return litNode{v: parts[0].lit}
+		return litNode{v: parts[0].lit}, true
 	}
 	// Resolve each reference: a value known now, or a run-time name.
 	res := make([]resolved, len(parts))
+	ok = true
 	for i, p := range parts {
-		r, ok := d.resolve(n, p, sc, ctx)
-		if !ok {
-			return litNode{}
+		r, more, clean := d.resolve(n, p, sc, ctx)
+		ok = ok && clean
+		if !more {
+			return litNode{}, ok
 		}
 		res[i] = r
 	}
 	if len(parts) == 1 {
 		if res[0].runtime != "" {
-			return refNode{name: res[0].runtime}
+			return refNode{name: res[0].runtime}, ok
 		}
-		return litNode{v: res[0].val}
+		return litNode{v: res[0].val}, ok
 	}
-	return concat(res)
+	return concat(res), ok
 }
 
 // concat joins the resolved parts of a template string: the load-time
@@ -238,12 +242,13 @@ type resolved struct {
 	runtime string
 }
 
-// resolve resolves one part of the template string n. It returns false
-// when the file's budget of values is spent.
-func (d *fileDec) resolve(n *yaml.Node, p tpart, sc *scope, ctx string) (resolved, bool) {
+// resolve resolves one part of the template string n. more is false
+// when the file's budget of values is spent; clean is false when it
+// reported a problem.
+func (d *fileDec) resolve(n *yaml.Node, p tpart, sc *scope, ctx string) (r resolved, more, clean bool) {
 	switch {
 	case p.name == "":
-		return resolved{val: p.lit}, true
+		return resolved{val: p.lit}, true, true
 	case p.env:
 		v, ok := d.env(p.name)
 		if !ok {
@@ -252,26 +257,27 @@ func (d *fileDec) resolve(n *yaml.Node, p tpart, sc *scope, ctx string) (resolve
 			}
 			v = p.def
 		}
-		return resolved{val: v}, true
+		return resolved{val: v}, true, ok || p.hasDef
 	case sc != nil && sc.captured[p.name]:
-		return resolved{runtime: p.name}, true
+		return resolved{runtime: p.name}, true, true
 	}
-	v, ok := d.loadVar(p.name, n)
-	if !ok {
+	v, defined, clean := d.loadVar(p.name, n)
+	if !defined {
 		d.errAt(n, d.undefined(p.name, sc, ctx))
 		if sv := d.vars[sc.resolving()]; sv != nil {
 			sv.state = 3
 		}
-		return resolved{val: v}, true
+		return resolved{val: v}, true, false
 	}
-	return resolved{val: v}, d.chargeVar(n, p.name, v, ctx)
+	more, charged := d.chargeVar(n, p.name, v, ctx)
+	return resolved{val: v}, more, clean && charged
 }
 
 // chargeVar counts the values that substituting variable name (value v)
 // brings against the file's budget, so that a variable holding an alias
-// tree cannot multiply it by its uses. It returns false, after reporting
-// once, when the budget is spent.
-func (d *fileDec) chargeVar(n *yaml.Node, name string, v any, ctx string) bool {
+// tree cannot multiply it by its uses. within is false when the budget is
+// spent; clean is false when that was reported now (it is, once a file).
+func (d *fileDec) chargeVar(n *yaml.Node, name string, v any, ctx string) (within, clean bool) {
 	size, ok := d.varSizes[name]
 	if !ok {
 		size = valueSize(v, maxWork+1)
@@ -281,20 +287,21 @@ func (d *fileDec) chargeVar(n *yaml.Node, name string, v any, ctx string) bool {
 		d.varSizes[name] = size
 	}
 	if d.work += size; d.work <= maxWork {
-		return true
+		return true, true
 	}
-	d.reportWork(n, fmt.Sprintf("%s: ${%s} brings %d values to each use: ", ctx, name, size))
-	return false
+	return false, !d.reportWork(n, fmt.Sprintf("%s: ${%s} brings %d values to each use: ", ctx, name, size))
 }
 
 // reportWork reports, once per file, that the file expands to more values
-// than maxWork; prefix says which use tipped it over.
-func (d *fileDec) reportWork(n *yaml.Node, prefix string) {
+// than maxWork; prefix says which use tipped it over. It returns whether
+// it reported now.
+func (d *fileDec) reportWork(n *yaml.Node, prefix string) bool {
 	if d.overWork {
-		return
+		return false
 	}
 	d.overWork = true
 	d.errAt(n, fmt.Sprintf("%sthe spec expands to more than %d values once defaults, aliases and variables are applied to every test; use smaller variables, smaller defaults.params or fewer aliases", prefix, maxWork))
+	return true
 }
 
 // valueSize counts the values of v (1 for a scalar, plus 1 for every
@@ -361,15 +368,15 @@ func (d *fileDec) undefined(name string, sc *scope, ctx string) string {
 }
 
 // value compiles any YAML value into a template node, substituting what is
-// known at load time. Mapping keys are taken literally.
-func (d *fileDec) value(n *yaml.Node, sc *scope, ctx string) tnode {
+// known at load time. Mapping keys are taken literally. ok is false when
+// it reported a problem.
+func (d *fileDec) value(n *yaml.Node, sc *scope, ctx string) (t tnode, ok bool) {
 	n = deref(n)
 	if n == nil {
-		return litNode{}
+		return litNode{}, true
 	}
 	if d.work++; d.work > maxWork {
-		d.reportWork(n, "")
-		return litNode{}
+		return litNode{}, !d.reportWork(n, "")
 	}
 	switch n.Kind {
 	case yaml.ScalarNode:
@@ -380,56 +387,60 @@ func (d *fileDec) value(n *yaml.Node, sc *scope, ctx string) tnode {
 		if err != nil {
 			d.errAt(n, ctx+": "+err.Error())
 		}
-		return litNode{v: v}
+		return litNode{v: v}, err == nil
 	case yaml.SequenceNode:
 		return d.listValue(n, sc, ctx)
 	case yaml.MappingNode:
 		return d.mapValue(n, sc, ctx)
 	}
-	return litNode{}
+	return litNode{}, true
 }
 
 // listValue compiles a sequence: a literal when every item is one.
-func (d *fileDec) listValue(n *yaml.Node, sc *scope, ctx string) tnode {
+func (d *fileDec) listValue(n *yaml.Node, sc *scope, ctx string) (tnode, bool) {
 	items := make([]tnode, len(n.Content))
-	static := true
+	static, ok := true, true
 	for i, c := range n.Content {
-		items[i] = d.value(c, sc, ctx)
-		if _, ok := items[i].(litNode); !ok {
+		var itemOK bool
+		items[i], itemOK = d.value(c, sc, ctx)
+		ok = ok && itemOK
+		if _, lit := items[i].(litNode); !lit {
 			static = false
 		}
 	}
 	if !static {
-		return listNode{items: items}
+		return listNode{items: items}, ok
 	}
 	l := make([]any, len(items))
 	for i, it := range items {
 		l[i] = it.(litNode).v
 	}
-	return litNode{v: l}
+	return litNode{v: l}, ok
 }
 
 // mapValue compiles a mapping: a literal when every value is one.
-func (d *fileDec) mapValue(n *yaml.Node, sc *scope, ctx string) tnode {
-	ps := d.pairs(n)
+func (d *fileDec) mapValue(n *yaml.Node, sc *scope, ctx string) (tnode, bool) {
+	ps, ok := d.pairsOK(n)
 	keys := make([]string, len(ps))
 	vals := make([]tnode, len(ps))
 	static := true
 	for i, p := range ps {
+		var valOK bool
 		keys[i] = p.key
-		vals[i] = d.value(p.v, sc, ctx)
-		if _, ok := vals[i].(litNode); !ok {
+		vals[i], valOK = d.value(p.v, sc, ctx)
+		ok = ok && valOK
+		if _, lit := vals[i].(litNode); !lit {
 			static = false
 		}
 	}
 	if !static {
-		return mapNode{keys: keys, vals: vals}
+		return mapNode{keys: keys, vals: vals}, ok
 	}
 	m := make(map[string]any, len(ps))
 	for i, k := range keys {
 		m[k] = vals[i].(litNode).v
 	}
-	return litNode{v: m}
+	return litNode{v: m}, ok
 }
 
 // literal converts a value without substituting anything (var files).

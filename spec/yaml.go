@@ -291,6 +291,13 @@ type pair struct {
 // pairs lists the entries of a mapping node in document order, with merge
 // keys (<<) expanded (explicit keys win) and duplicate keys reported.
 func (d *fileDec) pairs(n *yaml.Node) []pair {
+	ps, _ := d.pairsOK(n)
+	return ps
+}
+
+// pairsOK is pairs, also saying whether it reported no problem.
+func (d *fileDec) pairsOK(n *yaml.Node) ([]pair, bool) {
+	ok := true
 	out := make([]pair, 0, len(n.Content)/2)
 	var seen map[string]*yaml.Node // only for large mappings
 	if len(n.Content) > 32 {
@@ -313,15 +320,18 @@ func (d *fileDec) pairs(n *yaml.Node) []pair {
 		k, v := n.Content[i], deref(n.Content[i+1])
 		kd := deref(k)
 		if kd.Kind == yaml.ScalarNode && kd.ShortTag() == "!!merge" {
-			merged = append(merged, d.mergeSources(v)...)
+			ms, msOK := d.mergeSources(v)
+			merged, ok = append(merged, ms...), ok && msOK
 			continue
 		}
 		if kd.Kind != yaml.ScalarNode {
 			d.errAt(k, fmt.Sprintf("a mapping key must be a string, got %s", kindOf(kd)))
+			ok = false
 			continue
 		}
-		if prev, ok := find(kd.Value); ok {
+		if prev, dup := find(kd.Value); dup {
 			d.errAt(k, fmt.Sprintf("duplicate key %q: already given at line %d; remove one", kd.Value, prev.Line))
+			ok = false
 			continue
 		}
 		if seen != nil {
@@ -329,6 +339,12 @@ func (d *fileDec) pairs(n *yaml.Node) []pair {
 		}
 		out = append(out, pair{key: kd.Value, k: k, v: v})
 	}
+	return appendMerged(out, merged), ok
+}
+
+// appendMerged adds to out the merged entries whose keys it lacks
+// (explicit keys win, earlier merge sources win).
+func appendMerged(out, merged []pair) []pair {
 	if len(merged) == 0 {
 		return out
 	}
@@ -346,31 +362,34 @@ func (d *fileDec) pairs(n *yaml.Node) []pair {
 }
 
 // mergeSources expands the value of a merge key: a mapping or a list of
-// mappings, earlier ones winning.
-func (d *fileDec) mergeSources(v *yaml.Node) []pair {
+// mappings, earlier ones winning. ok is false when it reported a problem.
+func (d *fileDec) mergeSources(v *yaml.Node) (out []pair, ok bool) {
 	switch v.Kind {
 	case yaml.MappingNode:
-		return d.pairs(v)
+		return d.pairsOK(v)
 	case yaml.SequenceNode:
-		var out []pair
+		ok = true
 		have := map[string]bool{}
 		for _, item := range v.Content {
 			item = deref(item)
 			if item.Kind != yaml.MappingNode {
 				d.errAt(item, fmt.Sprintf("<<: expected a mapping to merge, got %s", kindOf(item)))
+				ok = false
 				continue
 			}
-			for _, p := range d.pairs(item) {
+			ps, psOK := d.pairsOK(item)
+			ok = ok && psOK
+			for _, p := range ps {
 				if !have[p.key] {
 					have[p.key] = true
 					out = append(out, p)
 				}
 			}
 		}
-		return out
+		return out, ok
 	default:
 		d.errAt(v, fmt.Sprintf("<<: expected a mapping to merge, got %s", kindOf(v)))
-		return nil
+		return nil, false
 	}
 }
 
