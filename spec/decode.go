@@ -683,9 +683,12 @@ func slashOutsideRefs(s string) int {
 // platform): a whole reference to a non-string value is formatted as text.
 // ok is false when it reported a problem.
 func (d *fileDec) name(n *yaml.Node, sc *scope, ctx string) (*Template, bool) {
-	t, ok := tnode(litNode{v: n.Value}), true
+	var t tnode
+	ok := true
 	if n.ShortTag() == "!!str" {
 		t, ok = d.compileString(n, sc, ctx)
+	} else {
+		t = litNode{v: n.Value}
 	}
 	switch v := t.(type) {
 	case litNode:

@@ -212,35 +212,66 @@ func newLateCheck(path *assert.Path, ops []assert.Op, late []int, lateT []*Templ
 // check builds one Check, compiling it now when nothing in it depends on
 // captures. Operator errors point at the operator's key.
 func (d *fileDec) check(pos Pos, key, msg string, path *assert.Path, ops []opSrc) *Check {
+	// sound are the operators without a problem so far (idx: where each
+	// was written); late are those whose operand references a capture,
+	// compiled at run time, all others being compiled now. (Kept here, not
+	// returned by a helper, so that the slices stay on the stack.)
+	var sound []assert.Op
+	var idx, late []int
+	var lateT []*Template
+	for i, op := range ops {
+		if op.bad {
+			continue
+		}
+		if l, ok := op.t.(litNode); ok {
+			sound = append(sound, assert.Op{Name: op.name, Expected: l.v})
+			idx = append(idx, i)
+			continue
+		}
+		if op.name == "matches" || op.name == "not_matches" || op.name == "schema" {
+			d.errAt(op.k, fmt.Sprintf("%s: the operand must be known at load time, but ${%s} is a capture, known only at run time: use a variable from vars, --var or --var-file", op.name, firstRef(op.t)))
+			continue
+		}
+		late = append(late, len(sound))
+		lateT = append(lateT, newTemplate(op.t))
+		sound = append(sound, assert.Op{Name: op.name})
+		idx = append(idx, i)
+	}
 	c := &Check{Pos: pos, Key: key, Message: msg}
+	d.compileCheck(c, path, ops, sound, idx, late, lateT)
+	return c
+}
+
+// compileCheck compiles c from its operators sorted by check, sharing it
+// with every identical check of this Load when its operands are all known
+// now and all sound. The slices are separate parameters so that sound and
+// idx, which do not leak, stay on check's stack.
+func (d *fileDec) compileCheck(c *Check, path *assert.Path, ops []opSrc, sound []assert.Op, idx, late []int, lateT []*Template) {
 	opts := assert.Options{SchemaBase: d.dir, Schemas: d.sh.schemas}
-	sp := d.splitOps(ops)
-	keyOf := func(i int) *yaml.Node { return ops[sp.idx[i]].k }
-	// A check whose operands are all known now, and all sound, is shared
-	// with every identical check of this Load.
-	shareable := len(sp.late) == 0 && len(sp.sound) == len(ops) && len(sp.sound) > 0
+	keyOf := func(i int) *yaml.Node { return ops[idx[i]].k }
+	shareable := len(late) == 0 && len(sound) == len(ops) && len(sound) > 0
 	if shareable {
-		d.keyBuf, shareable = appendAssertKey(d.keyBuf[:0], path, opts.SchemaBase, sp.sound)
+		d.keyBuf, shareable = appendAssertKey(d.keyBuf[:0], path, opts.SchemaBase, sound)
 	}
 	if shareable {
 		if entry, ok := d.sharedCheck(d.keyBuf); ok {
 			if entry.err != nil {
-				d.opErrors(entry.err, pos, keyOf)
+				d.opErrors(entry.err, c.Pos, keyOf)
 			}
 			c.compiled, c.src = entry.a, entry.src
-			return c
+			return
 		}
 	}
 	var err error
 	switch {
-	case len(sp.sound) == 0:
-	case len(sp.late) == 0:
-		c.compiled, err = assert.New(path, sp.sound, opts)
+	case len(sound) == 0:
+	case len(late) == 0:
+		c.compiled, err = assert.New(path, sound, opts)
 	default:
-		c.dyn, err = newLateCheck(path, sp.sound, sp.late, sp.lateT, opts)
+		c.dyn, err = newLateCheck(path, sound, late, lateT, opts)
 	}
 	if err != nil {
-		d.opErrors(err, pos, keyOf)
+		d.opErrors(err, c.Pos, keyOf)
 	}
 	dc := &dynamicCheck{path: path, opts: opts, ops: make([]dynOp, len(ops))}
 	for i, op := range ops {
@@ -252,42 +283,6 @@ func (d *fileDec) check(pos Pos, key, msg string, path *assert.Path, ops []opSrc
 		d.sh.assertions.Store(key, entry)
 		d.cacheCheck(key, entry)
 	}
-	return c
-}
-
-// splitOps are a check's operators sorted for compiling: sound are those
-// without a problem so far (idx: where each was written); late are the
-// indexes in sound of those whose operand references a capture, compiled
-// at run time (lateT: their operands), all others being compiled now.
-type splitOps struct {
-	sound     []assert.Op
-	idx, late []int
-	lateT     []*Template
-}
-
-// splitOps sorts ops, reporting a capture in an operand that must be known
-// at load time.
-func (d *fileDec) splitOps(ops []opSrc) splitOps {
-	var sp splitOps
-	for i, op := range ops {
-		if op.bad {
-			continue
-		}
-		if l, ok := op.t.(litNode); ok {
-			sp.sound = append(sp.sound, assert.Op{Name: op.name, Expected: l.v})
-			sp.idx = append(sp.idx, i)
-			continue
-		}
-		if op.name == "matches" || op.name == "not_matches" || op.name == "schema" {
-			d.errAt(op.k, fmt.Sprintf("%s: the operand must be known at load time, but ${%s} is a capture, known only at run time: use a variable from vars, --var or --var-file", op.name, firstRef(op.t)))
-			continue
-		}
-		sp.late = append(sp.late, len(sp.sound))
-		sp.lateT = append(sp.lateT, newTemplate(op.t))
-		sp.sound = append(sp.sound, assert.Op{Name: op.name})
-		sp.idx = append(sp.idx, i)
-	}
-	return sp
 }
 
 // sharedCheck finds the compiled check of key: in the file's own cache
