@@ -107,6 +107,27 @@ type Result struct {
 	Suites      []*SuiteResult
 }
 
+// Decide computes every verdict of r from its statuses, steps and reasons:
+// what Run does as each test and phase ends, for a Result built otherwise
+// (rebuilt from a report, or by hand in a test).
+func (r *Result) Decide() {
+	for _, s := range r.Suites {
+		s.decide()
+	}
+}
+
+func (s *SuiteResult) decide() {
+	st, _ := Phase(s.Setup)
+	s.SetupVerdict = NewVerdict(st, s.Setup, "")
+	st, _ = Phase(s.Teardown)
+	s.TeardownVerdict = NewVerdict(st, s.Teardown, "")
+	for _, t := range s.Tests {
+		t.decide()
+	}
+}
+
+func (t *TestResult) decide() { t.Verdict = NewVerdict(t.Status, t.Steps, t.Reason) }
+
 // ReasonInterrupted is the Reason of tests that an interrupt kept from
 // starting, or from sending their request (Skip).
 const ReasonInterrupted = "interrupted"
@@ -176,6 +197,10 @@ type SuiteResult struct {
 	// steps (nil when the suite has none, or none was run).
 	Setup    []*StepResult
 	Teardown []*StepResult
+	// SetupVerdict and TeardownVerdict say what decided a failed setup or
+	// teardown (zero when it did not fail); final from SetupFinished and
+	// TeardownFinished on.
+	SetupVerdict, TeardownVerdict Verdict
 	// Tests holds the selected tests only, in input order.
 	Tests []*TestResult
 }
@@ -222,6 +247,9 @@ type TestResult struct {
 	// Steps holds one result per step of the test, in order; steps after a
 	// failed one are Skip with a Reason.
 	Steps []*StepResult
+	// Verdict says what decided a Fail, Error or Interrupted test (zero
+	// otherwise); final from TestFinished on.
+	Verdict Verdict
 }
 
 // Attempts counts the attempts of all steps (1 for a single-step test that

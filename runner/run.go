@@ -295,6 +295,8 @@ func (e *engine) runSetup(ctx context.Context, r *suiteRun) {
 	if ctx.Err() != nil {
 		r.setupFailed = ReasonInterrupted
 	}
+	st, _ := Phase(r.sr.Setup)
+	r.sr.SetupVerdict = NewVerdict(st, r.sr.Setup, "")
 	e.emit(Event{Kind: SetupFinished, Suite: r.sr})
 }
 
@@ -320,8 +322,10 @@ func (e *engine) finishSuite(ctx context.Context, r *suiteRun) {
 		defer cancel()
 	}
 	sr.Teardown, _ = e.runPhase(tctx, sr, sr.Suite.Teardown, r.shared)
+	st, _ := Phase(sr.Teardown)
+	sr.TeardownVerdict = NewVerdict(st, sr.Teardown, "")
 	e.emit(Event{Kind: TeardownFinished, Suite: sr})
-	if st, _ := Phase(sr.Teardown); st.Failed() {
+	if st.Failed() {
 		sr.Status = Error
 	}
 }
@@ -363,6 +367,7 @@ func (e *engine) runSteps(ctx context.Context, deadline time.Duration, sr *Suite
 func (e *engine) skip(sr *SuiteResult, tr *TestResult, reason string) {
 	tr.Status, tr.Reason = Skip, reason
 	tr.Start = e.opts.Now()
+	tr.decide()
 	e.emit(Event{Kind: TestFinished, Suite: sr, Test: tr})
 }
 
@@ -394,6 +399,7 @@ func (e *engine) runTest(runCtx context.Context, sr *SuiteResult, tr *TestResult
 	if e.opts.FailFast && tr.Status.Failed() {
 		e.stop.Store(true)
 	}
+	tr.decide()
 	e.emit(Event{Kind: TestFinished, Suite: sr, Test: tr})
 }
 

@@ -129,6 +129,7 @@ func (p *progress) snapshot(interrupted bool) *runner.Result {
 				if ps.started[t.Index] {
 					tr.Status, tr.Reason = runner.Interrupted, runner.ReasonMayHaveRun
 				}
+				tr.Verdict = runner.NewVerdict(tr.Status, nil, tr.Reason)
 			}
 			sr.Tests = append(sr.Tests, tr)
 			sr.Status = sr.Status.Merge(tr.Status)

@@ -229,17 +229,15 @@ func (r *Reporter) test(t *runner.TestResult, suite string) {
 	if !t.Status.Failed() {
 		return
 	}
-	step, att := t.Decisive()
-	if step == nil {
-		if t.Reason != "" {
-			r.line(4, "error: "+t.Reason)
-		}
+	v := t.Verdict
+	if v.Step == nil {
+		r.line(4, "error: "+v.Message)
 		return
 	}
 	if (t.Test != nil && t.Test.MultiStep) || len(t.Steps) > 1 {
-		r.stepLine(step)
+		r.stepLine(v.Step)
 	}
-	r.details(step, att, t.Reason)
+	r.details(v)
 }
 
 // sends counts the transport attempts of the run-action calls of a test.
@@ -276,16 +274,12 @@ func (r *Reporter) stepLine(s *runner.StepResult) {
 	r.line(4, fmt.Sprintf("step %d %q (%s)", s.Step.Index+1, s.Step.Name, s.Step.Pos.FileLine()))
 }
 
-// details prints what went wrong in the decisive attempt of a step.
-func (r *Reporter) details(s *runner.StepResult, a *runner.Attempt, fallback string) {
+// details prints verdict v of a step: its false expectations, or its
+// error, and the hint.
+func (r *Reporter) details(v runner.Verdict) {
+	a := v.Attempt
 	if a == nil {
-		reason := s.Reason
-		if reason == "" {
-			reason = fallback
-		}
-		if reason != "" {
-			r.line(4, r.paint(statusColor(s.Status), "error: ")+reason)
-		}
+		r.line(4, r.paint(statusColor(v.Step.Status), "error: ")+v.Message)
 		return
 	}
 	for _, f := range a.Failures {
@@ -293,18 +287,14 @@ func (r *Reporter) details(s *runner.StepResult, a *runner.Attempt, fallback str
 			r.failure(f)
 		}
 	}
-	if a.Err != "" || (len(a.Failures) == 0 && (s.Reason != "" || fallback != "")) {
-		msg := a.Err
-		if msg == "" {
-			msg = s.Reason
-		}
-		if msg == "" {
-			msg = fallback
-		}
-		r.line(4, r.paint(yellow, "error: ")+msg)
+	switch {
+	case len(a.Failures) == 0:
+		r.line(4, r.paint(yellow, "error: ")+v.Message)
+	case a.Err != "":
+		r.line(4, r.paint(yellow, "error: ")+a.Err)
 	}
-	if a.Hint != "" {
-		r.line(4, "hint:  "+a.Hint)
+	if v.Hint != "" {
+		r.line(4, "hint:  "+v.Hint)
 	}
 	r.tries(a)
 	if a.ActivationID != "" {
@@ -387,11 +377,7 @@ func (r *Reporter) fixture(s *runner.SuiteResult, what string, steps []*runner.S
 			continue
 		}
 		r.stepLine(st)
-		var last *runner.Attempt
-		if n := len(st.Attempts); n > 0 {
-			last = st.Attempts[n-1]
-		}
-		r.details(st, last, "")
+		r.details(runner.NewVerdict(st.Status, []*runner.StepResult{st}, ""))
 	}
 }
 
@@ -500,10 +486,10 @@ func (r *Reporter) summary(res *runner.Result) {
 			name = s.Suite.Name
 		}
 		for _, fx := range []struct {
-			what  string
-			steps []*runner.StepResult
-		}{{"setup", s.Setup}, {"teardown", s.Teardown}} {
-			if st, _ := runner.Decisive(fx.steps); st != nil {
+			what string
+			v    runner.Verdict
+		}{{"setup", s.SetupVerdict}, {"teardown", s.TeardownVerdict}} {
+			if st := fx.v.Step; st != nil {
 				at := ""
 				if st.Step != nil {
 					at = st.Step.Pos.FileLine()

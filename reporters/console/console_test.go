@@ -33,6 +33,7 @@ func mixed() *runner.Result {
 	r := fx["pass"]
 	r.Suites = append(r.Suites, fx["fail"].Suites[0], fx["error"].Suites[0], fx["skip"].Suites[0], fx["multistep"].Suites[0])
 	r.Duration = 32*time.Second + 40*time.Millisecond
+	r.Decide()
 	return r
 }
 
@@ -48,6 +49,7 @@ func teardownFailure() *runner.Result {
 		Failures: []*runner.Failure{{Pos: spec.Pos{File: "specs/hello.yaml", Line: 33, Col: 9}, Key: "http_status", Op: "equals", Expected: "200", Actual: "500", Reason: "status differs"}},
 	}}}}
 	s.Status = runner.Error
+	r.Decide()
 	return r
 }
 
@@ -62,6 +64,7 @@ func errorBeforeInvoke() *runner.Result {
 	tr.Steps[1].Reason = "${order_id} is not set: step \"create order\" captured nothing"
 	tr.Reason = tr.Steps[1].Reason
 	r.Suites[0].Status = runner.Error
+	r.Decide()
 	return r
 }
 

@@ -12,46 +12,28 @@ import (
 func suiteFailures(sr *runner.SuiteResult, i int) []failure {
 	var out []failure
 	name := suiteName(sr)
-	phase := func(what string, steps []*runner.StepResult) {
-		st, _ := runner.Phase(steps)
-		if !st.Failed() {
+	phase := func(what string, steps []*runner.StepResult, v runner.Verdict) {
+		if v.Message == "" {
 			return
 		}
-		f := failure{ID: fmt.Sprintf("s%d-%s", i, what), Title: name + " › " + what, Status: "error", Steps: stepViews(steps)}
-		if step, _ := runner.Decisive(steps); step != nil && step.Step != nil {
-			f.At = step.Step.Pos.FileLine()
+		f := failure{ID: fmt.Sprintf("s%d-%s", i, what), Title: name + " › " + what, Status: "error", Steps: stepViews(steps), Message: v.Message}
+		if v.Step != nil && v.Step.Step != nil {
+			f.At = v.Step.Step.Pos.FileLine()
 		}
-		f.Message = message(steps, "")
 		out = append(out, f)
 	}
-	phase("setup", sr.Setup)
+	phase("setup", sr.Setup, sr.SetupVerdict)
 	for j, tr := range sr.Tests {
 		if tr == nil || tr.Test == nil || !tr.Status.Failed() {
 			continue
 		}
 		out = append(out, failure{
 			ID: fmt.Sprintf("s%dt%d", i, j), Title: name + " › " + tr.Test.Name, At: tr.Test.Pos.FileLine(),
-			Status: tr.Status.String(), Message: message(tr.Steps, tr.Reason), Steps: stepViews(tr.Steps),
+			Status: tr.Status.String(), Message: tr.Verdict.Message, Steps: stepViews(tr.Steps),
 		})
 	}
-	phase("teardown", sr.Teardown)
+	phase("teardown", sr.Teardown, sr.TeardownVerdict)
 	return out
-}
-
-// message is the one-line reason of the decisive attempt.
-func message(steps []*runner.StepResult, reason string) string {
-	step, att := runner.Decisive(steps)
-	switch {
-	case att != nil && len(att.Failures) > 0:
-		return att.Failures[0].Summary()
-	case att != nil && att.Err != "":
-		return att.Err
-	case reason != "":
-		return reason
-	case step != nil:
-		return step.Reason
-	}
-	return ""
 }
 
 func stepViews(steps []*runner.StepResult) []stepView {

@@ -223,21 +223,17 @@ func (s *Stream) testEnd(e runner.Event) *Line {
 	return s.newLine("test_end", func(l *Line) {
 		where(l, e.Suite, tr)
 		l.Status, l.Reason, l.DurationMS, l.Attempts = tr.Status.String(), tr.Reason, ms(tr.Duration), tr.Attempts()
-		l.Failures = failures(tr.Steps)
-		if _, att := runner.Decisive(tr.Steps); att != nil && att.Err != "" && l.Reason == "" {
-			l.Reason = att.Err
+		l.Failures = failures(tr.Verdict)
+		if l.Reason == "" && len(l.Failures) == 0 {
+			l.Reason = tr.Verdict.Message // the error, when no expectation is listed
 		}
 	})
 }
 
 // failures lists the failed expectations of the decisive attempt.
-func failures(steps []*runner.StepResult) []*Failure {
-	_, att := runner.Decisive(steps)
-	if att == nil {
-		return nil
-	}
+func failures(v runner.Verdict) []*Failure {
 	var out []*Failure
-	for _, f := range att.Failures {
+	for _, f := range v.Failures() {
 		out = append(out, &Failure{At: f.Pos.FileLine(), Message: f.Summary()})
 	}
 	return out
@@ -247,9 +243,9 @@ func (s *Stream) fixtureEnd(e runner.Event) *Line {
 	if e.Suite == nil {
 		return nil
 	}
-	phase, steps := "setup", e.Suite.Setup
+	phase, steps, v := "setup", e.Suite.Setup, e.Suite.SetupVerdict
 	if e.Kind == runner.TeardownFinished {
-		phase, steps = "teardown", e.Suite.Teardown
+		phase, steps, v = "teardown", e.Suite.Teardown, e.Suite.TeardownVerdict
 	}
 	if len(steps) == 0 {
 		return nil
@@ -258,10 +254,10 @@ func (s *Stream) fixtureEnd(e runner.Event) *Line {
 		where(l, e.Suite, nil)
 		st, d := runner.Phase(steps)
 		l.Phase, l.Status, l.DurationMS = phase, st.String(), ms(d)
-		if step, _ := runner.Decisive(steps); step != nil && step.Step != nil {
-			l.Step, l.Line = step.Step.Name, step.Step.Pos.Line
+		if v.Step != nil && v.Step.Step != nil {
+			l.Step, l.Line = v.Step.Step.Name, v.Step.Step.Pos.Line
 		}
-		l.Failures = failures(steps)
+		l.Failures = failures(v)
 	})
 }
 

@@ -36,6 +36,7 @@ func (rep *Report) Result() *runner.Result {
 	for i, s := range rep.Suites {
 		r.Suites = append(r.Suites, s.result(i))
 	}
+	r.Decide()
 	return r
 }
 

@@ -260,7 +260,7 @@ func (b builder) buildSuite(r *runner.Result, sr *runner.SuiteResult, id int) xT
 	if r.Interrupted {
 		errOut.WriteString("run interrupted: tests whose request was sent are errors of type \"interrupted\" (the action may have run); tests that sent nothing are skipped with reason \"" + runner.ReasonInterrupted + "\"\n")
 	}
-	if c, ok := b.phaseCase(sr, setupName, "setup", sr.Setup, &out, &errOut); ok {
+	if c, ok := b.phaseCase(sr, setupName, "setup", sr.Setup, sr.SetupVerdict, &out, &errOut); ok {
 		ts.Cases = append(ts.Cases, c)
 	}
 	for _, tr := range sr.Tests {
@@ -269,7 +269,7 @@ func (b builder) buildSuite(r *runner.Result, sr *runner.SuiteResult, id int) xT
 		}
 		ts.Cases = append(ts.Cases, b.testCase(name, tr, &out))
 	}
-	if c, ok := b.phaseCase(sr, teardownName, "teardown", sr.Teardown, &out, &errOut); ok {
+	if c, ok := b.phaseCase(sr, teardownName, "teardown", sr.Teardown, sr.TeardownVerdict, &out, &errOut); ok {
 		ts.Cases = append(ts.Cases, c)
 	}
 	for _, c := range ts.Cases {
@@ -382,11 +382,11 @@ func (b builder) testCase(classname string, tr *runner.TestResult, out *strings.
 	switch tr.Status {
 	case runner.Pass:
 	case runner.Fail:
-		c.Failure = b.outcome(tr.Steps, tr.Reason, "failed", b.frame("test", tr.Test.Pos))
+		c.Failure = b.outcome(tr.Steps, tr.Verdict, "failed", b.frame("test", tr.Test.Pos))
 	case runner.Error:
-		c.Error = b.outcome(tr.Steps, tr.Reason, "error", b.frame("test", tr.Test.Pos))
+		c.Error = b.outcome(tr.Steps, tr.Verdict, "error", b.frame("test", tr.Test.Pos))
 	case runner.Interrupted:
-		c.Error = b.outcome(tr.Steps, tr.Reason, "interrupted", b.frame("test", tr.Test.Pos))
+		c.Error = b.outcome(tr.Steps, tr.Verdict, "interrupted", b.frame("test", tr.Test.Pos))
 		c.Error.Type, c.Error.Message = "interrupted", clean(tr.Reason)
 	default:
 		c.Skipped = &xResult{Message: clean(tr.Reason)}
@@ -425,11 +425,11 @@ func (b builder) locate(c *xTestcase, p spec.Pos) {
 	c.Properties = &xProperties{Props: []xProperty{{Name: "file", Value: c.File}, {Name: "line", Value: c.Line}}}
 }
 
-// outcome describes the decisive attempt of steps as a <failure> or
-// <error>; fallbackType is used when nothing better is known; frame ends
-// the body.
-func (b builder) outcome(steps []*runner.StepResult, reason, fallbackType, frame string) *xResult {
-	step, att := runner.Decisive(steps)
+// outcome describes verdict v of steps as a <failure> or <error>;
+// fallbackType is the type when nothing better is known; frame ends the
+// body.
+func (b builder) outcome(steps []*runner.StepResult, v runner.Verdict, fallbackType, frame string) *xResult {
+	step, att := v.Step, v.Attempt
 	res := &xResult{Type: fallbackType}
 	var sb strings.Builder
 	if step != nil && step.Step != nil {
@@ -446,7 +446,7 @@ func (b builder) outcome(steps []*runner.StepResult, reason, fallbackType, frame
 		writeTries(&sb, att.Tries)
 	}
 	writeSteps(&sb, steps)
-	b.explain(&sb, res, step, att, reason, fallbackType)
+	b.explain(&sb, res, v, fallbackType)
 	if frame != "" {
 		sb.WriteString("\n" + frame)
 	}
@@ -462,32 +462,24 @@ func (b builder) outcome(steps []*runner.StepResult, reason, fallbackType, frame
 // explain sets res's message (and type, for a failure) and writes what
 // went wrong: every failed expectation, the error and its hint, or the
 // reason.
-func (b builder) explain(sb *strings.Builder, res *xResult, step *runner.StepResult, att *runner.Attempt, reason, fallbackType string) {
-	switch {
-	case att != nil && len(att.Failures) > 0:
-		res.Message = att.Failures[0].Summary()
+func (b builder) explain(sb *strings.Builder, res *xResult, v runner.Verdict, fallbackType string) {
+	res.Message = v.Message
+	switch fs := v.Failures(); {
+	case len(fs) > 0:
 		if fallbackType == "failed" {
-			res.Type = att.Failures[0].Key
+			res.Type = fs[0].Key
 		}
-		for _, f := range att.Failures {
+		for _, f := range fs {
 			sb.WriteString("\n")
 			b.writeFailure(sb, f)
 		}
-	case att != nil && att.Err != "":
-		res.Message = att.Err
-		fmt.Fprintf(sb, "error: %s\n", att.Err)
-		if att.Hint != "" {
-			fmt.Fprintf(sb, "hint: %s\n", att.Hint)
+	case v.Attempt != nil && v.Attempt.Err != "":
+		fmt.Fprintf(sb, "error: %s\n", v.Message)
+		if v.Hint != "" {
+			fmt.Fprintf(sb, "hint: %s\n", v.Hint)
 		}
 	default:
-		res.Message = reason
-		if res.Message == "" && step != nil {
-			res.Message = step.Reason
-		}
-		if res.Message == "" {
-			res.Message = fallbackType
-		}
-		fmt.Fprintf(sb, "reason: %s\n", res.Message)
+		fmt.Fprintf(sb, "reason: %s\n", v.Message)
 	}
 }
 
@@ -559,13 +551,13 @@ func writeTries(b *strings.Builder, tries []runner.Try) {
 // phaseCase returns the synthetic testcase for a setup or teardown that
 // failed or errored, and notes it in errOut and its exchanges in out (in
 // the CI flavor, in the testcase's own system-out).
-func (b builder) phaseCase(sr *runner.SuiteResult, name, phase string, steps []*runner.StepResult, out, errOut *strings.Builder) (xTestcase, bool) {
+func (b builder) phaseCase(sr *runner.SuiteResult, name, phase string, steps []*runner.StepResult, v runner.Verdict, out, errOut *strings.Builder) (xTestcase, bool) {
 	st, d := runner.Phase(steps)
 	if !st.Failed() {
 		return xTestcase{}, false
 	}
 	classname := clean(suiteName(sr))
-	step, _ := runner.Decisive(steps)
+	step := v.Step
 	var pos spec.Pos
 	if sr.Suite != nil {
 		pos = sr.Suite.Pos
@@ -575,7 +567,7 @@ func (b builder) phaseCase(sr *runner.SuiteResult, name, phase string, steps []*
 		stepName = "step " + step.Step.Name + " (" + b.loc(step.Step.Pos) + "): "
 		pos = step.Step.Pos
 	}
-	res := b.outcome(steps, "", phase, b.frame(phase, pos))
+	res := b.outcome(steps, v, phase, b.frame(phase, pos))
 	res.Type = phase
 	res.Message = clean(stepName + res.Message)
 	fmt.Fprintf(errOut, "%s %s: %s\n", phase, st, res.Message)

@@ -75,11 +75,11 @@ func (s *Stream) Event(e runner.Event) {
 		}
 	case runner.SetupFinished:
 		if e.Suite != nil {
-			s.p.phase(suiteName(e.Suite), setupName, e.Suite.Setup)
+			s.p.phase(suiteName(e.Suite), setupName, e.Suite.Setup, e.Suite.SetupVerdict)
 		}
 	case runner.TeardownFinished:
 		if e.Suite != nil {
-			s.p.phase(suiteName(e.Suite), teardownName, e.Suite.Teardown)
+			s.p.phase(suiteName(e.Suite), teardownName, e.Suite.Teardown, e.Suite.TeardownVerdict)
 		}
 	case runner.RunFinished:
 		s.finish(e.Result)

@@ -117,17 +117,17 @@ func suiteName(sr *runner.SuiteResult) string {
 
 func (p *printer) suite(sr *runner.SuiteResult) {
 	name := suiteName(sr)
-	p.phase(name, setupName, sr.Setup)
+	p.phase(name, setupName, sr.Setup, sr.SetupVerdict)
 	for _, tr := range sr.Tests {
 		if tr == nil || tr.Test == nil {
 			continue
 		}
 		p.test(name, tr)
 	}
-	p.phase(name, teardownName, sr.Teardown)
+	p.phase(name, teardownName, sr.Teardown, sr.TeardownVerdict)
 }
 
-func (p *printer) phase(suite, name string, steps []*runner.StepResult) {
+func (p *printer) phase(suite, name string, steps []*runner.StepResult, v runner.Verdict) {
 	st, d := runner.Phase(steps)
 	if !st.Failed() {
 		return
@@ -136,7 +136,7 @@ func (p *printer) phase(suite, name string, steps []*runner.StepResult) {
 	desc := escape(suite + " / " + name)
 	fmt.Fprintf(p.w, "not ok %d - %s\n", p.n, desc)
 	// A failed setup or teardown counts as errored (runner.Counts).
-	writeYAML(p.w, "  ", diagnose(steps, runner.Error, "", d, true))
+	writeYAML(p.w, "  ", diagnose(v, runner.Error, d, true))
 }
 
 func (p *printer) test(suite string, tr *runner.TestResult) {
@@ -153,7 +153,7 @@ func (p *printer) test(suite string, tr *runner.TestResult) {
 		// may have run its action: a failed point whose diagnostics say
 		// "severity: interrupted" (TAP has no directive for it).
 		fmt.Fprintf(p.w, "not ok %d - %s\n", p.n, desc)
-		writeYAML(p.w, "  ", diagnose(tr.Steps, tr.Status, tr.Reason, tr.Duration, tr.Test.MultiStep))
+		writeYAML(p.w, "  ", diagnose(tr.Verdict, tr.Status, tr.Duration, tr.Test.MultiStep))
 	default:
 		fmt.Fprintf(p.w, "ok %d - %s%s\n", p.n, desc, skip(tr.Reason))
 	}
@@ -179,7 +179,7 @@ func (p *printer) subtest(desc string, steps []*runner.StepResult) {
 			fmt.Fprintf(p.w, "    ok %d - %s\n", i+1, sd)
 		case runner.Fail, runner.Error, runner.Interrupted:
 			fmt.Fprintf(p.w, "    not ok %d - %s\n", i+1, sd)
-			writeYAML(p.w, "      ", diagnose([]*runner.StepResult{s}, st, reason, s.Duration, false))
+			writeYAML(p.w, "      ", diagnose(runner.NewVerdict(st, []*runner.StepResult{s}, reason), st, s.Duration, false))
 		default:
 			fmt.Fprintf(p.w, "    ok %d - %s%s\n", i+1, sd, skip(reason))
 		}
@@ -200,11 +200,11 @@ type kv struct {
 	val any
 }
 
-// diagnose describes the decisive step and attempt of steps. withStep adds
+// diagnose describes verdict v of an outcome with status st. withStep adds
 // the step's name (multi-step tests, setup, teardown). attempts counts the
 // decisive step's attempts, shown when it retried.
-func diagnose(steps []*runner.StepResult, st runner.Status, reason string, d time.Duration, withStep bool) []kv {
-	step, att := runner.Decisive(steps)
+func diagnose(v runner.Verdict, st runner.Status, d time.Duration, withStep bool) []kv {
+	step, att := v.Step, v.Attempt
 	var out []kv
 	add := func(k string, v any) {
 		if s, ok := v.(string); ok && s == "" {
@@ -216,44 +216,21 @@ func diagnose(steps []*runner.StepResult, st runner.Status, reason string, d tim
 	if st == runner.Error || st == runner.Interrupted {
 		severity = st.String()
 	}
-	stepAt := ""
-	if step != nil && step.Step != nil {
-		stepAt = step.Step.Pos.FileLine()
+	add("message", v.Message)
+	add("severity", severity)
+	add("at", v.Pos.FileLine())
+	if withStep && step != nil && step.Step != nil {
+		add("step", step.Step.Name)
 	}
-	switch {
-	case att != nil && len(att.Failures) > 0:
-		f := att.Failures[0]
-		add("message", f.Summary())
-		add("severity", severity)
-		add("at", f.Pos.FileLine())
-		if withStep && step.Step != nil {
-			add("step", step.Step.Name)
-		}
+	if fs := v.Failures(); len(fs) > 0 {
+		f := fs[0]
 		add("path", f.Path)
 		add("operator", f.Op)
 		add("expected", f.Expected)
 		add("actual", f.Actual)
 		add("diff", f.Diff)
-	default:
-		msg := reason
-		if att != nil && att.Err != "" {
-			msg = att.Err
-		}
-		if msg == "" && step != nil {
-			msg = step.Reason
-		}
-		if msg == "" {
-			msg = severity
-		}
-		add("message", msg)
-		add("severity", severity)
-		add("at", stepAt)
-		if withStep && step != nil && step.Step != nil {
-			add("step", step.Step.Name)
-		}
-		if att != nil {
-			add("hint", att.Hint)
-		}
+	} else {
+		add("hint", v.Hint)
 	}
 	if att != nil && att.HTTPStatus != 0 {
 		add("http_status", att.HTTPStatus)

@@ -193,5 +193,8 @@ func Fixtures() map[string]*runner.Result {
 		r.Info.Endpoint = "http://127.0.0.1:41234/api/v2"
 		out["setup-failure"] = r
 	}
+	for _, r := range out {
+		r.Decide() // as Run computes them
+	}
 	return out
 }

@@ -56,6 +56,12 @@ func TestResult(t *spec.Test, st runner.Status, startMS, durMS int, steps ...*ru
 	return &runner.TestResult{Test: t, Status: st, Start: At(startMS), Duration: Msec(durMS), Steps: steps}
 }
 
+// decided returns r with its verdicts computed, as Run computes them.
+func decided(r *runner.Result) *runner.Result {
+	r.Decide()
+	return r
+}
+
 // Result is a run of suites, starting at T0.
 func Result(suites ...*runner.SuiteResult) *runner.Result {
 	r := &runner.Result{
@@ -88,10 +94,10 @@ func Pass() *runner.Result {
 	s := NewSuite("users", "specs/users.yaml", "smoke")
 	t1 := NewTest(s, "get user", 5, "demo/hello")
 	t2 := NewTest(s, "list users", 12, "demo/list")
-	return Result(SuiteResult(s,
+	return decided(Result(SuiteResult(s,
 		TestResult(t1, runner.Pass, 0, 120, StepResult(t1.Steps[0], runner.Pass, 0, 120, Attempt(runner.Pass, 0, 120, "a1b2c3"))),
 		TestResult(t2, runner.Pass, 0, 80, StepResult(t2.Steps[0], runner.Pass, 0, 80, Attempt(runner.Pass, 0, 80, "d4e5f6"))),
-	))
+	)))
 }
 
 // Fail is a run with a failed test: several failures and a diff.
@@ -106,7 +112,7 @@ func Fail() *runner.Result {
 		{Pos: Pos("specs/users.yaml", 11), Key: "http_status", Op: "equals", Expected: "201", Actual: "200"},
 	}
 	tr := TestResult(t1, runner.Fail, 0, 150, StepResult(t1.Steps[0], runner.Fail, 0, 150, a))
-	return Result(SuiteResult(s, tr))
+	return decided(Result(SuiteResult(s, tr)))
 }
 
 // Error is a run with errored tests: a transport error with a hint, and a body that is not JSON.
@@ -137,10 +143,10 @@ func Error() *runner.Result {
 		{Start: T0, Request: Exchange.Request, Response: "HTTP 429\r\ncontent-type: application/json\r\n\r\n{\"error\":{\"errorCode\":\"420\"}}", Note: b.Tries[0].Why},
 		{Start: T0.Add(200 * time.Millisecond), Request: Exchange.Request, Response: "HTTP 502\r\ncontent-type: text/html\r\n\r\n<html>Bad Gateway</html>", Note: b.Err},
 	}
-	return Result(SuiteResult(s,
+	return decided(Result(SuiteResult(s,
 		TestResult(t1, runner.Error, 0, 3000, StepResult(t1.Steps[0], runner.Error, 0, 3000, a)),
 		TestResult(t2, runner.Error, 0, 40, StepResult(t2.Steps[0], runner.Error, 0, 40, b)),
-	))
+	)))
 }
 
 // Skip is a run with a skipped test.
@@ -151,10 +157,10 @@ func Skip() *runner.Result {
 	tr := TestResult(t2, runner.Skip, 0, 0, StepResult(t2.Steps[0], runner.Skip, 0, 0))
 	tr.Reason = "not on this platform yet"
 	tr.Steps[0].Reason = tr.Reason
-	return Result(SuiteResult(s,
+	return decided(Result(SuiteResult(s,
 		TestResult(t1, runner.Pass, 0, 100, StepResult(t1.Steps[0], runner.Pass, 0, 100, Attempt(runner.Pass, 0, 100, "a1"))),
 		tr,
-	))
+	)))
 }
 
 // MultiStep is a run with a multi-step test.
@@ -167,7 +173,7 @@ func MultiStep() *runner.Result {
 	bad.Failures = []*runner.Failure{{Pos: Pos("specs/orders.yaml", 11), Key: "result", Path: "$.status", Op: "equals", Expected: `"open"`, Actual: `"closed"`, Reason: "values differ"}}
 	skipped := StepResult(t1.Steps[2], runner.Skip, 0, 0)
 	skipped.Reason = runner.ReasonEarlierStep
-	return Result(SuiteResult(s,
+	return decided(Result(SuiteResult(s,
 		TestResult(t1, runner.Fail, 0, 110,
 			StepResult(t1.Steps[0], runner.Pass, 0, 50, Attempt(runner.Pass, 0, 50, "bb01")),
 			StepResult(t1.Steps[1], runner.Fail, 50, 60, bad),
@@ -175,7 +181,7 @@ func MultiStep() *runner.Result {
 		TestResult(t2, runner.Pass, 0, 90,
 			StepResult(t2.Steps[0], runner.Pass, 0, 40, Attempt(runner.Pass, 0, 40, "cc01")),
 			StepResult(t2.Steps[1], runner.Pass, 40, 50, Attempt(runner.Pass, 40, 50, "cc02"))),
-	))
+	)))
 }
 
 // Retry is a run with a test that passed on its third attempt.
@@ -190,10 +196,10 @@ func Retry() *runner.Result {
 	}
 	last := fails("r3", 2000)
 	last.Exchanges = []*runner.Exchange{Exchange}
-	return Result(SuiteResult(s,
+	return decided(Result(SuiteResult(s,
 		TestResult(t1, runner.Fail, 0, 2100, StepResult(t1.Steps[0], runner.Fail, 0, 2100, fails("r1", 0), fails("r2", 1000), last)),
 		TestResult(t2, runner.Pass, 0, 1600, StepResult(t2.Steps[0], runner.Pass, 0, 1600, fails("q1", 0), fails("q2", 500), Attempt(runner.Pass, 1500, 100, "q3"))),
-	))
+	)))
 }
 
 // Interrupted is a run stopped by an interrupt.
@@ -219,7 +225,7 @@ func Interrupted() *runner.Result {
 		intr(t4),
 	))
 	r.Interrupted = true
-	return r
+	return decided(r)
 }
 
 // Setup is a run whose setup and teardown failed.
@@ -248,7 +254,7 @@ func Setup() *runner.Result {
 
 	ok := NewSuite("health", "specs/health.yaml")
 	h := NewTest(ok, "ping", 2, "demo/ping")
-	return Result(sr, SuiteResult(ok, TestResult(h, runner.Pass, 0, 10, StepResult(h.Steps[0], runner.Pass, 0, 10, Attempt(runner.Pass, 0, 10, "p1")))))
+	return decided(Result(sr, SuiteResult(ok, TestResult(h, runner.Pass, 0, 10, StepResult(h.Steps[0], runner.Pass, 0, 10, Attempt(runner.Pass, 0, 10, "p1"))))))
 }
 
 // Hostile is text that every format must escape.
@@ -269,10 +275,10 @@ func Escape() *runner.Result {
 	}}
 	tr2 := TestResult(t2, runner.Skip, 0, 0)
 	tr2.Reason = "why # not\nnow \\ ok"
-	return Result(SuiteResult(s,
+	return decided(Result(SuiteResult(s,
 		TestResult(t1, runner.Fail, 0, 10, StepResult(t1.Steps[0], runner.Fail, 0, 10, a)),
 		tr2,
-	))
+	)))
 }
 
 // All are the golden cases: name (the testdata file's base) and Result.
@@ -305,7 +311,7 @@ func Big() *runner.Result {
 		sr.Suite.Name = fmt.Sprintf("suite %d", i)
 		r.Suites = append(r.Suites, sr)
 	}
-	return r
+	return decided(r)
 }
 
 // Events are the events a run that gave r would have sent, suite after
