@@ -11,8 +11,12 @@ const (
 	// AttemptFinished: one attempt of Step of Test (nil Test for setup and
 	// teardown steps) finished; Attempt holds it and AttemptNum its number.
 	// Sent for every attempt, so --verbose output can print each exchange as
-	// it happens. The step is still running: its Attempts, Status and
-	// Duration must not be read before its test (or phase) is final.
+	// it happens. Step and Test are snapshots taken when the attempt
+	// finished, which the engine never writes again: Step as of this
+	// attempt (its Attempts up to Attempt, its Status and Reason
+	// Attempt's), Test with its Steps up to Step (the earlier ones final)
+	// and its Status not yet decided. They are not the pointers of the
+	// final Result: read the outcome from TestFinished.
 	AttemptFinished
 	// TestFinished: Test is final (Pass, Fail, Error, or Skip).
 	TestFinished

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"math/rand/v2"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -429,8 +430,8 @@ func (e *engine) runStep(ctx context.Context, deadline time.Duration, sr *SuiteR
 		}
 		a, caps := e.attempt(ctx, deadline, st, vars, at)
 		r.Attempts = append(r.Attempts, a)
-		e.emit(Event{Kind: AttemptFinished, Suite: sr, Test: tr, Step: r, Attempt: a, AttemptNum: len(r.Attempts)})
 		r.Status, r.Reason = a.Status, a.Err
+		e.emit(attemptFinished(sr, tr, r))
 		if a.Status == Pass {
 			captured = caps
 			break
@@ -455,6 +456,30 @@ func (e *engine) runStep(ctx context.Context, deadline time.Duration, sr *SuiteR
 		next[k] = v
 	}
 	return next
+}
+
+// attemptFinished is the event of r's last attempt. Its Step and Test are
+// copies of r and tr as they stand, which the engine does not write again:
+// the handler may read them while the step goes on.
+func attemptFinished(sr *SuiteResult, tr *TestResult, r *StepResult) Event {
+	step := *r
+	step.Attempts = slices.Clone(r.Attempts)
+	a := step.Attempts[len(step.Attempts)-1]
+	step.Duration = a.Start.Add(a.Duration).Sub(step.Start)
+	ev := Event{Kind: AttemptFinished, Suite: sr, Step: &step, Attempt: a, AttemptNum: len(step.Attempts)}
+	if tr != nil {
+		test := *tr
+		test.Steps = nil
+		for _, s := range tr.Steps {
+			if s == r {
+				test.Steps = append(test.Steps, &step)
+				break
+			}
+			test.Steps = append(test.Steps, s)
+		}
+		ev.Test = &test
+	}
+	return ev
 }
 
 // stopRetrying says whether the step must not be attempted again after a

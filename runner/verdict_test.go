@@ -105,3 +105,56 @@ tests:
 		t.Errorf("verdicts = %q, want the failed test, the errored test, the setup and the teardown explained", seen)
 	}
 }
+
+// A handler may read everything an AttemptFinished event carries while the
+// run goes on: the step and test it holds are snapshots that the engine no
+// longer writes (go test -race checks it).
+func TestAttemptFinishedCarriesASnapshot(t *testing.T) {
+	e := newEnv(t, nil)
+	p := e.load(map[string]string{"r.yaml": `
+suite: r
+tests:
+  - name: retried
+    steps:
+      - {name: first, action: pkg/fixed}
+      - {name: again, action: pkg/fixed, expect: {result: {n: 4}}, retry: {attempts: 4, delay: 1ms}}
+`}, spec.Options{})
+	type seen struct {
+		num, attempts int
+		status        runner.Status
+		steps         int
+	}
+	var got []seen
+	h := runner.HandlerFunc(func(ev runner.Event) {
+		if ev.Kind != runner.AttemptFinished {
+			return
+		}
+		s := seen{num: ev.AttemptNum, attempts: len(ev.Step.Attempts), status: ev.Step.Status}
+		for _, st := range ev.Test.Steps {
+			if st != nil {
+				s.steps++
+				_ = st.Status
+				_ = st.Reason
+				_ = st.Duration
+			}
+		}
+		_ = ev.Test.Status
+		_ = ev.Test.Reason
+		_ = ev.Step.Reason
+		_ = ev.Step.Duration
+		got = append(got, s)
+	})
+	res := e.run(context.Background(), p, runner.Options{}, h)
+	if n := res.Suites[0].Tests[0].Attempts(); n != 5 || len(got) != 5 {
+		t.Fatalf("attempts = %d, events %d; want 5 each", n, len(got))
+	}
+	for i, s := range got {
+		wantSteps, wantStatus := 2, runner.Fail
+		if i == 0 {
+			wantSteps, wantStatus = 1, runner.Pass
+		}
+		if s.attempts != s.num || s.status != wantStatus || s.steps != wantSteps {
+			t.Errorf("event %d = %+v; want the step as of attempt %d (%v), %d steps so far", i, s, s.num, wantStatus, wantSteps)
+		}
+	}
+}
