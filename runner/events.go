@@ -28,7 +28,10 @@ const (
 	RunFinished
 )
 
-// Event is one thing that happened during a run. Events are delivered to the
+// Event is one thing that happened during a run. Suite is set for every
+// kind but RunStarted and RunFinished; Test for TestStarted, TestFinished
+// and the AttemptFinished of a test's step; Step and Attempt for
+// AttemptFinished. Events are delivered to the
 // Handler from a single goroutine, one at a time, in the order they happened;
 // the pointers stay valid after the call, but a TestResult is only final
 // from its TestFinished event on.

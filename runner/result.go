@@ -95,6 +95,14 @@ type RunInfo struct {
 // Result is a whole run: suites and tests in input order, whatever the
 // completion order. A Result is built by Run and must not be modified while
 // Run is in progress; afterwards it is read-only.
+//
+// A Result built by Run, or by jsonreport's Report.Result, keeps a promise
+// that reporters rely on instead of checking: no element of Suites, Tests,
+// Setup, Teardown, Steps, Attempts, Failures or Exchanges is nil; every
+// SuiteResult's Suite, TestResult's Test (and its Suite) and StepResult's
+// Step is set; every verdict is decided (Decide, for a Result built by
+// hand). The pointers that may be nil say so where they are documented
+// (Verdict.Step and Verdict.Attempt; Event's fields by kind).
 type Result struct {
 	Info     RunInfo
 	Start    time.Time

@@ -14,7 +14,7 @@ import "github.com/specrun/specrun/spec"
 type Verdict struct {
 	// Step is the first step that failed or errored (nil when no step did:
 	// a test stopped or skipped before its first step, or one that did
-	// not fail).
+	// not fail). When set, its Step is set too.
 	Step *StepResult
 	// Attempt is Step's last attempt (nil when Step is nil or made no
 	// attempt).

@@ -11,7 +11,6 @@ import (
 
 	"github.com/specrun/specrun/internal/words"
 	"github.com/specrun/specrun/runner"
-	"github.com/specrun/specrun/spec"
 )
 
 // DefaultSlowest is how many slowest tests the summary lists when
@@ -178,21 +177,16 @@ func mark(s runner.Status) string {
 func (r *Reporter) mark(s runner.Status) string { return r.paint(statusColor(s), mark(s)) }
 
 func suiteName(e runner.Event) string {
-	if e.Test != nil && e.Test.Test != nil && e.Test.Test.Suite != nil {
+	if e.Test != nil {
 		return e.Test.Test.Suite.Name
 	}
-	if e.Suite != nil && e.Suite.Suite != nil {
+	if e.Suite != nil {
 		return e.Suite.Suite.Name
 	}
 	return ""
 }
 
-func testName(t *runner.TestResult) string {
-	if t.Test == nil {
-		return ""
-	}
-	return t.Test.Name
-}
+func testName(t *runner.TestResult) string { return t.Test.Name }
 
 func join(parts ...string) string {
 	var keep []string
@@ -234,7 +228,7 @@ func (r *Reporter) test(t *runner.TestResult, suite string) {
 		r.line(4, "error: "+v.Message)
 		return
 	}
-	if (t.Test != nil && t.Test.MultiStep) || len(t.Steps) > 1 {
+	if t.Test.MultiStep || len(t.Steps) > 1 {
 		r.stepLine(v.Step)
 	}
 	r.details(v)
@@ -268,9 +262,6 @@ func (r *Reporter) tries(a *runner.Attempt) {
 
 // stepLine names a step: step N "NAME" (FILE:LINE).
 func (r *Reporter) stepLine(s *runner.StepResult) {
-	if s.Step == nil {
-		return
-	}
 	r.line(4, fmt.Sprintf("step %d %q (%s)", s.Step.Index+1, s.Step.Name, s.Step.Pos.FileLine()))
 }
 
@@ -283,9 +274,7 @@ func (r *Reporter) details(v runner.Verdict) {
 		return
 	}
 	for _, f := range a.Failures {
-		if f != nil {
-			r.failure(f)
-		}
+		r.failure(f)
 	}
 	switch {
 	case len(a.Failures) == 0:
@@ -366,14 +355,10 @@ func (r *Reporter) fixture(s *runner.SuiteResult, what string, steps []*runner.S
 	if !worst.Failed() {
 		return
 	}
-	name := ""
-	if s.Suite != nil {
-		name = s.Suite.Name
-	}
 	// A failed setup or teardown counts as errored (runner.Counts).
-	fmt.Fprintf(&r.buf, "%s %s (%s)\n", r.mark(runner.Error), join(name, what), formatDuration(d))
+	fmt.Fprintf(&r.buf, "%s %s (%s)\n", r.mark(runner.Error), join(s.Suite.Name, what), formatDuration(d))
 	for _, st := range steps {
-		if st == nil || !st.Status.Failed() {
+		if !st.Status.Failed() {
 			continue
 		}
 		r.stepLine(st)
@@ -385,23 +370,19 @@ func (r *Reporter) fixture(s *runner.SuiteResult, what string, steps []*runner.S
 func (r *Reporter) attempt(e runner.Event) {
 	a := e.Attempt
 	label := suiteName(e)
-	var step *spec.Step
-	if e.Step != nil {
-		step = e.Step.Step
-	}
+	step := e.Step.Step
 	switch {
-	case e.Test != nil:
+	case e.Test == nil:
+		label = join(label, e.Suite.Suite.FixtureOf(step), step.Name)
+	case e.Test.Test.MultiStep:
+		label = join(label, testName(e.Test), step.Name)
+	default:
 		label = join(label, testName(e.Test))
-		if step != nil && e.Test.Test != nil && e.Test.Test.MultiStep {
-			label = join(label, step.Name)
-		}
-	case step != nil:
-		label = join(label, fixtureOf(e.Suite, step), step.Name)
 	}
 	// The step is still running (its Attempts grow on the worker's
 	// goroutine): the number comes with the event.
 	num := fmt.Sprintf("attempt %d", max(e.AttemptNum, 1))
-	if step != nil && step.Retry != nil && step.Retry.Attempts > 1 {
+	if step.Retry != nil && step.Retry.Attempts > 1 {
 		num += fmt.Sprintf("/%d", step.Retry.Attempts)
 	}
 	var facts []string
@@ -417,9 +398,7 @@ func (r *Reporter) attempt(e runner.Event) {
 	}
 	fmt.Fprintf(&r.buf, "  %s %s: %s (%s)\n", num, label, r.paint(statusColor(a.Status), a.Status.String()), strings.Join(facts, ", "))
 	for _, f := range a.Failures {
-		if f != nil {
-			r.line(4, f.Pos.FileLine()+": "+f.Summary())
-		}
+		r.line(4, f.Pos.FileLine()+": "+f.Summary())
 	}
 	if a.Err != "" {
 		r.line(4, "error: "+a.Err)
@@ -432,22 +411,12 @@ func (r *Reporter) attempt(e runner.Event) {
 // the transport did with it.
 func (r *Reporter) exchanges(xs []*runner.Exchange) {
 	for _, x := range xs {
-		if x == nil {
-			continue
-		}
 		r.exchange("> ", x.Request)
 		r.exchange("< ", x.Response)
 		if x.Note != "" {
 			r.line(4, "  ("+x.Note+")")
 		}
 	}
-}
-
-func fixtureOf(s *runner.SuiteResult, step *spec.Step) string {
-	if s == nil {
-		return "setup"
-	}
-	return s.Suite.FixtureOf(step)
 }
 
 // exchange prints text with prefix before each line, indented by 4.
@@ -478,29 +447,16 @@ func (r *Reporter) summary(res *runner.Result) {
 	var fixtures []fixtureProblem
 	interrupted := 0
 	for _, s := range res.Suites {
-		if s == nil {
-			continue
-		}
-		name := ""
-		if s.Suite != nil {
-			name = s.Suite.Name
-		}
+		name := s.Suite.Name
 		for _, fx := range []struct {
 			what string
 			v    runner.Verdict
 		}{{"setup", s.SetupVerdict}, {"teardown", s.TeardownVerdict}} {
 			if st := fx.v.Step; st != nil {
-				at := ""
-				if st.Step != nil {
-					at = st.Step.Pos.FileLine()
-				}
-				fixtures = append(fixtures, fixtureProblem{runner.Error, fx.what, join(name, fx.what), at})
+				fixtures = append(fixtures, fixtureProblem{runner.Error, fx.what, join(name, fx.what), st.Step.Pos.FileLine()})
 			}
 		}
 		for _, t := range s.Tests {
-			if t == nil {
-				continue
-			}
 			if t.Status.Failed() {
 				bad = append(bad, entry{t, name})
 			}
@@ -518,11 +474,7 @@ func (r *Reporter) summary(res *runner.Result) {
 			fmt.Fprintf(&r.buf, "  %s %s (%s)\n", r.mark(f.status), f.name, f.at)
 		}
 		for _, b := range bad {
-			at := ""
-			if b.t.Test != nil {
-				at = " (" + b.t.Test.Pos.FileLine() + ")"
-			}
-			fmt.Fprintf(&r.buf, "  %s %s%s\n", r.mark(b.t.Status), join(b.suite, testName(b.t)), at)
+			fmt.Fprintf(&r.buf, "  %s %s (%s)\n", r.mark(b.t.Status), join(b.suite, testName(b.t)), b.t.Test.Pos.FileLine())
 		}
 	}
 	n := r.opts.Slowest

@@ -17,14 +17,14 @@ func suiteFailures(sr *runner.SuiteResult, i int) []failure {
 			return
 		}
 		f := failure{ID: fmt.Sprintf("s%d-%s", i, what), Title: name + " › " + what, Status: "error", Steps: stepViews(steps), Message: v.Message}
-		if v.Step != nil && v.Step.Step != nil {
+		if v.Step != nil {
 			f.At = v.Step.Step.Pos.FileLine()
 		}
 		out = append(out, f)
 	}
 	phase("setup", sr.Setup, sr.SetupVerdict)
 	for j, tr := range sr.Tests {
-		if tr == nil || tr.Test == nil || !tr.Status.Failed() {
+		if !tr.Status.Failed() {
 			continue
 		}
 		out = append(out, failure{
@@ -39,17 +39,9 @@ func suiteFailures(sr *runner.SuiteResult, i int) []failure {
 func stepViews(steps []*runner.StepResult) []stepView {
 	var out []stepView
 	for _, s := range steps {
-		if s == nil {
-			continue
-		}
-		v := stepView{Status: s.Status.String(), Reason: s.Reason}
-		if s.Step != nil {
-			v.Name, v.At = s.Step.Name, s.Step.Pos.FileLine()
-		}
+		v := stepView{Status: s.Status.String(), Reason: s.Reason, Name: s.Step.Name, At: s.Step.Pos.FileLine()}
 		for i, a := range s.Attempts {
-			if a != nil {
-				v.Attempts = append(v.Attempts, attemptOf(a, i+1, len(s.Attempts)))
-			}
+			v.Attempts = append(v.Attempts, attemptOf(a, i+1, len(s.Attempts)))
 		}
 		out = append(out, v)
 	}
@@ -62,14 +54,9 @@ func attemptOf(a *runner.Attempt, n, of int) attemptView {
 		HTTPStatus: a.HTTPStatus, Err: a.Err, Hint: a.Hint,
 	}
 	for _, f := range a.Failures {
-		if f != nil {
-			v.Failures = append(v.Failures, failureView{At: f.Pos.FileLine(), Summary: f.Summary(), Expected: f.Expected, Actual: f.Actual, Diff: diffLines(f.Diff)})
-		}
+		v.Failures = append(v.Failures, failureView{At: f.Pos.FileLine(), Summary: f.Summary(), Expected: f.Expected, Actual: f.Actual, Diff: diffLines(f.Diff)})
 	}
 	for _, x := range a.Exchanges {
-		if x == nil {
-			continue
-		}
 		e := exchangeView{Label: "request and response", Request: x.Request, Response: x.Response, Note: x.Note}
 		if x.Poll {
 			e.Label = "poll: request and response"

@@ -86,9 +86,6 @@ func build(r *runner.Result, title string) *page {
 	p.Timeline = buildTimeline(r)
 	p.Slowest, p.SuiteTimes = slowest(r)
 	for i, sr := range r.Suites {
-		if sr == nil {
-			continue
-		}
 		s := buildSuite(sr, i)
 		p.Suites = append(p.Suites, s)
 		p.Failures = append(p.Failures, suiteFailures(sr, i)...)
@@ -124,9 +121,6 @@ func meta(r *runner.Result) []kv {
 }
 
 func suiteName(sr *runner.SuiteResult) string {
-	if sr.Suite == nil {
-		return "unnamed suite"
-	}
 	if strings.TrimSpace(sr.Suite.Name) != "" {
 		return sr.Suite.Name
 	}
@@ -134,14 +128,8 @@ func suiteName(sr *runner.SuiteResult) string {
 }
 
 func buildSuite(sr *runner.SuiteResult, i int) suite {
-	s := suite{ID: fmt.Sprintf("s%d", i), Name: suiteName(sr), Status: sr.Status.String(), Duration: formatDuration(sr.Duration), Counts: sr.Counts()}
-	if sr.Suite != nil {
-		s.File = sr.Suite.File
-	}
+	s := suite{ID: fmt.Sprintf("s%d", i), Name: suiteName(sr), File: sr.Suite.File, Status: sr.Status.String(), Duration: formatDuration(sr.Duration), Counts: sr.Counts()}
 	for j, tr := range sr.Tests {
-		if tr == nil || tr.Test == nil {
-			continue
-		}
 		s.Tests = append(s.Tests, testRow{
 			ID: fmt.Sprintf("s%dt%d", i, j), Name: tr.Test.Name, At: tr.Test.Pos.FileLine(), Status: tr.Status.String(),
 			Duration: formatDuration(tr.Duration), Reason: tr.Reason, Attempts: tr.Attempts(), Retried: tr.Retried(), Failed: tr.Status.Failed(),
@@ -159,12 +147,9 @@ func slowest(r *runner.Result) (tests, suites []slow) {
 	}
 	var ts, ss []item
 	for _, sr := range r.Suites {
-		if sr == nil {
-			continue
-		}
 		ss = append(ss, item{suiteName(sr), sr.Duration})
 		for _, tr := range sr.Tests {
-			if tr != nil && tr.Test != nil && tr.Duration > 0 {
+			if tr.Duration > 0 {
 				ts = append(ts, item{suiteName(sr) + " › " + tr.Test.Name, tr.Duration})
 			}
 		}

@@ -46,11 +46,8 @@ type span struct {
 func spans(r *runner.Result) []span {
 	var out []span
 	for i, sr := range r.Suites {
-		if sr == nil {
-			continue
-		}
 		for j, tr := range sr.Tests {
-			if tr == nil || tr.Test == nil || tr.Start.IsZero() || tr.Status == runner.Skip {
+			if tr.Start.IsZero() || tr.Status == runner.Skip {
 				continue
 			}
 			title := fmt.Sprintf("%s › %s: %s, %s", suiteName(sr), tr.Test.Name, tr.Status, formatDuration(tr.Duration))

@@ -24,7 +24,6 @@ import (
 
 	"github.com/specrun/specrun/reporters/jsonreport"
 	"github.com/specrun/specrun/runner"
-	"github.com/specrun/specrun/spec"
 )
 
 // SchemaVersion is the "v" of every line; it changes when a field changes
@@ -169,14 +168,14 @@ func (s *Stream) newLine(event string, fill func(*Line)) *Line {
 
 // where fills the suite, test, file and line of a test's line.
 func where(l *Line, sr *runner.SuiteResult, tr *runner.TestResult) {
-	if sr != nil && sr.Suite != nil {
+	if sr != nil {
 		l.Suite = sr.Suite.Name
 		if l.Suite == "" {
 			l.Suite = sr.Suite.File
 		}
 		l.File = sr.Suite.File
 	}
-	if tr != nil && tr.Test != nil {
+	if tr != nil {
 		l.Test = tr.Test.Name
 		l.File, l.Line = tr.Test.Pos.File, tr.Test.Pos.Line
 	}
@@ -194,19 +193,10 @@ func (s *Stream) attempt(e runner.Event) *Line {
 	}
 	return s.newLine("attempt", func(l *Line) {
 		where(l, e.Suite, e.Test)
-		var st *spec.Step
-		if e.Step != nil {
-			st = e.Step.Step
-		}
-		if st != nil {
-			l.Step = st.Name
-			if e.Test == nil {
-				l.Phase = "setup"
-				if e.Suite != nil {
-					l.Phase = e.Suite.Suite.FixtureOf(st)
-				}
-				l.Line = st.Pos.Line
-			}
+		st := e.Step.Step
+		l.Step = st.Name
+		if e.Test == nil {
+			l.Phase, l.Line = e.Suite.Suite.FixtureOf(st), st.Pos.Line
 		}
 		l.Attempt = e.AttemptNum
 		l.Status = a.Status.String()
@@ -254,7 +244,7 @@ func (s *Stream) fixtureEnd(e runner.Event) *Line {
 		where(l, e.Suite, nil)
 		st, d := runner.Phase(steps)
 		l.Phase, l.Status, l.DurationMS = phase, st.String(), ms(d)
-		if v.Step != nil && v.Step.Step != nil {
+		if v.Step != nil {
 			l.Step, l.Line = v.Step.Step.Name, v.Step.Step.Pos.Line
 		}
 		l.Failures = failures(v)

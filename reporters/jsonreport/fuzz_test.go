@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"io"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -11,6 +12,7 @@ import (
 	"github.com/specrun/specrun/reporters/internal/samples"
 	"github.com/specrun/specrun/reporters/junit"
 	"github.com/specrun/specrun/reporters/tap"
+	"github.com/specrun/specrun/runner"
 )
 
 // mergeRefusal matches what Merge may refuse of one report read back.
@@ -58,8 +60,10 @@ func FuzzRead(f *testing.F) {
 		if _, err := Merge(rep); err != nil && !mergeRefusal.MatchString(err.Error()) {
 			t.Fatalf("Merge of one accepted report: %v", err)
 		}
-		// Every reporter renders what Read accepts (report merge does).
+		// Every reporter renders what Read accepts (report merge does),
+		// relying on runner.Result's promise, which Result keeps.
 		res := rep.Result()
+		checkPromise(t, res)
 		for name, write := range map[string]func(io.Writer) error{
 			"junit": func(w io.Writer) error { return junit.Write(w, res) },
 			"tap":   func(w io.Writer) error { return tap.Write(w, res, tap.Options{}) },
@@ -70,4 +74,45 @@ func FuzzRead(f *testing.F) {
 			}
 		}
 	})
+}
+
+// checkPromise fails t unless r keeps runner.Result's promise: no nil
+// element, every spec set, every failed outcome with a verdict.
+func checkPromise(t *testing.T, r *runner.Result) {
+	t.Helper()
+	verdict := func(what string, st runner.Status, v runner.Verdict) {
+		if st.Failed() != (v.Message != "") || (v.Step != nil && v.Step.Step == nil) {
+			t.Fatalf("%s: status %v, verdict %+v", what, st, v)
+		}
+	}
+	steps := func(what string, ss []*runner.StepResult) {
+		for _, s := range ss {
+			if s == nil || s.Step == nil {
+				t.Fatalf("%s: a nil step or spec step", what)
+			}
+			for _, a := range s.Attempts {
+				if a == nil || slices.Contains(a.Failures, nil) || slices.Contains(a.Exchanges, nil) {
+					t.Fatalf("%s: a nil attempt, failure or exchange", what)
+				}
+			}
+		}
+	}
+	for _, sr := range r.Suites {
+		if sr == nil || sr.Suite == nil {
+			t.Fatal("a nil suite")
+		}
+		steps("setup", sr.Setup)
+		steps("teardown", sr.Teardown)
+		st, _ := runner.Phase(sr.Setup)
+		verdict("setup", st, sr.SetupVerdict)
+		st, _ = runner.Phase(sr.Teardown)
+		verdict("teardown", st, sr.TeardownVerdict)
+		for _, tr := range sr.Tests {
+			if tr == nil || tr.Test == nil || tr.Test.Suite == nil {
+				t.Fatal("a nil test, spec test or its suite")
+			}
+			steps(tr.Test.Name, tr.Steps)
+			verdict(tr.Test.Name, tr.Status, tr.Verdict)
+		}
+	}
 }

@@ -202,14 +202,7 @@ func Write(w io.Writer, r *runner.Result) error {
 	if r == nil {
 		return fmt.Errorf("jsonreport: nil result")
 	}
-	h := newHead(r)
-	suites := make([]*runner.SuiteResult, 0, len(r.Suites))
-	for _, s := range r.Suites {
-		if s != nil {
-			suites = append(suites, s)
-		}
-	}
-	return encode(w, h, len(suites), func(i int) *Suite { return newSuite(suites[i]) })
+	return encode(w, newHead(r), len(r.Suites), func(i int) *Suite { return newSuite(r.Suites[i]) })
 }
 
 // Encode writes rep to w, indented by two spaces and followed by a newline.
@@ -277,14 +270,12 @@ func encode(w io.Writer, head *Report, n int, suite func(int) *Suite) error {
 }
 
 // New converts a final result to a Report. It reads r and never modifies
-// it; nil pointers inside r (a missing spec, a nil step) give empty fields.
+// it; r must keep the promise of runner.Result (no nil element, every spec set).
 func New(r *runner.Result) *Report {
 	rep := newHead(r)
 	rep.Suites = make([]*Suite, 0, len(r.Suites))
 	for _, s := range r.Suites {
-		if s != nil {
-			rep.Suites = append(rep.Suites, newSuite(s))
-		}
+		rep.Suites = append(rep.Suites, newSuite(s))
 	}
 	return rep
 }
@@ -321,14 +312,11 @@ func newSuite(s *runner.SuiteResult) *Suite {
 		Setup:      newSteps(s.Setup),
 		Teardown:   newSteps(s.Teardown),
 		Tests:      make([]*Test, 0, len(s.Tests)),
-	}
-	if s.Suite != nil {
-		out.Name, out.File = s.Suite.Name, s.Suite.File
+		Name:       s.Suite.Name,
+		File:       s.Suite.File,
 	}
 	for _, t := range s.Tests {
-		if t != nil {
-			out.Tests = append(out.Tests, newTest(t))
-		}
+		out.Tests = append(out.Tests, newTest(t))
 	}
 	return out
 }
@@ -342,22 +330,16 @@ func newTest(t *runner.TestResult) *Test {
 		Attempts:      t.Attempts(),
 		ActivationIDs: t.ActivationIDs(),
 		Steps:         newSteps(t.Steps),
+		Name:          t.Test.Name,
+		FullName:      t.Test.FullName(),
+		File:          t.Test.Pos.File,
+		Line:          t.Test.Pos.Line,
 	}
-	if t.Test != nil {
-		out.Name = t.Test.Name
-		out.File = t.Test.Pos.File
-		out.Line = t.Test.Pos.Line
-		if len(t.Test.Tags) > 0 {
-			out.Tags = append([]string(nil), t.Test.Tags...)
-		}
-		if t.Test.Suite != nil {
-			out.FullName = t.Test.FullName()
-			if out.File == "" {
-				out.File = t.Test.Suite.File
-			}
-		} else {
-			out.FullName = t.Test.Name
-		}
+	if len(t.Test.Tags) > 0 {
+		out.Tags = append([]string(nil), t.Test.Tags...)
+	}
+	if out.File == "" {
+		out.File = t.Test.Suite.File
 	}
 	return out
 }
@@ -368,17 +350,9 @@ func newSteps(steps []*runner.StepResult) []*Step {
 	}
 	out := make([]*Step, 0, len(steps))
 	for _, s := range steps {
-		if s == nil {
-			continue
-		}
-		st := &Step{Status: s.Status.String(), Reason: s.Reason, DurationMS: millis(s.Duration)}
-		if s.Step != nil {
-			st.Name, st.Line = s.Step.Name, s.Step.Pos.Line
-		}
+		st := &Step{Status: s.Status.String(), Reason: s.Reason, DurationMS: millis(s.Duration), Name: s.Step.Name, Line: s.Step.Pos.Line}
 		for _, a := range s.Attempts {
-			if a != nil {
-				st.Attempts = append(st.Attempts, newAttempt(a))
-			}
+			st.Attempts = append(st.Attempts, newAttempt(a))
 		}
 		out = append(out, st)
 	}
@@ -403,18 +377,14 @@ func newAttempt(a *runner.Attempt) *Attempt {
 		out.Request, out.Response = x.Request, x.Response
 	}
 	for _, x := range a.Exchanges {
-		if x != nil {
-			out.Exchanges = append(out.Exchanges, &Exchange{Start: formatTime(x.Start), Poll: x.Poll, Request: x.Request, Response: x.Response, Note: x.Note})
-		}
+		out.Exchanges = append(out.Exchanges, &Exchange{Start: formatTime(x.Start), Poll: x.Poll, Request: x.Request, Response: x.Response, Note: x.Note})
 	}
 	for _, t := range a.Tries {
 		out.Transport = append(out.Transport, &Try{Method: t.Method, Start: formatTime(t.Start), HTTPStatus: t.HTTPStatus,
 			Answer: t.Answer, Resent: t.Resent, Why: t.Why})
 	}
 	for _, f := range a.Failures {
-		if f != nil {
-			out.Failures = append(out.Failures, newFailure(f))
-		}
+		out.Failures = append(out.Failures, newFailure(f))
 	}
 	return out
 }

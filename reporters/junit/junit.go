@@ -198,9 +198,6 @@ func (b builder) frame(what string, p spec.Pos) string {
 func (b builder) build(r *runner.Result) *xTestsuites {
 	doc := &xTestsuites{}
 	for i, sr := range r.Suites {
-		if sr == nil {
-			continue
-		}
 		doc.Suites = append(doc.Suites, b.buildSuite(r, sr, i))
 	}
 	if b.ci() {
@@ -225,9 +222,6 @@ func host(h string) string {
 }
 
 func suiteName(sr *runner.SuiteResult) string {
-	if sr.Suite == nil {
-		return "unnamed suite"
-	}
 	if strings.TrimSpace(sr.Suite.Name) != "" {
 		return sr.Suite.Name
 	}
@@ -251,7 +245,7 @@ func (b builder) buildSuite(r *runner.Result, sr *runner.SuiteResult, id int) xT
 		ID:        id,
 		Package:   name,
 	}
-	if b.ci() && sr.Suite != nil {
+	if b.ci() {
 		ts.File = clean(b.rel(sr.Suite.File))
 	}
 	ts.Properties.Props = b.suiteProperties(r, sr)
@@ -264,9 +258,6 @@ func (b builder) buildSuite(r *runner.Result, sr *runner.SuiteResult, id int) xT
 		ts.Cases = append(ts.Cases, c)
 	}
 	for _, tr := range sr.Tests {
-		if tr == nil || tr.Test == nil {
-			continue
-		}
 		ts.Cases = append(ts.Cases, b.testCase(name, tr, &out))
 	}
 	if c, ok := b.phaseCase(sr, teardownName, "teardown", sr.Teardown, sr.TeardownVerdict, &out, &errOut); ok {
@@ -297,11 +288,9 @@ func (p *props) add(name, value string) {
 
 func (b builder) suiteProperties(r *runner.Result, sr *runner.SuiteResult) []xProperty {
 	var ps props
-	if sr.Suite != nil {
-		ps.add("file", b.rel(sr.Suite.File))
-		if len(sr.Suite.Tags) > 0 {
-			ps.add("tags", strings.Join(sr.Suite.Tags, ", "))
-		}
+	ps.add("file", b.rel(sr.Suite.File))
+	if len(sr.Suite.Tags) > 0 {
+		ps.add("tags", strings.Join(sr.Suite.Tags, ", "))
 	}
 	info := r.Info
 	for _, kv := range [][2]string{
@@ -317,9 +306,6 @@ func (b builder) suiteProperties(r *runner.Result, sr *runner.SuiteResult) []xPr
 		return ps // each test's details are in its testcase
 	}
 	for _, tr := range sr.Tests {
-		if tr == nil || tr.Test == nil {
-			continue
-		}
 		p := tr.Test.Name + "."
 		ps.add(p+"file", b.loc(tr.Test.Pos))
 		b.testDetails(&ps, tr, p)
@@ -362,11 +348,8 @@ func (b builder) testDetails(ps *props, tr *runner.TestResult, prefix string) {
 func platforms(steps []*runner.StepResult) string {
 	var seen []string
 	for _, s := range steps {
-		if s == nil {
-			continue
-		}
 		for _, a := range s.Attempts {
-			if a != nil && a.Platform != "" && !slices.Contains(seen, a.Platform) {
+			if a.Platform != "" && !slices.Contains(seen, a.Platform) {
 				seen = append(seen, a.Platform)
 			}
 		}
@@ -432,7 +415,7 @@ func (b builder) outcome(steps []*runner.StepResult, v runner.Verdict, fallbackT
 	step, att := v.Step, v.Attempt
 	res := &xResult{Type: fallbackType}
 	var sb strings.Builder
-	if step != nil && step.Step != nil {
+	if step != nil {
 		fmt.Fprintf(&sb, "step: %s (%s)\n", step.Step.Name, b.loc(step.Step.Pos))
 	}
 	if att != nil {
@@ -490,14 +473,7 @@ func writeSteps(sb *strings.Builder, steps []*runner.StepResult) {
 	}
 	sb.WriteString("steps:\n")
 	for i, s := range steps {
-		if s == nil {
-			continue
-		}
-		name := ""
-		if s.Step != nil {
-			name = s.Step.Name
-		}
-		fmt.Fprintf(sb, "  %d. %s: %s", i+1, name, s.Status)
+		fmt.Fprintf(sb, "  %d. %s: %s", i+1, s.Step.Name, s.Status)
 		if s.Reason != "" {
 			fmt.Fprintf(sb, " (%s)", s.Reason)
 		}
@@ -558,12 +534,9 @@ func (b builder) phaseCase(sr *runner.SuiteResult, name, phase string, steps []*
 	}
 	classname := clean(suiteName(sr))
 	step := v.Step
-	var pos spec.Pos
-	if sr.Suite != nil {
-		pos = sr.Suite.Pos
-	}
+	pos := sr.Suite.Pos
 	stepName := ""
-	if step != nil && step.Step != nil {
+	if step != nil {
 		stepName = "step " + step.Step.Name + " (" + b.loc(step.Step.Pos) + "): "
 		pos = step.Step.Pos
 	}
@@ -590,24 +563,17 @@ func (b builder) phaseCase(sr *runner.SuiteResult, name, phase string, steps []*
 func exchanges(out *strings.Builder, test string, st runner.Status, steps []*runner.StepResult) {
 	heading := false
 	for _, s := range steps {
-		if s == nil {
-			continue
-		}
 		for i, a := range s.Attempts {
-			if a == nil || len(a.Exchanges) == 0 {
+			if len(a.Exchanges) == 0 {
 				continue
 			}
 			if !heading {
 				fmt.Fprintf(out, "=== %s: %s ===\n", test, st)
 				heading = true
 			}
-			stepName := ""
-			if s.Step != nil {
-				stepName = s.Step.Name
-			}
 			for _, x := range a.Exchanges {
-				which := fmt.Sprintf("%s, attempt %d of %d", stepName, i+1, len(s.Attempts))
-				if x != nil && x.Poll {
+				which := fmt.Sprintf("%s, attempt %d of %d", s.Step.Name, i+1, len(s.Attempts))
+				if x.Poll {
 					which += ", poll"
 				}
 				writeExchange(out, which, x)
@@ -622,9 +588,6 @@ func exchanges(out *strings.Builder, test string, st runner.Status, steps []*run
 // writeExchange writes one request and its response under headings
 // naming which.
 func writeExchange(out *strings.Builder, which string, x *runner.Exchange) {
-	if x == nil {
-		return
-	}
 	fmt.Fprintf(out, "--- %s: request ---\n", which)
 	writeText(out, x.Request)
 	fmt.Fprintf(out, "--- %s: response ---\n", which)

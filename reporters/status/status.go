@@ -102,13 +102,10 @@ func (s *Status) Event(e runner.Event) {
 
 func testName(e runner.Event) string {
 	name := ""
-	if e.Suite != nil && e.Suite.Suite != nil {
+	if e.Suite != nil {
 		name = e.Suite.Suite.Name + " › "
 	}
-	if e.Test.Test != nil {
-		name += e.Test.Test.Name
-	}
-	return name
+	return name + e.Test.Test.Name
 }
 
 func (s *Status) begin(total int) {

@@ -69,18 +69,14 @@ func (s *Stream) Event(e runner.Event) {
 			writePlan(s.bw, e.Total, "no tests selected")
 		}
 	case runner.TestFinished:
-		if e.Test != nil && e.Test.Test != nil && !s.done[e.Test] {
+		if !s.done[e.Test] {
 			s.done[e.Test] = true
 			s.p.test(suiteName(e.Suite), e.Test)
 		}
 	case runner.SetupFinished:
-		if e.Suite != nil {
-			s.p.phase(suiteName(e.Suite), setupName, e.Suite.Setup, e.Suite.SetupVerdict)
-		}
+		s.p.phase(suiteName(e.Suite), setupName, e.Suite.Setup, e.Suite.SetupVerdict)
 	case runner.TeardownFinished:
-		if e.Suite != nil {
-			s.p.phase(suiteName(e.Suite), teardownName, e.Suite.Teardown, e.Suite.TeardownVerdict)
-		}
+		s.p.phase(suiteName(e.Suite), teardownName, e.Suite.Teardown, e.Suite.TeardownVerdict)
 	case runner.RunFinished:
 		s.finish(e.Result)
 	}
@@ -102,11 +98,8 @@ func (s *Stream) finish(r *runner.Result) {
 		return
 	}
 	for _, sr := range r.Suites {
-		if sr == nil {
-			continue
-		}
 		for _, tr := range sr.Tests {
-			if tr != nil && tr.Test != nil && !s.done[tr] {
+			if !s.done[tr] {
 				s.done[tr] = true
 				s.p.test(suiteName(sr), tr)
 			}

@@ -44,11 +44,8 @@ func Write(w io.Writer, r *runner.Result, opts Options) error {
 	bw := bufio.NewWriter(w)
 	p := &printer{w: bw, v14: version == 14}
 	fmt.Fprintf(bw, "TAP version %d\n", version)
-	writePlan(bw, plan(r), "no tests selected")
+	writePlan(bw, r.Counts().Total, "no tests selected") // every test, and every failed setup and teardown
 	for _, sr := range r.Suites {
-		if sr == nil {
-			continue
-		}
 		p.suite(sr)
 	}
 	if r.Interrupted {
@@ -70,35 +67,6 @@ func writePlan(w *bufio.Writer, n int, reason string) {
 	fmt.Fprintf(w, "1..%d\n", n)
 }
 
-// plan counts the points a complete run writes: every test, and every
-// setup or teardown that failed or errored.
-func plan(r *runner.Result) int {
-	n := 0
-	for _, sr := range r.Suites {
-		if sr == nil {
-			continue
-		}
-		if phaseFailed(sr.Setup) {
-			n++
-		}
-		for _, tr := range sr.Tests {
-			if tr != nil && tr.Test != nil {
-				n++
-			}
-		}
-		if phaseFailed(sr.Teardown) {
-			n++
-		}
-	}
-	return n
-}
-
-// phaseFailed says whether a setup or teardown gets a test point of its own.
-func phaseFailed(steps []*runner.StepResult) bool {
-	st, _ := runner.Phase(steps)
-	return st.Failed()
-}
-
 type printer struct {
 	w   *bufio.Writer
 	v14 bool
@@ -106,9 +74,6 @@ type printer struct {
 }
 
 func suiteName(sr *runner.SuiteResult) string {
-	if sr == nil || sr.Suite == nil {
-		return ""
-	}
 	if strings.TrimSpace(sr.Suite.Name) != "" {
 		return sr.Suite.Name
 	}
@@ -119,9 +84,6 @@ func (p *printer) suite(sr *runner.SuiteResult) {
 	name := suiteName(sr)
 	p.phase(name, setupName, sr.Setup, sr.SetupVerdict)
 	for _, tr := range sr.Tests {
-		if tr == nil || tr.Test == nil {
-			continue
-		}
 		p.test(name, tr)
 	}
 	p.phase(name, teardownName, sr.Teardown, sr.TeardownVerdict)
@@ -164,16 +126,8 @@ func (p *printer) subtest(desc string, steps []*runner.StepResult) {
 	fmt.Fprintf(p.w, "# Subtest: %s\n", desc)
 	fmt.Fprintf(p.w, "    1..%d\n", len(steps))
 	for i, s := range steps {
-		name := ""
-		if s != nil && s.Step != nil {
-			name = s.Step.Name
-		}
-		sd := escape(name)
-		st := runner.Skip
-		reason := ""
-		if s != nil {
-			st, reason = s.Status, s.Reason
-		}
+		sd := escape(s.Step.Name)
+		st, reason := s.Status, s.Reason
 		switch st {
 		case runner.Pass:
 			fmt.Fprintf(p.w, "    ok %d - %s\n", i+1, sd)
@@ -219,7 +173,7 @@ func diagnose(v runner.Verdict, st runner.Status, d time.Duration, withStep bool
 	add("message", v.Message)
 	add("severity", severity)
 	add("at", v.Pos.FileLine())
-	if withStep && step != nil && step.Step != nil {
+	if withStep && step != nil {
 		add("step", step.Step.Name)
 	}
 	if fs := v.Failures(); len(fs) > 0 {

@@ -279,10 +279,10 @@ type verdict struct {
 }
 
 func expected(r *runner.Result) verdict {
-	v := verdict{planned: plan(r), bailedOut: r.Interrupted}
+	v := verdict{planned: r.Counts().Total, bailedOut: r.Interrupted}
 	for _, sr := range r.Suites {
 		for _, steps := range [][]*runner.StepResult{sr.Setup, sr.Teardown} {
-			if phaseFailed(steps) {
+			if st, _ := runner.Phase(steps); st.Failed() {
 				v.tests++
 				v.failed++
 			}
