@@ -43,8 +43,10 @@ type progressSuite struct {
 	started         []bool               // started: one not final yet may have sent its request
 	start           time.Time
 	setup, teardown []*runner.StepResult
-	teardownDone    bool
-	seen            bool
+	// setupVerdict and teardownVerdict are the suite's, as final.
+	setupVerdict, teardownVerdict runner.Verdict
+	teardownDone                  bool
+	seen                          bool
 }
 
 // newProgress lists the selected tests of the run, in the runner's order.
@@ -99,9 +101,9 @@ func (p *progress) record(ev runner.Event) bool {
 		p.done++
 		return p.done == p.total && p.teardowns > 0
 	case runner.SetupFinished:
-		ps.setup = ev.Suite.Setup
+		ps.setup, ps.setupVerdict = ev.Suite.Setup, ev.Suite.SetupVerdict
 	case runner.TeardownFinished:
-		ps.teardown, ps.teardownDone = ev.Suite.Teardown, true
+		ps.teardown, ps.teardownVerdict, ps.teardownDone = ev.Suite.Teardown, ev.Suite.TeardownVerdict, true
 		if len(ps.suite.Teardown) > 0 {
 			p.teardowns--
 		}
@@ -118,7 +120,8 @@ func (p *progress) snapshot(interrupted bool) *runner.Result {
 	now := p.now()
 	res := &runner.Result{Info: p.info, Start: p.start, Duration: now.Sub(p.start), Interrupted: interrupted}
 	for _, ps := range p.suites {
-		sr := &runner.SuiteResult{Suite: ps.suite, Start: ps.start, Setup: ps.setup, Teardown: ps.teardown}
+		sr := &runner.SuiteResult{Suite: ps.suite, Start: ps.start, Setup: ps.setup, Teardown: ps.teardown,
+			SetupVerdict: ps.setupVerdict, TeardownVerdict: ps.teardownVerdict}
 		if ps.seen {
 			sr.Duration = now.Sub(ps.start)
 		}

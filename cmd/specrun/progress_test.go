@@ -55,3 +55,31 @@ func TestProgressSnapshot(t *testing.T) {
 		t.Errorf("onTestsDone called %d times, want once", testsDone)
 	}
 }
+
+// A snapshot keeps what decided a failed setup or teardown, so a report
+// written early says why, as the final one does.
+func TestProgressSnapshotKeepsTheFixturesVerdicts(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "s.yaml"), "setup:\n  - {name: seed, action: p/a}\nteardown:\n  - {name: clean, action: p/a}\ntests:\n  - {name: a, action: p/a}\n")
+	project, err := spec.Load([]string{dir}, spec.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := project.Suites[0]
+	now := time.Date(2026, 11, 29, 0, 0, 0, 0, time.UTC)
+	prog := newProgress(s.Tests, runner.RunInfo{Version: "v"}, func() time.Time { return now })
+	failed := func(st *spec.Step, msg string) []*runner.StepResult {
+		return []*runner.StepResult{{Step: st, Status: runner.Error, Attempts: []*runner.Attempt{{Status: runner.Error, Err: msg}}}}
+	}
+	sr := &runner.SuiteResult{Suite: s, Start: now, Setup: failed(s.Setup[0], "setup broke")}
+	sr.SetupVerdict = runner.NewVerdict(runner.Error, sr.Setup, "")
+	prog.Event(runner.Event{Kind: runner.SetupFinished, Suite: sr})
+	sr.Teardown = failed(s.Teardown[0], "teardown broke")
+	sr.TeardownVerdict = runner.NewVerdict(runner.Error, sr.Teardown, "")
+	prog.Event(runner.Event{Kind: runner.TeardownFinished, Suite: sr})
+
+	got := prog.snapshot(true).Suites[0]
+	if got.SetupVerdict.Message != "setup broke" || got.TeardownVerdict.Message != "teardown broke" {
+		t.Errorf("snapshot verdicts: setup %q, teardown %q; want the fixtures' errors", got.SetupVerdict.Message, got.TeardownVerdict.Message)
+	}
+}
