@@ -322,19 +322,29 @@ func writeEscaped(b *strings.Builder, s string, special rune) {
 		case r == '\\' || r == special:
 			b.WriteByte('\\')
 			b.WriteRune(r)
-		case r == '\n':
-			b.WriteString(`\n`)
-		case r == '\r':
-			b.WriteString(`\r`)
-		case r == '\t':
-			b.WriteString(`\t`)
-		case r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0):
-			fmt.Fprintf(b, `\x%02x`, r)
-		case r == 0x2028 || r == 0x2029 || r == 0xfeff || r == 0xfffe || r == 0xffff:
-			fmt.Fprintf(b, `\u%04x`, r)
 		default:
-			b.WriteRune(r)
+			writeVisible(b, r)
 		}
+	}
+}
+
+// writeVisible writes r to b, as a visible escape when it is a line break,
+// a tab, another control character, or a character readers drop or take
+// as a line break (U+2028, U+2029, the byte-order mark, U+FFFE, U+FFFF).
+func writeVisible(b *strings.Builder, r rune) {
+	switch {
+	case r == '\n':
+		b.WriteString(`\n`)
+	case r == '\r':
+		b.WriteString(`\r`)
+	case r == '\t':
+		b.WriteString(`\t`)
+	case r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0):
+		fmt.Fprintf(b, `\x%02x`, r)
+	case r == 0x2028 || r == 0x2029 || r == 0xfeff || r == 0xfffe || r == 0xffff:
+		fmt.Fprintf(b, `\u%04x`, r)
+	default:
+		b.WriteRune(r)
 	}
 }
 
@@ -343,33 +353,43 @@ func writeEscaped(b *strings.Builder, s string, special rune) {
 // string: letters first, a small set of safe characters, no ": ", no
 // trailing ":" or space, and not a word YAML reads as a boolean or null.
 func plainOK(s string) bool {
-	if s == "" {
-		return false
-	}
-	c := s[0]
-	if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '_' || c == '/') {
-		return false
-	}
+	return s != "" && plainFirst(s[0]) && plainBytes(s) && !yamlKeyword(s)
+}
+
+// plainFirst reports whether c may start a plain scalar: a letter, '_' or
+// '/'.
+func plainFirst(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '_' || c == '/'
+}
+
+// plainBytes reports whether every byte of s is a letter, a digit or one of
+// "_./@+-", or a space or ':' that is neither last nor followed by a space.
+func plainBytes(s string) bool {
 	for i := 0; i < len(s); i++ {
 		c := s[i]
-		switch {
-		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9':
-		case c == '_' || c == '.' || c == '/' || c == '@' || c == '+' || c == '-':
-		case c == ' ':
+		if c == ' ' || c == ':' {
 			if i == len(s)-1 || s[i+1] == ' ' {
 				return false
 			}
-		case c == ':':
-			if i == len(s)-1 || s[i+1] == ' ' {
-				return false
-			}
-		default:
+		} else if !plainSafe(c) {
 			return false
 		}
 	}
+	return true
+}
+
+// plainSafe reports whether c is a letter, a digit or one of "_./@+-".
+func plainSafe(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' ||
+		strings.IndexByte("_./@+-", c) >= 0
+}
+
+// yamlKeyword reports whether a YAML 1.1 or 1.2 reader takes s, in any
+// letter case, as a boolean or null rather than a string.
+func yamlKeyword(s string) bool {
 	switch strings.ToLower(s) {
 	case "y", "n", "yes", "no", "true", "false", "on", "off", "null":
-		return false
+		return true
 	}
-	return true
+	return false
 }
