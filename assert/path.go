@@ -168,58 +168,77 @@ func (c *collector) add(v any) {
 
 func walkSteps(v any, steps []step, c *collector) bool {
 	for si, st := range steps {
+		var done, ok bool
 		switch x := v.(type) {
 		case map[string]any:
-			switch st.kind {
-			case stepName:
-				var found bool
-				if v, found = x[st.name]; !found {
-					return true
-				}
-			case stepWildcard:
-				for _, e := range x {
-					if !walkSteps(e, steps[si+1:], c) {
-						return false
-					}
-				}
-				return true
-			default:
-				return true
-			}
+			v, done, ok = mapStep(x, st, steps[si+1:], c)
 		case []any:
-			switch st.kind {
-			case stepIndex:
-				i := st.index
-				if i < 0 {
-					i += len(x)
-				}
-				if i < 0 || i >= len(x) {
-					return true
-				}
-				v = x[i]
-			case stepWildcard:
-				if si == len(steps)-1 {
-					c.n += len(x)
-					if !c.countOnly {
-						c.out = append(c.out, x...)
-					}
-					return true
-				}
-				for _, e := range x {
-					if !walkSteps(e, steps[si+1:], c) {
-						return false
-					}
-				}
-				return true
-			default:
-				return true
-			}
+			v, done, ok = arrayStep(x, st, steps[si+1:], c)
 		default:
 			return isScalar(v)
+		}
+		if done {
+			return ok
 		}
 	}
 	c.add(v)
 	return true
+}
+
+// mapStep applies st to the object x. A name step moves to the member it
+// names (done when there is none); a wildcard walks rest from every member
+// and is done with that walk's result; any other step selects nothing.
+func mapStep(x map[string]any, st step, rest []step, c *collector) (next any, done, ok bool) {
+	switch st.kind {
+	case stepName:
+		if next, found := x[st.name]; found {
+			return next, false, true
+		}
+		return nil, true, true
+	case stepWildcard:
+		for _, e := range x {
+			if !walkSteps(e, rest, c) {
+				return nil, true, false
+			}
+		}
+		return nil, true, true
+	default:
+		return nil, true, true
+	}
+}
+
+// arrayStep applies st to the array x. An index step (negative from the
+// end) moves to that element (done when out of range); a wildcard collects
+// every element when it is the last step, else walks rest from each and is
+// done with that walk's result; any other step selects nothing.
+func arrayStep(x []any, st step, rest []step, c *collector) (next any, done, ok bool) {
+	switch st.kind {
+	case stepIndex:
+		i := st.index
+		if i < 0 {
+			i += len(x)
+		}
+		if i < 0 || i >= len(x) {
+			return nil, true, true
+		}
+		return x[i], false, true
+	case stepWildcard:
+		if len(rest) == 0 {
+			c.n += len(x)
+			if !c.countOnly {
+				c.out = append(c.out, x...)
+			}
+			return nil, true, true
+		}
+		for _, e := range x {
+			if !walkSteps(e, rest, c) {
+				return nil, true, false
+			}
+		}
+		return nil, true, true
+	default:
+		return nil, true, true
+	}
 }
 
 // count returns the number of nodes the path selects in doc.
