@@ -25,8 +25,32 @@ func parseDecimal[T string | []byte](s T, buf []byte) (decimal, bool) {
 		d.neg = s[i] == '-'
 		i++
 	}
-	digits := buf[:0]
-	var point int64 // digits before the decimal point (after stripping leading zeros)
+	digits, point, i, ok := parseMantissa(s, i, buf[:0])
+	if !ok {
+		return d, false
+	}
+	e, i, ok := parseExponent(s, i)
+	if !ok || i != len(s) {
+		return d, false
+	}
+	for len(digits) > 0 && digits[len(digits)-1] == '0' {
+		digits = digits[:len(digits)-1]
+	}
+	if len(digits) == 0 {
+		return decimal{}, true
+	}
+	d.digits = digits
+	d.exp = point + e
+	return d, true
+}
+
+// parseMantissa reads the integer part and optional fraction of the number
+// starting at s[i], appending its digits without leading zeros to digits.
+// point is the decimal point's place within them (negative when the
+// fraction's leading zeros come first) and next the index after the
+// mantissa. It reports false when there is no digit before the point or
+// none after it.
+func parseMantissa[T string | []byte](s T, i int, digits []byte) (_ []byte, point int64, next int, ok bool) {
 	seen := false
 	leading := true
 	for ; i < len(s) && s[i] >= '0' && s[i] <= '9'; i++ {
@@ -51,44 +75,38 @@ func parseDecimal[T string | []byte](s T, buf []byte) (decimal, bool) {
 			digits = append(digits, s[i])
 		}
 		if !frac {
-			return d, false
+			return digits, point, i, false
 		}
 	}
-	if !seen {
-		return d, false
+	return digits, point, i, seen
+}
+
+// parseExponent reads the optional exponent ("e" or "E", a sign, digits)
+// starting at s[i], saturating at expLimit, and returns it with the index
+// after it. It reports false when the exponent ends right after its "e" or
+// sign.
+func parseExponent[T string | []byte](s T, i int) (e int64, next int, ok bool) {
+	if i == len(s) || (s[i] != 'e' && s[i] != 'E') {
+		return 0, i, true
 	}
-	var e int64
-	if i < len(s) && (s[i] == 'e' || s[i] == 'E') {
+	i++
+	neg := false
+	if i < len(s) && (s[i] == '-' || s[i] == '+') {
+		neg = s[i] == '-'
 		i++
-		eneg := false
-		if i < len(s) && (s[i] == '-' || s[i] == '+') {
-			eneg = s[i] == '-'
-			i++
-		}
-		if i == len(s) {
-			return d, false
-		}
-		for ; i < len(s) && s[i] >= '0' && s[i] <= '9'; i++ {
-			if e < expLimit {
-				e = e*10 + int64(s[i]-'0')
-			}
-		}
-		if eneg {
-			e = -e
+	}
+	if i == len(s) {
+		return 0, i, false
+	}
+	for ; i < len(s) && s[i] >= '0' && s[i] <= '9'; i++ {
+		if e < expLimit {
+			e = e*10 + int64(s[i]-'0')
 		}
 	}
-	if i != len(s) {
-		return d, false
+	if neg {
+		e = -e
 	}
-	for len(digits) > 0 && digits[len(digits)-1] == '0' {
-		digits = digits[:len(digits)-1]
-	}
-	if len(digits) == 0 {
-		return decimal{}, true
-	}
-	d.digits = digits
-	d.exp = point + e
-	return d, true
+	return e, i, true
 }
 
 // isInteger reports whether d has no fractional part.
