@@ -32,26 +32,8 @@ import (
 // Merge does not modify its inputs; the merged report shares its tests,
 // steps and attempts with them, so treat all of them as read-only.
 func Merge(reports ...*Report) (*Report, error) {
-	if len(reports) == 0 {
-		return nil, errors.New("jsonreport: merge: no reports given")
-	}
-	for i, r := range reports {
-		if r == nil {
-			return nil, fmt.Errorf("jsonreport: merge: report %d is nil", i+1)
-		}
-		if r.SchemaVersion != reports[0].SchemaVersion {
-			return nil, fmt.Errorf("jsonreport: merge: report %d has schema_version %d but report 1 has %d: write all shards with the same specrun version", i+1, r.SchemaVersion, reports[0].SchemaVersion)
-		}
-		if r.SchemaVersion != SchemaVersion {
-			return nil, fmt.Errorf("jsonreport: merge: report %d has schema_version %d; this specrun merges %d", i+1, r.SchemaVersion, SchemaVersion)
-		}
-		if err := r.validate(); err != nil {
-			return nil, fmt.Errorf("jsonreport: merge: report %d: %w", i+1, err)
-		}
-	}
-
-	if err := compatible(reports); err != nil {
-		return nil, fmt.Errorf("jsonreport: merge: %w", err)
+	if err := checkMergeable(reports); err != nil {
+		return nil, err
 	}
 	first := reports[0]
 	out := &Report{SchemaVersion: SchemaVersion, Run: first.Run, Status: StatusSkip}
@@ -63,60 +45,16 @@ func Merge(reports ...*Report) (*Report, error) {
 	}
 	mergeRun(&out.Run, reports)
 
-	byKey := map[string]*Suite{}
-	seen := map[string]int{}
-	for i, r := range reports {
-		for _, s := range r.Suites {
-			key := s.File
-			if key == "" {
-				key = "\x00" + s.Name
-			}
-			m, ok := byKey[key]
-			if !ok {
-				m = &Suite{Name: s.Name, File: s.File, Status: s.Status, DurationMS: s.DurationMS, Setup: s.Setup, Teardown: s.Teardown}
-				byKey[key] = m
-				out.Suites = append(out.Suites, m)
-			} else {
-				m.Status = worse(m.Status, s.Status)
-				m.DurationMS += s.DurationMS
-				if stepsRank(s.Setup) > stepsRank(m.Setup) {
-					m.Setup = s.Setup
-				}
-				if stepsRank(s.Teardown) > stepsRank(m.Teardown) {
-					m.Teardown = s.Teardown
-				}
-			}
-			for _, t := range s.Tests {
-				tk := key + "\x00" + strconv.Itoa(t.Line) + "\x00" + t.Name
-				if j, dup := seen[tk]; dup {
-					if j == i {
-						return nil, fmt.Errorf("jsonreport: merge: test %q (%s:%d) appears twice in report %d", t.FullName, t.File, t.Line, i+1)
-					}
-					return nil, fmt.Errorf("jsonreport: merge: test %q (%s:%d) is in report %d and report %d: merge reports of distinct shards of one run", t.FullName, t.File, t.Line, j+1, i+1)
-				}
-				seen[tk] = i
-				m.Tests = append(m.Tests, t)
-			}
-		}
+	suites, err := mergeSuites(reports)
+	if err != nil {
+		return nil, err
 	}
-	sort.SliceStable(out.Suites, func(a, b int) bool {
-		sa, sb := out.Suites[a], out.Suites[b]
-		if sa.File != sb.File {
-			return sa.File < sb.File
-		}
-		return sa.Name < sb.Name
-	})
+	out.Suites = suites
+	sortSuites(out.Suites)
 	for _, s := range out.Suites {
 		if s.Tests == nil {
 			s.Tests = []*Test{}
 		}
-		sort.SliceStable(s.Tests, func(a, b int) bool {
-			ta, tb := s.Tests[a], s.Tests[b]
-			if ta.Line != tb.Line {
-				return ta.Line < tb.Line
-			}
-			return ta.Name < tb.Name
-		})
 		out.Status = worse(out.Status, s.Status)
 		out.Counts.addSuite(s)
 	}
@@ -127,6 +65,115 @@ func Merge(reports ...*Report) (*Report, error) {
 		out.Status = StatusInterrupted
 	}
 	return out, nil
+}
+
+// checkMergeable returns Merge's error when reports is empty, holds a nil
+// report or one not of SchemaVersion, holds an invalid report, or its
+// reports are not of one run.
+func checkMergeable(reports []*Report) error {
+	if len(reports) == 0 {
+		return errors.New("jsonreport: merge: no reports given")
+	}
+	for i, r := range reports {
+		if r == nil {
+			return fmt.Errorf("jsonreport: merge: report %d is nil", i+1)
+		}
+		if r.SchemaVersion != reports[0].SchemaVersion {
+			return fmt.Errorf("jsonreport: merge: report %d has schema_version %d but report 1 has %d: write all shards with the same specrun version", i+1, r.SchemaVersion, reports[0].SchemaVersion)
+		}
+		if r.SchemaVersion != SchemaVersion {
+			return fmt.Errorf("jsonreport: merge: report %d has schema_version %d; this specrun merges %d", i+1, r.SchemaVersion, SchemaVersion)
+		}
+		if err := r.validate(); err != nil {
+			return fmt.Errorf("jsonreport: merge: report %d: %w", i+1, err)
+		}
+	}
+	if err := compatible(reports); err != nil {
+		return fmt.Errorf("jsonreport: merge: %w", err)
+	}
+	return nil
+}
+
+// mergeSuites returns the suites of reports with the parts of one suite
+// (same file, or same name when it has no file) folded into one, in order
+// of first appearance. It returns an error when a test appears twice.
+func mergeSuites(reports []*Report) ([]*Suite, error) {
+	var suites []*Suite
+	byKey := map[string]*Suite{}
+	seen := map[string]int{} // test key -> index of the report holding it
+	for i, r := range reports {
+		for _, s := range r.Suites {
+			key := s.File
+			if key == "" {
+				key = "\x00" + s.Name
+			}
+			m, ok := byKey[key]
+			if !ok {
+				m = &Suite{Name: s.Name, File: s.File, Status: s.Status, DurationMS: s.DurationMS, Setup: s.Setup, Teardown: s.Teardown}
+				byKey[key] = m
+				suites = append(suites, m)
+			} else {
+				foldSuite(m, s)
+			}
+			if err := addTests(m, s.Tests, key, i, seen); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return suites, nil
+}
+
+// foldSuite folds the part s into the merged suite m: the worse status,
+// the summed duration, and the setup and teardown that went worse (m's on
+// ties).
+func foldSuite(m, s *Suite) {
+	m.Status = worse(m.Status, s.Status)
+	m.DurationMS += s.DurationMS
+	if stepsRank(s.Setup) > stepsRank(m.Setup) {
+		m.Setup = s.Setup
+	}
+	if stepsRank(s.Teardown) > stepsRank(m.Teardown) {
+		m.Teardown = s.Teardown
+	}
+}
+
+// addTests appends tests, from report i and the suite of key, to m,
+// recording each in seen. It returns an error naming the reports when a
+// test (same line and name) is already in seen.
+func addTests(m *Suite, tests []*Test, key string, i int, seen map[string]int) error {
+	for _, t := range tests {
+		tk := key + "\x00" + strconv.Itoa(t.Line) + "\x00" + t.Name
+		if j, dup := seen[tk]; dup {
+			if j == i {
+				return fmt.Errorf("jsonreport: merge: test %q (%s:%d) appears twice in report %d", t.FullName, t.File, t.Line, i+1)
+			}
+			return fmt.Errorf("jsonreport: merge: test %q (%s:%d) is in report %d and report %d: merge reports of distinct shards of one run", t.FullName, t.File, t.Line, j+1, i+1)
+		}
+		seen[tk] = i
+		m.Tests = append(m.Tests, t)
+	}
+	return nil
+}
+
+// sortSuites sorts suites by file then name, and each suite's tests by
+// line then name, keeping the order of equals.
+func sortSuites(suites []*Suite) {
+	sort.SliceStable(suites, func(a, b int) bool {
+		sa, sb := suites[a], suites[b]
+		if sa.File != sb.File {
+			return sa.File < sb.File
+		}
+		return sa.Name < sb.Name
+	})
+	for _, s := range suites {
+		sort.SliceStable(s.Tests, func(a, b int) bool {
+			ta, tb := s.Tests[a], s.Tests[b]
+			if ta.Line != tb.Line {
+				return ta.Line < tb.Line
+			}
+			return ta.Name < tb.Name
+		})
+	}
 }
 
 // addSuite counts s's tests, and its setup and teardown when they failed
