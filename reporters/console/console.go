@@ -433,72 +433,15 @@ func (r *Reporter) exchange(prefix, text string) {
 // summary prints the end of the run.
 func (r *Reporter) summary(res *runner.Result) {
 	r.buf.WriteByte('\n')
-	type entry struct {
-		t     *runner.TestResult
-		suite string
-	}
-	var bad, ran []entry
-	type fixtureProblem struct {
-		status runner.Status
-		what   string
-		name   string
-		at     string
-	}
-	var fixtures []fixtureProblem
-	interrupted := 0
-	for _, s := range res.Suites {
-		name := s.Suite.Name
-		for _, fx := range []struct {
-			what string
-			v    runner.Verdict
-		}{{"setup", s.SetupVerdict}, {"teardown", s.TeardownVerdict}} {
-			if st := fx.v.Step; st != nil {
-				fixtures = append(fixtures, fixtureProblem{runner.Error, fx.what, join(name, fx.what), st.Step.Pos.FileLine()})
-			}
-		}
-		for _, t := range s.Tests {
-			if t.Status.Failed() {
-				bad = append(bad, entry{t, name})
-			}
-			if t.Status != runner.Skip && t.Duration > 0 {
-				ran = append(ran, entry{t, name})
-			}
-			if t.Status == runner.Interrupted || t.Status == runner.Skip && t.Reason == runner.ReasonInterrupted {
-				interrupted++
-			}
-		}
-	}
-	if len(bad)+len(fixtures) > 0 {
-		r.buf.WriteString("Failed and errored:\n")
-		for _, f := range fixtures {
-			fmt.Fprintf(&r.buf, "  %s %s (%s)\n", r.mark(f.status), f.name, f.at)
-		}
-		for _, b := range bad {
-			fmt.Fprintf(&r.buf, "  %s %s (%s)\n", r.mark(b.t.Status), join(b.suite, testName(b.t)), b.t.Test.Pos.FileLine())
-		}
-	}
-	n := r.opts.Slowest
-	if n == 0 {
-		n = DefaultSlowest
-	}
-	if n > 0 && len(ran) > 0 {
-		sort.SliceStable(ran, func(i, j int) bool { return ran[i].t.Duration > ran[j].t.Duration })
-		ran = ran[:min(n, len(ran))]
-		width := 0
-		for _, e := range ran {
-			width = max(width, len(formatDuration(e.t.Duration)))
-		}
-		r.buf.WriteString("Slowest tests:\n")
-		for _, e := range ran {
-			fmt.Fprintf(&r.buf, "  %-*s  %s\n", width, formatDuration(e.t.Duration), join(e.suite, testName(e.t)))
-		}
-	}
+	f := gatherSummary(res)
+	r.failures(f)
+	r.slowest(f.ran)
 	c := res.Counts()
 	fmt.Fprintf(&r.buf, "Ran %s in %s", words.Plural(c.Total-c.Fixtures, "test"), formatDuration(res.Duration))
 	for _, what := range []string{"setup", "teardown"} {
 		n := 0
-		for _, f := range fixtures {
-			if f.what == what {
+		for _, fx := range f.fixtures {
+			if fx.what == what {
 				n++
 			}
 		}
@@ -508,12 +451,100 @@ func (r *Reporter) summary(res *runner.Result) {
 	}
 	if res.Interrupted {
 		r.buf.WriteString(", " + r.paint(yellow, "interrupted"))
-		if interrupted > 0 {
-			fmt.Fprintf(&r.buf, ": %s did not finish", words.Plural(interrupted, "test"))
+		if f.interrupted > 0 {
+			fmt.Fprintf(&r.buf, ": %s did not finish", words.Plural(f.interrupted, "test"))
 		}
 	}
 	r.buf.WriteByte('\n')
 	r.counts(c)
+}
+
+// summaryEntry is a test result with the name of its suite.
+type summaryEntry struct {
+	t     *runner.TestResult
+	suite string
+}
+
+// fixtureProblem is a failed setup or teardown as the summary lists it.
+type fixtureProblem struct {
+	status runner.Status
+	what   string // "setup" or "teardown"
+	name   string
+	at     string // file:line of the step that failed
+}
+
+// summaryFacts is what the summary reports of a run's results.
+type summaryFacts struct {
+	bad         []summaryEntry // failed and errored tests
+	ran         []summaryEntry // tests that ran for some time
+	fixtures    []fixtureProblem
+	interrupted int // tests the interrupt stopped or kept from starting
+}
+
+// gatherSummary collects the summary's facts from res, in suite order.
+func gatherSummary(res *runner.Result) summaryFacts {
+	var f summaryFacts
+	for _, s := range res.Suites {
+		name := s.Suite.Name
+		for _, fx := range []struct {
+			what string
+			v    runner.Verdict
+		}{{"setup", s.SetupVerdict}, {"teardown", s.TeardownVerdict}} {
+			if st := fx.v.Step; st != nil {
+				f.fixtures = append(f.fixtures, fixtureProblem{runner.Error, fx.what, join(name, fx.what), st.Step.Pos.FileLine()})
+			}
+		}
+		for _, t := range s.Tests {
+			if t.Status.Failed() {
+				f.bad = append(f.bad, summaryEntry{t, name})
+			}
+			if t.Status != runner.Skip && t.Duration > 0 {
+				f.ran = append(f.ran, summaryEntry{t, name})
+			}
+			if t.Status == runner.Interrupted || t.Status == runner.Skip && t.Reason == runner.ReasonInterrupted {
+				f.interrupted++
+			}
+		}
+	}
+	return f
+}
+
+// failures prints the failed setups and teardowns, then the failed and
+// errored tests, under one heading; nothing when there are none.
+func (r *Reporter) failures(f summaryFacts) {
+	if len(f.bad)+len(f.fixtures) == 0 {
+		return
+	}
+	r.buf.WriteString("Failed and errored:\n")
+	for _, fx := range f.fixtures {
+		fmt.Fprintf(&r.buf, "  %s %s (%s)\n", r.mark(fx.status), fx.name, fx.at)
+	}
+	for _, b := range f.bad {
+		fmt.Fprintf(&r.buf, "  %s %s (%s)\n", r.mark(b.t.Status), join(b.suite, testName(b.t)), b.t.Test.Pos.FileLine())
+	}
+}
+
+// slowest prints the Options.Slowest (DefaultSlowest when 0) longest of
+// ran, longest first; nothing when that is negative or nothing ran. It
+// sorts ran.
+func (r *Reporter) slowest(ran []summaryEntry) {
+	n := r.opts.Slowest
+	if n == 0 {
+		n = DefaultSlowest
+	}
+	if n <= 0 || len(ran) == 0 {
+		return
+	}
+	sort.SliceStable(ran, func(i, j int) bool { return ran[i].t.Duration > ran[j].t.Duration })
+	ran = ran[:min(n, len(ran))]
+	width := 0
+	for _, e := range ran {
+		width = max(width, len(formatDuration(e.t.Duration)))
+	}
+	r.buf.WriteString("Slowest tests:\n")
+	for _, e := range ran {
+		fmt.Fprintf(&r.buf, "  %-*s  %s\n", width, formatDuration(e.t.Duration), join(e.suite, testName(e.t)))
+	}
 }
 
 // counts prints the closing line: tests by status.
