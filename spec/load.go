@@ -61,40 +61,14 @@ func Load(paths []string, opts Options) (*Project, error) {
 	if err != nil {
 		return nil, err
 	}
-
-	suites := make([]*Suite, len(files))
-	fileProbs := make([]problems, len(files))
-	decs := make([]*fileDec, len(files))
-	var g errgroup.Group
-	g.SetLimit(runtime.GOMAXPROCS(0))
-	for i, f := range files {
-		g.Go(func() error {
-			d := &fileDec{file: f.path, dir: filepath.Dir(f.path), probs: &fileProbs[i], globals: globals, lookupEnv: opts.LookupEnv, sh: sh}
-			decs[i] = d
-			suites[i] = d.load(f)
-			return nil
-		})
-	}
-	_ = g.Wait()
+	suites, decs, fileProbs := decodeFiles(files, globals, opts, sh)
 
 	all := probs.list
 	for i := range fileProbs {
 		all = append(all, fileProbs[i].list...)
 	}
 	p := &Project{}
-	byName := map[string]*Suite{}
-	for _, s := range suites {
-		if s == nil {
-			continue
-		}
-		if prev, dup := byName[s.Name]; dup {
-			all = append(all, &Error{Pos: s.Pos, Msg: fmt.Sprintf("duplicate suite name %q: %s already uses it; set a different `suite`", s.Name, prev.Pos.FileLine())})
-			continue
-		}
-		byName[s.Name] = s
-		s.Index = len(p.Suites)
-		p.Suites = append(p.Suites, s)
-	}
+	all = append(all, p.addSuites(suites)...)
 	var secretProbs problems
 	p.Secrets = secrets(opts.Secrets, globals, decs, &secretProbs)
 	p.SecretNames = append([]string(nil), opts.Secrets...)
@@ -114,6 +88,48 @@ func Load(paths []string, opts Options) (*Project, error) {
 		return nil, err
 	}
 	return p, nil
+}
+
+// decodeFiles decodes files in parallel, GOMAXPROCS at a time. It returns,
+// in the order of files, each file's suite (nil when it did not load), its
+// decoder and its problems.
+func decodeFiles(files []specFile, globals *globalVars, opts Options, sh *shared) ([]*Suite, []*fileDec, []problems) {
+	suites := make([]*Suite, len(files))
+	fileProbs := make([]problems, len(files))
+	decs := make([]*fileDec, len(files))
+	var g errgroup.Group
+	g.SetLimit(runtime.GOMAXPROCS(0))
+	for i, f := range files {
+		g.Go(func() error {
+			d := &fileDec{file: f.path, dir: filepath.Dir(f.path), probs: &fileProbs[i], globals: globals, lookupEnv: opts.LookupEnv, sh: sh}
+			decs[i] = d
+			suites[i] = d.load(f)
+			return nil
+		})
+	}
+	_ = g.Wait()
+	return suites, decs, fileProbs
+}
+
+// addSuites appends the loaded suites (skipping nil ones) to p.Suites in
+// order, setting each one's Index. A suite whose name an earlier suite
+// already uses is left out and returned as a problem.
+func (p *Project) addSuites(suites []*Suite) []*Error {
+	var dups []*Error
+	byName := map[string]*Suite{}
+	for _, s := range suites {
+		if s == nil {
+			continue
+		}
+		if prev, dup := byName[s.Name]; dup {
+			dups = append(dups, &Error{Pos: s.Pos, Msg: fmt.Sprintf("duplicate suite name %q: %s already uses it; set a different `suite`", s.Name, prev.Pos.FileLine())})
+			continue
+		}
+		byName[s.Name] = s
+		s.Index = len(p.Suites)
+		p.Suites = append(p.Suites, s)
+	}
+	return dups
 }
 
 // load reads and decodes one file.
