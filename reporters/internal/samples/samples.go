@@ -71,130 +71,164 @@ func SuiteResult(s *spec.Suite, tests ...*runner.TestResult) *runner.SuiteResult
 	return sr
 }
 
-// fixtures are the results the golden files are made of, by name.
-func Fixtures() map[string]*runner.Result {
-	const f = "specs/hello.yaml"
-	out := map[string]*runner.Result{}
+// helloFile is the spec file of most samples.
+const helloFile = "specs/hello.yaml"
 
-	{
-		s := Suite(f, "hello", Test("greets by name", 4, "smoke"), Test("greets the world", 12))
-		out["pass"] = Result(SuiteResult(s,
-			Single(s.Tests[0], runner.Pass, Ms(120), PassAttempt("a1b2c3d4e5f60718293a4b5c6d7e8f90", Ms(118))),
-			Single(s.Tests[1], runner.Pass, 1500*time.Microsecond, PassAttempt("0f9e8d7c6b5a4f3e2d1c0b9a8f7e6d5c", Ms(1))),
-		))
-	}
-	{
-		s := Suite(f, "hello", Test("answers in Korean", 4, "i18n"))
-		a := &runner.Attempt{
-			Status: runner.Fail, Start: T0, Duration: Ms(240), Package: "shop", Action: "hello", Platform: "vpc",
-			HTTPStatus: 200, ActivationID: "a1b2c3d4e5f60718293a4b5c6d7e8f90",
-			Failures: []*runner.Failure{
-				{Pos: spec.Pos{File: f, Line: 9, Col: 11}, Key: "result", Path: "$.greeting", Op: "equals",
-					Expected: `"안녕하세요"`, Actual: `"hello"`, Node: "$['greeting']", Diff: `-"안녕하세요" +"hello"`,
-					Reason: "values differ", Message: "the greeting must be in Korean"},
-				{Pos: spec.Pos{File: f, Line: 11, Col: 11}, Key: "assert", Path: "$.items", Op: "subset",
-					Expected: `{"a": [1, 2], "b": null}`, Actual: `{"a":[1,3],"b":null,"c":"<x>&"}`, Node: "$['items']", Pointer: "/a/1",
-					Diff: "-2\n+3", Reason: "not a subset"},
-				{Pos: spec.Pos{File: f, Line: 13, Col: 11}, Key: "assert", Path: "$.log", Op: "contains",
-					Expected: `"ok"`, Actual: `"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa…(truncated)`, Reason: "no element contains \"ok\""},
-			},
-			Exchanges: []*runner.Exchange{{
-				Request:  "POST https://cloudfunctions.apigw.ntruss.com/api/v2/packages/shop/actions/hello?blocking=true\nx-ncp-apigw-api-key: ***\nx-ncp-iam-access-key: ***\n\n{\"name\":\"Kim\"}",
-				Response: "HTTP 200\nContent-Type: application/json\n\n{\"greeting\":\"hello\"}",
-			}},
-		}
-		out["fail"] = Result(SuiteResult(s, Single(s.Tests[0], runner.Fail, Ms(250), a)))
-	}
-	{
-		s := Suite(f, "hello", Test("slow action", 4))
-		a := &runner.Attempt{Status: runner.Error, Start: T0, Duration: Ms(30000), Package: "shop", Action: "slow",
-			HTTPStatus: 202, ActivationID: "deadbeefdeadbeefdeadbeefdeadbeef", Polls: 14,
-			Err:  "deadline of 30s reached while polling activation deadbeefdeadbeefdeadbeefdeadbeef",
-			Hint: "raise the test's deadline, or the step's timeout if the action is meant to be slow"}
-		tr := Single(s.Tests[0], runner.Error, Ms(30005), a)
-		tr.Reason = a.Err
-		tr.Steps[0].Reason = a.Err
-		out["error"] = Result(SuiteResult(s, tr))
-	}
-	{
-		t1 := Test("not yet", 4)
-		t1.Skip = "the action is not deployed yet"
-		s := Suite(f, "hello", t1, Test("greets", 10))
-		skipped := &runner.TestResult{Test: t1, Status: runner.Skip, Reason: t1.Skip}
-		out["skip"] = Result(SuiteResult(s, skipped, Single(s.Tests[1], runner.Pass, Ms(80), PassAttempt("11112222333344445555666677778888", Ms(79)))))
-	}
-	{
-		const fo = "specs/orders.yaml"
-		t1 := Test("create then fetch", 6)
-		t1.MultiStep = true
-		t1.Steps = []*spec.Step{Step(fo, "create order", 8), Step(fo, "fetch order", 14), Step(fo, "delete order", 22)}
-		for i, st := range t1.Steps {
-			st.Index = i
-		}
-		s := Suite(fo, "orders", t1)
-		s1 := &runner.StepResult{Step: t1.Steps[0], Status: runner.Pass, Start: T0, Duration: Ms(300),
-			Attempts: []*runner.Attempt{PassAttempt("c0ffee00c0ffee00c0ffee00c0ffee00", Ms(299))}}
-		fa := &runner.Attempt{Status: runner.Fail, Start: T0, Duration: Ms(200), Package: "shop", Action: "get-order",
-			HTTPStatus: 404, ActivationID: "c0ffee11c0ffee11c0ffee11c0ffee11",
-			Failures: []*runner.Failure{{Pos: spec.Pos{File: fo, Line: 18, Col: 9}, Key: "http_status", Op: "equals",
-				Expected: "200", Actual: "404", Reason: "status differs"}},
-			Exchanges: []*runner.Exchange{{Request: "POST https://x/api/v2/packages/shop/actions/get-order?blocking=true\n\n{\"id\":\"o-1\"}", Response: "HTTP 404\n\n{\"error\":\"not found\"}"}}}
-		s2 := &runner.StepResult{Step: t1.Steps[1], Status: runner.Fail, Start: T0, Duration: Ms(200), Attempts: []*runner.Attempt{fa}}
-		s3 := &runner.StepResult{Step: t1.Steps[2], Status: runner.Skip, Reason: runner.ReasonEarlierStep}
-		tr := &runner.TestResult{Test: t1, Status: runner.Fail, Start: T0, Duration: Ms(505), Steps: []*runner.StepResult{s1, s2, s3}}
-		out["multistep"] = Result(SuiteResult(s, tr))
-	}
-	{
-		t1 := Test("eventually ready", 4)
-		t1.Steps = []*spec.Step{Step(f, "shop/ready", 5)}
-		t1.Steps[0].Retry = &spec.Retry{Attempts: 3, Delay: time.Second, Backoff: 2}
-		s := Suite(f, "hello", t1)
-		fail := func(id string) *runner.Attempt {
-			return &runner.Attempt{Status: runner.Fail, Start: T0, Duration: Ms(100), Package: "shop", Action: "ready", HTTPStatus: 200, ActivationID: id,
-				Failures: []*runner.Failure{{Pos: spec.Pos{File: f, Line: 8, Col: 9}, Key: "result", Path: "$.ready", Op: "equals", Expected: "true", Actual: "false", Reason: "values differ"}}}
-		}
-		tr := Single(t1, runner.Pass, Ms(3320), fail("aaaa0001"), fail("aaaa0002"), PassAttempt("aaaa0003", Ms(110)))
-		out["retries"] = Result(SuiteResult(s, tr))
-	}
-	{
-		s := Suite(f, "hello", Test("first", 4), Test("second", 10), Test("third", 16))
-		r := Result(SuiteResult(s,
-			Single(s.Tests[0], runner.Pass, Ms(90), PassAttempt("bbbb0001", Ms(88))),
-			Single(s.Tests[1], runner.Interrupted, Ms(500), &runner.Attempt{Status: runner.Interrupted, Start: T0, Duration: Ms(500),
-				Package: "shop", Action: "hello", MayHaveRun: true, Err: runner.ReasonMayHaveRun}),
-			&runner.TestResult{Test: s.Tests[2], Status: runner.Skip, Reason: runner.ReasonInterrupted},
-		))
-		r.Interrupted = true
-		r.Info.Shard = "2/3"
-		r.Info.Run = "hello/"
-		r.Info.Tags = "smoke,!slow"
-		out["interrupted"] = r
-	}
-	{
-		const fu = "specs/users.yaml"
-		s := Suite(fu, "users", Test("lists users", 12), Test("gets a user", 18))
-		s.Setup = []*spec.Step{Step(fu, "login", 4)}
-		s.Teardown = []*spec.Step{Step(fu, "logout", 8)}
-		login := &runner.StepResult{Step: s.Setup[0], Status: runner.Error, Start: T0, Duration: Ms(40), Reason: "HTTP 401 from the API",
-			Attempts: []*runner.Attempt{{Status: runner.Error, Start: T0, Duration: Ms(40), Package: "auth", Action: "login", HTTPStatus: 401,
-				Err: "HTTP 401 from the API: the request signature was rejected", Hint: "check NCLOUD_ACCESS_KEY and NCLOUD_SECRET_KEY"}}}
-		logout := &runner.StepResult{Step: s.Teardown[0], Status: runner.Pass, Start: T0, Duration: Ms(30),
-			Attempts: []*runner.Attempt{PassAttempt("cccc0001", Ms(29))}}
-		reason := "setup failed: login: HTTP 401 from the API"
-		sr := SuiteResult(s,
-			&runner.TestResult{Test: s.Tests[0], Status: runner.Skip, Reason: reason},
-			&runner.TestResult{Test: s.Tests[1], Status: runner.Skip, Reason: reason})
-		sr.Setup = []*runner.StepResult{login}
-		sr.Teardown = []*runner.StepResult{logout}
-		sr.Status = runner.Error
-		sr.Duration = Ms(70)
-		r := Result(sr)
-		r.Info.Local = true
-		r.Info.Endpoint = "http://127.0.0.1:41234/api/v2"
-		out["setup-failure"] = r
+// Fixtures are the results the golden files are made of, by name, with
+// their counts and statuses decided as Run decides them.
+func Fixtures() map[string]*runner.Result {
+	out := map[string]*runner.Result{
+		"pass":          passFixture(),
+		"fail":          failFixture(),
+		"error":         errorFixture(),
+		"skip":          skipFixture(),
+		"multistep":     multistepFixture(),
+		"retries":       retriesFixture(),
+		"interrupted":   interruptedFixture(),
+		"setup-failure": setupFailureFixture(),
 	}
 	for _, r := range out {
 		r.Decide() // as Run computes them
 	}
 	return out
+}
+
+// passFixture is the "pass" sample: two passing tests, one tagged.
+func passFixture() *runner.Result {
+	s := Suite(helloFile, "hello", Test("greets by name", 4, "smoke"), Test("greets the world", 12))
+	return Result(SuiteResult(s,
+		Single(s.Tests[0], runner.Pass, Ms(120), PassAttempt("a1b2c3d4e5f60718293a4b5c6d7e8f90", Ms(118))),
+		Single(s.Tests[1], runner.Pass, 1500*time.Microsecond, PassAttempt("0f9e8d7c6b5a4f3e2d1c0b9a8f7e6d5c", Ms(1))),
+	))
+}
+
+// failFixture is the "fail" sample: a test whose three assertions fail, with
+// its exchange.
+func failFixture() *runner.Result {
+	s := Suite(helloFile, "hello", Test("answers in Korean", 4, "i18n"))
+	a := &runner.Attempt{
+		Status: runner.Fail, Start: T0, Duration: Ms(240), Package: "shop", Action: "hello", Platform: "vpc",
+		HTTPStatus: 200, ActivationID: "a1b2c3d4e5f60718293a4b5c6d7e8f90",
+		Failures: []*runner.Failure{
+			{Pos: spec.Pos{File: helloFile, Line: 9, Col: 11}, Key: "result", Path: "$.greeting", Op: "equals",
+				Expected: `"안녕하세요"`, Actual: `"hello"`, Node: "$['greeting']", Diff: `-"안녕하세요" +"hello"`,
+				Reason: "values differ", Message: "the greeting must be in Korean"},
+			{Pos: spec.Pos{File: helloFile, Line: 11, Col: 11}, Key: "assert", Path: "$.items", Op: "subset",
+				Expected: `{"a": [1, 2], "b": null}`, Actual: `{"a":[1,3],"b":null,"c":"<x>&"}`, Node: "$['items']", Pointer: "/a/1",
+				Diff: "-2\n+3", Reason: "not a subset"},
+			{Pos: spec.Pos{File: helloFile, Line: 13, Col: 11}, Key: "assert", Path: "$.log", Op: "contains",
+				Expected: `"ok"`, Actual: `"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa…(truncated)`, Reason: "no element contains \"ok\""},
+		},
+		Exchanges: []*runner.Exchange{{
+			Request:  "POST https://cloudfunctions.apigw.ntruss.com/api/v2/packages/shop/actions/hello?blocking=true\nx-ncp-apigw-api-key: ***\nx-ncp-iam-access-key: ***\n\n{\"name\":\"Kim\"}",
+			Response: "HTTP 200\nContent-Type: application/json\n\n{\"greeting\":\"hello\"}",
+		}},
+	}
+	return Result(SuiteResult(s, Single(s.Tests[0], runner.Fail, Ms(250), a)))
+}
+
+// errorFixture is the "error" sample: a test that errors on its deadline
+// while polling.
+func errorFixture() *runner.Result {
+	s := Suite(helloFile, "hello", Test("slow action", 4))
+	a := &runner.Attempt{Status: runner.Error, Start: T0, Duration: Ms(30000), Package: "shop", Action: "slow",
+		HTTPStatus: 202, ActivationID: "deadbeefdeadbeefdeadbeefdeadbeef", Polls: 14,
+		Err:  "deadline of 30s reached while polling activation deadbeefdeadbeefdeadbeefdeadbeef",
+		Hint: "raise the test's deadline, or the step's timeout if the action is meant to be slow"}
+	tr := Single(s.Tests[0], runner.Error, Ms(30005), a)
+	tr.Reason = a.Err
+	tr.Steps[0].Reason = a.Err
+	return Result(SuiteResult(s, tr))
+}
+
+// skipFixture is the "skip" sample: a skipped test next to a passing one.
+func skipFixture() *runner.Result {
+	t1 := Test("not yet", 4)
+	t1.Skip = "the action is not deployed yet"
+	s := Suite(helloFile, "hello", t1, Test("greets", 10))
+	skipped := &runner.TestResult{Test: t1, Status: runner.Skip, Reason: t1.Skip}
+	return Result(SuiteResult(s, skipped, Single(s.Tests[1], runner.Pass, Ms(80), PassAttempt("11112222333344445555666677778888", Ms(79)))))
+}
+
+// multistepFixture is the "multistep" sample: a multi-step test whose second
+// step fails and third is skipped.
+func multistepFixture() *runner.Result {
+	const fo = "specs/orders.yaml"
+	t1 := Test("create then fetch", 6)
+	t1.MultiStep = true
+	t1.Steps = []*spec.Step{Step(fo, "create order", 8), Step(fo, "fetch order", 14), Step(fo, "delete order", 22)}
+	for i, st := range t1.Steps {
+		st.Index = i
+	}
+	s := Suite(fo, "orders", t1)
+	s1 := &runner.StepResult{Step: t1.Steps[0], Status: runner.Pass, Start: T0, Duration: Ms(300),
+		Attempts: []*runner.Attempt{PassAttempt("c0ffee00c0ffee00c0ffee00c0ffee00", Ms(299))}}
+	fa := &runner.Attempt{Status: runner.Fail, Start: T0, Duration: Ms(200), Package: "shop", Action: "get-order",
+		HTTPStatus: 404, ActivationID: "c0ffee11c0ffee11c0ffee11c0ffee11",
+		Failures: []*runner.Failure{{Pos: spec.Pos{File: fo, Line: 18, Col: 9}, Key: "http_status", Op: "equals",
+			Expected: "200", Actual: "404", Reason: "status differs"}},
+		Exchanges: []*runner.Exchange{{Request: "POST https://x/api/v2/packages/shop/actions/get-order?blocking=true\n\n{\"id\":\"o-1\"}", Response: "HTTP 404\n\n{\"error\":\"not found\"}"}}}
+	s2 := &runner.StepResult{Step: t1.Steps[1], Status: runner.Fail, Start: T0, Duration: Ms(200), Attempts: []*runner.Attempt{fa}}
+	s3 := &runner.StepResult{Step: t1.Steps[2], Status: runner.Skip, Reason: runner.ReasonEarlierStep}
+	tr := &runner.TestResult{Test: t1, Status: runner.Fail, Start: T0, Duration: Ms(505), Steps: []*runner.StepResult{s1, s2, s3}}
+	return Result(SuiteResult(s, tr))
+}
+
+// retriesFixture is the "retries" sample: a step that passes on its third
+// attempt.
+func retriesFixture() *runner.Result {
+	t1 := Test("eventually ready", 4)
+	t1.Steps = []*spec.Step{Step(helloFile, "shop/ready", 5)}
+	t1.Steps[0].Retry = &spec.Retry{Attempts: 3, Delay: time.Second, Backoff: 2}
+	s := Suite(helloFile, "hello", t1)
+	fail := func(id string) *runner.Attempt {
+		return &runner.Attempt{Status: runner.Fail, Start: T0, Duration: Ms(100), Package: "shop", Action: "ready", HTTPStatus: 200, ActivationID: id,
+			Failures: []*runner.Failure{{Pos: spec.Pos{File: helloFile, Line: 8, Col: 9}, Key: "result", Path: "$.ready", Op: "equals", Expected: "true", Actual: "false", Reason: "values differ"}}}
+	}
+	tr := Single(t1, runner.Pass, Ms(3320), fail("aaaa0001"), fail("aaaa0002"), PassAttempt("aaaa0003", Ms(110)))
+	return Result(SuiteResult(s, tr))
+}
+
+// interruptedFixture is the "interrupted" sample: an interrupted run of
+// shard 2/3: one test passed, one interrupted after sending its request, one
+// never started.
+func interruptedFixture() *runner.Result {
+	s := Suite(helloFile, "hello", Test("first", 4), Test("second", 10), Test("third", 16))
+	r := Result(SuiteResult(s,
+		Single(s.Tests[0], runner.Pass, Ms(90), PassAttempt("bbbb0001", Ms(88))),
+		Single(s.Tests[1], runner.Interrupted, Ms(500), &runner.Attempt{Status: runner.Interrupted, Start: T0, Duration: Ms(500),
+			Package: "shop", Action: "hello", MayHaveRun: true, Err: runner.ReasonMayHaveRun}),
+		&runner.TestResult{Test: s.Tests[2], Status: runner.Skip, Reason: runner.ReasonInterrupted},
+	))
+	r.Interrupted = true
+	r.Info.Shard = "2/3"
+	r.Info.Run = "hello/"
+	r.Info.Tags = "smoke,!slow"
+	return r
+}
+
+// setupFailureFixture is the "setup-failure" sample: a local run whose suite
+// setup errors, skipping its tests; its teardown passes.
+func setupFailureFixture() *runner.Result {
+	const fu = "specs/users.yaml"
+	s := Suite(fu, "users", Test("lists users", 12), Test("gets a user", 18))
+	s.Setup = []*spec.Step{Step(fu, "login", 4)}
+	s.Teardown = []*spec.Step{Step(fu, "logout", 8)}
+	login := &runner.StepResult{Step: s.Setup[0], Status: runner.Error, Start: T0, Duration: Ms(40), Reason: "HTTP 401 from the API",
+		Attempts: []*runner.Attempt{{Status: runner.Error, Start: T0, Duration: Ms(40), Package: "auth", Action: "login", HTTPStatus: 401,
+			Err: "HTTP 401 from the API: the request signature was rejected", Hint: "check NCLOUD_ACCESS_KEY and NCLOUD_SECRET_KEY"}}}
+	logout := &runner.StepResult{Step: s.Teardown[0], Status: runner.Pass, Start: T0, Duration: Ms(30),
+		Attempts: []*runner.Attempt{PassAttempt("cccc0001", Ms(29))}}
+	reason := "setup failed: login: HTTP 401 from the API"
+	sr := SuiteResult(s,
+		&runner.TestResult{Test: s.Tests[0], Status: runner.Skip, Reason: reason},
+		&runner.TestResult{Test: s.Tests[1], Status: runner.Skip, Reason: reason})
+	sr.Setup = []*runner.StepResult{login}
+	sr.Teardown = []*runner.StepResult{logout}
+	sr.Status = runner.Error
+	sr.Duration = Ms(70)
+	r := Result(sr)
+	r.Info.Local = true
+	r.Info.Endpoint = "http://127.0.0.1:41234/api/v2"
+	return r
 }
