@@ -1,7 +1,6 @@
 package codeshape
 
 import (
-	"bufio"
 	"fmt"
 	"go/ast"
 	"go/parser"
@@ -22,28 +21,14 @@ const maxLines = 60
 // root is the module's root, from this package's directory.
 const root = "../.."
 
-// allowFile lists the functions over a limit that are still allowed, one
-// "KIND FILE FUNC" line each (KIND is length or cyclo); # starts a comment.
-const allowFile = ".ci/shape-allow.txt"
-
 // generated is the marker of a generated Go file (go help generate).
 var generated = regexp.MustCompile(`(?m)^// Code generated .* DO NOT EDIT\.$`)
 
-// TestFunctionLength fails for a function over maxLines lines that the
-// allow-list does not name, and for an allow-list length entry that is
-// within the limit now (remove it: the list only shrinks).
+// TestFunctionLength fails for every function over maxLines lines: no
+// function is allowed over the limit.
 func TestFunctionLength(t *testing.T) {
-	allowed := readAllow(t, "length")
-	long := longFunctions(t)
-	for key, n := range long {
-		if !allowed[key] {
-			t.Errorf("%s is %d lines, over %d: split it (only the functions in %s may be longer)", key, n, maxLines, allowFile)
-		}
-	}
-	for key := range allowed {
-		if _, ok := long[key]; !ok {
-			t.Errorf("%s: %s is within %d lines now (or gone): remove it from the list", allowFile, key, maxLines)
-		}
+	for key, n := range longFunctions(t) {
+		t.Errorf("%s is %d lines, over %d: split it", key, n, maxLines)
 	}
 }
 
@@ -119,35 +104,6 @@ func funcName(fn *ast.FuncDecl) string {
 	default:
 		return fmt.Sprintf("(%s).%s", r, fn.Name.Name)
 	}
-}
-
-// readAllow returns the "FILE FUNC" entries of kind in the allow-list.
-func readAllow(t *testing.T, kind string) map[string]bool {
-	t.Helper()
-	f, err := os.Open(filepath.Join(root, allowFile))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	out := map[string]bool{}
-	sc := bufio.NewScanner(f)
-	for line := 1; sc.Scan(); line++ {
-		text := strings.TrimSpace(sc.Text())
-		if text == "" || strings.HasPrefix(text, "#") {
-			continue
-		}
-		fields := strings.Fields(text)
-		if len(fields) != 3 || fields[0] != "length" && fields[0] != "cyclo" {
-			t.Fatalf("%s:%d: want KIND FILE FUNC (KIND length or cyclo), got %q", allowFile, line, text)
-		}
-		if fields[0] == kind {
-			out[fields[1]+" "+fields[2]] = true
-		}
-	}
-	if err := sc.Err(); err != nil {
-		t.Fatal(err)
-	}
-	return out
 }
 
 // TestFunctionLengthSeesLongFunctions makes sure the measure can fail: a
