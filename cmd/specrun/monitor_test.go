@@ -405,20 +405,9 @@ func TestMonitorListPrintsTheSelectionAndRunsNothing(t *testing.T) {
 // /): neither the secret nor the emulator's secret key reaches a label, a
 // page or the log, and cancelling it is exit 0.
 func TestMonitorHidesSecretsAndStopsWithExit0(t *testing.T) {
-	stdoutR, stdoutW := io.Pipe()
-	stderr := &lockedBuffer{}
-	sys := &system{stdout: stdoutW, stderr: stderr, home: t.TempDir(), version: "v0.0.0-test",
-		lookupEnv: func(string) (string, bool) { return "", false }, now: time.Now}
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	done := make(chan error, 1)
-	go func() {
-		done <- sys.main(ctx, []string{"monitor", "--every", "1m", "--listen", "127.0.0.1:0", "--local", "testdata/manifest.yaml",
-			"--secret", "token", "-v", "testdata/fail"})
-		_ = stdoutW.Close()
-	}()
-	out := watch(stdoutR)
-	base := out.waitFor(t, "http://127.0.0.1:")
+	m := startMonitor(t, "--every", "1m", "--listen", "127.0.0.1:0", "--local", "testdata/manifest.yaml",
+		"--secret", "token", "-v", "testdata/fail")
+	stderr, base := m.stderr, m.base
 	var page string
 	eventually(t, "the first run's report on /", func() string {
 		var err error
@@ -441,8 +430,7 @@ func TestMonitorHidesSecretsAndStopsWithExit0(t *testing.T) {
 	if !strings.Contains(page, `{\"token\":\"***\"}`) {
 		t.Errorf(`no {"token":"***"} on /: the secret may simply not have been sent:\n%s`, page)
 	}
-	cancel()
-	if code := exitCode(<-done, stderr); code != 0 {
+	if code := m.stop(); code != 0 {
 		t.Errorf("exit %d after the monitor was stopped, want 0:\n%s", code, stderr)
 	}
 }
@@ -458,18 +446,8 @@ func TestMonitorRefusesAReloadThatSelectsNothing(t *testing.T) {
 		}
 	}
 	write("smoke")
-	stdoutR, stdoutW := io.Pipe()
-	stderr := &lockedBuffer{}
-	sys := &system{stdout: stdoutW, stderr: stderr, home: t.TempDir(), version: "v0.0.0-test",
-		lookupEnv: func(string) (string, bool) { return "", false }, now: time.Now}
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	done := make(chan error, 1)
-	go func() {
-		done <- sys.main(ctx, []string{"monitor", "--every", "1s", "--listen", "127.0.0.1:0", "--local", "testdata/manifest.yaml", "--tags", "smoke", dir})
-		_ = stdoutW.Close()
-	}()
-	base := watch(stdoutR).waitFor(t, "http://127.0.0.1:")
+	m := startMonitor(t, "--every", "1s", "--listen", "127.0.0.1:0", "--local", "testdata/manifest.yaml", "--tags", "smoke", dir)
+	stderr, base := m.stderr, m.base
 	eventually(t, "the first run", func() string {
 		_, err := httpGet(base + "/")
 		return cmpErr(err)
@@ -485,10 +463,42 @@ func TestMonitorRefusesAReloadThatSelectsNothing(t *testing.T) {
 	if err != nil || !strings.Contains(metrics, `specrun_specs_reloads_total{result="refused"} 1`) || !strings.Contains(metrics, `specrun_test_up{file="`) {
 		t.Errorf("after the refused reload /metrics does not show it, or lost the last good set's test (%v):\n%s", err, metrics)
 	}
-	cancel()
-	if code := exitCode(<-done, stderr); code != 0 {
+	if code := m.stop(); code != 0 {
 		t.Errorf("exit %d, want 0:\n%s", code, stderr)
 	}
+}
+
+// inProcessMonitor is `specrun monitor` running in the test's process.
+type inProcessMonitor struct {
+	stderr *lockedBuffer
+	base   string // the URL it serves, from its first line of output
+	cancel context.CancelFunc
+	done   chan error
+}
+
+// startMonitor runs `specrun monitor ARGS...` in process and waits for the
+// URL it serves; the test ends it with stop (or, failing that, Cleanup).
+func startMonitor(t *testing.T, args ...string) *inProcessMonitor {
+	t.Helper()
+	stdoutR, stdoutW := io.Pipe()
+	m := &inProcessMonitor{stderr: &lockedBuffer{}, done: make(chan error, 1)}
+	sys := &system{stdout: stdoutW, stderr: m.stderr, home: t.TempDir(), version: "v0.0.0-test",
+		lookupEnv: func(string) (string, bool) { return "", false }, now: time.Now}
+	ctx, cancel := context.WithCancel(context.Background())
+	m.cancel = cancel
+	t.Cleanup(cancel)
+	go func() {
+		m.done <- sys.main(ctx, append([]string{"monitor"}, args...))
+		_ = stdoutW.Close()
+	}()
+	m.base = watch(stdoutR).waitFor(t, "http://127.0.0.1:")
+	return m
+}
+
+// stop cancels the monitor (as SIGTERM does) and returns its exit code.
+func (m *inProcessMonitor) stop() int {
+	m.cancel()
+	return exitCode(<-m.done, m.stderr)
 }
 
 // cmpErr is "" for no error, else its text.
