@@ -21,6 +21,7 @@ import (
 	"io"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/specrun/specrun/reporters/jsonreport"
 	"github.com/specrun/specrun/runner"
@@ -283,9 +284,32 @@ func (s *Stream) Abort() {
 }
 
 func (s *Stream) write(l *Line) {
+	l.validUTF8()
 	if err := s.enc.Encode(l); err != nil && s.err == nil {
 		s.err = fmt.Errorf("jsonl: %w", err)
 	}
+}
+
+// validUTF8 replaces each byte of invalid UTF-8 in the line's texts with
+// U+FFFD, so that the line reads the same whichever Go built specrun
+// (encoding/json writes such a byte as \ufffd up to Go 1.26, as the
+// character itself from Go 1.27).
+func (l *Line) validUTF8() {
+	for _, p := range []*string{&l.Suite, &l.Test, &l.File, &l.Phase, &l.Step, &l.ActivationID, &l.Error, &l.Reason} {
+		*p = validText(*p)
+	}
+	for _, f := range l.Failures {
+		f.At, f.Message = validText(f.At), validText(f.Message)
+	}
+}
+
+// validText is s with each byte of invalid UTF-8 replaced by U+FFFD (a
+// string converted to runes decodes an invalid byte as utf8.RuneError).
+func validText(s string) string {
+	if utf8.ValidString(s) {
+		return s
+	}
+	return string([]rune(s))
 }
 
 // Err returns the first error writing the stream.

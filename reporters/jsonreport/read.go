@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"reflect"
 	"time"
 )
 
@@ -51,7 +52,7 @@ func decodeError(data []byte, err error) error {
 	case errors.As(err, &syn):
 		off = syn.Offset
 	case errors.As(err, &typ):
-		off = typ.Offset
+		off, err = typ.Offset, typeMismatch(typ)
 	}
 	if off < 0 {
 		return fmt.Errorf("jsonreport: invalid report: %w", err)
@@ -66,6 +67,37 @@ func decodeError(data []byte, err error) error {
 		col = 1
 	}
 	return fmt.Errorf("jsonreport: invalid report at %d:%d: %w", line, col, err)
+}
+
+// typeMismatch says, in JSON's words, which field holds the wrong kind of
+// value (encoding/json's own text names Go types, and changes between Go
+// releases).
+func typeMismatch(e *json.UnmarshalTypeError) error {
+	where := e.Field
+	if where == "" {
+		where = "the document"
+	}
+	return fmt.Errorf("%s is a JSON %s, but the report format wants %s", where, e.Value, jsonKind(e.Type))
+}
+
+// jsonKind names the JSON value a Go type decodes from.
+func jsonKind(t reflect.Type) string {
+	switch t.Kind() {
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return "a whole number"
+	case reflect.Float32, reflect.Float64:
+		return "a number"
+	case reflect.String:
+		return "a string"
+	case reflect.Bool:
+		return "true or false"
+	case reflect.Slice, reflect.Array:
+		return "an array"
+	case reflect.Struct, reflect.Map:
+		return "an object"
+	}
+	return t.String()
 }
 
 func (rep *Report) validate() error {

@@ -149,7 +149,9 @@ func TestReadRejects(t *testing.T) {
 		{"a null step", `{"schema_version":2,"status":"pass","suites":[{"status":"pass","setup":[null],"tests":[]}]}`,
 			`jsonreport: invalid report: suites[0].setup[0] is null`},
 		{"a wrong type, with its position", "{\"schema_version\":2,\"status\":\"pass\",\n\"counts\":{\"total\":\"3\"},\"suites\":[]}",
-			`jsonreport: invalid report at 2:21: json: cannot unmarshal string into Go struct field Counts.counts.total of type int`},
+			`jsonreport: invalid report at 2:21: counts.total is a JSON string, but the report format wants a whole number`},
+		{"an object for an array", "{\"schema_version\":2,\"status\":\"pass\",\"suites\":{}}",
+			`jsonreport: invalid report at 1:46: suites is a JSON object, but the report format wants an array`},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
