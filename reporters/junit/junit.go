@@ -64,38 +64,46 @@ func WriteWith(w io.Writer, r *runner.Result, opts Options) error {
 	if _, err := ParseFlavor(string(opts.Flavor)); err != nil {
 		return fmt.Errorf("junit: %w", err)
 	}
-	doc := builder{opts}.build(r)
-	if _, err := io.WriteString(w, xml.Header); err != nil {
-		return fmt.Errorf("junit: %w", err)
-	}
-	enc := xml.NewEncoder(w)
-	enc.Indent("", "  ")
-	if err := enc.Encode(doc); err != nil {
-		return fmt.Errorf("junit: %w", err)
-	}
-	if err := enc.Close(); err != nil {
-		return fmt.Errorf("junit: %w", err)
-	}
-	if _, err := io.WriteString(w, "\n"); err != nil {
+	if err := (builder{opts}).write(w, r); err != nil {
 		return fmt.Errorf("junit: %w", err)
 	}
 	return nil
 }
 
+// write streams r's document to w suite by suite: only one suite's wire
+// form exists at a time, so a run of 100,000 tests is never held as one
+// document. The bytes are those of the whole document encoded at once
+// (TestStreamedIsTheWholeDocument).
+func (b builder) write(w io.Writer, r *runner.Result) error {
+	if _, err := io.WriteString(w, xml.Header); err != nil {
+		return err
+	}
+	enc := xml.NewEncoder(w)
+	enc.Indent("", "  ")
+	root := b.root(r)
+	if err := enc.EncodeToken(root); err != nil {
+		return err
+	}
+	suite := xml.StartElement{Name: xml.Name{Local: "testsuite"}}
+	for i, sr := range r.Suites {
+		if err := enc.EncodeElement(b.buildSuite(r, sr, i), suite); err != nil {
+			return err
+		}
+	}
+	if err := enc.EncodeToken(root.End()); err != nil {
+		return err
+	}
+	if err := enc.Close(); err != nil {
+		return err
+	}
+	_, err := io.WriteString(w, "\n")
+	return err
+}
+
 // Wire types: the document's shape, owned here (domain types carry no tags).
 
-// xTestsuites is the root. In the Ant flavor it has no attributes: Windy
-// Road's schema declares none. The CI flavor adds the totals Jenkins's
-// schema allows, which GitLab and dorny/test-reporter read.
-type xTestsuites struct {
-	XMLName  xml.Name     `xml:"testsuites"`
-	Name     string       `xml:"name,attr,omitempty"`
-	Tests    string       `xml:"tests,attr,omitempty"`
-	Failures string       `xml:"failures,attr,omitempty"`
-	Errors   string       `xml:"errors,attr,omitempty"`
-	Time     string       `xml:"time,attr,omitempty"`
-	Suites   []xTestsuite `xml:"testsuite"`
-}
+// The root, <testsuites>, is written as tokens by builder.root and write;
+// TestStreamedIsTheWholeDocument holds its struct form.
 
 type xTestsuite struct {
 	Name       string      `xml:"name,attr"`
@@ -195,23 +203,39 @@ func (b builder) frame(what string, p spec.Pos) string {
 	return fmt.Sprintf("at %s (%s:%d:%d)\n", what, b.rel(p.File), p.Line, col)
 }
 
-func (b builder) build(r *runner.Result) *xTestsuites {
-	doc := &xTestsuites{}
-	for i, sr := range r.Suites {
-		doc.Suites = append(doc.Suites, b.buildSuite(r, sr, i))
+// root is the <testsuites> start element: in the CI flavor with the
+// totals of every suite (what xTestsuites holds; the suites follow one by
+// one).
+func (b builder) root(r *runner.Result) xml.StartElement {
+	root := xml.StartElement{Name: xml.Name{Local: "testsuites"}}
+	if !b.ci() {
+		return root
 	}
-	if b.ci() {
-		var tests, failures, errs int
-		for _, s := range doc.Suites {
-			tests += s.Tests
-			failures += s.Failures
-			errs += s.Errors
-		}
-		doc.Name = "specrun"
-		doc.Tests, doc.Failures, doc.Errors = strconv.Itoa(tests), strconv.Itoa(failures), strconv.Itoa(errs)
-		doc.Time = seconds(r.Duration)
+	var tests, failures, errs int
+	for _, sr := range r.Suites {
+		c := caseCounts(sr)
+		tests += c.Tests
+		failures += c.Failures
+		errs += c.Errors
 	}
-	return doc
+	for _, kv := range [][2]string{
+		{"name", "specrun"}, {"tests", strconv.Itoa(tests)}, {"failures", strconv.Itoa(failures)},
+		{"errors", strconv.Itoa(errs)}, {"time", seconds(r.Duration)},
+	} {
+		root.Attr = append(root.Attr, xml.Attr{Name: xml.Name{Local: kv[0]}, Value: kv[1]})
+	}
+	return root
+}
+
+// counts are a suite's testcases by element: a <failure>, an <error> (a
+// failed setup or teardown too) or <skipped>.
+type counts struct{ Tests, Failures, Errors, Skipped int }
+
+// caseCounts counts the testcases buildSuite writes for sr, without
+// building them.
+func caseCounts(sr *runner.SuiteResult) counts {
+	c := sr.Counts()
+	return counts{Tests: c.Total, Failures: c.Failed, Errors: c.Errored + c.Interrupted, Skipped: c.Skipped}
 }
 
 func host(h string) string {
@@ -263,17 +287,8 @@ func (b builder) buildSuite(r *runner.Result, sr *runner.SuiteResult, id int) xT
 	if c, ok := b.phaseCase(sr, teardownName, "teardown", sr.Teardown, sr.TeardownVerdict, &out, &errOut); ok {
 		ts.Cases = append(ts.Cases, c)
 	}
-	for _, c := range ts.Cases {
-		ts.Tests++
-		switch {
-		case c.Failure != nil:
-			ts.Failures++
-		case c.Error != nil:
-			ts.Errors++
-		case c.Skipped != nil:
-			ts.Skipped++
-		}
-	}
+	c := caseCounts(sr)
+	ts.Tests, ts.Failures, ts.Errors, ts.Skipped = c.Tests, c.Failures, c.Errors, c.Skipped
 	ts.SystemOut.Text = cleanBody(out.String())
 	ts.SystemErr.Text = cleanBody(errOut.String())
 	return ts
