@@ -2,10 +2,11 @@ package console
 
 import (
 	"bytes"
+	"container/heap"
 	"fmt"
 	"io"
 	"os"
-	"sort"
+	"slices"
 	"strings"
 	"time"
 
@@ -433,7 +434,7 @@ func (r *Reporter) exchange(prefix, text string) {
 // summary prints the end of the run.
 func (r *Reporter) summary(res *runner.Result) {
 	r.buf.WriteByte('\n')
-	f := gatherSummary(res)
+	f := gatherSummary(res, r.slowestWanted())
 	r.failures(f)
 	r.slowest(f.ran)
 	c := res.Counts()
@@ -463,6 +464,7 @@ func (r *Reporter) summary(res *runner.Result) {
 type summaryEntry struct {
 	t     *runner.TestResult
 	suite string
+	seq   int // the test's place in the run, which orders equal durations
 }
 
 // fixtureProblem is a failed setup or teardown as the summary lists it.
@@ -476,14 +478,16 @@ type fixtureProblem struct {
 // summaryFacts is what the summary reports of a run's results.
 type summaryFacts struct {
 	bad         []summaryEntry // failed and errored tests
-	ran         []summaryEntry // tests that ran for some time
+	ran         []summaryEntry // the slowest tests that ran for some time, longest first
 	fixtures    []fixtureProblem
 	interrupted int // tests the interrupt stopped or kept from starting
 }
 
-// gatherSummary collects the summary's facts from res, in suite order.
-func gatherSummary(res *runner.Result) summaryFacts {
+// gatherSummary collects the summary's facts from res, in suite order,
+// with the slowest tests that ran (at most slowest of them).
+func gatherSummary(res *runner.Result, slowest int) summaryFacts {
 	var f summaryFacts
+	ran := slowestTests{n: slowest}
 	for _, s := range res.Suites {
 		name := s.Suite.Name
 		for _, fx := range []struct {
@@ -496,17 +500,78 @@ func gatherSummary(res *runner.Result) summaryFacts {
 		}
 		for _, t := range s.Tests {
 			if t.Status.Failed() {
-				f.bad = append(f.bad, summaryEntry{t, name})
+				f.bad = append(f.bad, summaryEntry{t: t, suite: name})
 			}
 			if t.Status != runner.Skip && t.Duration > 0 {
-				f.ran = append(f.ran, summaryEntry{t, name})
+				ran.offer(summaryEntry{t: t, suite: name})
 			}
 			if t.Status == runner.Interrupted || t.Status == runner.Skip && t.Reason == runner.ReasonInterrupted {
 				f.interrupted++
 			}
 		}
 	}
+	f.ran = ran.longestFirst()
 	return f
+}
+
+// slowestTests keeps the n longest of the tests offered: a heap whose
+// root is the one to drop next (the shortest, the latest of equal ones),
+// so that a summary of 100,000 tests holds n entries, not one per test.
+type slowestTests struct {
+	n, offered int
+	es         []summaryEntry
+}
+
+func (h *slowestTests) Len() int           { return len(h.es) }
+func (h *slowestTests) Less(i, j int) bool { return shorter(h.es[i], h.es[j]) }
+func (h *slowestTests) Swap(i, j int)      { h.es[i], h.es[j] = h.es[j], h.es[i] }
+
+// Push and Pop are container/heap's; offer and longestFirst use them.
+func (h *slowestTests) Push(x any) { h.es = append(h.es, x.(summaryEntry)) }
+
+// Pop removes the last entry (container/heap has moved the root there).
+func (h *slowestTests) Pop() any {
+	e := h.es[len(h.es)-1]
+	h.es = h.es[:len(h.es)-1]
+	return e
+}
+
+// shorter reports whether a ranks after b: it took less time, or as long
+// and came later.
+func shorter(a, b summaryEntry) bool {
+	if a.t.Duration != b.t.Duration {
+		return a.t.Duration < b.t.Duration
+	}
+	return a.seq > b.seq
+}
+
+// offer keeps e when it is among the n longest so far.
+func (h *slowestTests) offer(e summaryEntry) {
+	e.seq = h.offered
+	h.offered++
+	switch {
+	case h.n <= 0:
+	case len(h.es) < h.n:
+		heap.Push(h, e)
+	case shorter(h.es[0], e):
+		h.es[0] = e
+		heap.Fix(h, 0)
+	}
+}
+
+// longestFirst is what was kept, longest first and equal durations in
+// the order offered.
+func (h *slowestTests) longestFirst() []summaryEntry {
+	slices.SortFunc(h.es, func(a, b summaryEntry) int {
+		switch {
+		case shorter(b, a):
+			return -1
+		case shorter(a, b):
+			return 1
+		}
+		return 0
+	})
+	return h.es
 }
 
 // failures prints the failed setups and teardowns, then the failed and
@@ -524,19 +589,21 @@ func (r *Reporter) failures(f summaryFacts) {
 	}
 }
 
-// slowest prints the Options.Slowest (DefaultSlowest when 0) longest of
-// ran, longest first; nothing when that is negative or nothing ran. It
-// sorts ran.
-func (r *Reporter) slowest(ran []summaryEntry) {
-	n := r.opts.Slowest
-	if n == 0 {
-		n = DefaultSlowest
+// slowestWanted is how many slowest tests the summary lists: Options.Slowest,
+// DefaultSlowest when that is 0, none when it is negative.
+func (r *Reporter) slowestWanted() int {
+	if r.opts.Slowest == 0 {
+		return DefaultSlowest
 	}
-	if n <= 0 || len(ran) == 0 {
+	return max(r.opts.Slowest, 0)
+}
+
+// slowest prints ran, the slowest tests longest first; nothing when it is
+// empty.
+func (r *Reporter) slowest(ran []summaryEntry) {
+	if len(ran) == 0 {
 		return
 	}
-	sort.SliceStable(ran, func(i, j int) bool { return ran[i].t.Duration > ran[j].t.Duration })
-	ran = ran[:min(n, len(ran))]
 	width := 0
 	for _, e := range ran {
 		width = max(width, len(formatDuration(e.t.Duration)))
