@@ -7,6 +7,7 @@ import (
 	"sync"
 
 	"github.com/specrun/specrun/runner"
+	"github.com/specrun/specrun/spec"
 )
 
 // StreamOptions configures NewStream.
@@ -28,9 +29,11 @@ type Stream struct {
 	p         *printer
 	planFirst bool
 	planned   int
-	done      map[*runner.TestResult]bool
-	finished  bool
-	err       error
+	// done marks the tests that have their point, by suite and the test's
+	// Index in it: a byte a test, not a map entry a test.
+	done     map[*spec.Suite][]bool
+	finished bool
+	err      error
 }
 
 // NewStream returns a Stream writing to w, or an error for an unsupported
@@ -46,7 +49,7 @@ func NewStream(w io.Writer, opts StreamOptions) (*Stream, error) {
 	bw := bufio.NewWriter(w)
 	return &Stream{
 		bw: bw, p: &printer{w: bw, v14: version == 14}, planFirst: opts.PlanFirst,
-		done: map[*runner.TestResult]bool{},
+		done: map[*spec.Suite][]bool{},
 	}, nil
 }
 
@@ -69,8 +72,7 @@ func (s *Stream) Event(e runner.Event) {
 			writePlan(s.bw, e.Total, "no tests selected")
 		}
 	case runner.TestFinished:
-		if !s.done[e.Test] {
-			s.done[e.Test] = true
+		if s.first(e.Test) {
 			s.p.test(suiteName(e.Suite), e.Test)
 		}
 	case runner.SetupFinished:
@@ -81,6 +83,21 @@ func (s *Stream) Event(e runner.Event) {
 		s.finish(e.Result)
 	}
 	s.flush()
+}
+
+// first reports whether tr has no point yet, and marks it as having one.
+func (s *Stream) first(tr *runner.TestResult) bool {
+	t := tr.Test
+	marks := s.done[t.Suite]
+	if t.Index >= len(marks) {
+		marks = append(marks, make([]bool, max(t.Index+1, len(t.Suite.Tests))-len(marks))...)
+		s.done[t.Suite] = marks
+	}
+	if marks[t.Index] {
+		return false
+	}
+	marks[t.Index] = true
+	return true
 }
 
 func (s *Stream) version() int {
@@ -99,8 +116,7 @@ func (s *Stream) finish(r *runner.Result) {
 	}
 	for _, sr := range r.Suites {
 		for _, tr := range sr.Tests {
-			if !s.done[tr] {
-				s.done[tr] = true
+			if s.first(tr) {
 				s.p.test(suiteName(sr), tr)
 			}
 		}
