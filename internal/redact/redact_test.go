@@ -3,6 +3,7 @@ package redact
 import (
 	"strings"
 	"testing"
+	"unsafe"
 )
 
 func TestStringReplacesEveryForm(t *testing.T) {
@@ -71,5 +72,19 @@ func TestCutMasksASecretsStartBeforeTheMark(t *testing.T) {
 	var none *Redactor
 	if got := none.Cut("a…", "…"); got != "a…" {
 		t.Errorf("nil redactor: %q", got)
+	}
+}
+
+// TestStringKeepsTextWithoutSecrets: text in which nothing is redacted
+// comes back as the same string, not a copy, so that results holding it
+// (every attempt's package, action and platform) share the spec's.
+func TestStringKeepsTextWithoutSecrets(t *testing.T) {
+	red := New([]string{"s3cr3t-value", "another-secret"}, "AKIDEXAMPLE", "AKID…")
+	in := strings.Repeat("package003/action000 ", 2)
+	if out := red.String(in); unsafe.StringData(out) != unsafe.StringData(in) {
+		t.Error("String copied text that has no secret in it")
+	}
+	if out := red.String("x s3cr3t-value y"); out != "x *** y" {
+		t.Errorf("String = %q, want the secret masked", out)
 	}
 }
