@@ -2,7 +2,10 @@ package runner_test
 
 import (
 	"context"
+	"runtime"
+	"slices"
 	"testing"
+	"weak"
 
 	"github.com/specrun/specrun/runner"
 	"github.com/specrun/specrun/spec"
@@ -33,4 +36,70 @@ func TestPassingAttemptsKeepNoExchangeUnlessVerbose(t *testing.T) {
 			}
 		}
 	}
+}
+
+// stepID is what reports read of a step.
+type stepID struct {
+	name  string
+	pos   spec.Pos
+	index int
+}
+
+// TestReleaseStepsLetsFinishedInvocationsGo: with ReleaseSteps, the step a
+// test ran (its templates, params and checks, most of a loaded test) is no
+// longer reachable once the test is final, from the project or from the
+// result; what reports read of it (name, position, index) is kept, and a
+// step result's Step is still its test's step. Without it the project
+// keeps its steps.
+func TestReleaseStepsLetsFinishedInvocationsGo(t *testing.T) {
+	e := newEnv(t, nil)
+	files := map[string]string{"s.yaml": `tests:
+  - {name: passes, action: pkg/fixed, expect: {result: {payload: abc}}}
+  - {name: fails, action: pkg/fixed, expect: {result: {payload: xyz}}}
+  - {name: skipped, action: pkg/fixed, skip: not today}
+  - name: two steps
+    steps:
+      - {name: first, action: pkg/fixed}
+      - {name: second, action: pkg/fixed, expect: {result: {payload: xyz}}}
+      - {name: third, action: pkg/fixed}
+`}
+	for _, release := range []bool{false, true} {
+		p := e.load(files, spec.Options{})
+		var loaded []weak.Pointer[spec.Step]
+		var want []stepID
+		for _, test := range p.Suites[0].Tests {
+			for _, st := range test.Steps {
+				loaded = append(loaded, weak.Make(st))
+				want = append(want, stepID{st.Name, st.Pos, st.Index})
+			}
+		}
+		res := e.run(context.Background(), p, runner.Options{ReleaseSteps: release}, nil)
+		runtime.GC()
+		for i, w := range loaded {
+			if gone := w.Value() == nil; gone != release {
+				t.Errorf("release %v: loaded step %d (%s) collectable: %v", release, i, want[i].name, gone)
+			}
+		}
+		if got := keptSteps(t, res); !slices.Equal(got, want) {
+			t.Errorf("release %v: steps kept %v, want %v", release, got, want)
+		}
+		runtime.KeepAlive(p)
+	}
+}
+
+// keptSteps lists what the project's tests hold of their steps, and checks
+// that each step result points at its test's step.
+func keptSteps(t *testing.T, res *runner.Result) []stepID {
+	var got []stepID
+	for _, tr := range res.Suites[0].Tests {
+		for j, sr := range tr.Steps {
+			if sr.Step != tr.Test.Steps[j] {
+				t.Errorf("test %s: the result of step %d is not the test's step", tr.Test.Name, j)
+			}
+		}
+		for _, st := range tr.Test.Steps {
+			got = append(got, stepID{st.Name, st.Pos, st.Index})
+		}
+	}
+	return got
 }

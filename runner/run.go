@@ -58,6 +58,16 @@ type Options struct {
 	MaxPollDelay time.Duration
 	// TeardownGrace bounds teardown after an interrupt; zero means 30s.
 	TeardownGrace time.Duration
+	// ReleaseSteps lets Run drop what a finished test's steps no longer
+	// need: once a test is final, before its TestFinished event, each of
+	// its steps, in the project (Test.Steps) and in its result
+	// (StepResult.Step), is replaced by a copy holding only Pos, Index and
+	// Name, what reports read. The compiled invocations of a large run's
+	// finished tests (templates, params, checks: most of a loaded test)
+	// can then be collected while the run goes on. Set it only when the
+	// project is neither run nor read again after Run; setup and teardown
+	// steps are kept.
+	ReleaseSteps bool
 }
 
 // PhaseDeadline bounds a suite's setup steps, and its teardown steps, as a
@@ -369,7 +379,28 @@ func (e *engine) skip(sr *SuiteResult, tr *TestResult, reason string) {
 	tr.Status, tr.Reason = Skip, reason
 	tr.Start = e.opts.Now()
 	tr.decide()
+	if e.opts.ReleaseSteps {
+		release(tr)
+	}
 	e.emit(Event{Kind: TestFinished, Suite: sr, Test: tr})
+}
+
+// release replaces the steps of a finished test, in its spec and in its
+// result, by copies holding only what reports read (Options.ReleaseSteps).
+// Only the test's own worker reads them before its TestFinished event; the
+// test gets a new slice, so that a slice the loader might share is not
+// written.
+func release(tr *TestResult) {
+	kept := make([]*spec.Step, len(tr.Test.Steps))
+	for i, st := range tr.Test.Steps {
+		kept[i] = &spec.Step{Pos: st.Pos, Index: st.Index, Name: st.Name}
+		for _, r := range tr.Steps {
+			if r.Step == st {
+				r.Step = kept[i]
+			}
+		}
+	}
+	tr.Test.Steps = kept
 }
 
 func (e *engine) runTest(runCtx context.Context, sr *SuiteResult, tr *TestResult, shared map[string]any) {
@@ -401,6 +432,9 @@ func (e *engine) runTest(runCtx context.Context, sr *SuiteResult, tr *TestResult
 		e.stop.Store(true)
 	}
 	tr.decide()
+	if e.opts.ReleaseSteps {
+		release(tr)
+	}
 	e.emit(Event{Kind: TestFinished, Suite: sr, Test: tr})
 }
 
