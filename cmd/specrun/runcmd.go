@@ -279,6 +279,10 @@ func (sys *system) execute(ctx context.Context, p *plan, project *spec.Project, 
 	defer cl.CloseIdleConnections()
 
 	opts := sys.runnerOptions(p, project, target)
+	// A one-shot run reads nothing of a finished test's steps but their
+	// names and positions: the compiled invocations can go as the run goes
+	// (the monitor, which runs its project again, keeps them).
+	opts.ReleaseSteps = true
 	selected := p.selection.Select(project)
 	out, err := sys.outputs(o, selected, opts.Info)
 	if err != nil {
