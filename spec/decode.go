@@ -190,12 +190,12 @@ func (d *fileDec) suiteVars(f fieldSet) []string {
 	}
 	var varOrder []string
 	for _, vp := range d.pairs(p.v) {
-		if !validName(vp.key) || vp.key == "env" {
-			d.errAt(vp.k, "vars: "+badVarName(vp.key))
+		if !validName(vp.key()) || vp.key() == "env" {
+			d.errAt(vp.k, "vars: "+badVarName(vp.key()))
 			continue
 		}
-		d.vars[vp.key] = &suiteVar{k: vp.k, v: vp.v}
-		varOrder = append(varOrder, vp.key)
+		d.vars[vp.key()] = &suiteVar{k: vp.k, v: vp.v}
+		varOrder = append(varOrder, vp.key())
 	}
 	return varOrder
 }
@@ -207,7 +207,7 @@ func (d *fileDec) scanCaptures(f fieldSet) {
 	d.captures = map[string]bool{}
 	add := func(item *yaml.Node) {
 		for _, c := range d.captureNames(item) {
-			d.captures[c.key] = true
+			d.captures[c.key()] = true
 		}
 	}
 	for _, key := range []string{"setup", "teardown"} {
@@ -268,7 +268,7 @@ func (d *fileDec) child(n *yaml.Node, key string) *yaml.Node {
 	merges := false
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k := deref(n.Content[i])
-		if k.Kind == yaml.ScalarNode && k.ShortTag() == "!!merge" {
+		if isMergeKey(k) {
 			merges = true
 			break
 		}
@@ -280,7 +280,7 @@ func (d *fileDec) child(n *yaml.Node, key string) *yaml.Node {
 		return nil
 	}
 	for _, p := range d.pairs(n) {
-		if p.key == key {
+		if p.key() == key {
 			return p.v
 		}
 	}
@@ -754,8 +754,8 @@ func (d *fileDec) defaultParams(sc *scope) []keyedNode {
 	}
 	var out []keyedNode
 	for _, p := range d.pairs(d.defaults.params) {
-		t, _ := d.value(p.v, sc, "defaults.params."+p.key)
-		out = append(out, keyedNode{p.key, t})
+		t, _ := d.value(p.v, sc, "defaults.params."+p.key())
+		out = append(out, keyedNode{p.key(), t})
 	}
 	d.defaults.compiled[k] = out
 	return out
@@ -796,8 +796,8 @@ func (d *fileDec) params(own *yaml.Node, sc *scope) *Template {
 	}
 	add := func(n *yaml.Node, ctx string) {
 		for _, p := range d.pairs(n) {
-			t, _ := d.value(p.v, sc, ctx+"."+p.key)
-			set(p.key, t)
+			t, _ := d.value(p.v, sc, ctx+"."+p.key())
+			set(p.key(), t)
 		}
 	}
 	if d.defaults.params != nil {
@@ -1005,20 +1005,20 @@ func (d *fileDec) captureList(p pair) []*Capture {
 	}
 	var out []*Capture
 	for _, c := range d.pairs(p.v) {
-		if !validName(c.key) || c.key == "env" {
-			d.errAt(c.k, "capture: "+badVarName(c.key))
+		if !validName(c.key()) || c.key() == "env" {
+			d.errAt(c.k, "capture: "+badVarName(c.key()))
 			continue
 		}
 		if !isString(c.v) {
-			d.errAt(c.v, fmt.Sprintf("capture %s: expected a JSONPath such as content.response.result.id, got %s", c.key, kindOf(c.v)))
+			d.errAt(c.v, fmt.Sprintf("capture %s: expected a JSONPath such as content.response.result.id, got %s", c.key(), kindOf(c.v)))
 			continue
 		}
 		path, err := d.sh.parsePath(c.v.Value)
 		if err != nil {
-			d.errAt(c.v, fmt.Sprintf("capture %s: %v", c.key, err))
+			d.errAt(c.v, fmt.Sprintf("capture %s: %v", c.key(), err))
 			continue
 		}
-		out = append(out, &Capture{Pos: d.pos(c.k), Name: c.key, Path: path})
+		out = append(out, &Capture{Pos: d.pos(c.k), Name: c.key(), Path: path})
 	}
 	return out
 }

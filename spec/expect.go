@@ -443,11 +443,11 @@ func (d *fileDec) operators(n *yaml.Node, sc *scope, ctx, where string, allowed 
 func (d *fileDec) operatorsOf(ps []pair, sc *scope, ctx string) []opSrc {
 	var ops []opSrc
 	for _, p := range ps {
-		if p.key == "path" || p.key == "message" {
+		if p.key() == "path" || p.key() == "message" {
 			continue
 		}
-		t, ok := d.opValue(p.v, sc, ctx+"."+p.key)
-		ops = append(ops, opSrc{name: p.key, k: p.k, t: t, bad: !ok})
+		t, ok := d.opValue(p.v, sc, ctx+"."+p.key())
+		ops = append(ops, opSrc{name: p.key(), k: p.k, t: t, bad: !ok})
 	}
 	return ops
 }

@@ -37,13 +37,13 @@ func loadGlobals(opts Options, probs *problems) *globalVars {
 			continue
 		}
 		for _, p := range d.pairs(root) {
-			if !validName(p.key) || p.key == "env" {
-				d.errAt(p.k, badVarName(p.key))
+			if !validName(p.key()) || p.key() == "env" {
+				d.errAt(p.k, badVarName(p.key()))
 				continue
 			}
 			v, ok := d.literal(p.v)
 			if ok {
-				g.vals[p.key] = v
+				g.vals[p.key()] = v
 			}
 		}
 	}
@@ -332,7 +332,7 @@ func valueSize(v any, limit int) int {
 func laterLine(later [][]pair, name string) (int, bool) {
 	for _, ps := range later {
 		for _, p := range ps {
-			if p.key == name {
+			if p.key() == name {
 				return p.k.Line, true
 			}
 		}
@@ -426,7 +426,7 @@ func (d *fileDec) mapValue(n *yaml.Node, sc *scope, ctx string) (tnode, bool) {
 	static := true
 	for i, p := range ps {
 		var valOK bool
-		keys[i] = p.key
+		keys[i] = p.key()
 		vals[i], valOK = d.value(p.v, sc, ctx)
 		ok = ok && valOK
 		if _, lit := vals[i].(litNode); !lit {
@@ -471,7 +471,7 @@ func (d *fileDec) literal(n *yaml.Node) (any, bool) {
 			if !ok {
 				return nil, false
 			}
-			m[p.key] = v
+			m[p.key()] = v
 		}
 		return m, true
 	}

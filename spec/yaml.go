@@ -281,12 +281,15 @@ func scalarValue(n *yaml.Node) (any, error) {
 	}
 }
 
-// pair is one key and value of a mapping, aliases of the value followed.
+// pair is one key and value of a mapping as written, aliases of the value
+// followed: both nodes keep their position.
 type pair struct {
-	key string
-	k   *yaml.Node
-	v   *yaml.Node
+	k *yaml.Node
+	v *yaml.Node
 }
+
+// key is the text of the key (aliases followed).
+func (p pair) key() string { return deref(p.k).Value }
 
 // pairs lists the entries of a mapping node in document order, with merge
 // keys (<<) expanded (explicit keys win) and duplicate keys reported.
@@ -309,7 +312,7 @@ func (d *fileDec) pairsOK(n *yaml.Node) ([]pair, bool) {
 			return k, ok
 		}
 		for _, p := range out {
-			if p.key == key {
+			if p.key() == key {
 				return p.k, true
 			}
 		}
@@ -319,7 +322,7 @@ func (d *fileDec) pairsOK(n *yaml.Node) ([]pair, bool) {
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, v := n.Content[i], deref(n.Content[i+1])
 		kd := deref(k)
-		if kd.Kind == yaml.ScalarNode && kd.ShortTag() == "!!merge" {
+		if isMergeKey(kd) {
 			ms, msOK := d.mergeSources(v)
 			merged, ok = append(merged, ms...), ok && msOK
 			continue
@@ -337,9 +340,16 @@ func (d *fileDec) pairsOK(n *yaml.Node) ([]pair, bool) {
 		if seen != nil {
 			seen[kd.Value] = k
 		}
-		out = append(out, pair{key: kd.Value, k: k, v: v})
+		out = append(out, pair{k: k, v: v})
 	}
 	return appendMerged(out, merged), ok
+}
+
+// isMergeKey reports whether the key kd (aliases followed) is a merge key
+// (<<). Only the text << or a merge tag can make one, so that the tag is
+// resolved for those alone (resolving it is a lookup, for every key).
+func isMergeKey(kd *yaml.Node) bool {
+	return kd.Kind == yaml.ScalarNode && (kd.Value == "<<" || strings.HasSuffix(kd.Tag, "merge")) && kd.ShortTag() == "!!merge"
 }
 
 // appendMerged adds to out the merged entries whose keys it lacks
@@ -350,11 +360,11 @@ func appendMerged(out, merged []pair) []pair {
 	}
 	have := make(map[string]bool, len(out)+len(merged))
 	for _, p := range out {
-		have[p.key] = true
+		have[p.key()] = true
 	}
 	for _, p := range merged {
-		if !have[p.key] {
-			have[p.key] = true
+		if !have[p.key()] {
+			have[p.key()] = true
 			out = append(out, p)
 		}
 	}
@@ -380,8 +390,8 @@ func (d *fileDec) mergeSources(v *yaml.Node) (out []pair, ok bool) {
 			ps, psOK := d.pairsOK(item)
 			ok = ok && psOK
 			for _, p := range ps {
-				if !have[p.key] {
-					have[p.key] = true
+				if !have[p.key()] {
+					have[p.key()] = true
 					out = append(out, p)
 				}
 			}
@@ -405,8 +415,8 @@ func (d *fileDec) fields(n *yaml.Node, ctx, where string, allowed []string) (fie
 	ps := d.pairs(n)
 	kept := ps[:0]
 	for _, p := range ps {
-		if !slices.Contains(allowed, p.key) {
-			d.errAt(p.k, unknownKey(p.key, where, allowed))
+		if !slices.Contains(allowed, p.key()) {
+			d.errAt(p.k, unknownKey(p.key(), where, allowed))
 			if d.unknownIn == nil {
 				d.unknownIn = map[*yaml.Node]bool{}
 			}
@@ -424,7 +434,7 @@ type fieldSet []pair
 
 func (f fieldSet) get(key string) (pair, bool) {
 	for _, p := range f {
-		if p.key == key {
+		if p.key() == key {
 			return p, true
 		}
 	}
