@@ -381,7 +381,7 @@ func (d *fileDec) decodeDefaults(p pair) {
 		}
 	}
 	if q, ok := f.get("retry"); ok {
-		d.defaults.retry = d.retry(q.v, sc, "defaults.retry")
+		d.defaults.retry = d.retry(d.decodeRetry(q.v, "defaults.retry"), sc, "defaults.retry")
 	}
 }
 
@@ -539,17 +539,17 @@ func (d *fileDec) invocation(f fieldSet, n *yaml.Node, sc *scope, isStep bool) *
 		st.Timeout, st.TimeoutSet = d.timeout(p.v, sc, "timeout"), true
 	}
 	d.stepParams(f, sc, st)
-	var exp *pair
+	var exp rawExpect
 	if p, ok := f.get("expect"); ok {
-		exp = &p
+		d.decodeExpect(p, &exp)
 	}
-	st.Expect = d.expect(exp, st.Pos, sc)
+	st.Expect = d.expect(&exp, st.Pos, sc)
 	if p, ok := f.get("capture"); ok {
 		st.Captures = d.captureList(p)
 	}
 	st.Retry = d.defaults.retry
 	if p, ok := f.get("retry"); ok {
-		st.Retry = d.retry(p.v, sc, "retry")
+		st.Retry = d.retry(d.decodeRetry(p.v, "retry"), sc, "retry")
 	}
 	return st
 }
@@ -911,31 +911,30 @@ func kindOfValue(v any) string {
 	return fmt.Sprintf("%T", v)
 }
 
-// retry decodes a `retry` block, filling in the defaults.
-func (d *fileDec) retry(n *yaml.Node, sc *scope, ctx string) *Retry {
+// retry resolves a `retry` block, filling in the defaults.
+func (d *fileDec) retry(raw *rawRetry, sc *scope, ctx string) *Retry {
 	r := &Retry{Attempts: 3, Delay: time.Second, Backoff: 2, MaxDelay: 30 * time.Second}
-	f, _, ok := d.fields(n, ctx, "in retry", retryKeys)
-	if !ok {
+	if !raw.ok {
 		return r
 	}
-	if p, ok := f.get("attempts"); ok {
-		d.retryAttempts(p, sc, ctx, r)
+	if raw.attempts.has() {
+		d.retryAttempts(raw.attempts, sc, ctx, r)
 	}
-	if p, ok := f.get("delay"); ok {
+	if p := raw.delay; p.has() {
 		if v, ok := d.duration(p.v, sc, ctx+".delay"); ok {
 			r.Delay = v
 		}
 	}
-	if p, ok := f.get("backoff"); ok {
-		d.retryBackoff(p, sc, ctx, r)
+	if raw.backoff.has() {
+		d.retryBackoff(raw.backoff, sc, ctx, r)
 	}
-	if p, ok := f.get("max_delay"); ok {
+	if p := raw.maxDelay; p.has() {
 		if v, ok := d.duration(p.v, sc, ctx+".max_delay"); ok {
 			r.MaxDelay = v
 		}
 	}
-	if p, ok := f.get("idempotent"); ok {
-		d.retryIdempotent(p, sc, ctx, r)
+	if raw.idempotent.has() {
+		d.retryIdempotent(raw.idempotent, sc, ctx, r)
 	}
 	return r
 }

@@ -319,33 +319,34 @@ func (d *fileDec) opErrors(err error, pos Pos, keyOf func(int) *yaml.Node) {
 	}
 }
 
-// expect decodes `expect` (p is nil when the step has none) into the
-// expected HTTP status and the ordered checks.
-func (d *fileDec) expect(p *pair, stepPos Pos, sc *scope) Expect {
-	if p == nil {
+// expect resolves `expect` into the expected HTTP status and the ordered
+// checks.
+func (d *fileDec) expect(raw *rawExpect, stepPos Pos, sc *scope) Expect {
+	if !raw.key.has() {
 		return Expect{HTTPStatus: 200, HTTPStatusPos: stepPos, Checks: []*Check{d.defaultSuccess(stepPos)}}
 	}
-	e := Expect{HTTPStatus: 200, HTTPStatusPos: d.pos(p.k)}
-	f, _, ok := d.fields(p.v, "expect", "in expect", expectKeys)
-	if !ok {
+	e := Expect{HTTPStatus: 200, HTTPStatusPos: d.pos(raw.key.k)}
+	if !raw.ok {
 		return e
 	}
-	if _, hasErr := f.get("error"); hasErr {
+	if raw.error.has() {
 		e.HTTPStatus = 0
 	}
-	if q, ok := f.get("http_status"); ok {
-		d.httpStatus(q, sc, &e)
+	if raw.httpStatus.has() {
+		d.httpStatus(raw.httpStatus, sc, &e)
 	}
-	d.responseChecks(f, p, sc, &e)
-	if q, ok := f.get("duration"); ok {
-		if ops := d.operators(q.v, sc, "duration", "in duration", operatorKeys); len(ops) > 0 {
+	d.responseChecks(raw, sc, &e)
+	if q := raw.duration; q.has() {
+		if ops := d.operatorsOf(raw.durationOps.ops, sc, "duration"); len(ops) > 0 {
 			e.Checks = append(e.Checks, d.check(d.pos(q.k), "duration", "", d.sh.duration, ops))
-		} else if q.v.Kind == yaml.MappingNode {
+		} else if raw.durationOK {
 			d.errAt(q.v, "duration: give at least one operator, e.g. {lt: 1000}")
 		}
 	}
-	if q, ok := f.get("assert"); ok {
-		d.assertList(q, sc, &e)
+	for i := range raw.asserts {
+		if c := d.assertItem(&raw.asserts[i], sc); c != nil {
+			e.Checks = append(e.Checks, c)
+		}
 	}
 	return e
 }
@@ -368,43 +369,27 @@ func (d *fileDec) httpStatus(q pair, sc *scope, e *Expect) {
 
 // responseChecks decodes the expect keys on the response's fields
 // (success, status, result, error) into e's checks, in that order.
-func (d *fileDec) responseChecks(f fieldSet, p *pair, sc *scope, e *Expect) {
-	_, hasErr := f.get("error")
-	_, hasStatus := f.get("status")
-	if q, ok := f.get("success"); ok {
+func (d *fileDec) responseChecks(raw *rawExpect, sc *scope, e *Expect) {
+	if q := raw.success; q.has() {
 		isBool := func(v any) bool { _, ok := v.(bool); return ok }
 		e.Checks = append(e.Checks, d.equalsCheck(q, sc, "success", d.sh.success, isBool, "true or false"))
-	} else if !hasErr && !hasStatus {
-		e.Checks = append(e.Checks, d.defaultSuccess(d.pos(p.k)))
+	} else if !raw.error.has() && !raw.status.has() {
+		e.Checks = append(e.Checks, d.defaultSuccess(d.pos(raw.key.k)))
 	}
-	if q, ok := f.get("status"); ok {
+	if q := raw.status; q.has() {
 		isString := func(v any) bool { _, ok := v.(string); return ok }
 		e.Checks = append(e.Checks, d.equalsCheck(q, sc, "status", d.sh.status, isString, `a string such as "application error"`))
 	}
-	if q, ok := f.get("result"); ok {
+	if q := raw.result; q.has() {
 		t, ok := d.opValue(q.v, sc, "expect.result")
 		e.Checks = append(e.Checks, d.check(d.pos(q.k), "result", "", d.sh.result, []opSrc{{"subset", q.k, t, !ok}}))
 	}
-	if q, ok := f.get("error"); ok {
+	if q := raw.error; q.has() {
 		if q.v.Kind != yaml.MappingNode {
 			d.errAt(q.v, fmt.Sprintf("error: expected a mapping such as {errorCode: \"80301\"}, got %s", kindOf(q.v)))
 		} else {
 			t, ok := d.opValue(q.v, sc, "expect.error")
 			e.Checks = append(e.Checks, d.check(d.pos(q.k), "error", "", d.sh.errPath, []opSrc{{"error_subset", q.k, t, !ok}}))
-		}
-	}
-}
-
-// assertList decodes expect.assert, a list of path assertions, into e's
-// checks.
-func (d *fileDec) assertList(q pair, sc *scope, e *Expect) {
-	if q.v.Kind != yaml.SequenceNode {
-		d.errAt(q.v, fmt.Sprintf("assert: expected a list of path assertions, got %s", kindOf(q.v)))
-		return
-	}
-	for _, item := range q.v.Content {
-		if c := d.assertItem(deref(item), sc); c != nil {
-			e.Checks = append(e.Checks, c)
 		}
 	}
 }
@@ -429,38 +414,25 @@ func (d *fileDec) equalsCheck(q pair, sc *scope, key string, path *assert.Path, 
 
 type jsonNumber = json.Number
 
-// operators decodes a mapping of operators (the keys of allowed) in
-// document order.
-func (d *fileDec) operators(n *yaml.Node, sc *scope, ctx, where string, allowed []string) []opSrc {
-	_, ps, ok := d.fields(n, ctx, where, allowed)
-	if !ok {
-		return nil
-	}
-	return d.operatorsOf(ps, sc, ctx)
-}
-
 // operatorsOf compiles the operators among the entries of a mapping.
 func (d *fileDec) operatorsOf(ps []pair, sc *scope, ctx string) []opSrc {
 	var ops []opSrc
 	for _, p := range ps {
-		if p.key() == "path" || p.key() == "message" {
-			continue
-		}
 		t, ok := d.opValue(p.v, sc, ctx+"."+p.key())
 		ops = append(ops, opSrc{name: p.key(), k: p.k, t: t, bad: !ok})
 	}
 	return ops
 }
 
-// assertItem decodes one item of `expect.assert`.
-func (d *fileDec) assertItem(n *yaml.Node, sc *scope) *Check {
-	f, ps, ok := d.fields(n, "assert item", "in an assert item", assertItemKeys)
-	if !ok {
+// assertItem resolves one item of `expect.assert`; nil when it has a
+// problem.
+func (d *fileDec) assertItem(a *rawAssert, sc *scope) *Check {
+	if !a.ok {
 		return nil
 	}
 	var path *assert.Path
-	if p, ok := f.get("path"); !ok {
-		d.errAt(n, "an assert item needs a `path`, e.g. path: content.response.result")
+	if p := a.path; !p.has() {
+		d.errAt(a.node, "an assert item needs a `path`, e.g. path: content.response.result")
 	} else if !isString(p.v) {
 		d.errAt(p.v, fmt.Sprintf("path: expected a JSONPath such as content.response.result, got %s", kindOf(p.v)))
 	} else if x, err := d.sh.parsePath(p.v.Value); err != nil {
@@ -469,16 +441,16 @@ func (d *fileDec) assertItem(n *yaml.Node, sc *scope) *Check {
 		path = x
 	}
 	var msg string
-	if p, ok := f.get("message"); ok {
-		msg, _ = d.plainString(p, "message")
+	if a.message.has() {
+		msg, _ = d.plainString(a.message, "message")
 	}
-	ops := d.operatorsOf(ps, sc, "assert")
-	if len(ops) == 0 && !d.unknownIn[n] {
-		d.errAt(n, "an assert item needs at least one operator: "+strings.Join(operatorKeys, ", "))
+	ops := d.operatorsOf(a.ops, sc, "assert")
+	if len(ops) == 0 && !a.unknown {
+		d.errAt(a.node, "an assert item needs at least one operator: "+strings.Join(operatorKeys, ", "))
 		return nil
 	}
 	if path == nil || len(ops) == 0 {
 		return nil
 	}
-	return d.check(d.pos(n), "assert", msg, path, ops)
+	return d.check(d.pos(a.node), "assert", msg, path, ops)
 }

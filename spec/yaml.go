@@ -333,7 +333,7 @@ func (d *fileDec) pairsOK(n *yaml.Node) ([]pair, bool) {
 			continue
 		}
 		if prev, dup := find(kd.Value); dup {
-			d.errAt(k, fmt.Sprintf("duplicate key %q: already given at line %d; remove one", kd.Value, prev.Line))
+			d.dupKey(k, kd.Value, prev)
 			ok = false
 			continue
 		}
@@ -345,11 +345,41 @@ func (d *fileDec) pairsOK(n *yaml.Node) ([]pair, bool) {
 	return appendMerged(out, merged), ok
 }
 
+// dupKey reports the key k, written before at prev.
+func (d *fileDec) dupKey(k *yaml.Node, key string, prev *yaml.Node) {
+	d.errAt(k, fmt.Sprintf("duplicate key %q: already given at line %d; remove one", key, prev.Line))
+}
+
+// plainKeys reports whether the mapping n is small and its keys are all
+// scalars, none a merge key (<<): keys that can be read in place.
+func plainKeys(n *yaml.Node) bool {
+	if len(n.Content) > 32 {
+		return false
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if kd := deref(n.Content[i]); kd.Kind != yaml.ScalarNode || isMergeKey(kd) {
+			return false
+		}
+	}
+	return true
+}
+
 // isMergeKey reports whether the key kd (aliases followed) is a merge key
 // (<<). Only the text << or a merge tag can make one, so that the tag is
 // resolved for those alone (resolving it is a lookup, for every key).
 func isMergeKey(kd *yaml.Node) bool {
 	return kd.Kind == yaml.ScalarNode && (kd.Value == "<<" || strings.HasSuffix(kd.Tag, "merge")) && kd.ShortTag() == "!!merge"
+}
+
+// earlierKey returns the first key of the mapping n before its i-th
+// content node that reads key, or nil.
+func earlierKey(n *yaml.Node, i int, key string) *yaml.Node {
+	for j := 0; j < i; j += 2 {
+		if deref(n.Content[j]).Value == key {
+			return n.Content[j]
+		}
+	}
+	return nil
 }
 
 // appendMerged adds to out the merged entries whose keys it lacks
