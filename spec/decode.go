@@ -22,7 +22,8 @@ const (
 	maxTimeout      = 60 * time.Second
 )
 
-// fileDec decodes one spec file. It is used by one goroutine.
+// fileDec decodes one spec file: the first pass (raw.go) and the resolve
+// pass (this file, vars.go, expect.go). It is used by one goroutine.
 type fileDec struct {
 	file      string
 	dir       string
@@ -31,12 +32,11 @@ type fileDec struct {
 	lookupEnv func(string) (string, bool)
 	sh        *shared
 
-	vars     map[string]*suiteVar
-	captures map[string]bool // every name captured anywhere in the file
+	vars map[string]*suiteVar
+	// captures holds the names the file captures: all of them once the
+	// file is decoded (messages that need them wait: see undefRef).
+	captures map[string]bool
 	defaults defaults
-	// unknownIn marks mappings with unknown keys: a "missing key" error
-	// there would only repeat the unknown-key error (a misspelt key).
-	unknownIn map[*yaml.Node]bool
 	// work counts the values compiled, and the values substituted
 	// variables bring, bounded by maxWork; overWork is set once that was
 	// reported.
@@ -52,6 +52,12 @@ type fileDec struct {
 	// keyBuf is the buffer keys are made in.
 	checks map[string]assertEntry
 	keyBuf []byte
+	// undefs are the references to unknown names found so far, whose
+	// messages wait for captures; undefSeen has each once.
+	undefs    []undefRef
+	undefSeen map[undefRef]bool
+	// rawTest holds the test being decoded and resolved.
+	rawTest rawTest
 }
 
 // emptyName is the static empty name every step without a package or a
@@ -106,55 +112,55 @@ func (d *fileDec) pos(n *yaml.Node) Pos {
 
 func (d *fileDec) errAt(n *yaml.Node, msg string) { d.probs.add(d.pos(n), msg) }
 
-// suite decodes the root of a spec file.
+// suite decodes the root of a spec file: the first pass to raw structs
+// (raw.go), then the resolve pass.
 func (d *fileDec) suite(root *yaml.Node, name string) *Suite {
 	root = deref(root)
 	if !d.isSpecRoot(root) {
 		return nil
 	}
-	f, _, _ := d.fields(root, "suite", "at the top level of a spec", suiteKeys)
-	s := &Suite{Name: name, File: d.file, Pos: d.pos(root)}
-	if p, ok := f.get("suite"); ok {
-		if v, ok := d.plainString(p, "suite"); ok {
+	s := d.resolveSuite(d.decodeSuite(root), name)
+	d.reportUndefined()
+	return s
+}
+
+// resolveSuite is the resolve pass over a decoded file.
+func (d *fileDec) resolveSuite(raw *rawSuite, name string) *Suite {
+	s := &Suite{Name: name, File: d.file, Pos: d.pos(raw.node)}
+	if raw.suite.has() {
+		if v, ok := d.plainString(raw.suite, "suite"); ok {
 			s.Name = v
 		}
 	}
-	varOrder := d.suiteVars(f)
-	d.scanCaptures(f)
+	d.captures = raw.captures
+	d.vars = make(map[string]*suiteVar, len(raw.varList))
+	for _, vp := range raw.varList {
+		d.vars[vp.key()] = &suiteVar{k: vp.k, v: vp.v}
+	}
 	// Resolve every suite variable, so that a broken one is reported even
 	// when nothing uses it (and --var overrides are not evaluated).
-	for _, name := range varOrder {
-		if _, over := d.globals.vals[name]; !over {
-			d.loadVar(name, nil)
+	for _, vp := range raw.varList {
+		if _, over := d.globals.vals[vp.key()]; !over {
+			d.loadVar(vp.key(), nil)
 		}
 	}
-	if p, ok := f.get("tags"); ok {
-		s.Tags = d.tags(p, nil)
+	if raw.tags.has() {
+		s.Tags = d.tags(raw.tags, nil)
 	}
 	d.defaults = defaults{deadline: defaultDeadline}
-	if p, ok := f.get("defaults"); ok {
-		d.decodeDefaults(p)
+	if raw.defs.ok {
+		d.resolveDefaults(&raw.defs)
 	}
 	setupCaps := map[string]bool{}
-	if p, ok := f.get("setup"); ok {
-		s.Setup, setupCaps = d.stepList(p, "setup", setupCaps)
+	if raw.setupSteps.ok {
+		s.Setup, setupCaps = d.stepList(raw.setupSteps, setupCaps)
 	}
-	if p, ok := f.get("teardown"); ok {
-		s.Teardown, _ = d.stepList(p, "teardown", setupCaps)
+	if raw.teardownSteps.ok {
+		s.Teardown, _ = d.stepList(raw.teardownSteps, setupCaps)
 	}
-	p, ok := f.get("tests")
-	if !ok {
-		d.errAt(root, "missing `tests`: a spec needs a `tests` list")
-		return s
+	if raw.tests.has() && raw.tests.v.Kind == yaml.SequenceNode {
+		d.tests(raw.tests.v, s, setupCaps)
 	}
-	if p.v.Kind != yaml.SequenceNode {
-		d.errAt(p.v, fmt.Sprintf("tests: expected a list, got %s", kindOf(p.v)))
-		return s
-	}
-	if len(p.v.Content) == 0 {
-		d.errAt(p.v, "tests: the list is empty; add at least one test")
-	}
-	d.tests(p.v, s, setupCaps)
 	return s
 }
 
@@ -176,62 +182,12 @@ func (d *fileDec) isSpecRoot(root *yaml.Node) bool {
 	return true
 }
 
-// suiteVars records the suite's `vars` in d.vars, unresolved, and returns
-// their names in document order.
-func (d *fileDec) suiteVars(f fieldSet) []string {
-	d.vars = map[string]*suiteVar{}
-	p, ok := f.get("vars")
-	if !ok {
-		return nil
-	}
-	if p.v.Kind != yaml.MappingNode {
-		d.errAt(p.v, fmt.Sprintf("vars: expected a mapping of NAME: VALUE, got %s", kindOf(p.v)))
-		return nil
-	}
-	var varOrder []string
-	for _, vp := range d.pairs(p.v) {
-		if !validName(vp.key()) || vp.key() == "env" {
-			d.errAt(vp.k, "vars: "+badVarName(vp.key()))
-			continue
-		}
-		d.vars[vp.key()] = &suiteVar{k: vp.k, v: vp.v}
-		varOrder = append(varOrder, vp.key())
-	}
-	return varOrder
-}
-
-// scanCaptures records in d.captures every name the file captures
-// anywhere (setup, teardown, tests and their steps), so that a reference
-// to one used where it is not visible gets a precise message.
-func (d *fileDec) scanCaptures(f fieldSet) {
-	d.captures = map[string]bool{}
-	add := func(item *yaml.Node) {
-		for _, c := range d.captureNames(item) {
-			d.captures[c.key()] = true
-		}
-	}
-	for _, key := range []string{"setup", "teardown"} {
-		if p, ok := f.get(key); ok && p.v.Kind == yaml.SequenceNode {
-			for _, item := range p.v.Content {
-				add(item)
-			}
-		}
-	}
-	p, ok := f.get("tests")
-	if !ok || p.v.Kind != yaml.SequenceNode {
-		return
-	}
-	for _, item := range p.v.Content {
-		add(item)
-		if st := d.child(item, "steps"); st != nil && st.Kind == yaml.SequenceNode {
-			for _, si := range st.Content {
-				add(si)
-			}
-		}
-	}
-}
-
-// tests decodes the `tests` list into s.Tests, reporting duplicate names.
+// tests decodes and resolves the items of the `tests` list into s.Tests,
+// reporting duplicate names. Each item goes through both passes before the
+// next one: the file's tree is walked once, in order, while it is in the
+// processor's caches, and a test's raw struct is dropped as soon as it is
+// resolved. (Walking a large file twice, first pass then resolve pass,
+// cost 5 % of the load time.)
 func (d *fileDec) tests(list *yaml.Node, s *Suite, setupCaps map[string]bool) {
 	names := map[string]int{}
 	// Nothing reads a test's nodes once it is decoded, and a large file's
@@ -242,10 +198,13 @@ func (d *fileDec) tests(list *yaml.Node, s *Suite, setupCaps map[string]bool) {
 	// nodes point at them, not through the list.
 	release := list.Anchor == ""
 	for i, item := range list.Content {
-		t := d.test(deref(item), s, setupCaps)
+		raw := &d.rawTest // reused: a test's raw struct is not kept
+		d.decodeTest(raw, deref(item), d.captures, d.defaults.action != nil)
 		if release {
 			list.Content[i] = nil
 		}
+		t := d.test(raw, s, setupCaps)
+		*raw = rawTest{}
 		if t == nil {
 			continue
 		}
@@ -285,15 +244,6 @@ func (d *fileDec) child(n *yaml.Node, key string) *yaml.Node {
 		}
 	}
 	return nil
-}
-
-// captureNames lists the names a step (or test) node captures.
-func (d *fileDec) captureNames(step *yaml.Node) []pair {
-	c := d.child(step, "capture")
-	if c == nil || c.Kind != yaml.MappingNode {
-		return nil
-	}
-	return d.pairs(c)
 }
 
 // plainString reads a string written literally (no variables).
@@ -341,37 +291,29 @@ func (d *fileDec) tags(p pair, base []string) []string {
 	return out
 }
 
-func (d *fileDec) decodeDefaults(p pair) {
-	f, _, ok := d.fields(p.v, "defaults", "in defaults", defaultsKeys)
-	if !ok {
-		return
-	}
+// resolveDefaults resolves a suite's `defaults` into d.defaults.
+func (d *fileDec) resolveDefaults(r *rawDefaults) {
 	sc := &scope{}
-	if q, ok := f.get("package"); ok {
-		d.defaults.pkg = q.v
-	}
-	if q, ok := f.get("action"); ok {
-		d.defaults.action = &q
-		if q.v.Kind != yaml.ScalarNode || isNull(q.v) {
+	d.defaults.pkg, d.defaults.platform = r.pkg.v, r.platform.v
+	if r.action.has() {
+		d.defaults.action = &r.action
+		if r.action.v.Kind != yaml.ScalarNode || isNull(r.action.v) {
 			// The message each use would give, once even if none uses it.
-			d.errAt(q.v, fmt.Sprintf("defaults.action: expected a name, got %s", kindOf(q.v)))
+			d.errAt(r.action.v, fmt.Sprintf("defaults.action: expected a name, got %s", kindOf(r.action.v)))
 		}
 	}
-	if q, ok := f.get("platform"); ok {
-		d.defaults.platform = q.v
-	}
-	if q, ok := f.get("params"); ok {
+	if q := r.params; q.has() {
 		if q.v.Kind != yaml.MappingNode {
 			d.errAt(q.v, fmt.Sprintf("defaults.params: expected a mapping, got %s", kindOf(q.v)))
 		} else {
 			d.defaults.params = q.v
 		}
 	}
-	if q, ok := f.get("timeout"); ok {
-		d.defaults.timeout = d.timeout(q.v, sc, "defaults.timeout")
+	if r.timeout.has() {
+		d.defaults.timeout = d.timeout(r.timeout.v, sc, "defaults.timeout")
 		d.defaults.timeoutSet = true
 	}
-	if q, ok := f.get("deadline"); ok {
+	if q := r.deadline; q.has() {
 		if v, ok := d.duration(q.v, sc, "defaults.deadline"); ok {
 			if v <= 0 {
 				d.errAt(q.v, "defaults.deadline: must be more than zero")
@@ -380,35 +322,27 @@ func (d *fileDec) decodeDefaults(p pair) {
 			}
 		}
 	}
-	if q, ok := f.get("retry"); ok {
-		d.defaults.retry = d.retry(d.decodeRetry(q.v, "defaults.retry"), sc, "defaults.retry")
+	if r.retry.has() {
+		d.defaults.retry = d.retry(r.retryRaw, sc, "defaults.retry")
 	}
 }
 
-// stepList decodes `setup`, `teardown` or a test's `steps`. base holds the
-// names captured before the list; the result adds the list's captures.
-func (d *fileDec) stepList(p pair, ctx string, base map[string]bool) ([]*Step, map[string]bool) {
+// stepList resolves `setup`, `teardown` or a test's `steps`. base holds
+// the names captured before the list; the result adds the list's
+// captures.
+func (d *fileDec) stepList(l rawStepList, base map[string]bool) ([]*Step, map[string]bool) {
 	captured := maps.Clone(base)
-	if p.v.Kind != yaml.SequenceNode {
-		d.errAt(p.v, fmt.Sprintf("%s: expected a list of steps, got %s", ctx, kindOf(p.v)))
-		return nil, captured
+	later := make([][]pair, len(l.steps))
+	for i := range l.steps {
+		later[i] = l.steps[i].captures
 	}
-	if len(p.v.Content) == 0 && ctx == "steps" {
-		d.errAt(p.v, "steps: the list is empty; add at least one step")
-	}
-	later := make([][]pair, len(p.v.Content))
-	for i, item := range p.v.Content {
-		later[i] = d.captureNames(item)
-	}
-	steps := make([]*Step, 0, len(p.v.Content))
-	for i, item := range p.v.Content {
-		sc := &scope{captured: captured, later: later[i:]}
-		item = deref(item)
-		f, _, ok := d.fields(item, ctx+" item", "in a step", stepKeys)
-		if !ok {
+	steps := make([]*Step, 0, len(l.steps))
+	for i := range l.steps {
+		if !l.steps[i].ok {
 			continue
 		}
-		st := d.invocation(f, item, sc, true)
+		sc := &scope{captured: captured, later: later[i:]}
+		st := d.invocation(&l.steps[i], sc, true)
 		st.Index = len(steps)
 		steps = append(steps, st)
 		for _, c := range st.Captures {
@@ -418,28 +352,27 @@ func (d *fileDec) stepList(p pair, ctx string, base map[string]bool) ([]*Step, m
 	return steps, captured
 }
 
-// test decodes one item of `tests`.
-func (d *fileDec) test(n *yaml.Node, s *Suite, setupCaps map[string]bool) *Test {
-	f, _, ok := d.fields(n, "tests item", "in a test", testKeys)
-	if !ok {
+// test resolves one item of `tests`; nil when it was not a mapping.
+func (d *fileDec) test(r *rawTest, s *Suite, setupCaps map[string]bool) *Test {
+	if !r.ok {
 		return nil
 	}
-	t := &Test{Suite: s, Pos: d.pos(n), Deadline: d.defaults.deadline, Tags: slices.Clone(s.Tags)}
-	if p, ok := f.get("name"); ok {
-		t.Name, _ = d.plainString(p, "name")
+	t := &Test{Suite: s, Pos: d.pos(r.node), Deadline: d.defaults.deadline, Tags: slices.Clone(s.Tags)}
+	if r.name.has() {
+		t.Name, _ = d.plainString(r.name, "name")
 	} else {
-		d.errAt(n, "a test needs a `name`, unique within the suite")
+		d.errAt(r.node, "a test needs a `name`, unique within the suite")
 	}
-	if p, ok := f.get("tags"); ok {
-		t.Tags = d.tags(p, s.Tags)
+	if r.tags.has() {
+		t.Tags = d.tags(r.tags, s.Tags)
 	}
-	if p, ok := f.get("skip"); ok {
-		t.Skip = d.skip(p)
+	if r.skip.has() {
+		t.Skip = d.skip(r.skip)
 	}
-	if p, ok := f.get("deadline"); ok {
-		d.testDeadline(p, t)
+	if r.deadline.has() {
+		d.testDeadline(r.deadline, t)
 	}
-	d.testRun(f, n, t, setupCaps)
+	d.testRun(r, t, setupCaps)
 	return t
 }
 
@@ -456,34 +389,32 @@ func (d *fileDec) testDeadline(p pair, t *Test) {
 	t.Deadline = v
 }
 
-// testRun decodes what a test runs: its `steps`, or the invocation keys
+// testRun resolves what a test runs: its `steps`, or the invocation keys
 // of its single step.
-func (d *fileDec) testRun(f fieldSet, n *yaml.Node, t *Test, setupCaps map[string]bool) {
-	var invKeys []string
-	for _, k := range invocationKeys {
-		if _, ok := f.get(k); ok {
-			invKeys = append(invKeys, k)
-		}
-	}
-	steps, hasSteps := f.get("steps")
+func (d *fileDec) testRun(r *rawTest, t *Test, setupCaps map[string]bool) {
+	invKeys := r.invocationKeys()
 	switch {
-	case hasSteps && len(invKeys) > 0:
-		first, _ := f.get(invKeys[0])
-		d.errAt(first.k, fmt.Sprintf("a test has either invocation keys (%s) or `steps`, not both: move %s into a step", strings.Join(invocationKeys, ", "), strings.Join(invKeys, ", ")))
-	case hasSteps:
-		for _, k := range []string{"expect", "capture", "retry"} {
-			if p, ok := f.get(k); ok {
-				d.errAt(p.k, fmt.Sprintf("%s: a test with `steps` has no %s of its own: move it into the step it belongs to", k, k))
+	case r.steps.has() && len(invKeys) > 0:
+		names := make([]string, len(invKeys))
+		for i, p := range invKeys {
+			names[i] = p.key()
+		}
+		d.errAt(invKeys[0].k, fmt.Sprintf("a test has either invocation keys (%s) or `steps`, not both: move %s into a step", strings.Join(invocationKeys, ", "), strings.Join(names, ", ")))
+	case r.steps.has():
+		for _, p := range []pair{r.expect, r.capture, r.retry} {
+			if p.has() {
+				d.errAt(p.k, fmt.Sprintf("%s: a test with `steps` has no %s of its own: move it into the step it belongs to", p.key(), p.key()))
 			}
 		}
 		t.MultiStep = true
-		t.Steps, _ = d.stepList(steps, "steps", setupCaps)
+		if r.stepList.ok {
+			t.Steps, _ = d.stepList(r.stepList, setupCaps)
+		}
 	case len(invKeys) == 0 && d.defaults.action == nil:
-		d.errAt(n, "a test needs something to run: add `action` (or action: PACKAGE/NAME), or a `steps` list, or set defaults.action")
+		d.errAt(r.node, "a test needs something to run: add `action` (or action: PACKAGE/NAME), or a `steps` list, or set defaults.action")
 	default:
-		sc := &scope{captured: setupCaps, later: [][]pair{d.captureNames(n)}}
-		st := d.invocation(f, n, sc, false)
-		t.Steps = []*Step{st}
+		sc := &scope{captured: setupCaps, later: [][]pair{r.captures}}
+		t.Steps = []*Step{d.invocation(&r.rawStep, sc, false)}
 	}
 }
 
@@ -507,16 +438,17 @@ func (d *fileDec) skip(p pair) string {
 	return n.Value
 }
 
-// invocation decodes the keys shared by a single-invocation test and a step.
-func (d *fileDec) invocation(f fieldSet, n *yaml.Node, sc *scope, isStep bool) *Step {
-	st := &Step{Pos: d.pos(n)}
-	if p, ok := f.get("name"); ok && isStep {
-		st.Name, _ = d.plainString(p, "name")
+// invocation resolves the keys shared by a single-invocation test and a
+// step.
+func (d *fileDec) invocation(r *rawStep, sc *scope, isStep bool) *Step {
+	st := &Step{Pos: d.pos(r.node)}
+	if r.name.has() && isStep {
+		st.Name, _ = d.plainString(r.name, "name")
 	}
-	an := d.action(f, n, sc, st)
+	an := d.action(r, sc, st)
 	pkgRaw := an.pkg
 	if st.Package == nil {
-		pkgRaw = d.stepPackage(f, n, sc, st, an)
+		pkgRaw = d.stepPackage(r, sc, st, an)
 	}
 	if st.Name == "" {
 		switch {
@@ -529,27 +461,23 @@ func (d *fileDec) invocation(f fieldSet, n *yaml.Node, sc *scope, isStep bool) *
 		}
 	}
 	st.Platform = emptyName
-	if p, ok := f.get("platform"); ok {
-		st.Platform = d.platform(p.v, sc, "platform")
+	if r.platform.has() {
+		st.Platform = d.platform(r.platform.v, sc, "platform")
 	} else if d.defaults.platform != nil {
 		st.Platform = d.platform(d.defaults.platform, sc, "defaults.platform")
 	}
 	st.Timeout, st.TimeoutSet = d.defaults.timeout, d.defaults.timeoutSet
-	if p, ok := f.get("timeout"); ok {
-		st.Timeout, st.TimeoutSet = d.timeout(p.v, sc, "timeout"), true
+	if r.timeout.has() {
+		st.Timeout, st.TimeoutSet = d.timeout(r.timeout.v, sc, "timeout"), true
 	}
-	d.stepParams(f, sc, st)
-	var exp rawExpect
-	if p, ok := f.get("expect"); ok {
-		d.decodeExpect(p, &exp)
-	}
-	st.Expect = d.expect(&exp, st.Pos, sc)
-	if p, ok := f.get("capture"); ok {
-		st.Captures = d.captureList(p)
+	d.stepParams(r.params.v, sc, st)
+	st.Expect = d.expect(&r.exp, st.Pos, sc)
+	if r.capture.has() {
+		st.Captures = d.captureList(r.capture, r.captures)
 	}
 	st.Retry = d.defaults.retry
-	if p, ok := f.get("retry"); ok {
-		st.Retry = d.retry(d.decodeRetry(p.v, "retry"), sc, "retry")
+	if r.retry.has() {
+		st.Retry = d.retry(r.retryRaw, sc, "retry")
 	}
 	return st
 }
@@ -557,10 +485,10 @@ func (d *fileDec) invocation(f fieldSet, n *yaml.Node, sc *scope, isStep bool) *
 // stepPackage sets st.Package, for an action that does not name its
 // package, from `package` or defaults.package; it returns the package as
 // written ("" when none).
-func (d *fileDec) stepPackage(f fieldSet, n *yaml.Node, sc *scope, st *Step, an actionName) string {
+func (d *fileDec) stepPackage(r *rawStep, sc *scope, st *Step, an actionName) string {
 	pkgRaw := an.pkg
-	switch p, ok := f.get("package"); {
-	case ok:
+	switch p := r.pkg; {
+	case p.has():
 		if p.v.Kind != yaml.ScalarNode || isNull(p.v) {
 			d.errAt(p.v, fmt.Sprintf("package: expected a name (or - for an action outside any package), got %s", kindOf(p.v)))
 		} else {
@@ -575,7 +503,7 @@ func (d *fileDec) stepPackage(f fieldSet, n *yaml.Node, sc *scope, st *Step, an 
 			st.Package, _ = d.name(d.defaults.pkg, sc, "defaults.package")
 		}
 	case an.ok:
-		d.errAt(n, fmt.Sprintf("no package for action %q: set `package` (- for an action outside any package), write action: PACKAGE/NAME, or set defaults.package", clip(an.name)))
+		d.errAt(r.node, fmt.Sprintf("no package for action %q: set `package` (- for an action outside any package), write action: PACKAGE/NAME, or set defaults.package", clip(an.name)))
 	}
 	if st.Package == nil {
 		st.Package = emptyName
@@ -586,11 +514,7 @@ func (d *fileDec) stepPackage(f fieldSet, n *yaml.Node, sc *scope, st *Step, an 
 // stepParams decodes the step's params (over defaults.params) into
 // st.Params and the body it sends: encoded now when static, else
 // precompiled into segments.
-func (d *fileDec) stepParams(f fieldSet, sc *scope, st *Step) {
-	var own *yaml.Node
-	if p, ok := f.get("params"); ok {
-		own = p.v
-	}
+func (d *fileDec) stepParams(own *yaml.Node, sc *scope, st *Step) {
 	st.Params = d.params(own, sc)
 	if st.Params.Static() {
 		b, err := marshalJSON(st.Params.static)
@@ -620,18 +544,18 @@ type actionName struct {
 
 // action decodes the step's `action`, or defaults.action when it has none,
 // into st.Action (and st.Package when the action names its package).
-func (d *fileDec) action(f fieldSet, n *yaml.Node, sc *scope, st *Step) actionName {
+func (d *fileDec) action(r *rawStep, sc *scope, st *Step) actionName {
 	var an actionName
-	act, hasAct := f.get("action")
+	act, hasAct := r.action, r.action.has()
 	what := "action" // the key the action comes from, for messages
 	if !hasAct && d.defaults.action != nil {
 		act, hasAct, what = *d.defaults.action, true, "defaults.action"
 	}
 	switch {
-	case !hasAct && d.unknownIn[n]:
+	case !hasAct && r.unknown:
 		st.Action = emptyName
 	case !hasAct:
-		d.errAt(n, "missing `action`: say what to invoke (action: NAME, or action: PACKAGE/NAME), or set defaults.action")
+		d.errAt(r.node, "missing `action`: say what to invoke (action: NAME, or action: PACKAGE/NAME), or set defaults.action")
 		st.Action = emptyName
 	case act.v.Kind != yaml.ScalarNode || isNull(act.v):
 		d.errAt(act.v, fmt.Sprintf("%s: expected a name, got %s", what, kindOf(act.v)))
@@ -646,7 +570,7 @@ func (d *fileDec) action(f fieldSet, n *yaml.Node, sc *scope, st *Step) actionNa
 				st.Package, st.Action = emptyName, emptyName
 				break
 			}
-			if p, ok := f.get("package"); ok {
+			if p := r.pkg; p.has() {
 				d.errAt(p.k, fmt.Sprintf("package: the %s %q already names its package: remove `package`, or write the action name alone", what, clip(raw)))
 			}
 			pn := *act.v
@@ -997,13 +921,13 @@ func describe(v any) string {
 }
 
 // captureList decodes `capture`: NAME: PATH pairs.
-func (d *fileDec) captureList(p pair) []*Capture {
+func (d *fileDec) captureList(p pair, entries []pair) []*Capture {
 	if p.v.Kind != yaml.MappingNode {
 		d.errAt(p.v, fmt.Sprintf("capture: expected a mapping of NAME: PATH, got %s", kindOf(p.v)))
 		return nil
 	}
 	var out []*Capture
-	for _, c := range d.pairs(p.v) {
+	for _, c := range entries {
 		if !validName(c.key()) || c.key() == "env" {
 			d.errAt(c.k, "capture: "+badVarName(c.key()))
 			continue

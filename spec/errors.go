@@ -35,6 +35,32 @@ func (p *problems) add(pos Pos, msg string) {
 	p.list = append(p.list, &e)
 }
 
+// reserve takes the place of a problem at pos whose message is known
+// later, set with fill; nil when no more problems are taken.
+func (p *problems) reserve(pos Pos) *Error {
+	if p.full || len(p.list) == maxErrors {
+		p.add(pos, "") // the list is full: adds the last line, once
+		return nil
+	}
+	e := &Error{Pos: pos}
+	p.list = append(p.list, e)
+	return e
+}
+
+// fill sets the message of a problem reserve placed. A problem that is
+// then the same as one before it leaves the list.
+func (p *problems) fill(e *Error, msg string) {
+	if p.seen[Error{Pos: e.Pos, Msg: msg}] {
+		p.list = slices.DeleteFunc(p.list, func(x *Error) bool { return x == e })
+		return
+	}
+	e.Msg = msg
+	if p.seen == nil {
+		p.seen = make(map[Error]bool)
+	}
+	p.seen[*e] = true
+}
+
 // sortErrors orders errors by file, line and column, keeping the order in
 // which they were found otherwise.
 func sortErrors(list []*Error) {

@@ -7,14 +7,20 @@ import (
 	"go.yaml.in/yaml/v3"
 )
 
-// The first pass: YAML nodes to raw structs. A raw struct holds each key
-// of one mapping as written (a pair: the key node and the value node, so
-// every field keeps its file, line and column), the raw structs of the
-// mappings nested in it, and whether any key was unknown. The pass checks
-// the shape of the document: mappings and lists where the format has
-// them, no unknown or duplicate key. What the values mean is the resolve
-// pass's, which reads raw structs, never the mappings above them. So far
-// expect (with its duration and assert items) and retry are decoded so.
+// The first pass of a file: YAML nodes to raw structs. A raw struct holds
+// each key of one mapping as written (a pair: the key node and the value
+// node, so every field keeps its file, line and column), the raw structs
+// of the mappings nested in it, and whether any key was unknown. The pass
+// checks the shape of the document: mappings and lists where the format
+// has them, no unknown or duplicate key, a `tests` list. What the values
+// mean (defaults, variables and captures, names, durations, assertions) is
+// the resolve pass's (decode.go), which reads raw structs, never the
+// mappings above them.
+//
+// The suite's own keys, vars, defaults, setup and teardown go through the
+// first pass before anything is resolved; each item of `tests` goes
+// through both passes before the next one (see fileDec.tests), and its raw
+// struct is dropped once it is resolved.
 
 // fieldTable is what one kind of mapping allows: its keys (from keys.go,
 // the order messages list them in) and where each goes in its raw struct
@@ -98,6 +104,90 @@ func (t *fieldTable[T]) put(d *fileDec, p pair, dst *T) bool {
 // has reports whether the key of p was written.
 func (p pair) has() bool { return p.k != nil }
 
+// rawSuite is the root of a spec file.
+type rawSuite struct {
+	node                                                *yaml.Node
+	suite, vars, defaults, tags, setup, teardown, tests pair
+	// varList holds the entries of vars whose names are valid.
+	varList                   []pair
+	defs                      rawDefaults
+	setupSteps, teardownSteps rawStepList
+	// captures holds every name captured anywhere in the file.
+	captures map[string]bool
+}
+
+var suiteTable = newTable("at the top level of a spec", suiteKeys, map[string]func(*rawSuite) *pair{
+	"suite": func(s *rawSuite) *pair { return &s.suite }, "vars": func(s *rawSuite) *pair { return &s.vars },
+	"defaults": func(s *rawSuite) *pair { return &s.defaults }, "tags": func(s *rawSuite) *pair { return &s.tags },
+	"setup": func(s *rawSuite) *pair { return &s.setup }, "teardown": func(s *rawSuite) *pair { return &s.teardown },
+	"tests": func(s *rawSuite) *pair { return &s.tests },
+}, nil)
+
+// rawDefaults is a suite's `defaults`.
+type rawDefaults struct {
+	ok                                                      bool
+	pkg, action, platform, timeout, deadline, params, retry pair
+	retryRaw                                                *rawRetry
+}
+
+var defaultsTable = newTable("in defaults", defaultsKeys, map[string]func(*rawDefaults) *pair{
+	"package": func(r *rawDefaults) *pair { return &r.pkg }, "action": func(r *rawDefaults) *pair { return &r.action },
+	"platform": func(r *rawDefaults) *pair { return &r.platform }, "timeout": func(r *rawDefaults) *pair { return &r.timeout },
+	"deadline": func(r *rawDefaults) *pair { return &r.deadline }, "params": func(r *rawDefaults) *pair { return &r.params },
+	"retry": func(r *rawDefaults) *pair { return &r.retry },
+}, nil)
+
+// rawStep is an item of `steps`, `setup` or `teardown`, or (inside
+// rawTest) the single step of a test written with invocation keys.
+type rawStep struct {
+	node                                                                 *yaml.Node
+	ok                                                                   bool // node is a mapping
+	unknown                                                              bool
+	name, pkg, action, platform, timeout, params, expect, capture, retry pair
+	exp                                                                  rawExpect
+	retryRaw                                                             *rawRetry
+	// captures holds the entries of capture (NAME: PATH), as written.
+	captures []pair
+}
+
+// stepSlots are the slots of the keys a step shares with a test.
+var stepSlots = map[string]func(*rawStep) *pair{
+	"name": func(s *rawStep) *pair { return &s.name }, "package": func(s *rawStep) *pair { return &s.pkg },
+	"action": func(s *rawStep) *pair { return &s.action }, "platform": func(s *rawStep) *pair { return &s.platform },
+	"timeout": func(s *rawStep) *pair { return &s.timeout }, "params": func(s *rawStep) *pair { return &s.params },
+	"expect": func(s *rawStep) *pair { return &s.expect }, "capture": func(s *rawStep) *pair { return &s.capture },
+	"retry": func(s *rawStep) *pair { return &s.retry },
+}
+
+var stepTable = newTable("in a step", stepKeys, stepSlots, nil)
+
+// rawStepList is `setup`, `teardown` or a test's `steps`.
+type rawStepList struct {
+	ok    bool // the key was given, with a list
+	steps []rawStep
+}
+
+// rawTest is an item of `tests`.
+type rawTest struct {
+	rawStep                     // its name, invocation keys, expect, capture and retry
+	tags, skip, deadline, steps pair
+	stepList                    rawStepList
+}
+
+var testTable = newTable("in a test", testKeys, testSlots(), nil)
+
+// testSlots are a test's own slots and those it shares with a step.
+func testSlots() map[string]func(*rawTest) *pair {
+	m := map[string]func(*rawTest) *pair{
+		"tags": func(t *rawTest) *pair { return &t.tags }, "skip": func(t *rawTest) *pair { return &t.skip },
+		"deadline": func(t *rawTest) *pair { return &t.deadline }, "steps": func(t *rawTest) *pair { return &t.steps },
+	}
+	for k, slot := range stepSlots {
+		m[k] = func(t *rawTest) *pair { return slot(&t.rawStep) }
+	}
+	return m
+}
+
 // rawExpect is a step's `expect`.
 type rawExpect struct {
 	ok                                                                bool // expect was a mapping
@@ -144,6 +234,160 @@ var retryTable = newTable("in retry", retryKeys, map[string]func(*rawRetry) *pai
 	"backoff": func(r *rawRetry) *pair { return &r.backoff }, "max_delay": func(r *rawRetry) *pair { return &r.maxDelay },
 	"idempotent": func(r *rawRetry) *pair { return &r.idempotent },
 }, nil)
+
+// decodeSuite is the first pass over the root mapping of a spec file.
+func (d *fileDec) decodeSuite(root *yaml.Node) *rawSuite {
+	s := &rawSuite{node: root, captures: map[string]bool{}}
+	decodeFields(d, root, "suite", suiteTable, s)
+	s.varList = d.decodeVars(s.vars)
+	if s.defaults.has() {
+		s.defs = d.decodeDefaults(s.defaults)
+	}
+	s.setupSteps = d.decodeStepList(s.setup, "setup", s.captures)
+	s.teardownSteps = d.decodeStepList(s.teardown, "teardown", s.captures)
+	d.checkTests(s)
+	return s
+}
+
+// decodeVars returns the entries of `vars` whose names are valid.
+func (d *fileDec) decodeVars(p pair) []pair {
+	if !p.has() {
+		return nil
+	}
+	if p.v.Kind != yaml.MappingNode {
+		d.errAt(p.v, fmt.Sprintf("vars: expected a mapping of NAME: VALUE, got %s", kindOf(p.v)))
+		return nil
+	}
+	var out []pair
+	for _, vp := range d.pairs(p.v) {
+		if !validName(vp.key()) || vp.key() == "env" {
+			d.errAt(vp.k, "vars: "+badVarName(vp.key()))
+			continue
+		}
+		out = append(out, vp)
+	}
+	return out
+}
+
+// decodeDefaults is the first pass over `defaults`.
+func (d *fileDec) decodeDefaults(p pair) rawDefaults {
+	var r rawDefaults
+	if _, r.ok = decodeFields(d, p.v, "defaults", defaultsTable, &r); r.ok && r.retry.has() {
+		r.retryRaw = d.decodeRetry(r.retry.v, "defaults.retry")
+	}
+	return r
+}
+
+// checkTests checks that `tests` is a non-empty list. Its items are
+// decoded one at a time, each just before it is resolved (see
+// fileDec.tests).
+func (d *fileDec) checkTests(s *rawSuite) {
+	p := s.tests
+	switch {
+	case !p.has():
+		d.errAt(s.node, "missing `tests`: a spec needs a `tests` list")
+	case p.v.Kind != yaml.SequenceNode:
+		d.errAt(p.v, fmt.Sprintf("tests: expected a list, got %s", kindOf(p.v)))
+	case len(p.v.Content) == 0:
+		d.errAt(p.v, "tests: the list is empty; add at least one test")
+	}
+}
+
+// decodeTest is the first pass over an item of `tests`. What the test
+// runs is decoded as the resolve pass will use it: its steps, or its own
+// expect and retry when it invokes something itself. The names it
+// captures go to caps in every case.
+func (d *fileDec) decodeTest(t *rawTest, n *yaml.Node, caps map[string]bool, defaultAction bool) {
+	t.node = n
+	if t.unknown, t.ok = decodeFields(d, n, "tests item", testTable, t); !t.ok {
+		return
+	}
+	d.decodeCaptures(&t.rawStep, caps)
+	switch {
+	case t.steps.has() && len(t.invocationKeys()) > 0:
+		d.scanStepCaptures(t.steps.v, caps) // the test is an error as a whole
+	case t.steps.has():
+		t.stepList = d.decodeStepList(t.steps, "steps", caps)
+	case len(t.invocationKeys()) > 0 || defaultAction:
+		d.decodeStepParts(&t.rawStep)
+	}
+}
+
+// invocationKeys lists the invocation keys a test was written with, in the
+// order of invocationKeys.
+func (t *rawTest) invocationKeys() []pair {
+	var out []pair
+	for _, p := range []pair{t.pkg, t.action, t.platform, t.timeout, t.params} {
+		if p.has() {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// decodeStepList is the first pass over `setup`, `teardown` or a test's
+// `steps`; the names its steps capture go to caps.
+func (d *fileDec) decodeStepList(p pair, ctx string, caps map[string]bool) rawStepList {
+	if !p.has() {
+		return rawStepList{}
+	}
+	if p.v.Kind != yaml.SequenceNode {
+		d.errAt(p.v, fmt.Sprintf("%s: expected a list of steps, got %s", ctx, kindOf(p.v)))
+		return rawStepList{}
+	}
+	if len(p.v.Content) == 0 && ctx == "steps" {
+		d.errAt(p.v, "steps: the list is empty; add at least one step")
+	}
+	l := rawStepList{ok: true, steps: make([]rawStep, len(p.v.Content))}
+	for i, item := range p.v.Content {
+		s := &l.steps[i]
+		s.node = deref(item)
+		if s.unknown, s.ok = decodeFields(d, s.node, ctx+" item", stepTable, s); s.ok {
+			d.decodeCaptures(s, caps)
+			d.decodeStepParts(s)
+		}
+	}
+	return l
+}
+
+// decodeCaptures records the entries of a step's capture mapping, and
+// their names in caps (the resolve pass reports a capture that is not a
+// mapping).
+func (d *fileDec) decodeCaptures(s *rawStep, caps map[string]bool) {
+	if !s.capture.has() || s.capture.v.Kind != yaml.MappingNode {
+		return
+	}
+	s.captures = d.pairs(s.capture.v)
+	for _, c := range s.captures {
+		caps[c.key()] = true
+	}
+}
+
+// scanStepCaptures adds to caps the names the items of a steps list
+// capture, without decoding the steps.
+func (d *fileDec) scanStepCaptures(steps *yaml.Node, caps map[string]bool) {
+	if steps.Kind != yaml.SequenceNode {
+		return
+	}
+	for _, item := range steps.Content {
+		if c := d.child(item, "capture"); c != nil && c.Kind == yaml.MappingNode {
+			for _, p := range d.pairs(c) {
+				caps[p.key()] = true
+			}
+		}
+	}
+}
+
+// decodeStepParts is the first pass over the mappings in a step: expect
+// and retry.
+func (d *fileDec) decodeStepParts(s *rawStep) {
+	if s.expect.has() {
+		d.decodeExpect(s.expect, &s.exp)
+	}
+	if s.retry.has() {
+		s.retryRaw = d.decodeRetry(s.retry.v, "retry")
+	}
+}
 
 // decodeExpect is the first pass over `expect`, its duration operators and
 // its assert items.

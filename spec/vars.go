@@ -263,7 +263,7 @@ func (d *fileDec) resolve(n *yaml.Node, p tpart, sc *scope, ctx string) (r resol
 	}
 	v, defined, clean := d.loadVar(p.name, n)
 	if !defined {
-		d.errAt(n, d.undefined(p.name, sc, ctx))
+		d.undefinedRef(n, p.name, sc, ctx)
 		if sv := d.vars[sc.resolving()]; sv != nil {
 			sv.state = 3
 		}
@@ -347,22 +347,69 @@ func (sc *scope) resolving() string {
 	return sc.loadOnly
 }
 
-// undefined words the error for a reference to an unknown name.
-func (d *fileDec) undefined(name string, sc *scope, ctx string) string {
-	if sc != nil && sc.loadOnly != "" && d.captures[name] {
-		return fmt.Sprintf("%s: ${%s} is a capture, known only at run time; suite variables are computed at load time, so use it directly where it is needed", ctx, name)
-	}
+// undefRef is a reference to a name that is not defined where it is used.
+// Its message says whether the file captures the name elsewhere, which is
+// known once the whole file is decoded: the problem takes its place among
+// the file's problems when it is found, and gets its message then
+// (reportUndefined).
+type undefRef struct {
+	pos       Pos
+	name, ctx string
+	// inVar: the reference is in a suite variable; scoped: it is where a
+	// capture could be visible (a step, a test, defaults).
+	inVar, scoped bool
+	// laterLine is the line of a capture of name later in the same list
+	// (this step's included), or 0.
+	laterLine int
+	hint      string // the known name closest to name, or ""
+	err       *Error // its place among the file's problems
+}
+
+// undefinedRef records a reference to an unknown name for reportUndefined.
+func (d *fileDec) undefinedRef(n *yaml.Node, name string, sc *scope, ctx string) {
+	u := undefRef{pos: d.pos(n), name: name, ctx: ctx}
 	if sc != nil {
-		if line, ok := laterLine(sc.later, name); ok {
-			return fmt.Sprintf("%s: ${%s} is captured at line %d, after this use: a capture can be used only in the steps after the one that captures it", ctx, name, line)
-		}
-		if d.captures[name] {
-			return fmt.Sprintf("%s: ${%s} is captured elsewhere, but not before this use: setup captures are visible to every test and to teardown; a test's captures only to its later steps", ctx, name)
-		}
+		u.scoped, u.inVar = true, sc.loadOnly != ""
+		u.laterLine, _ = laterLine(sc.later, name)
 	}
-	msg := fmt.Sprintf("%s: undefined variable ${%s}: define it under vars, pass --var %s=VALUE, or capture it in an earlier step", ctx, name, name)
-	if c := suggest.Closest(name, d.knownNames(sc)); c != "" {
-		msg += fmt.Sprintf("; did you mean ${%s}?", c)
+	if u.laterLine == 0 {
+		u.hint = suggest.Closest(name, d.knownNames(sc))
+	}
+	if d.undefSeen[u] {
+		return // the same reference in the same scope (defaults.params)
+	}
+	if d.undefSeen == nil {
+		d.undefSeen = map[undefRef]bool{}
+	}
+	d.undefSeen[u] = true
+	if u.err = d.probs.reserve(u.pos); u.err != nil {
+		d.undefs = append(d.undefs, u)
+	}
+}
+
+// reportUndefined words the problems of the references undefinedRef
+// recorded, now that d.captures holds every name the file captures.
+func (d *fileDec) reportUndefined() {
+	for _, u := range d.undefs {
+		d.probs.fill(u.err, u.message(d.captures[u.name]))
+	}
+	d.undefs, d.undefSeen = nil, nil
+}
+
+// message words the error; captured says whether the file captures the
+// name somewhere.
+func (u undefRef) message(captured bool) string {
+	switch {
+	case u.inVar && captured:
+		return fmt.Sprintf("%s: ${%s} is a capture, known only at run time; suite variables are computed at load time, so use it directly where it is needed", u.ctx, u.name)
+	case u.laterLine > 0:
+		return fmt.Sprintf("%s: ${%s} is captured at line %d, after this use: a capture can be used only in the steps after the one that captures it", u.ctx, u.name, u.laterLine)
+	case u.scoped && captured:
+		return fmt.Sprintf("%s: ${%s} is captured elsewhere, but not before this use: setup captures are visible to every test and to teardown; a test's captures only to its later steps", u.ctx, u.name)
+	}
+	msg := fmt.Sprintf("%s: undefined variable ${%s}: define it under vars, pass --var %s=VALUE, or capture it in an earlier step", u.ctx, u.name, u.name)
+	if u.hint != "" {
+		msg += fmt.Sprintf("; did you mean ${%s}?", u.hint)
 	}
 	return msg
 }

@@ -8,7 +8,6 @@ import (
 	"io"
 	"math"
 	"regexp"
-	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -431,44 +430,6 @@ func (d *fileDec) mergeSources(v *yaml.Node) (out []pair, ok bool) {
 		d.errAt(v, fmt.Sprintf("<<: expected a mapping to merge, got %s", kindOf(v)))
 		return nil, false
 	}
-}
-
-// fields decodes a mapping whose keys must come from allowed. where names
-// the place for messages ("in a test"). It returns the entries by key, or
-// nil (after reporting) when n is not a mapping.
-func (d *fileDec) fields(n *yaml.Node, ctx, where string, allowed []string) (fieldSet, []pair, bool) {
-	n = deref(n)
-	if n == nil || n.Kind != yaml.MappingNode {
-		d.errAt(n, fmt.Sprintf("%s: expected a mapping, got %s", ctx, kindOf(n)))
-		return nil, nil, false
-	}
-	ps := d.pairs(n)
-	kept := ps[:0]
-	for _, p := range ps {
-		if !slices.Contains(allowed, p.key()) {
-			d.errAt(p.k, unknownKey(p.key(), where, allowed))
-			if d.unknownIn == nil {
-				d.unknownIn = map[*yaml.Node]bool{}
-			}
-			d.unknownIn[n] = true
-			continue
-		}
-		kept = append(kept, p)
-	}
-	return fieldSet(kept), kept, true
-}
-
-// fieldSet is the entries of a mapping, looked up by key. Mappings of the
-// format are small, so a scan beats a map.
-type fieldSet []pair
-
-func (f fieldSet) get(key string) (pair, bool) {
-	for _, p := range f {
-		if p.key() == key {
-			return p, true
-		}
-	}
-	return pair{}, false
 }
 
 // unknownKey words the error for a key the format does not know.
