@@ -10,6 +10,11 @@
 // every JSONPath, regular expression and JSON Schema. All problems of all
 // files come back at once as *Error values joined with errors.Join.
 //
+// A file goes through two passes: the first (raw.go) from YAML nodes to
+// raw structs that keep each key and value as written, with one field
+// checker for every kind of mapping; the resolve pass (resolve.go,
+// vars.go, expect.go) from raw structs to the loaded values.
+//
 // What is left for run time is the values of captures. A ${NAME} that a
 // step captures stays in a precompiled Template; Template.Resolve,
 // Step.Body and Check.Assertion substitute it from the run's variables

@@ -14,7 +14,7 @@ import (
 // checks the shape of the document: mappings and lists where the format
 // has them, no unknown or duplicate key, a `tests` list. What the values
 // mean (defaults, variables and captures, names, durations, assertions) is
-// the resolve pass's (decode.go), which reads raw structs, never the
+// the resolve pass's (resolve.go), which reads raw structs, never the
 // mappings above them.
 //
 // The suite's own keys, vars, defaults, setup and teardown go through the
