@@ -708,52 +708,40 @@ func collectRefs(n *yaml.Node, names map[string]bool, depth int) {
 }
 
 // params compiles the body: defaults.params shallow-merged under the
-// step's own params.
+// step's own params, keys in the order they come (the defaults' first).
 func (d *fileDec) params(own *yaml.Node, sc *scope) *Template {
-	var keys []string
-	vals := map[string]tnode{}
-	set := func(k string, t tnode) {
-		if _, ok := vals[k]; !ok {
-			keys = append(keys, k)
-		}
-		vals[k] = t
-	}
-	add := func(n *yaml.Node, ctx string) {
-		for _, p := range d.pairs(n) {
-			t, _ := d.value(p.v, sc, ctx+"."+p.key())
-			set(p.key(), t)
-		}
-	}
+	var mn mapNode
+	var fromDefaults map[string]int // a default's index in mn, by key
 	if d.defaults.params != nil {
-		for _, kv := range d.defaultParams(sc) {
-			set(kv.key, kv.t)
+		defs := d.defaultParams(sc)
+		fromDefaults = make(map[string]int, len(defs))
+		for _, kv := range defs {
+			fromDefaults[kv.key] = len(mn.keys)
+			mn.keys, mn.vals = append(mn.keys, kv.key), append(mn.vals, kv.t)
 		}
 	}
-	if own != nil {
-		if own.Kind != yaml.MappingNode {
-			d.errAt(own, fmt.Sprintf("params: expected a mapping (the JSON object sent as the body), got %s", kindOf(own)))
-		} else {
-			add(own, "params")
+	if own != nil && own.Kind != yaml.MappingNode {
+		d.errAt(own, fmt.Sprintf("params: expected a mapping (the JSON object sent as the body), got %s", kindOf(own)))
+	} else if own != nil {
+		for _, p := range d.pairs(own) { // keys without duplicates
+			t, _ := d.value(p.v, sc, "params."+p.key())
+			if i, ok := fromDefaults[p.key()]; ok {
+				mn.vals[i] = t
+				continue
+			}
+			mn.keys, mn.vals = append(mn.keys, p.key()), append(mn.vals, t)
 		}
 	}
-	static := true
-	for _, v := range vals {
+	for _, v := range mn.vals {
 		if _, ok := v.(litNode); !ok {
-			static = false
+			return &Template{dyn: mn}
 		}
 	}
-	if static {
-		m := make(map[string]any, len(vals))
-		for k, v := range vals {
-			m[k] = v.(litNode).v
-		}
-		return &Template{static: m}
+	m := make(map[string]any, len(mn.keys))
+	for i, k := range mn.keys {
+		m[k] = mn.vals[i].(litNode).v
 	}
-	mn := mapNode{keys: keys, vals: make([]tnode, len(keys))}
-	for i, k := range keys {
-		mn.vals[i] = vals[k]
-	}
-	return &Template{dyn: mn}
+	return &Template{static: m}
 }
 
 // loadTime compiles a value that must be known at load time.
