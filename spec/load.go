@@ -101,7 +101,7 @@ func decodeFiles(files []specFile, globals *globalVars, opts Options, sh *shared
 	g.SetLimit(runtime.GOMAXPROCS(0))
 	for i, f := range files {
 		g.Go(func() error {
-			d := &fileDec{file: f.path, dir: filepath.Dir(f.path), probs: &fileProbs[i], globals: globals, lookupEnv: opts.LookupEnv, sh: sh}
+			d := &fileDec{rawDecoder: rawDecoder{file: f.path, probs: &fileProbs[i]}, dir: filepath.Dir(f.path), globals: globals, lookupEnv: opts.LookupEnv, sh: sh}
 			decs[i] = d
 			suites[i] = d.load(f)
 			return nil

@@ -22,6 +22,71 @@ import (
 // through both passes before the next one (see fileDec.tests), and its raw
 // struct is dropped once it is resolved.
 
+// rawDecoder is the first pass over one file: all it knows is the file's
+// name and where its problems go. The resolve pass (fileDec) has it too,
+// for positions and messages.
+type rawDecoder struct {
+	file  string
+	probs *problems
+}
+
+// pos is the position of n in the file; 1:1 for no node.
+func (d *rawDecoder) pos(n *yaml.Node) Pos {
+	if n == nil || n.Line == 0 {
+		return Pos{File: d.file, Line: 1, Col: 1}
+	}
+	return Pos{File: d.file, Line: n.Line, Col: n.Column}
+}
+
+// errAt reports a problem at n.
+func (d *rawDecoder) errAt(n *yaml.Node, msg string) { d.probs.add(d.pos(n), msg) }
+
+// isSpecRoot reports whether root is a mapping that may be a spec, saying
+// what it is instead when it is not.
+func (d *rawDecoder) isSpecRoot(root *yaml.Node) bool {
+	if root.Kind != yaml.MappingNode {
+		if isNull(root) {
+			d.errAt(root, "empty file: a spec needs a `tests` list")
+		} else {
+			d.errAt(root, fmt.Sprintf("a spec file is a mapping with a `tests` list, got %s", kindOf(root)))
+		}
+		return false
+	}
+	if d.child(root, "packages") != nil && d.child(root, "tests") == nil {
+		d.errAt(root, "this is an emulator manifest (it has `packages`), not a spec: give it to --local or specrun serve, and keep it out of the spec paths")
+		return false
+	}
+	return true
+}
+
+// child returns the value of key in a mapping node, or nil.
+func (d *rawDecoder) child(n *yaml.Node, key string) *yaml.Node {
+	n = deref(n)
+	if n == nil || n.Kind != yaml.MappingNode {
+		return nil
+	}
+	merges := false
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k := deref(n.Content[i])
+		if isMergeKey(k) {
+			merges = true
+			break
+		}
+		if k.Kind == yaml.ScalarNode && k.Value == key {
+			return deref(n.Content[i+1])
+		}
+	}
+	if !merges {
+		return nil
+	}
+	for _, p := range d.pairs(n) {
+		if p.key() == key {
+			return p.v
+		}
+	}
+	return nil
+}
+
 // fieldTable is what one kind of mapping allows: its keys (from keys.go,
 // the order messages list them in) and where each goes in its raw struct
 // T, a slot of its own or, for a key without one, the rest list in
@@ -58,7 +123,7 @@ func newTable[T any](where string, keys []string, slots map[string]func(*T) *pai
 // them. ctx names n in the message when n is not a mapping; ok is false
 // then. unknown is true when some key was unknown: a "missing key" error
 // there would only repeat it (a misspelt key).
-func decodeFields[T any](d *fileDec, n *yaml.Node, ctx string, t *fieldTable[T], dst *T) (unknown, ok bool) {
+func decodeFields[T any](d *rawDecoder, n *yaml.Node, ctx string, t *fieldTable[T], dst *T) (unknown, ok bool) {
 	n = deref(n)
 	if n == nil || n.Kind != yaml.MappingNode {
 		d.errAt(n, fmt.Sprintf("%s: expected a mapping, got %s", ctx, kindOf(n)))
@@ -86,7 +151,7 @@ func decodeFields[T any](d *fileDec, n *yaml.Node, ctx string, t *fieldTable[T],
 
 // put puts p into its slot of dst; it returns true, after reporting it,
 // when t does not allow its key.
-func (t *fieldTable[T]) put(d *fileDec, p pair, dst *T) bool {
+func (t *fieldTable[T]) put(d *rawDecoder, p pair, dst *T) bool {
 	i := slices.Index(t.keys, p.key())
 	switch {
 	case i < 0:
@@ -236,7 +301,7 @@ var retryTable = newTable("in retry", retryKeys, map[string]func(*rawRetry) *pai
 }, nil)
 
 // decodeSuite is the first pass over the root mapping of a spec file.
-func (d *fileDec) decodeSuite(root *yaml.Node) *rawSuite {
+func (d *rawDecoder) decodeSuite(root *yaml.Node) *rawSuite {
 	s := &rawSuite{node: root, captures: map[string]bool{}}
 	decodeFields(d, root, "suite", suiteTable, s)
 	s.varList = d.decodeVars(s.vars)
@@ -250,7 +315,7 @@ func (d *fileDec) decodeSuite(root *yaml.Node) *rawSuite {
 }
 
 // decodeVars returns the entries of `vars` whose names are valid.
-func (d *fileDec) decodeVars(p pair) []pair {
+func (d *rawDecoder) decodeVars(p pair) []pair {
 	if !p.has() {
 		return nil
 	}
@@ -270,7 +335,7 @@ func (d *fileDec) decodeVars(p pair) []pair {
 }
 
 // decodeDefaults is the first pass over `defaults`.
-func (d *fileDec) decodeDefaults(p pair) rawDefaults {
+func (d *rawDecoder) decodeDefaults(p pair) rawDefaults {
 	var r rawDefaults
 	if _, r.ok = decodeFields(d, p.v, "defaults", defaultsTable, &r); r.ok && r.retry.has() {
 		r.retryRaw = d.decodeRetry(r.retry.v, "defaults.retry")
@@ -281,7 +346,7 @@ func (d *fileDec) decodeDefaults(p pair) rawDefaults {
 // checkTests checks that `tests` is a non-empty list. Its items are
 // decoded one at a time, each just before it is resolved (see
 // fileDec.tests).
-func (d *fileDec) checkTests(s *rawSuite) {
+func (d *rawDecoder) checkTests(s *rawSuite) {
 	p := s.tests
 	switch {
 	case !p.has():
@@ -297,7 +362,7 @@ func (d *fileDec) checkTests(s *rawSuite) {
 // runs is decoded as the resolve pass will use it: its steps, or its own
 // expect and retry when it invokes something itself. The names it
 // captures go to caps in every case.
-func (d *fileDec) decodeTest(t *rawTest, n *yaml.Node, caps map[string]bool, defaultAction bool) {
+func (d *rawDecoder) decodeTest(t *rawTest, n *yaml.Node, caps map[string]bool, defaultAction bool) {
 	t.node = n
 	if t.unknown, t.ok = decodeFields(d, n, "tests item", testTable, t); !t.ok {
 		return
@@ -327,7 +392,7 @@ func (t *rawTest) invocationKeys() []pair {
 
 // decodeStepList is the first pass over `setup`, `teardown` or a test's
 // `steps`; the names its steps capture go to caps.
-func (d *fileDec) decodeStepList(p pair, ctx string, caps map[string]bool) rawStepList {
+func (d *rawDecoder) decodeStepList(p pair, ctx string, caps map[string]bool) rawStepList {
 	if !p.has() {
 		return rawStepList{}
 	}
@@ -353,7 +418,7 @@ func (d *fileDec) decodeStepList(p pair, ctx string, caps map[string]bool) rawSt
 // decodeCaptures records the entries of a step's capture mapping, and
 // their names in caps (the resolve pass reports a capture that is not a
 // mapping).
-func (d *fileDec) decodeCaptures(s *rawStep, caps map[string]bool) {
+func (d *rawDecoder) decodeCaptures(s *rawStep, caps map[string]bool) {
 	if !s.capture.has() || s.capture.v.Kind != yaml.MappingNode {
 		return
 	}
@@ -365,7 +430,7 @@ func (d *fileDec) decodeCaptures(s *rawStep, caps map[string]bool) {
 
 // scanStepCaptures adds to caps the names the items of a steps list
 // capture, without decoding the steps.
-func (d *fileDec) scanStepCaptures(steps *yaml.Node, caps map[string]bool) {
+func (d *rawDecoder) scanStepCaptures(steps *yaml.Node, caps map[string]bool) {
 	if steps.Kind != yaml.SequenceNode {
 		return
 	}
@@ -380,7 +445,7 @@ func (d *fileDec) scanStepCaptures(steps *yaml.Node, caps map[string]bool) {
 
 // decodeStepParts is the first pass over the mappings in a step: expect
 // and retry.
-func (d *fileDec) decodeStepParts(s *rawStep) {
+func (d *rawDecoder) decodeStepParts(s *rawStep) {
 	if s.expect.has() {
 		d.decodeExpect(s.expect, &s.exp)
 	}
@@ -391,7 +456,7 @@ func (d *fileDec) decodeStepParts(s *rawStep) {
 
 // decodeExpect is the first pass over `expect`, its duration operators and
 // its assert items.
-func (d *fileDec) decodeExpect(p pair, e *rawExpect) {
+func (d *rawDecoder) decodeExpect(p pair, e *rawExpect) {
 	e.key = p
 	if _, e.ok = decodeFields(d, p.v, "expect", expectTable, e); !e.ok {
 		return
@@ -419,7 +484,7 @@ func (d *fileDec) decodeExpect(p pair, e *rawExpect) {
 
 // decodeRetry is the first pass over a `retry` block; ctx names it in
 // messages.
-func (d *fileDec) decodeRetry(n *yaml.Node, ctx string) *rawRetry {
+func (d *rawDecoder) decodeRetry(n *yaml.Node, ctx string) *rawRetry {
 	r := &rawRetry{}
 	_, r.ok = decodeFields(d, n, ctx, retryTable, r)
 	return r

@@ -22,12 +22,13 @@ const (
 	maxTimeout      = 60 * time.Second
 )
 
-// fileDec decodes one spec file: the first pass (raw.go) and the resolve
-// pass (this file, vars.go, expect.go). It is used by one goroutine.
+// fileDec is the resolve pass over one spec file (this file, vars.go,
+// expect.go): defaults, variables and captures, names and checks. The
+// first pass (raw.go) is its rawDecoder, which knows none of that. It is
+// used by one goroutine.
 type fileDec struct {
-	file      string
+	rawDecoder
 	dir       string
-	probs     *problems
 	globals   *globalVars
 	lookupEnv func(string) (string, bool)
 	sh        *shared
@@ -103,15 +104,6 @@ type defaults struct {
 	retry                 *Retry
 }
 
-func (d *fileDec) pos(n *yaml.Node) Pos {
-	if n == nil || n.Line == 0 {
-		return Pos{File: d.file, Line: 1, Col: 1}
-	}
-	return Pos{File: d.file, Line: n.Line, Col: n.Column}
-}
-
-func (d *fileDec) errAt(n *yaml.Node, msg string) { d.probs.add(d.pos(n), msg) }
-
 // suite decodes the root of a spec file: the first pass to raw structs
 // (raw.go), then the resolve pass.
 func (d *fileDec) suite(root *yaml.Node, name string) *Suite {
@@ -164,24 +156,6 @@ func (d *fileDec) resolveSuite(raw *rawSuite, name string) *Suite {
 	return s
 }
 
-// isSpecRoot reports whether root is a mapping that may be a spec, saying
-// what it is instead when it is not.
-func (d *fileDec) isSpecRoot(root *yaml.Node) bool {
-	if root.Kind != yaml.MappingNode {
-		if isNull(root) {
-			d.errAt(root, "empty file: a spec needs a `tests` list")
-		} else {
-			d.errAt(root, fmt.Sprintf("a spec file is a mapping with a `tests` list, got %s", kindOf(root)))
-		}
-		return false
-	}
-	if d.child(root, "packages") != nil && d.child(root, "tests") == nil {
-		d.errAt(root, "this is an emulator manifest (it has `packages`), not a spec: give it to --local or specrun serve, and keep it out of the spec paths")
-		return false
-	}
-	return true
-}
-
 // tests decodes and resolves the items of the `tests` list into s.Tests,
 // reporting duplicate names. Each item goes through both passes before the
 // next one: the file's tree is walked once, in order, while it is in the
@@ -216,34 +190,6 @@ func (d *fileDec) tests(list *yaml.Node, s *Suite, setupCaps map[string]bool) {
 		t.Index = len(s.Tests)
 		s.Tests = append(s.Tests, t)
 	}
-}
-
-// child returns the value of key in a mapping node, or nil.
-func (d *fileDec) child(n *yaml.Node, key string) *yaml.Node {
-	n = deref(n)
-	if n == nil || n.Kind != yaml.MappingNode {
-		return nil
-	}
-	merges := false
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		k := deref(n.Content[i])
-		if isMergeKey(k) {
-			merges = true
-			break
-		}
-		if k.Kind == yaml.ScalarNode && k.Value == key {
-			return deref(n.Content[i+1])
-		}
-	}
-	if !merges {
-		return nil
-	}
-	for _, p := range d.pairs(n) {
-		if p.key() == key {
-			return p.v
-		}
-	}
-	return nil
 }
 
 // plainString reads a string written literally (no variables).

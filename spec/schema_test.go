@@ -111,7 +111,7 @@ func yamlToJSON(t *testing.T, file string) any {
 		t.Fatalf("%s: %v", file, err)
 	}
 	var probs problems
-	d := &fileDec{file: file, probs: &probs}
+	d := &rawDecoder{file: file, probs: &probs}
 	v, _ := d.literal(doc.Content[0])
 	if err := joinErrors(probs.list); err != nil {
 		t.Fatal(err)

@@ -27,7 +27,7 @@ func loadGlobals(opts Options, probs *problems) *globalVars {
 			probs.add(Pos{File: file}, "--var-file: "+err.Error())
 			continue
 		}
-		d := &fileDec{file: file, probs: probs}
+		d := &rawDecoder{file: file, probs: probs}
 		root := parseDocument(file, data, probs, "empty file: a var file is a mapping of NAME: VALUE")
 		if root == nil {
 			continue
@@ -491,7 +491,7 @@ func (d *fileDec) mapValue(n *yaml.Node, sc *scope, ctx string) (tnode, bool) {
 }
 
 // literal converts a value without substituting anything (var files).
-func (d *fileDec) literal(n *yaml.Node) (any, bool) {
+func (d *rawDecoder) literal(n *yaml.Node) (any, bool) {
 	n = deref(n)
 	switch n.Kind {
 	case yaml.ScalarNode:

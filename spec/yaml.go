@@ -292,13 +292,13 @@ func (p pair) key() string { return deref(p.k).Value }
 
 // pairs lists the entries of a mapping node in document order, with merge
 // keys (<<) expanded (explicit keys win) and duplicate keys reported.
-func (d *fileDec) pairs(n *yaml.Node) []pair {
+func (d *rawDecoder) pairs(n *yaml.Node) []pair {
 	ps, _ := d.pairsOK(n)
 	return ps
 }
 
 // pairsOK is pairs, also saying whether it reported no problem.
-func (d *fileDec) pairsOK(n *yaml.Node) ([]pair, bool) {
+func (d *rawDecoder) pairsOK(n *yaml.Node) ([]pair, bool) {
 	ok := true
 	out := make([]pair, 0, len(n.Content)/2)
 	var seen map[string]*yaml.Node // only for large mappings
@@ -345,7 +345,7 @@ func (d *fileDec) pairsOK(n *yaml.Node) ([]pair, bool) {
 }
 
 // dupKey reports the key k, written before at prev.
-func (d *fileDec) dupKey(k *yaml.Node, key string, prev *yaml.Node) {
+func (d *rawDecoder) dupKey(k *yaml.Node, key string, prev *yaml.Node) {
 	d.errAt(k, fmt.Sprintf("duplicate key %q: already given at line %d; remove one", key, prev.Line))
 }
 
@@ -402,7 +402,7 @@ func appendMerged(out, merged []pair) []pair {
 
 // mergeSources expands the value of a merge key: a mapping or a list of
 // mappings, earlier ones winning. ok is false when it reported a problem.
-func (d *fileDec) mergeSources(v *yaml.Node) (out []pair, ok bool) {
+func (d *rawDecoder) mergeSources(v *yaml.Node) (out []pair, ok bool) {
 	switch v.Kind {
 	case yaml.MappingNode:
 		return d.pairsOK(v)
