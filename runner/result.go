@@ -296,12 +296,12 @@ func (t *TestResult) ActivationIDs() []string {
 
 // Decisive returns the step and attempt that decided a Fail or Error (the
 // last attempt of the first step that did not pass), or nils.
-func (t *TestResult) Decisive() (*StepResult, *Attempt) { return Decisive(t.Steps) }
+func (t *TestResult) Decisive() (*StepResult, *Attempt) { return decisive(t.Steps) }
 
-// Decisive returns the first of steps that failed or errored and its last
+// decisive returns the first of steps that failed or errored and its last
 // attempt (nil when it made none), or nils; nil steps are ignored. For a
 // test's steps, a setup's or a teardown's.
-func Decisive(steps []*StepResult) (*StepResult, *Attempt) {
+func decisive(steps []*StepResult) (*StepResult, *Attempt) {
 	for _, s := range steps {
 		if s != nil && s.Status.Failed() {
 			if n := len(s.Attempts); n > 0 {

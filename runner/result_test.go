@@ -48,7 +48,8 @@ func TestDecisive(t *testing.T) {
 		{"a failed step without attempts", []*runner.StepResult{none, retried}, none, nil},
 	}
 	for _, tt := range tests {
-		if step, att := runner.Decisive(tt.steps); step != tt.step || att != tt.att {
+		tr := &runner.TestResult{Steps: tt.steps}
+		if step, att := tr.Decisive(); step != tt.step || att != tt.att {
 			t.Errorf("%s: Decisive = %p, %p; want %p, %p", tt.name, step, att, tt.step, tt.att)
 		}
 	}

@@ -47,7 +47,7 @@ func NewVerdict(st Status, steps []*StepResult, reason string) Verdict {
 		return Verdict{}
 	}
 	var v Verdict
-	v.Step, v.Attempt = Decisive(steps)
+	v.Step, v.Attempt = decisive(steps)
 	if v.Step != nil && v.Step.Step != nil {
 		v.Pos = v.Step.Step.Pos
 	}

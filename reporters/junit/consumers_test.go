@@ -44,10 +44,9 @@ func failedCases(doc rSuites, r *runner.Result) []failedCase {
 					f.tr, f.want = t, t.Test.Pos
 				}
 			}
-			phase := map[string][]*runner.StepResult{setupName: sr.Setup, teardownName: sr.Teardown}
-			if steps, ok := phase[c.Name]; ok {
-				st, _ := runner.Decisive(steps)
-				f.want = st.Step.Pos
+			phase := map[string]runner.Verdict{setupName: sr.SetupVerdict, teardownName: sr.TeardownVerdict}
+			if v, ok := phase[c.Name]; ok {
+				f.want = v.Step.Step.Pos
 			}
 			out = append(out, f)
 		}
