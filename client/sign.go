@@ -4,10 +4,8 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/base64"
-	"hash"
 	"net/http"
 	"strconv"
-	"sync"
 	"time"
 )
 
@@ -54,20 +52,7 @@ type Signer struct {
 	creds Credentials
 	base  http.RoundTripper
 	now   func() time.Time
-	// macs holds *macState values keyed with creds.SecretKey, so that a
-	// signature neither keys a new HMAC nor allocates its buffers.
-	macs sync.Pool
 }
-
-// macState is an HMAC-SHA256 keyed with the secret key and a scratch buffer
-// for the string to sign, the sum and its Base64.
-type macState struct {
-	mac hash.Hash
-	buf []byte
-}
-
-// maxPooledBuf bounds the scratch buffer a macState keeps between uses.
-const maxPooledBuf = 4 << 10
 
 // NewSigner returns a Signer that signs with creds and sends through base.
 // A nil base means http.DefaultTransport; a nil now means time.Now.
@@ -78,11 +63,7 @@ func NewSigner(creds Credentials, base http.RoundTripper, now func() time.Time) 
 	if now == nil {
 		now = time.Now
 	}
-	s := &Signer{creds: creds, base: base, now: now}
-	s.macs.New = func() any {
-		return &macState{mac: hmac.New(sha256.New, []byte(creds.SecretKey)), buf: make([]byte, 0, 256)}
-	}
-	return s
+	return &Signer{creds: creds, base: base, now: now}
 }
 
 // RoundTrip signs a clone of req over req.URL.RequestURI() with the current
@@ -96,7 +77,7 @@ func (s *Signer) RoundTrip(req *http.Request) (*http.Response, error) {
 // sign sets the signature headers of req, in place, for the current time.
 func (s *Signer) sign(req *http.Request) {
 	ts := strconv.FormatInt(s.now().UnixMilli(), 10)
-	sig := s.signature(req.Method, req.URL.RequestURI(), ts)
+	sig := Sign(req.Method, req.URL.RequestURI(), ts, s.creds.AccessKey, s.creds.SecretKey)
 	if req.Header == nil {
 		req.Header = make(http.Header, 3)
 	}
@@ -105,25 +86,6 @@ func (s *Signer) sign(req *http.Request) {
 	req.Header[HeaderTimestamp] = v[0:1:1]
 	req.Header[HeaderAccessKey] = v[1:2:2]
 	req.Header[HeaderSignature] = v[2:3:3]
-}
-
-// signature is Sign(method, requestURI, timestamp, s's keys), computed with
-// a pooled HMAC state (s is made by NewSigner, which fills the pool).
-func (s *Signer) signature(method, requestURI, timestamp string) string {
-	st := s.macs.Get().(*macState)
-	msg := appendStringToSign(st.buf[:0], method, requestURI, timestamp, s.creds.AccessKey)
-	st.mac.Reset()
-	st.mac.Write(msg)
-	// The message is hashed: its buffer (256 bytes at least) now takes the
-	// sum, then the Base64 after it.
-	buf := msg[:0]
-	sum := st.mac.Sum(buf)
-	sig := string(base64.StdEncoding.AppendEncode(sum[len(sum):], sum))
-	if cap(buf) <= maxPooledBuf {
-		st.buf = buf
-		s.macs.Put(st)
-	}
-	return sig
 }
 
 // CloseIdleConnections closes the idle connections of the base transport

@@ -5,9 +5,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 )
@@ -123,51 +121,5 @@ func TestSignerDefaults(t *testing.T) {
 	}
 	if d := time.Since(s.now()); d < 0 || d > time.Minute {
 		t.Errorf("nil now is not time.Now: off by %s", d)
-	}
-}
-
-func TestSignerPooledSignatureMatchesSign(t *testing.T) {
-	s := NewSigner(Credentials{AccessKey: "TestAccessKey", SecretKey: "TestSecretKey"}, nil, nil)
-	tests := []struct {
-		name, method, uri string
-	}{
-		{"known answer", "GET", "/vserver/v2/getServerInstanceList?responseFormatType=json"},
-		{"empty URI", "POST", ""},
-		{"URI longer than the scratch buffer", "POST", "/api/v2/packages/p/actions/" + strings.Repeat("a", 1000)},
-		{"URI longer than a pooled buffer may be", "POST", "/api/v2/packages/p/actions/" + strings.Repeat("b", 5000)},
-		{"short again after long ones", "GET", "/x"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			// Twice: the second use takes a pooled, reset state.
-			for range 2 {
-				if got, want := s.signature(tt.method, tt.uri, "1234567890123"), Sign(tt.method, tt.uri, "1234567890123", "TestAccessKey", "TestSecretKey"); got != want {
-					t.Fatalf("signature = %s, Sign = %s", got, want)
-				}
-			}
-		})
-	}
-	t.Run("concurrent", func(t *testing.T) {
-		var wg sync.WaitGroup
-		for g := range 8 {
-			wg.Go(func() {
-				for i := range 200 {
-					uri := "/api/v2/packages/p/actions/a?timeout=" + strconv.Itoa(g*1000+i)
-					if got, want := s.signature("POST", uri, "1"), Sign("POST", uri, "1", "TestAccessKey", "TestSecretKey"); got != want {
-						t.Errorf("%s: signature = %s, Sign = %s", uri, got, want)
-						return
-					}
-				}
-			})
-		}
-		wg.Wait()
-	})
-}
-
-func BenchmarkSignerSignature(b *testing.B) {
-	s := NewSigner(Credentials{AccessKey: "AKIDEXAMPLE0000000000", SecretKey: "SECRETEXAMPLE000000000000000000000000000"}, nil, nil)
-	b.ReportAllocs()
-	for b.Loop() {
-		s.signature("POST", "/api/v2/packages/package003/actions/action000?platform=classic&timeout=60000", "1714021538088")
 	}
 }
