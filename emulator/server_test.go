@@ -441,6 +441,12 @@ func TestAuthentication(t *testing.T) {
 		{"signature over another query", func(h http.Header) {
 			h.Set("x-ncp-apigw-signature-v2", sign("POST", "/api/v2/packages/pkg/actions/fixed?timeout=1000&platform=classic", stamp(0), testAK, testSK))
 		}, 401, authErr(`The signature does not match: sign "POST ` + uri + `\n1714021538088\nTestAccessKey" with the secret key (HMAC-SHA256, standard Base64).`)},
+		{"the right signature cut short", func(h http.Header) {
+			h.Set("x-ncp-apigw-signature-v2", sign("POST", uri, stamp(0), testAK, testSK)[:43])
+		}, 401, ""},
+		{"the right signature with a byte after it", func(h http.Header) {
+			h.Set("x-ncp-apigw-signature-v2", sign("POST", uri, stamp(0), testAK, testSK)+"=")
+		}, 401, ""},
 		{"signature over the decoded query", func(h http.Header) {
 			h.Set("x-ncp-apigw-signature-v2", sign("POST", "/api/v2/packages/pkg/actions/fixed?platform=classic&timeout=1000", stamp(0), testAK, testSK))
 		}, 401, ""},
