@@ -121,6 +121,7 @@ type Server struct {
 
 	secret  []byte // the signing secret key
 	ctJSON  []string
+	nsJSON  []byte // the namespace as a JSON string, quoted once for every answer
 	baseEnv []string
 
 	inflight atomic.Int64 // activations started and not finished, for Manifest.Concurrency
@@ -159,6 +160,7 @@ type action struct {
 	env         []string // process actions: environment without __OW_ACTIVATION_ID, __OW_DEADLINE
 	limitMsg    []byte   // result when the time limit is exceeded
 	qualified   string   // /namespace/package/action
+	nameJSON    []byte   // the name as a JSON string, quoted once for every answer
 }
 
 const (
@@ -191,6 +193,7 @@ func New(m *Manifest, opts Options) *Server {
 	s.apiKey = randomUUID() + ":" + randomID() + randomID()
 	s.ctx, s.cancel = context.WithCancel(context.Background())
 	s.secret = []byte(opts.SecretKey)
+	s.nsJSON = jsontext.AppendString(nil, m.Namespace)
 	s.baseEnv = os.Environ()
 	s.pkgs = map[string]map[string]*action{}
 	for _, p := range m.Packages {
@@ -204,7 +207,7 @@ func New(m *Manifest, opts Options) *Server {
 }
 
 func (s *Server) prepare(a *Action) *action {
-	act := &action{a: a, pkg: a.Package, name: a.Name}
+	act := &action{a: a, pkg: a.Package, name: a.Name, nameJSON: jsontext.AppendString(nil, a.Name)}
 	for _, p := range a.Platforms {
 		switch p {
 		case PlatformClassic:
@@ -746,11 +749,11 @@ func (s *Server) writeRecord(w http.ResponseWriter, rec *record, withLogs bool) 
 	b = append(b, `,"end":`...)
 	b = strconv.AppendInt(b, rec.end, 10)
 	b = append(b, `,"name":`...)
-	b = jsontext.AppendString(b, rec.act.name)
+	b = append(b, rec.act.nameJSON...)
 	b = append(b, `,"namespace":`...)
-	b = jsontext.AppendString(b, s.m.Namespace)
+	b = append(b, s.nsJSON...)
 	b = append(b, `,"subject":`...)
-	b = jsontext.AppendString(b, s.m.Namespace)
+	b = append(b, s.nsJSON...)
 	b = append(b, `,"response":{"result":`...)
 	b = append(b, rec.result...)
 	b = append(b, `,"status":`...)
