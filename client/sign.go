@@ -4,6 +4,7 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/base64"
+	"hash"
 	"net/http"
 	"strconv"
 	"time"
@@ -23,7 +24,11 @@ const (
 // (req.URL.RequestURI()); timestamp is Unix milliseconds as decimal text and
 // must be the value sent in the timestamp header.
 func Sign(method, requestURI, timestamp, accessKey, secretKey string) string {
-	mac := hmac.New(sha256.New, []byte(secretKey))
+	return signWith(hmac.New(sha256.New, []byte(secretKey)), method, requestURI, timestamp, accessKey)
+}
+
+// signWith is Sign with mac, a fresh HMAC-SHA256 keyed with the secret key.
+func signWith(mac hash.Hash, method, requestURI, timestamp, accessKey string) string {
 	var stack [256]byte
 	mac.Write(appendStringToSign(stack[:0], method, requestURI, timestamp, accessKey))
 	var sum [sha256.Size]byte
@@ -52,6 +57,10 @@ type Signer struct {
 	creds Credentials
 	base  http.RoundTripper
 	now   func() time.Time
+	// keyed is an HMAC-SHA256 keyed with the secret key at NewSigner and
+	// never written: each signature is made with a clone of it, so the key
+	// is processed once, not per request. Concurrent clones only read it.
+	keyed hash.Hash
 }
 
 // NewSigner returns a Signer that signs with creds and sends through base.
@@ -63,7 +72,19 @@ func NewSigner(creds Credentials, base http.RoundTripper, now func() time.Time) 
 	if now == nil {
 		now = time.Now
 	}
-	return &Signer{creds: creds, base: base, now: now}
+	return &Signer{creds: creds, base: base, now: now, keyed: hmac.New(sha256.New, []byte(creds.SecretKey))}
+}
+
+// mac returns a fresh HMAC keyed with the secret key: a clone of s.keyed
+// (hash.Cloner, which the standard library's HMAC-SHA256 implements), or a
+// new one where cloning is unsupported (GOFIPS140=v1.0.0).
+func (s *Signer) mac() hash.Hash {
+	if c, ok := s.keyed.(hash.Cloner); ok {
+		if m, err := c.Clone(); err == nil {
+			return m
+		}
+	}
+	return hmac.New(sha256.New, []byte(s.creds.SecretKey))
 }
 
 // RoundTrip signs a clone of req over req.URL.RequestURI() with the current
@@ -77,7 +98,7 @@ func (s *Signer) RoundTrip(req *http.Request) (*http.Response, error) {
 // sign sets the signature headers of req, in place, for the current time.
 func (s *Signer) sign(req *http.Request) {
 	ts := strconv.FormatInt(s.now().UnixMilli(), 10)
-	sig := Sign(req.Method, req.URL.RequestURI(), ts, s.creds.AccessKey, s.creds.SecretKey)
+	sig := signWith(s.mac(), req.Method, req.URL.RequestURI(), ts, s.creds.AccessKey)
 	if req.Header == nil {
 		req.Header = make(http.Header, 3)
 	}

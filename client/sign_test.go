@@ -1,11 +1,13 @@
 package client
 
 import (
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -122,4 +124,32 @@ func TestSignerDefaults(t *testing.T) {
 	if d := time.Since(s.now()); d < 0 || d > time.Minute {
 		t.Errorf("nil now is not time.Now: off by %s", d)
 	}
+}
+
+// TestSignerKeyedOnceSignsEveryRequestAlike: a Signer keys its HMAC once
+// and signs each request with a clone, so many requests signed at once,
+// and each signed again, must all carry Sign's signature (a clone that
+// wrote into the shared keyed state would spoil the ones after it).
+func TestSignerKeyedOnceSignsEveryRequestAlike(t *testing.T) {
+	const ak, sk = "AKIDEXAMPLE", "a secret key longer than one SHA-256 block: " +
+		"0123456789abcdef0123456789abcdef0123456789abcdef"
+	now := time.UnixMilli(1714021538088)
+	s := NewSigner(Credentials{AccessKey: ak, SecretKey: sk}, nil, func() time.Time { return now })
+	var wg sync.WaitGroup
+	for g := range 8 {
+		wg.Go(func() {
+			for i := range 50 {
+				uri := fmt.Sprintf("/api/v2/packages/p%d/actions/a%d?timeout=%d", g, i, i)
+				req := httptest.NewRequest(http.MethodPost, uri, nil)
+				for range 2 {
+					s.sign(req)
+					if got, want := req.Header.Get(HeaderSignature), Sign(http.MethodPost, uri, "1714021538088", ak, sk); got != want {
+						t.Errorf("%s: signature %s, want %s", uri, got, want)
+						return
+					}
+				}
+			}
+		})
+	}
+	wg.Wait()
 }

@@ -11,6 +11,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"hash"
 	"io"
 	"net/http"
 	"net/url"
@@ -119,7 +120,10 @@ type Server struct {
 	closed atomic.Bool
 	wg     sync.WaitGroup
 
-	secret  []byte // the signing secret key
+	secret []byte // the signing secret key
+	// keyed is an HMAC-SHA256 keyed with secret once and never written;
+	// each request's signature is checked with a clone of it.
+	keyed   hash.Hash
 	ctJSON  []string
 	nsJSON  []byte // the namespace as a JSON string, quoted once for every answer
 	baseEnv []string
@@ -193,6 +197,7 @@ func New(m *Manifest, opts Options) *Server {
 	s.apiKey = randomUUID() + ":" + randomID() + randomID()
 	s.ctx, s.cancel = context.WithCancel(context.Background())
 	s.secret = []byte(opts.SecretKey)
+	s.keyed = hmac.New(sha256.New, s.secret)
 	s.nsJSON = jsontext.AppendString(nil, m.Namespace)
 	s.baseEnv = os.Environ()
 	s.pkgs = map[string]map[string]*action{}
@@ -607,7 +612,7 @@ func (s *Server) checkSignature(method, uri, ts, ak, sig string) (string, bool) 
 	msg = append(msg, ts...)
 	msg = append(msg, '\n')
 	msg = append(msg, ak...)
-	mac := hmac.New(sha256.New, s.secret)
+	mac := s.mac()
 	mac.Write(msg)
 	var sum [sha256.Size]byte
 	var want, got [44]byte // the standard Base64 of a SHA-256 sum
@@ -616,6 +621,18 @@ func (s *Server) checkSignature(method, uri, ts, ak, sig string) (string, bool) 
 		return fmt.Sprintf("The signature does not match: sign %q with the secret key (HMAC-SHA256, standard Base64).", msg), false
 	}
 	return "", true
+}
+
+// mac returns a fresh HMAC keyed with the secret: a clone of s.keyed
+// (hash.Cloner), or a new one where cloning is unsupported
+// (GOFIPS140=v1.0.0).
+func (s *Server) mac() hash.Hash {
+	if c, ok := s.keyed.(hash.Cloner); ok {
+		if m, err := c.Clone(); err == nil {
+			return m
+		}
+	}
+	return hmac.New(sha256.New, s.secret)
 }
 
 func abs64(x int64) int64 {
