@@ -76,7 +76,9 @@ export NCLOUD_ACCESS_KEY=bench-access NCLOUD_SECRET_KEY=bench-secret
 "$work/specgen" -tests 1 -out "$work/serve"
 "$bin" serve --addr 127.0.0.1:0 "$work/serve/manifest.yaml" >"$work/serve.out" 2>&1 &
 serve_pid=$!
-trap 'kill "$serve_pid" 2>/dev/null; rm -rf "$work"' EXIT
+# "|| true": under set -e a failing kill (the server already stopped) would
+# end the trap there, leave $work behind and make the script exit 1.
+trap 'kill "$serve_pid" 2>/dev/null || true; rm -rf "$work"' EXIT
 for _ in $(seq 50); do [ -s "$work/serve.out" ] && break; sleep 0.1; done
 base=$(head -1 "$work/serve.out")
 uri="/api/v2/packages/bench/actions/fixed?timeout=30000"
@@ -109,6 +111,8 @@ env "${benv[@]}" go test -run='^$' -bench='^Benchmark(Overhead|LatencyBound|Scal
   | tee "$work/gobench.txt" | grep -E '^(Benchmark|ok|FAIL)' || true
 go test -run='^$' -bench='^Benchmark(RunnerOnly|Sign|Invoke)$' -count="$RUNS" ./bench/ | tee -a "$work/gobench.txt" | grep -E '^(Benchmark|ok|FAIL)' || true
 go test -run='^$' -bench='^(BenchmarkResolveDynamic|BenchmarkCheck100KB)$' -count="$RUNS" ./spec/ ./assert/ | tee -a "$work/gobench.txt" | grep -E '^(Benchmark|ok|FAIL)' || true
+# 7. loading against yaml.v3 alone, side by side in each iteration.
+go test -run='^$' -bench='^BenchmarkLoadVsYAML$' -benchtime=3x -count="$RUNS" ./spec/ | tee -a "$work/gobench.txt" | grep -E '^(Benchmark|ok|FAIL)' || true
 "$work/benchtable" <"$work/gobench.txt" | tee "$work/table.txt"
 
 step "ratios (median of each side; targets in brackets)"
@@ -142,5 +146,11 @@ for n in 4000 20000; do
   printf '%-52s %s\n' "6. specrun / hey, $n, wall min med max [<= $target]" "$(awk -v n="$n" '$1 == n { print $3 }' "$work/hey.txt" | minmedmax)"
   printf '%-52s %s\n' "6. specrun / hey, $n, CPU min med max" "$(awk -v n="$n" '$1 == n { print $5 }' "$work/hey.txt" | minmedmax)"
   printf '%-52s %s\n' "6. validate (load alone) / hey, $n, CPU min med max" "$(awk -v n="$n" '$1 == n { print $16 / $8 }' "$work/hey.txt" | minmedmax)"
+done
+for c in one-file files-of-100; do
+  printf '%-52s %s\n' "7. load / yaml.v3 alone, $c, CPU min med max [<= 1.5]" \
+    "$(awk -v b="LoadVsYAML/$c" '$1 == b && $2 == "cpu-load/yaml" { print $4, $5, $6 }' "$work/table.txt")"
+  printf '%-52s %s\n' "7. load / yaml.v3 alone, $c, wall min med max" \
+    "$(awk -v b="LoadVsYAML/$c" '$1 == b && $2 == "load/yaml" { print $4, $5, $6 }' "$work/table.txt")"
 done
 printf '%-52s %s\n' "5. specrun --version, default (cgo) build, ms" "$(fromend "default build: specrun --version" 9 "$work/startup.txt")"
