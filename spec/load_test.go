@@ -326,6 +326,27 @@ func TestAliasesOfLongStringsAreBounded(t *testing.T) {
 	}
 }
 
+// A file without aliases is not an alias bomb, however many values it has:
+// it was refused with "expands ... through aliases" at over 1,000,000
+// values, a message about something it does not contain. (yaml.v3 has made
+// its nodes by then, and the 10 MB cap on spec files bounds them.)
+func TestAliasFreeDocumentIsNotMeasuredAsAnAliasBomb(t *testing.T) {
+	t.Parallel()
+	values := "[" + strings.TrimSuffix(strings.Repeat("0,", 1_000_001), ",") + "]"
+	// With and without a '*' elsewhere in the file (a JSONPath wildcard),
+	// which decides whether the aliases are looked for at all.
+	for name, path := range map[string]string{"plain.yaml": "a", "wildcard.yaml": "items[*].id"} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			spec := "tests:\n  - name: t\n    action: p/a\n    params: {a: " + values + "}\n    expect:\n      assert:\n        - path: " + path + "\n          exists: true\n"
+			dir := writeFiles(t, map[string]string{name: spec})
+			if _, err := Load([]string{filepath.Join(dir, name)}, Options{}); err != nil {
+				t.Errorf("Load of an alias-free file of 1,000,001 values: %v", err)
+			}
+		})
+	}
+}
+
 // A load error quotes a bad value cut to 40 bytes before the secrets are
 // all known: what is left of a secret before the cut is masked too (a
 // secret of 12 three-byte runes and a core fills the 40 bytes exactly).

@@ -56,7 +56,7 @@ func parseDocument(file string, data []byte, probs *problems, emptyMsg string) *
 			probs.add(Pos{File: file, Line: 1, Col: 1}, emptyMsg)
 			return nil
 		}
-		return checkRoot(file, &doc, probs, emptyMsg)
+		return checkRoot(file, &doc, probs, emptyMsg, mayAlias(data))
 	}
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	if err := yamlnode.Decode(dec, &doc); err != nil {
@@ -76,21 +76,30 @@ func parseDocument(file string, data []byte, probs *problems, emptyMsg string) *
 		probs.add(pos, "a second YAML document: a spec file holds one document; remove the `---` separator or move the rest into another file")
 		return nil
 	}
-	return checkRoot(file, &doc, probs, emptyMsg)
+	return checkRoot(file, &doc, probs, emptyMsg, mayAlias(data))
 }
 
+// mayAlias reports whether data may hold an alias: every alias starts with
+// '*', so a file without one has none, and measuring it would find nothing
+// to refuse (its values are its nodes, already made and bounded in depth
+// by yaml.v3).
+func mayAlias(data []byte) bool { return bytes.IndexByte(data, '*') >= 0 }
+
 // checkRoot returns the root of a decoded document after checking its
-// aliases, or nil after reporting a problem.
-func checkRoot(file string, doc *yaml.Node, probs *problems, emptyMsg string) *yaml.Node {
+// aliases when it may have some, or nil after reporting a problem.
+func checkRoot(file string, doc *yaml.Node, probs *problems, emptyMsg string, aliases bool) *yaml.Node {
 	if doc.Kind != yaml.DocumentNode || len(doc.Content) == 0 {
 		probs.add(Pos{File: file, Line: 1, Col: 1}, emptyMsg)
 		return nil
 	}
 	root := doc.Content[0]
+	if !aliases {
+		return root
+	}
 	m := measurer{file: file, probs: probs, sizes: map[*yaml.Node]int{}, active: map[*yaml.Node]bool{}}
 	if n := m.count(root, 0); n < 0 {
 		return nil
-	} else if n > maxNodes {
+	} else if n > maxNodes && m.aliases {
 		probs.add(Pos{File: file, Line: root.Line, Col: root.Column}, fmt.Sprintf("the document expands to more than %d values through aliases (%d bytes of text count as one): use fewer nested aliases, or fewer aliases of long strings", maxNodes, textUnit))
 		return nil
 	}
@@ -159,6 +168,9 @@ type measurer struct {
 	probs  *problems
 	sizes  map[*yaml.Node]int
 	active map[*yaml.Node]bool
+	// aliases is set when the document holds an alias: without one its
+	// values are only its nodes, which yaml.v3 has already made.
+	aliases bool
 }
 
 // count returns the expanded size of n, or -1 after reporting a problem.
@@ -171,6 +183,7 @@ func (m *measurer) count(n *yaml.Node, depth int) int {
 		return -1
 	}
 	if n.Kind == yaml.AliasNode {
+		m.aliases = true
 		t := n.Alias
 		if t == nil {
 			return 1
