@@ -79,11 +79,15 @@ func parseDocument(file string, data []byte, probs *problems, emptyMsg string) *
 	return checkRoot(file, &doc, probs, emptyMsg, mayAlias(data))
 }
 
-// mayAlias reports whether data may hold an alias: every alias starts with
-// '*', so a file without one has none, and measuring it would find nothing
-// to refuse (its values are its nodes, already made and bounded in depth
-// by yaml.v3).
-func mayAlias(data []byte) bool { return bytes.IndexByte(data, '*') >= 0 }
+// mayAlias reports whether data may hold an alias: an alias is written
+// '*name' and refers to an anchor written '&name' (yaml.v3 refuses one that
+// refers to no anchor), so a file without both bytes has none, and
+// measuring it would find nothing to refuse (its values are its nodes,
+// already made and bounded in depth by yaml.v3). '*' alone is common in
+// specs: JSONPath wildcards.
+func mayAlias(data []byte) bool {
+	return bytes.IndexByte(data, '&') >= 0 && bytes.IndexByte(data, '*') >= 0
+}
 
 // checkRoot returns the root of a decoded document after checking its
 // aliases when it may have some, or nil after reporting a problem.
