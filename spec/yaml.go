@@ -97,17 +97,25 @@ func checkRoot(file string, doc *yaml.Node, probs *problems, emptyMsg string, al
 		return nil
 	}
 	root := doc.Content[0]
-	if !aliases {
-		return root
-	}
-	m := measurer{file: file, probs: probs, sizes: map[*yaml.Node]int{}, active: map[*yaml.Node]bool{}}
-	if n := m.count(root, 0); n < 0 {
-		return nil
-	} else if n > maxNodes && m.aliases {
-		probs.add(Pos{File: file, Line: root.Line, Col: root.Column}, fmt.Sprintf("the document expands to more than %d values through aliases (%d bytes of text count as one): use fewer nested aliases, or fewer aliases of long strings", maxNodes, textUnit))
+	if aliases && !withinAliasBound(file, root, probs, maxNodes) {
 		return nil
 	}
 	return root
+}
+
+// withinAliasBound reports whether root, its aliases expanded, holds at
+// most limit values, with no alias that contains itself; false after
+// reporting a problem. A document without an alias is within it whatever
+// its size: its values are its nodes, which yaml.v3 has already made.
+func withinAliasBound(file string, root *yaml.Node, probs *problems, limit int) bool {
+	m := measurer{file: file, probs: probs, limit: limit, sizes: map[*yaml.Node]int{}, active: map[*yaml.Node]bool{}}
+	if n := m.count(root, 0); n < 0 {
+		return false
+	} else if n > limit && m.aliases {
+		probs.add(Pos{File: file, Line: root.Line, Col: root.Column}, fmt.Sprintf("the document expands to more than %d values through aliases (%d bytes of text count as one): use fewer nested aliases, or fewer aliases of long strings", limit, textUnit))
+		return false
+	}
+	return true
 }
 
 // plainText reports whether data is printable ASCII, tabs and line breaks
@@ -170,6 +178,7 @@ func badChar(data []byte, i int, r rune, size int) string {
 type measurer struct {
 	file   string
 	probs  *problems
+	limit  int // the most values a document or an alias may expand to
 	sizes  map[*yaml.Node]int
 	active map[*yaml.Node]bool
 	// aliases is set when the document holds an alias: without one its
@@ -205,8 +214,8 @@ func (m *measurer) count(n *yaml.Node, depth int) int {
 		if s < 0 {
 			return -1
 		}
-		if s > maxNodes {
-			m.probs.add(Pos{File: m.file, Line: n.Line, Col: n.Column}, fmt.Sprintf("alias *%s expands to more than %d values (%d bytes of text count as one): use fewer nested aliases, or fewer aliases of long strings", n.Value, maxNodes, textUnit))
+		if s > m.limit {
+			m.probs.add(Pos{File: m.file, Line: n.Line, Col: n.Column}, fmt.Sprintf("alias *%s expands to more than %d values (%d bytes of text count as one): use fewer nested aliases, or fewer aliases of long strings", n.Value, m.limit, textUnit))
 			return -1
 		}
 		m.sizes[t] = s
@@ -223,7 +232,10 @@ func (m *measurer) count(n *yaml.Node, depth int) int {
 			return -1
 		}
 		total += s
-		if total > maxNodes {
+		// Stop early only once an alias has been seen: until then the
+		// walk is linear in the nodes yaml.v3 made, and stopping would
+		// leave an alias further on unmeasured.
+		if total > m.limit && m.aliases {
 			return total
 		}
 	}
