@@ -1,7 +1,6 @@
 package monitor
 
 import (
-	"bytes"
 	"context"
 	"io"
 	"log/slog"
@@ -21,6 +20,7 @@ import (
 
 	"github.com/specrun/specrun/client"
 	"github.com/specrun/specrun/emulator"
+	"github.com/specrun/specrun/internal/syncbuf"
 	"github.com/specrun/specrun/runner"
 	"github.com/specrun/specrun/spec"
 )
@@ -89,24 +89,6 @@ func loadWith(secrets []string, paths ...string) func() (*spec.Project, error) {
 	}
 }
 
-// syncBuffer is a log destination safe for the loop and the test.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 // harness is a monitor serving on loopback, ticked by the test.
 type harness struct {
 	t     testing.TB
@@ -116,7 +98,7 @@ type harness struct {
 	ticked chan struct{}
 	runs   chan *runner.Result
 	base   string
-	log    *syncBuffer
+	log    *syncbuf.Buffer
 	stop   func() error
 }
 
@@ -125,7 +107,7 @@ type harness struct {
 // once; wait for it with h.run().
 func start(t testing.TB, cfg Config) *harness {
 	t.Helper()
-	h := &harness{t: t, ticks: make(chan time.Time), ticked: make(chan struct{}, 100), runs: make(chan *runner.Result, 100), log: &syncBuffer{}}
+	h := &harness{t: t, ticks: make(chan time.Time), ticked: make(chan struct{}, 100), runs: make(chan *runner.Result, 100), log: &syncbuf.Buffer{}}
 	cfg.Ticks = h.ticks
 	if cfg.Log == nil {
 		cfg.Log = slog.New(slog.NewTextHandler(h.log, nil))

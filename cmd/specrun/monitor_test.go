@@ -15,7 +15,6 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -23,6 +22,7 @@ import (
 	"github.com/prometheus/common/expfmt"
 	"github.com/prometheus/common/model"
 
+	"github.com/specrun/specrun/internal/syncbuf"
 	"github.com/specrun/specrun/reporters/jsonreport"
 )
 
@@ -74,28 +74,10 @@ func freeAddr(t *testing.T) string {
 	return addr
 }
 
-// lockedBuffer is a process's output, read by the test as it is written.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
 // startServer starts a real server process and stops it when the test ends.
-func startServer(t *testing.T, bin string, args ...string) *lockedBuffer {
+func startServer(t *testing.T, bin string, args ...string) *syncbuf.Buffer {
 	t.Helper()
-	out := &lockedBuffer{}
+	out := &syncbuf.Buffer{}
 	cmd := exec.Command(bin, args...)
 	cmd.Stdout, cmd.Stderr = out, out
 	if err := cmd.Start(); err != nil {
@@ -470,7 +452,7 @@ func TestMonitorRefusesAReloadThatSelectsNothing(t *testing.T) {
 
 // inProcessMonitor is `specrun monitor` running in the test's process.
 type inProcessMonitor struct {
-	stderr *lockedBuffer
+	stderr *syncbuf.Buffer
 	base   string // the URL it serves, from its first line of output
 	cancel context.CancelFunc
 	done   chan error
@@ -481,7 +463,7 @@ type inProcessMonitor struct {
 func startMonitor(t *testing.T, args ...string) *inProcessMonitor {
 	t.Helper()
 	stdoutR, stdoutW := io.Pipe()
-	m := &inProcessMonitor{stderr: &lockedBuffer{}, done: make(chan error, 1)}
+	m := &inProcessMonitor{stderr: &syncbuf.Buffer{}, done: make(chan error, 1)}
 	sys := &system{stdout: stdoutW, stderr: m.stderr, home: t.TempDir(), version: "v0.0.0-test",
 		lookupEnv: func(string) (string, bool) { return "", false }, now: time.Now}
 	ctx, cancel := context.WithCancel(context.Background())

@@ -1,32 +1,14 @@
 package status
 
 import (
-	"bytes"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/specrun/specrun/internal/syncbuf"
 	"github.com/specrun/specrun/reporters/internal/scenarios"
 	"github.com/specrun/specrun/runner"
 )
-
-// lockedBuffer is a buffer the status goroutine and the test share.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
 
 // fake is an injected clock and ticker: tick sends a tick and returns once
 // the status goroutine has taken it; the clock is set by the test.
@@ -63,7 +45,7 @@ func (f *fake) NewTicker(d time.Duration) (<-chan time.Time, func()) {
 // test started write nothing, and RunFinished stops the ticker.
 func TestStatusLines(t *testing.T) {
 	f := newFake()
-	var out lockedBuffer
+	var out syncbuf.Buffer
 	s := New(&out, Options{Now: f.Now, NewTicker: f.NewTicker})
 	handled := make(chan struct{})
 	s.afterTick = func() { handled <- struct{}{} }
