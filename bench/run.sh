@@ -33,6 +33,7 @@ go build -o "$work/specgen" ./bench/cmd/specgen
 go build -o "$work/pmeasure" ./bench/cmd/pmeasure
 go build -o "$work/benchtable" ./bench/cmd/benchtable
 go build -o "$work/ncpsign" ./bench/cmd/ncpsign
+go build -o "$work/yamlparse" ./bench/cmd/yamlparse
 # hey, the raw load generator the whole process is held against (a Go module,
 # built from the module proxy like the project's own dependencies).
 GOBIN="$work" go install github.com/rakyll/hey@v0.1.5
@@ -82,6 +83,13 @@ trap 'kill "$serve_pid" 2>/dev/null || true; rm -rf "$work"' EXIT
 for _ in $(seq 50); do [ -s "$work/serve.out" ] && break; sleep 0.1; done
 base=$(head -1 "$work/serve.out")
 uri="/api/v2/packages/bench/actions/fixed?timeout=30000"
+# The server's CPU time so far, in ms (utime + stime of /proc/PID/stat, in
+# clock ticks): what it spends answering each side is measured, not assumed.
+tick=$(getconf CLK_TCK)
+srvcpu() { awk -v t="$tick" '{ printf "%d", ($14 + $15) * 1000 / t }' "/proc/$serve_pid/stat"; }
+# cpumed LINE: the median CPU ms of one pmeasure line; wallmed: its wall ms.
+cpumed() { awk '{ print $(NF - 5) }' <<<"$1"; }
+wallmed() { awk '{ print $(NF - 9) }' <<<"$1"; }
 : >"$work/hey.txt"
 for n in 4000 20000; do
   "$work/specgen" -tests "$n" -out "$work/h$n"
@@ -89,15 +97,20 @@ for n in 4000 20000; do
     mapfile -t hdr < <("$work/ncpsign" POST "$uri")
     hey=("$work/hey" -n "$n" -c 64 -m POST -T application/json -d '{"name":"bench","i":1}' -H "${hdr[0]}" -H "${hdr[1]}" -H "${hdr[2]}" "${base%/api/v2}$uri")
     sr=("$bin" --endpoint "$base" "$work/h$n/specs" --parallel 64 --format tap)
-    if [ $((i % 2)) -eq 1 ]; then
-      h=$(measure -n 1 -warmup 0 -label hey -- "${hey[@]}"); s=$(measure -n 1 -warmup 0 -label specrun -- "${sr[@]}")
-    else
-      s=$(measure -n 1 -warmup 0 -label specrun -- "${sr[@]}"); h=$(measure -n 1 -warmup 0 -label hey -- "${hey[@]}")
-    fi
-    # Loading alone (specrun validate of the same specs), for scale.
+    heyside() { local c0; c0=$(srvcpu); h=$(measure -n 1 -warmup 0 -label hey -- "${hey[@]}"); sh=$(($(srvcpu) - c0)); }
+    srside() { local c0; c0=$(srvcpu); s=$(measure -n 1 -warmup 0 -label specrun -- "${sr[@]}"); ss=$(($(srvcpu) - c0)); }
+    if [ $((i % 2)) -eq 1 ]; then heyside; srside; else srside; heyside; fi
+    # Loading alone (specrun validate of the same specs), and yaml.v3 alone
+    # parsing the same files on as many goroutines, for scale.
     v=$(measure -n 1 -warmup 0 -label validate -- "$bin" validate "$work/h$n/specs")
-    # pmeasure: label wall_ms min med max cpu_ms min med max rss_mb min med max
-    echo "$n $h $s $v" | awk '{ printf "%s wall %.3f cpu %.3f hey %s %s ms specrun %s %s ms validate %s %s ms rss %s %s MB\n", $1, $17 / $4, $21 / $8, $4, $8, $17, $21, $30, $34, $12, $25 }' | tee -a "$work/hey.txt"
+    y=$(measure -n 1 -warmup 0 -label yamlparse -- "$work/yamlparse" "$work/h$n/specs")
+    # Fields: n, wall ratio, CPU ratio, then the medians in ms: hey wall and
+    # CPU, specrun wall and CPU, validate wall and CPU, yaml.v3 alone CPU,
+    # the server's CPU during hey and during specrun, specrun's peak RSS MB.
+    awk -v n="$n" -v hw="$(wallmed "$h")" -v hc="$(cpumed "$h")" -v sw="$(wallmed "$s")" -v sc="$(cpumed "$s")" \
+      -v vw="$(wallmed "$v")" -v vc="$(cpumed "$v")" -v yc="$(cpumed "$y")" -v sh="$sh" -v ss="$ss" -v rss="$(awk '{ print $NF }' <<<"$s")" \
+      'BEGIN { printf "%s wall %.3f cpu %.3f hey %s %s specrun %s %s validate %s %s yaml %s server %s %s rss %s\n", n, sw / hw, sc / hc, hw, hc, sw, sc, vw, vc, yc, sh, ss, rss }' \
+      | tee -a "$work/hey.txt"
   done
 done
 kill "$serve_pid" 2>/dev/null || true
@@ -145,7 +158,17 @@ for n in 4000 20000; do
   target=1.2; [ "$n" = 4000 ] && target=1.3
   printf '%-52s %s\n' "6. specrun / hey, $n, wall min med max [<= $target]" "$(awk -v n="$n" '$1 == n { print $3 }' "$work/hey.txt" | minmedmax)"
   printf '%-52s %s\n' "6. specrun / hey, $n, CPU min med max" "$(awk -v n="$n" '$1 == n { print $5 }' "$work/hey.txt" | minmedmax)"
-  printf '%-52s %s\n' "6. validate (load alone) / hey, $n, CPU min med max" "$(awk -v n="$n" '$1 == n { print $16 / $8 }' "$work/hey.txt" | minmedmax)"
+  printf '%-52s %s\n' "6. validate (load alone) / hey, $n, CPU min med max" "$(awk -v n="$n" '$1 == n { print $14 / $8 }' "$work/hey.txt" | minmedmax)"
+  printf '%-52s %s\n' "6. server CPU during hey, $n, ms min med max" "$(awk -v n="$n" '$1 == n { print $18 }' "$work/hey.txt" | minmedmax)"
+  printf '%-52s %s\n' "6. server CPU during specrun, $n, ms min med max" "$(awk -v n="$n" '$1 == n { print $19 }' "$work/hey.txt" | minmedmax)"
+  # The floor: specrun's CPU-bound ratio if loading cost no more than
+  # yaml.v3's parse and each request no more than hey's, with the server's
+  # CPU on the same cores: (yaml + hey + server) / (hey + server).
+  printf '%-52s %s\n' "6. floor (yaml.v3 + hey + server) / (hey + server), $n" "$(awk -v n="$n" '$1 == n { print ($16 + $8 + $18) / ($8 + $18) }' "$work/hey.txt" | minmedmax)"
+  # What the target leaves a request when loading costs 1.5x yaml.v3 (the
+  # loading target): (target x (hey + server) - server - 1.5 x yaml) / n.
+  printf '%-52s %s\n' "6. CPU µs a request may cost for $target, load at 1.5x yaml" "$(awk -v n="$n" -v t="$target" '$1 == n { print (t * ($8 + $18) - $18 - 1.5 * $16) * 1000 / n }' "$work/hey.txt" | minmedmax)"
+  printf '%-52s %s\n' "6. hey's own CPU µs a request, $n" "$(awk -v n="$n" '$1 == n { print $8 * 1000 / n }' "$work/hey.txt" | minmedmax)"
 done
 for c in one-file files-of-100; do
   printf '%-52s %s\n' "7. load / yaml.v3 alone, $c, CPU min med max [<= 1.5]" \

@@ -8,9 +8,6 @@ import (
 	"testing"
 	"time"
 
-	"go.yaml.in/yaml/v3"
-	"golang.org/x/sync/errgroup"
-
 	"github.com/specrun/specrun/bench"
 	"github.com/specrun/specrun/spec"
 )
@@ -73,19 +70,7 @@ func loadAll(b *testing.B, dir string, tests int) {
 // parseAll reads and parses every file into a yaml.Node, as Load does
 // before decoding, on as many goroutines as Load uses.
 func parseAll(b *testing.B, files []string) {
-	var g errgroup.Group
-	g.SetLimit(runtime.GOMAXPROCS(0))
-	for _, f := range files {
-		g.Go(func() error {
-			data, err := os.ReadFile(f)
-			if err != nil {
-				return err
-			}
-			var n yaml.Node
-			return yaml.Unmarshal(data, &n)
-		})
-	}
-	if err := g.Wait(); err != nil {
+	if err := bench.ParseYAML(files); err != nil {
 		b.Fatal(err)
 	}
 }
