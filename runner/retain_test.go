@@ -2,6 +2,7 @@ package runner_test
 
 import (
 	"context"
+	"fmt"
 	"runtime"
 	"slices"
 	"testing"
@@ -45,12 +46,12 @@ type stepID struct {
 	index int
 }
 
-// TestReleaseStepsLetsFinishedInvocationsGo: with ReleaseSteps, the step a
-// test ran (its templates, params and checks, most of a loaded test) is no
-// longer reachable once the test is final, from the project or from the
-// result; what reports read of it (name, position, index) is kept, and a
-// step result's Step is still its test's step. Without it the project
-// keeps its steps.
+// TestReleaseStepsLetsFinishedInvocationsGo: with ReleaseSteps, what the
+// step a test ran held for running it (its params and checks, most of a
+// loaded test) is no longer reachable once the test is final, from the
+// project or from the result; what reports read of it (name, position,
+// index) is kept, and a step result's Step is still its test's step.
+// Without it the project keeps all of it.
 func TestReleaseStepsLetsFinishedInvocationsGo(t *testing.T) {
 	e := newEnv(t, nil)
 	files := map[string]string{"s.yaml": `tests:
@@ -65,19 +66,22 @@ func TestReleaseStepsLetsFinishedInvocationsGo(t *testing.T) {
 `}
 	for _, release := range []bool{false, true} {
 		p := e.load(files, spec.Options{})
-		var loaded []weak.Pointer[spec.Step]
+		var held []heldBy
 		var want []stepID
 		for _, test := range p.Suites[0].Tests {
 			for _, st := range test.Steps {
-				loaded = append(loaded, weak.Make(st))
+				held = append(held, weakly(st.Name+" params", st.Params))
+				for i, c := range st.Expect.Checks {
+					held = append(held, weakly(fmt.Sprintf("%s check %d", st.Name, i), c))
+				}
 				want = append(want, stepID{st.Name, st.Pos, st.Index})
 			}
 		}
 		res := e.run(context.Background(), p, runner.Options{ReleaseSteps: release}, nil)
 		runtime.GC()
-		for i, w := range loaded {
-			if gone := w.Value() == nil; gone != release {
-				t.Errorf("release %v: loaded step %d (%s) collectable: %v", release, i, want[i].name, gone)
+		for _, h := range held {
+			if gone := h.gone(); gone != release {
+				t.Errorf("release %v: %s collectable: %v", release, h.what, gone)
 			}
 		}
 		if got := keptSteps(t, res); !slices.Equal(got, want) {
@@ -85,6 +89,18 @@ func TestReleaseStepsLetsFinishedInvocationsGo(t *testing.T) {
 		}
 		runtime.KeepAlive(p)
 	}
+}
+
+// heldBy is something a loaded step holds for running it, and whether the
+// collector took it.
+type heldBy struct {
+	what string
+	gone func() bool
+}
+
+func weakly[T any](what string, v *T) heldBy {
+	w := weak.Make(v)
+	return heldBy{what, func() bool { return w.Value() == nil }}
 }
 
 // keptSteps lists what the project's tests hold of their steps, and checks

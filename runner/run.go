@@ -60,13 +60,12 @@ type Options struct {
 	TeardownGrace time.Duration
 	// ReleaseSteps lets Run drop what a finished test's steps no longer
 	// need: once a test is final, before its TestFinished event, each of
-	// its steps, in the project (Test.Steps) and in its result
-	// (StepResult.Step), is replaced by a copy holding only Pos, Index and
-	// Name, what reports read. The compiled invocations of a large run's
-	// finished tests (templates, params, checks: most of a loaded test)
-	// can then be collected while the run goes on. Set it only when the
-	// project is neither run nor read again after Run; setup and teardown
-	// steps are kept.
+	// its steps drops all but its Pos, Index, Name, timeout and retry
+	// (spec.Step.Release), which is what reports read. The compiled
+	// invocations of a large run's finished tests (templates, params,
+	// checks: most of a loaded test) can then be collected while the run
+	// goes on. Set it only when the project is neither run nor read again
+	// after Run; setup and teardown steps are kept.
 	ReleaseSteps bool
 }
 
@@ -385,22 +384,15 @@ func (e *engine) skip(sr *SuiteResult, tr *TestResult, reason string) {
 	e.emit(Event{Kind: TestFinished, Suite: sr, Test: tr})
 }
 
-// release replaces the steps of a finished test, in its spec and in its
-// result, by copies holding only what reports read (Options.ReleaseSteps).
-// Only the test's own worker reads them before its TestFinished event; the
-// test gets a new slice, so that a slice the loader might share is not
-// written.
+// release drops what the steps of a finished test held for running them
+// (spec.Step.Release, Options.ReleaseSteps): the steps stay where the
+// project and the result point, with what reports read of them. Only the
+// test's own worker reads the dropped fields, and only before its
+// TestFinished event.
 func release(tr *TestResult) {
-	kept := make([]*spec.Step, len(tr.Test.Steps))
-	for i, st := range tr.Test.Steps {
-		kept[i] = &spec.Step{Pos: st.Pos, Index: st.Index, Name: st.Name}
-		for _, r := range tr.Steps {
-			if r.Step == st {
-				r.Step = kept[i]
-			}
-		}
+	for _, st := range tr.Test.Steps {
+		st.Release()
 	}
-	tr.Test.Steps = kept
 }
 
 func (e *engine) runTest(runCtx context.Context, sr *SuiteResult, tr *TestResult, shared map[string]any) {

@@ -179,6 +179,21 @@ type Step struct {
 	bodySegs []bodySeg // the JSON of Params, precompiled, when dynamic
 }
 
+// Release drops what s holds for being run (its templates, params,
+// checks and captures) and keeps Pos, Index, Name, Timeout, TimeoutSet and
+// Retry, what a report reads of a step that ran (the console prints an
+// attempt's number out of Retry.Attempts). The step cannot be run again.
+// Release writes only the fields it drops, so that a goroutine reading the
+// kept ones meanwhile (a handler printing an attempt) does not race with
+// it; nothing may read the dropped fields at the same time. For
+// runner.Options.ReleaseSteps.
+func (s *Step) Release() {
+	s.Package, s.Action, s.Platform, s.Params = nil, nil, nil, nil
+	s.Expect = Expect{}
+	s.Captures = nil
+	s.body, s.bodySegs = nil, nil
+}
+
 // Expect is everything that must hold of a step's response, with the
 // defaults filled in by Load:
 //
