@@ -90,13 +90,9 @@ type RunInfo struct {
 	Tags           string `json:"tags,omitempty"`
 }
 
-// Counts are run_end's counts, as runner.Counts (the model every format
-// shares): the JSON report's counts, and fixtures, how many of errored are
-// failed setups and teardowns.
-type Counts struct {
-	jsonreport.Counts
-	Fixtures int `json:"fixtures"`
-}
+// Counts are run_end's counts: the JSON report's counts, every count of
+// runner.Counts (the model every format shares), fixtures included.
+type Counts = jsonreport.Counts
 
 // Failure is one expectation that did not hold, in test_end.
 type Failure struct {
@@ -259,8 +255,8 @@ func (s *Stream) runEnd(r *runner.Result) *Line {
 		if r == nil {
 			return
 		}
-		c := r.Counts()
-		l.Counts = &Counts{jsonreport.Counts{Total: c.Total, Passed: c.Passed, Failed: c.Failed, Errored: c.Errored, Skipped: c.Skipped}, c.Fixtures}
+		c := jsonreport.NewCounts(r.Counts())
+		l.Counts = &c
 		l.Status = r.Status().String()
 		l.DurationMS = ms(r.Duration)
 		l.Interrupted = r.Interrupted

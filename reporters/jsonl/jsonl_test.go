@@ -5,6 +5,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -48,21 +49,24 @@ func TestStream(t *testing.T) {
 	}
 }
 
-// TestCountsAreTheSharedModel: run_end's counts are runner.Counts, failed
-// setups and teardowns included as errored.
+// TestCountsAreTheSharedModel: run_end's counts are runner.Counts, every
+// field of them (interrupted and fixtures too), in every scenario.
 func TestCountsAreTheSharedModel(t *testing.T) {
-	r := scenarios.Setup()
-	var buf bytes.Buffer
-	s := NewStream(&buf, Options{Now: fixedClock()})
-	for _, e := range scenarios.Events(r) {
-		s.Event(e)
-	}
-	lines := jsonltest.Lines(t, buf.String())
-	last := lines[len(lines)-1]
-	c := r.Counts()
-	counts := last["counts"].(map[string]any)
-	if last["event"] != "run_end" || counts["total"] != float64(c.Total) || counts["errored"] != float64(c.Errored) || counts["fixtures"] != float64(2) {
-		t.Errorf("run_end = %v, want counts %+v", last, c)
+	for _, sc := range scenarios.All {
+		r := sc.R()
+		var buf bytes.Buffer
+		s := NewStream(&buf, Options{Now: fixedClock()})
+		for _, e := range scenarios.Events(r) {
+			s.Event(e)
+		}
+		lines := jsonltest.Lines(t, buf.String())
+		last := lines[len(lines)-1]
+		c := r.Counts()
+		want := map[string]any{"total": float64(c.Total), "passed": float64(c.Passed), "failed": float64(c.Failed), "errored": float64(c.Errored),
+			"skipped": float64(c.Skipped), "interrupted": float64(c.Interrupted), "fixtures": float64(c.Fixtures)}
+		if got, _ := last["counts"].(map[string]any); last["event"] != "run_end" || !reflect.DeepEqual(got, want) {
+			t.Errorf("%s: run_end = %v, want counts %v", sc.Name, last, want)
+		}
 	}
 }
 

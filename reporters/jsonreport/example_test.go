@@ -40,7 +40,8 @@ func Example() {
 	//     "failed": 0,
 	//     "errored": 0,
 	//     "skipped": 0,
-	//     "interrupted": 0
+	//     "interrupted": 0,
+	//     "fixtures": 0
 	//   },
 	//   "run": {
 	//     "specrun_version": "0.1.0",

@@ -185,6 +185,7 @@ func (c *Counts) addSuite(s *Suite) {
 	for _, steps := range [][]*Step{s.Setup, s.Teardown} {
 		if stepsRank(steps) >= rankFail {
 			c.add(StatusError)
+			c.Fixtures++
 		}
 	}
 }

@@ -53,7 +53,7 @@ func TestMergeOfTwoShards(t *testing.T) {
 		name string
 		msg  string
 	}{
-		{"counts are recomputed, the errored setup included", want(m.Counts, Counts{Total: 6, Passed: 2, Failed: 1, Errored: 1, Skipped: 2})},
+		{"counts are recomputed, the errored setup included", want(m.Counts, Counts{Total: 6, Passed: 2, Failed: 1, Errored: 1, Skipped: 2, Fixtures: 1})},
 		{"an interrupted shard makes the merge interrupted", want(m.Status, StatusInterrupted)},
 		{"suites are sorted by file", want(m.Suites[0].File+" "+m.Suites[1].File+" "+m.Suites[2].File, "specs/hello.yaml specs/orders.yaml specs/users.yaml")},
 		{"tests of one file are merged in line order", want(m.Suites[0].Tests[0].Line*100+m.Suites[0].Tests[1].Line, 412)},
@@ -153,5 +153,34 @@ func TestMissingShards(t *testing.T) {
 	}
 	if m, err = Merge(a, b); err != nil || len(m.Missing()) != 0 {
 		t.Errorf("Missing() = %v (%v), want none", m.Missing(), err)
+	}
+}
+
+// TestOlderReportWithoutFixtures: a report written before counts had
+// fixtures still reads (fixtures 0), and merging it recounts fixtures from
+// its suites, as a new report counts them.
+func TestOlderReportWithoutFixtures(t *testing.T) {
+	r := samples.Fixtures()["setup-failure"]
+	var buf bytes.Buffer
+	if err := Write(&buf, r); err != nil {
+		t.Fatal(err)
+	}
+	older := bytes.Replace(buf.Bytes(), []byte(",\n    \"fixtures\": 1\n"), []byte("\n"), 1)
+	if bytes.Equal(older, buf.Bytes()) || bytes.Contains(older, []byte(`"fixtures"`)) {
+		t.Fatalf("the report has no fixtures count to remove:\n%s", buf.Bytes())
+	}
+	rep, err := Read(bytes.NewReader(older))
+	if err != nil {
+		t.Fatalf("an older report does not read: %v", err)
+	}
+	if rep.Counts.Fixtures != 0 || rep.Counts.Errored != 1 {
+		t.Errorf("older report read with counts %+v", rep.Counts)
+	}
+	m, err := Merge(rep)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := NewCounts(r.Counts()); m.Counts != want {
+		t.Errorf("merged counts %+v, want %+v", m.Counts, want)
 	}
 }
