@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/specrun/specrun/internal/words"
+	"github.com/specrun/specrun/reporters/internal/termtext"
 	"github.com/specrun/specrun/runner"
 )
 
@@ -48,8 +49,12 @@ type Reporter struct {
 	done, total int
 	// shown is the progress line on screen, "" when none is.
 	shown string
-	buf   bytes.Buffer
-	err   error
+	// buf is the event's output. The run's texts reach it only through
+	// printf, line, field and exchange, which make their control
+	// characters visible (show); the only control characters written raw
+	// are specrun's own: its colour codes, line feeds and progress line.
+	buf bytes.Buffer
+	err error
 }
 
 var _ runner.Handler = (*Reporter)(nil)
@@ -142,11 +147,51 @@ const (
 	reset  = "\033[0m"
 )
 
-func (r *Reporter) paint(color, s string) string {
+// painted is text ready for the terminal: the run's text made visible,
+// with specrun's own colour codes around it. A string is the run's text
+// (or specrun's own words, which need no escaping): the type keeps the
+// two apart, so that only specrun's codes reach the terminal raw.
+type painted string
+
+// paint is s made visible and, with Color, in color.
+func (r *Reporter) paint(color, s string) painted {
+	p := painted(termtext.Visible(s, false))
 	if !r.opts.Color || s == "" {
-		return s
+		return p
 	}
-	return color + s + reset
+	return painted(color) + p + painted(reset)
+}
+
+// show is the one door of text to the terminal: a string with its control
+// characters made visible (termtext.Visible), line feeds kept when lines
+// is true (for a caller that indents each line); painted text as it is;
+// anything else (numbers) unchanged.
+func show(a any, lines bool) any {
+	switch a := a.(type) {
+	case string:
+		return termtext.Visible(a, lines)
+	case painted:
+		return string(a)
+	}
+	return a
+}
+
+// printf writes format (specrun's own words) with args through show: a
+// line feed in a string argument is shown as \n, never written.
+func (r *Reporter) printf(format string, args ...any) {
+	for i, a := range args {
+		args[i] = show(a, false)
+	}
+	fmt.Fprintf(&r.buf, format, args...)
+}
+
+// lines are the lines of parts, concatenated through show.
+func lines(parts ...any) []string {
+	var b strings.Builder
+	for _, p := range parts {
+		fmt.Fprint(&b, show(p, true))
+	}
+	return strings.Split(strings.TrimRight(b.String(), "\n"), "\n")
 }
 
 func statusColor(s runner.Status) string {
@@ -175,7 +220,7 @@ func mark(s runner.Status) string {
 	return "-"
 }
 
-func (r *Reporter) mark(s runner.Status) string { return r.paint(statusColor(s), mark(s)) }
+func (r *Reporter) mark(s runner.Status) painted { return r.paint(statusColor(s), mark(s)) }
 
 func suiteName(e runner.Event) string {
 	if e.Test != nil {
@@ -207,7 +252,7 @@ func (r *Reporter) test(t *runner.TestResult, suite string) {
 		if t.Reason != "" {
 			note += ": " + t.Reason
 		}
-		fmt.Fprintf(&r.buf, "%s %s\n", r.mark(runner.Skip), r.paint(dim, name+" ("+note+")"))
+		r.printf("%s %s\n", r.mark(runner.Skip), r.paint(dim, name+" ("+note+")"))
 		return
 	}
 	note := formatDuration(t.Duration)
@@ -220,7 +265,7 @@ func (r *Reporter) test(t *runner.TestResult, suite string) {
 	if t.Status == runner.Interrupted {
 		note += ", interrupted"
 	}
-	fmt.Fprintf(&r.buf, "%s %s (%s)\n", r.mark(t.Status), name, note)
+	r.printf("%s %s (%s)\n", r.mark(t.Status), name, note)
 	if !t.Status.Failed() {
 		return
 	}
@@ -271,7 +316,7 @@ func (r *Reporter) stepLine(s *runner.StepResult) {
 func (r *Reporter) details(v runner.Verdict) {
 	a := v.Attempt
 	if a == nil {
-		r.line(4, r.paint(statusColor(v.Step.Status), "error: ")+v.Message)
+		r.line(4, r.paint(statusColor(v.Step.Status), "error: "), v.Message)
 		return
 	}
 	for _, f := range a.Failures {
@@ -279,9 +324,9 @@ func (r *Reporter) details(v runner.Verdict) {
 	}
 	switch {
 	case len(a.Failures) == 0:
-		r.line(4, r.paint(yellow, "error: ")+v.Message)
+		r.line(4, r.paint(yellow, "error: "), v.Message)
 	case a.Err != "":
-		r.line(4, r.paint(yellow, "error: ")+a.Err)
+		r.line(4, r.paint(yellow, "error: "), a.Err)
 	}
 	if v.Hint != "" {
 		r.line(4, "hint:  "+v.Hint)
@@ -305,11 +350,10 @@ func (r *Reporter) failure(f *runner.Failure) {
 	if f.Op != "" {
 		what += " " + f.Op
 	}
-	head := r.paint(bold, f.Pos.FileLine()+":") + " " + what
 	if f.Reason != "" {
-		head += ": " + f.Reason
+		what += ": " + f.Reason
 	}
-	r.line(4, head)
+	r.line(4, r.paint(bold, f.Pos.FileLine()+":"), " "+what)
 	r.field("message:  ", f.Message)
 	r.field("expected: ", f.Expected)
 	r.field("actual:   ", f.Actual)
@@ -330,7 +374,7 @@ func (r *Reporter) field(label, value string) {
 		return
 	}
 	pad := strings.Repeat(" ", 6+len(label))
-	for i, l := range strings.Split(strings.TrimRight(value, "\n"), "\n") {
+	for i, l := range lines(value) {
 		if i == 0 {
 			r.buf.WriteString(strings.TrimRight("      "+label+l, " "))
 		} else {
@@ -340,10 +384,11 @@ func (r *Reporter) field(label, value string) {
 	}
 }
 
-// line prints s indented by n spaces, each of its lines.
-func (r *Reporter) line(n int, s string) {
+// line prints parts, concatenated, indented by n spaces, each of their
+// lines.
+func (r *Reporter) line(n int, parts ...any) {
 	pad := strings.Repeat(" ", n)
-	for _, l := range strings.Split(strings.TrimRight(s, "\n"), "\n") {
+	for _, l := range lines(parts...) {
 		r.buf.WriteString(strings.TrimRight(pad+l, " "))
 		r.buf.WriteByte('\n')
 	}
@@ -357,7 +402,7 @@ func (r *Reporter) fixture(s *runner.SuiteResult, what string, steps []*runner.S
 		return
 	}
 	// A failed setup or teardown counts as errored (runner.Counts).
-	fmt.Fprintf(&r.buf, "%s %s (%s)\n", r.mark(runner.Error), join(s.Suite.Name, what), formatDuration(d))
+	r.printf("%s %s (%s)\n", r.mark(runner.Error), join(s.Suite.Name, what), formatDuration(d))
 	for _, st := range steps {
 		if !st.Status.Failed() {
 			continue
@@ -397,7 +442,7 @@ func (r *Reporter) attempt(e runner.Event) {
 	if a.ActivationID != "" {
 		facts = append(facts, "activation "+a.ActivationID)
 	}
-	fmt.Fprintf(&r.buf, "  %s %s: %s (%s)\n", num, label, r.paint(statusColor(a.Status), a.Status.String()), strings.Join(facts, ", "))
+	r.printf("  %s %s: %s (%s)\n", num, label, r.paint(statusColor(a.Status), a.Status.String()), strings.Join(facts, ", "))
 	for _, f := range a.Failures {
 		r.line(4, f.Pos.FileLine()+": "+f.Summary())
 	}
@@ -420,13 +465,14 @@ func (r *Reporter) exchanges(xs []*runner.Exchange) {
 	}
 }
 
-// exchange prints text with prefix before each line, indented by 4.
+// exchange prints text with prefix before each line, indented by 4; a
+// CRLF ends a line as a LF does.
 func (r *Reporter) exchange(prefix, text string) {
 	if text == "" {
 		return
 	}
-	for _, l := range strings.Split(strings.TrimRight(text, "\n"), "\n") {
-		r.buf.WriteString(strings.TrimRight("    "+prefix+strings.TrimRight(l, "\r"), " "))
+	for _, l := range lines(strings.ReplaceAll(text, "\r\n", "\n")) {
+		r.buf.WriteString(strings.TrimRight("    "+prefix+l, " "))
 		r.buf.WriteByte('\n')
 	}
 }
@@ -451,7 +497,7 @@ func (r *Reporter) summary(res *runner.Result) {
 		}
 	}
 	if res.Interrupted {
-		r.buf.WriteString(", " + r.paint(yellow, "interrupted"))
+		r.printf(", %s", r.paint(yellow, "interrupted"))
 		if f.interrupted > 0 {
 			fmt.Fprintf(&r.buf, ": %s did not finish", words.Plural(f.interrupted, "test"))
 		}
@@ -582,10 +628,10 @@ func (r *Reporter) failures(f summaryFacts) {
 	}
 	r.buf.WriteString("Failed and errored:\n")
 	for _, fx := range f.fixtures {
-		fmt.Fprintf(&r.buf, "  %s %s (%s)\n", r.mark(fx.status), fx.name, fx.at)
+		r.printf("  %s %s (%s)\n", r.mark(fx.status), fx.name, fx.at)
 	}
 	for _, b := range f.bad {
-		fmt.Fprintf(&r.buf, "  %s %s (%s)\n", r.mark(b.t.Status), join(b.suite, testName(b.t)), b.t.Test.Pos.FileLine())
+		r.printf("  %s %s (%s)\n", r.mark(b.t.Status), join(b.suite, testName(b.t)), b.t.Test.Pos.FileLine())
 	}
 }
 
@@ -610,29 +656,41 @@ func (r *Reporter) slowest(ran []summaryEntry) {
 	}
 	r.buf.WriteString("Slowest tests:\n")
 	for _, e := range ran {
-		fmt.Fprintf(&r.buf, "  %-*s  %s\n", width, formatDuration(e.t.Duration), join(e.suite, testName(e.t)))
+		r.printf("  %-*s  %s\n", width, formatDuration(e.t.Duration), join(e.suite, testName(e.t)))
 	}
 }
 
 // counts prints the closing line: tests by status.
 func (r *Reporter) counts(c runner.Counts) {
-	count := func(n int, word, color string) string {
+	r.printf("%s\n", r.countsText(c))
+}
+
+// CountsText is the closing line of the console's summary, without colour
+// and line feed: "1 passed, 2 failed, 0 skipped (failed includes 1
+// errored)", with the interrupted tests when there are. Commands that end
+// with a run's counts (report merge) print it, so that every summary
+// counts alike.
+func CountsText(c runner.Counts) string {
+	return string((&Reporter{}).countsText(c))
+}
+
+// countsText is the closing line: tests by status.
+func (r *Reporter) countsText(c runner.Counts) painted {
+	count := func(n int, word, color string) painted {
 		s := fmt.Sprintf("%d %s", n, word)
 		if n > 0 {
 			return r.paint(color, s)
 		}
-		return s
+		return painted(s)
 	}
-	r.buf.WriteString(count(c.Passed, "passed", green) + ", " +
-		count(c.Failed+c.Errored, "failed", red) + ", " +
-		count(c.Skipped, "skipped", dim))
+	t := count(c.Passed, "passed", green) + ", " + count(c.Failed+c.Errored, "failed", red) + ", " + count(c.Skipped, "skipped", dim)
 	if c.Interrupted > 0 {
-		r.buf.WriteString(", " + count(c.Interrupted, "interrupted after sending their request (the action may have run)", yellow))
+		t += ", " + count(c.Interrupted, "interrupted after sending their request (the action may have run)", yellow)
 	}
 	if c.Errored > 0 {
-		fmt.Fprintf(&r.buf, " (failed includes %s)", r.paint(yellow, erroredText(c)))
+		t += " (failed includes " + r.paint(yellow, erroredText(c)) + ")"
 	}
-	r.buf.WriteByte('\n')
+	return t
 }
 
 // erroredText is "N errored", with how many of them are failed setups and

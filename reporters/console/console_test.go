@@ -286,3 +286,46 @@ func BenchmarkReplay(b *testing.B) {
 type discard struct{}
 
 func (discard) Write(p []byte) (int, error) { return len(p), nil }
+
+// reproMessage is the error of an action whose result was
+// {"error": "\e[31mRED\e[0m \r\x07 done"} (finding C6).
+const reproMessage = "\"application error\": \x1b[31mRED\x1b[0m \r\x07 done"
+
+// controls is a run whose texts carry control characters: the action error
+// of the finding, and the names, skip reason, failure and exchange of
+// scenarios.Escape (ESC sequences, DEL, NUL, invalid UTF-8, CR, newlines).
+func controls() *runner.Result {
+	r := scenarios.Escape()
+	e := samples.Fixtures()["error"].Suites[0]
+	tr := e.Tests[0]
+	tr.Steps[0].Attempts[0].Err, tr.Steps[0].Reason, tr.Reason = reproMessage, reproMessage, reproMessage
+	tr.Test.Name = "slow \x1b]0;owned\x07 action\x9b2J"
+	r.Suites = append(r.Suites, e)
+	r.Decide()
+	return r
+}
+
+// TestControlCharactersAreMadeVisible: no control character of the run's
+// texts reaches the writer raw, with or without colour; specrun's own
+// colour codes do, and removing them gives the plain output.
+func TestControlCharactersAreMadeVisible(t *testing.T) {
+	plain := replay(Options{Verbose: true}, events(controls()))
+	checkGolden(t, "controls.txt", plain)
+	colored := replay(Options{Verbose: true, Color: true}, events(controls()))
+	checkGolden(t, "controls-color.txt", colored)
+	for i, r := range string(plain) {
+		if r != '\n' && (r < 0x20 || r >= 0x7f && r < 0xa0) {
+			t.Fatalf("control %U at byte %d without colour: %q", r, i, plain[max(0, i-30):i+1])
+		}
+	}
+	stripped := string(colored)
+	for _, code := range []string{green, red, yellow, dim, bold, reset} {
+		stripped = strings.ReplaceAll(stripped, code, "")
+	}
+	if stripped != string(plain) {
+		t.Errorf("the coloured output holds more than specrun's colour codes:\n%q", colored)
+	}
+	if !strings.Contains(string(plain), `error: "application error": \x1b[31mRED\x1b[0m \r\x07 done`) {
+		t.Errorf("the action's error is not shown escaped:\n%s", plain)
+	}
+}
