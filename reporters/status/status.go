@@ -15,6 +15,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/specrun/specrun/reporters/internal/termtext"
 	"github.com/specrun/specrun/runner"
 )
 
@@ -100,12 +101,15 @@ func (s *Status) Event(e runner.Event) {
 	}
 }
 
+// testName is "SUITE › TEST", its control characters (line feeds too)
+// shown as escapes, so that the status line stays one line that moves
+// nothing on the terminal.
 func testName(e runner.Event) string {
 	name := ""
 	if e.Suite != nil {
 		name = e.Suite.Suite.Name + " › "
 	}
-	return name + e.Test.Test.Name
+	return termtext.Visible(name+e.Test.Test.Name, false)
 }
 
 func (s *Status) begin(total int) {

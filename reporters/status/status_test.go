@@ -39,17 +39,22 @@ func (f *fake) NewTicker(d time.Duration) (<-chan time.Time, func()) {
 	return f.ticks, func() { f.mu.Lock(); f.stopped = true; f.mu.Unlock() }
 }
 
+// newTicking is a Status on a fake clock and ticker, writing to out; tick
+// sends a tick and returns once it was handled.
+func newTicking() (f *fake, s *Status, out *syncbuf.Buffer, tick func()) {
+	f, out = newFake(), new(syncbuf.Buffer)
+	s = New(out, Options{Now: f.Now, NewTicker: f.NewTicker})
+	handled := make(chan struct{})
+	s.afterTick = func() { handled <- struct{}{} }
+	return f, s, out, func() { f.ticks <- f.Now(); <-handled }
+}
+
 // TestStatusLines drives a run of the retries scenario with an injected
 // clock and ticker: ticks while tests run write one line each, with the
 // counts, the longest-running test and the elapsed time; ticks before any
 // test started write nothing, and RunFinished stops the ticker.
 func TestStatusLines(t *testing.T) {
-	f := newFake()
-	var out syncbuf.Buffer
-	s := New(&out, Options{Now: f.Now, NewTicker: f.NewTicker})
-	handled := make(chan struct{})
-	s.afterTick = func() { handled <- struct{}{} }
-	tick := func() { f.ticks <- f.Now(); <-handled }
+	f, s, out, tick := newTicking()
 	evs := scenarios.Events(scenarios.Retry())
 	s.Event(evs[0]) // RunStarted
 	if f.interval != DefaultInterval {
@@ -94,5 +99,26 @@ func TestDuration(t *testing.T) {
 		if got := duration(d); got != want {
 			t.Errorf("duration(%v) = %q, want %q", d, got, want)
 		}
+	}
+}
+
+// TestStatusLineShowsControlCharacters: a test name with control
+// characters and a line feed is shown escaped, on one line.
+func TestStatusLineShowsControlCharacters(t *testing.T) {
+	_, s, out, tick := newTicking()
+	evs := scenarios.Events(scenarios.Escape())
+	s.Event(evs[0])
+	for _, e := range evs {
+		if e.Kind == runner.TestStarted {
+			s.Event(e)
+			break
+		}
+	}
+	tick()
+	s.Event(evs[len(evs)-1])
+	want := `specrun: 0/2 tests finished, 1 running (longest: odd <suite> & "co" # 1 › a <b> & "c" 'd' ]]> e\x01\x1b[31m\x7f f\xff\xfe g` + "\uFFFE" +
+		` h # not a directive \# \ i\nsecond line\r\nthird: - [x] {y} --- ... ` + "\u2028" + " end , 0s), 0s elapsed\n"
+	if got := out.String(); got != want {
+		t.Errorf("status line:\n%q\nwant:\n%q", got, want)
 	}
 }
