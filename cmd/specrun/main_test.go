@@ -29,6 +29,9 @@ type cli struct {
 	t   *testing.T
 	env map[string]string
 	dir string
+	// ctx is the context of the runs; nil means context.Background.
+	// Cancelling it interrupts a run as SIGINT does.
+	ctx context.Context
 }
 
 func newCLI(t *testing.T) *cli {
@@ -66,7 +69,11 @@ func (c *cli) runTo(w io.Writer, out *bytes.Buffer, args ...string) outcome {
 			return fmt.Sprintf("%032x", ids.Add(1))
 		},
 	}
-	err := sys.main(context.Background(), args)
+	ctx := c.ctx
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	err := sys.main(ctx, args)
 	code := exitCode(err, &stderr)
 	return outcome{code: code, stdout: out.String(), stderr: stderr.String()}
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/specrun/specrun/internal/words"
+	"github.com/specrun/specrun/reporters/console"
 	"github.com/specrun/specrun/reporters/html"
 	"github.com/specrun/specrun/reporters/jsonreport"
 	"github.com/specrun/specrun/reporters/junit"
@@ -79,10 +80,10 @@ func (sys *system) mergeCmd(o *outputOptions, paths []string) error {
 		return &exitError{code: exitUsage, err: err}
 	}
 	res := merged.Result()
-	c2 := res.Counts()
-	fmt.Fprintf(sys.stdout, "merged %s (%s): %s, %d passed, %d failed, %d skipped\n",
-		words.Plural(len(paths), "report"), strings.Join(merged.Run.Shards, ", "), words.Plural(c2.Total, "result"),
-		c2.Passed, c2.Failed+c2.Errored, c2.Skipped)
+	c := res.Counts()
+	// The counts read as the console's summary of a run reads them.
+	fmt.Fprintf(sys.stdout, "merged %s (%s): %s, %s\n", words.Plural(len(paths), "report"),
+		strings.Join(merged.Run.Shards, ", "), words.Plural(c.Total, "result"), console.CountsText(c))
 	if err := sys.writeMerged(o, merged, res); err != nil {
 		return &exitError{code: exitFailed, err: err}
 	}

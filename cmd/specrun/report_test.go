@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"encoding/json"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -47,18 +46,7 @@ func TestReportMerge(t *testing.T) {
 	if err != nil || !bytes.Contains(page, []byte(`<b id="count-total">8</b>`)) || !bytes.Contains(page, []byte("failing › wrong greeting")) {
 		t.Errorf("merged HTML report (%v) lacks the counts or a failure", err)
 	}
-	counts := func(path string) map[string]any {
-		b, err := os.ReadFile(path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var rep struct{ Counts map[string]any }
-		if err := json.Unmarshal(b, &rep); err != nil {
-			t.Fatal(err)
-		}
-		return rep.Counts
-	}
-	if got, want := counts(out("r.json")), counts(whole); !equalMaps(got, want) {
+	if got, want := reportCounts(t, out("r.json")), reportCounts(t, whole); !equalMaps(got, want) {
 		t.Errorf("merged counts %v, unsharded %v", got, want)
 	}
 	if prove := tool(t, "prove", "perl"); prove != "" {
