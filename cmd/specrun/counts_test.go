@@ -211,7 +211,7 @@ func everyStatusCounts(t *testing.T, c *cli) {
 	}
 
 	o = c.run("report", "merge", "--report-json", p("merged.json"), p("r.json"))
-	if o.code != 1 || !strings.Contains(o.stdout, ": 10 results, "+consoleCounts+"\n") {
+	if o.code != 1 || o.stdout != "merged 1 report: 10 results, "+consoleCounts+"\n" {
 		t.Errorf("report merge: %s", o)
 	}
 	if got := reportCounts(t, p("merged.json")); !equalMaps(got, want) {

@@ -82,8 +82,12 @@ func (sys *system) mergeCmd(o *outputOptions, paths []string) error {
 	res := merged.Result()
 	c := res.Counts()
 	// The counts read as the console's summary of a run reads them.
-	fmt.Fprintf(sys.stdout, "merged %s (%s): %s, %s\n", words.Plural(len(paths), "report"),
-		strings.Join(merged.Run.Shards, ", "), words.Plural(c.Total, "result"), console.CountsText(c))
+	shards := ""
+	if len(merged.Run.Shards) > 0 {
+		shards = " (" + strings.Join(merged.Run.Shards, ", ") + ")"
+	}
+	fmt.Fprintf(sys.stdout, "merged %s%s: %s, %s\n", words.Plural(len(paths), "report"), shards,
+		words.Plural(c.Total, "result"), console.CountsText(c))
 	if err := sys.writeMerged(o, merged, res); err != nil {
 		return &exitError{code: exitFailed, err: err}
 	}
