@@ -329,3 +329,30 @@ func TestControlCharactersAreMadeVisible(t *testing.T) {
 		t.Errorf("the action's error is not shown escaped:\n%s", plain)
 	}
 }
+
+// FuzzNoRawControls: whatever the texts of a run (test and suite names,
+// skip reason, action error, failure message, exchange), the console
+// writes no control character but its own line feeds and colour codes.
+func FuzzNoRawControls(f *testing.F) {
+	f.Add(reproMessage, scenarios.Hostile, "why\r\x1b[1A", "\u009b2J\xc2")
+	f.Fuzz(func(t *testing.T, name, message, reason, exchange string) {
+		r := controls()
+		s := r.Suites[0]
+		s.Suite.Name = name
+		s.Tests[0].Test.Name = name
+		a := s.Tests[0].Steps[0].Attempts[0]
+		a.Failures[0].Message, a.Failures[0].Diff, a.Err = message, message, message
+		a.Exchanges[0].Response = exchange
+		s.Tests[1].Reason = reason
+		r.Decide()
+		out := string(replay(Options{Verbose: true, Color: true}, events(r)))
+		for _, code := range []string{green, red, yellow, dim, bold, reset} {
+			out = strings.ReplaceAll(out, code, "")
+		}
+		for i, c := range out {
+			if c != '\n' && (c < 0x20 || c >= 0x7f && c < 0xa0) {
+				t.Fatalf("raw %U at byte %d: %q", c, i, out[max(0, i-30):i+1])
+			}
+		}
+	})
+}
