@@ -479,7 +479,7 @@ func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) lookup(w http.ResponseWriter, pkgName, actName, plat string) *action {
 	acts, ok := s.pkgs[pkgName]
-	if !ok {
+	if !ok && pkgName != "-" { // "-" holds the package-less actions: it always exists
 		s.writeError(w, http.StatusNotFound, "80101", "PACKAGE_NOT_FOUND",
 			fmt.Sprintf("Package %q does not exist in namespace %q.", pkgName, s.m.Namespace))
 		return nil
