@@ -171,7 +171,7 @@ func TestInvoke(t *testing.T) {
 		{"timeout 0 answers 202 at once, as OpenWhisk does, even for a fast action", "POST", inv + "fixed?timeout=0", `{}`, 202,
 			`{"content":{"activationId":"` + id(1) + `"}}`},
 		{"delay past the action's limit is a developer error", "POST", inv + "too-slow", `{}`, 200,
-			content(id(1), "too-slow", "action developer error", `{"error":"The action exceeded its time limits of 100 milliseconds."}`)},
+			content(id(1), "too-slow", "action developer error", `{"error":"The action exceeded its time limits of 500 milliseconds."}`)},
 		{"slow action outliving the wait answers 202", "POST", inv + "slow?timeout=10", `{}`, 202,
 			`{"content":{"activationId":"` + id(1) + `"}}`},
 		{"delayed action within the wait answers 200", "POST", inv + "slow?timeout=5000", `{}`, 200,
