@@ -203,3 +203,45 @@ func TestConformance(t *testing.T) {
 		})
 	}
 }
+
+// TestActionEnvironment runs actions of every kind that dump their whole environment, with
+// the signing keys and a canary in the emulator's own: OpenWhisk's actions see none of the
+// host's variables, so neither may reach the activation's result or logs. The canary's
+// harmless name shows that the environment is built from an allow-list, not by dropping
+// NCLOUD_ names.
+func TestActionEnvironment(t *testing.T) {
+	requireInterpreters(t)
+	hidden := map[string]string{
+		"NCLOUD_ACCESS_KEY":     "RealAK123456",
+		"NCLOUD_SECRET_KEY":     "RealSecretKey987",
+		"SPECRUN_HOST_CANARY":   "canary-7f3a9c",
+		"NCLOUD_API_GW":         "https://gw.canary.example",
+		"GITHUB_TOKEN":          "ghp_canaryToken42",
+		"NODE_OPTIONS":          "--title=canary-node-options",
+		"PYTHONWARNINGS_CANARY": "canary-python",
+	}
+	for k, v := range hidden {
+		t.Setenv(k, v)
+	}
+	for _, action := range []string{"node/env-all", "python/env-all", "native/env-all"} {
+		t.Run(action, func(t *testing.T) {
+			ts := startServer(t, "testdata/conformance/manifest.yaml", emulator.Options{})
+			pkg, act, _ := strings.Cut(action, "/")
+			uri := "/api/v2/packages/" + pkg + "/actions/" + act
+			status, body := ts.call(t, "POST", uri, `{}`, nil)
+			if status != 200 || !strings.Contains(body, `"status":"success"`) {
+				t.Fatalf("got %d %.500s", status, body)
+			}
+			_, record := ts.call(t, "GET", uri+"/activations/"+id(1), ``, nil)
+			seen := body + record
+			if !strings.Contains(seen, "PATH") || !strings.Contains(seen, "__OW_ACTION_NAME") {
+				t.Fatalf("the action did not dump its environment: %.2000s", seen)
+			}
+			for k, v := range hidden {
+				if strings.Contains(seen, k) || strings.Contains(seen, v) {
+					t.Errorf("the action saw %s of the emulator's environment", k)
+				}
+			}
+		})
+	}
+}

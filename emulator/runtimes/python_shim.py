@@ -37,6 +37,8 @@ def _compiles(path):
 
 
 def _load(path, name):
+    # No __pycache__ next to the action: the emulator runs the user's own files.
+    sys.dont_write_bytecode = True
     sys.path.insert(0, os.path.dirname(path))
     loader = importlib.machinery.SourceFileLoader("main__", path)
     spec = importlib.util.spec_from_loader("main__", loader)
