@@ -34,7 +34,8 @@ type conformanceCase struct {
 	status string // OpenWhisk's response.status
 	want   string // the exact result, compact JSON; or, when match is set, unused
 	match  string // a regular expression the compact result must match (stacks, ids, ports)
-	logs   []string
+	logs   []string // lines the activation's logs must contain
+	absent []string // text they must not contain
 }
 
 // The 1 MB limit's message, for a result of n bytes as the runtime sent it.
@@ -90,6 +91,14 @@ var conformanceCases = []conformanceCase{
 	{name: "node process.exit", action: "node/exit", status: "action developer error",
 		want: `{"error":"The action did not produce a valid response and exited unexpectedly."}`},
 	{name: "node time limit", action: "node/hang", status: "action developer error", want: `{"error":"The action exceeded its time limits of 500 milliseconds."}`},
+	// The runtime is an HTTP server that stays up while /run is pending (app.js, service.js
+	// start): a promise that never settles runs into the time limit; after the result the
+	// answer goes at once, whatever timers are left.
+	{name: "node promise that never settles", action: "node/forgot", status: "action developer error",
+		want: `{"error":"The action exceeded its time limits of 500 milliseconds."}`},
+	{name: "node promise that settles", action: "node/forgot", params: `{"ok":true}`, status: "success", want: `{"ok":true}`},
+	{name: "node result with a timer still pending", action: "node/timer", status: "success", want: `{"ok":true}`,
+		logs: []string{"stdout: returning"}, absent: []string{"late"}},
 	{name: "node logs over 1 MB", action: "node/logs", status: "success", want: `{"written":1536}`,
 		logs: []string{"stderr: Logs were truncated because the total bytes size exceeds the limit of 1048576 bytes."}},
 	{name: "node __OW_ variables", action: "node/env", status: "success",
@@ -187,7 +196,7 @@ func TestConformance(t *testing.T) {
 			} else if result != tc.want {
 				t.Errorf("result %.400s\n   want %s", result, tc.want)
 			}
-			if len(tc.logs) == 0 {
+			if len(tc.logs)+len(tc.absent) == 0 {
 				return
 			}
 			_, body = ts.call(t, "GET", uri+"/activations/"+id(1), ``, nil)
@@ -198,6 +207,11 @@ func TestConformance(t *testing.T) {
 			for _, want := range tc.logs {
 				if !strings.Contains(all, want) {
 					t.Errorf("logs lack %q:\n%.2000s", want, all)
+				}
+			}
+			for _, unwanted := range tc.absent {
+				if strings.Contains(all, unwanted) {
+					t.Errorf("logs hold %q:\n%.2000s", unwanted, all)
 				}
 			}
 		})
