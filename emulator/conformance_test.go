@@ -131,6 +131,8 @@ var conformanceCases = []conformanceCase{
 	{name: "python stdout without a final newline", action: "python/stdout", status: "success", want: `{"ok":true}`,
 		logs: []string{"stdout: no newline at the end"}},
 	{name: "python time limit", action: "python/hang", status: "action developer error", want: `{"error":"The action exceeded its time limits of 500 milliseconds."}`},
+	{name: "python result with a thread still running", action: "python/thread", status: "success", want: `{"ok":1}`,
+		logs: []string{"stdout: returning"}, absent: []string{"late"}},
 	{name: "python __OW_ variables", action: "python/env", status: "success",
 		match: `^\{"__OW_ACTION_NAME":"/conformance/python/env","__OW_ACTION_VERSION":"0\.0\.1","__OW_ACTIVATION_ID":"0{31}1","__OW_API_HOST":"http://127\.0\.0\.1:\d+","__OW_DEADLINE":"1714021598088","__OW_NAMESPACE":"conformance","__OW_TRANSACTION_ID":"[0-9a-z]{26}"\}$`},
 
@@ -152,6 +154,8 @@ var conformanceCases = []conformanceCase{
 		want: `{"error":"The action did not return a dictionary or array."}`, logs: []string{"stderr: The action could not be started: fork/exec "}},
 	{name: "native params in argv and on stdin", action: "native/args", params: `{"k":"v"}`, status: "success", want: `{"argc":1,"stdin":9}`},
 	{name: "native params over 128 KB on stdin only", action: "native/args", params: `{"blob":"` + strings.Repeat("x", 200000) + `"}`, status: "success", want: `{"argc":0,"stdin":200011}`},
+	{name: "native waits for the process to exit", action: "native/late", status: "success", want: `{"last":true}`,
+		logs: []string{`stdout: {"first":true}`}},
 	{name: "native __OW_ variables", action: "native/env", status: "success",
 		match: `^\{"__OW_ACTION_NAME":"/conformance/native/env","__OW_ACTION_VERSION":"0\.0\.1","__OW_ACTIVATION_ID":"0{31}1","__OW_API_HOST":"http://127\.0\.0\.1:\d+","__OW_DEADLINE":"1714021598088","__OW_NAMESPACE":"conformance","__OW_TRANSACTION_ID":"[0-9a-z]{26}"\}$`},
 }
