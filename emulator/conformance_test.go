@@ -31,9 +31,9 @@ type conformanceCase struct {
 	name   string
 	action string // package/action in testdata/conformance/manifest.yaml
 	params string
-	status string // OpenWhisk's response.status
-	want   string // the exact result, compact JSON; or, when match is set, unused
-	match  string // a regular expression the compact result must match (stacks, ids, ports)
+	status string   // OpenWhisk's response.status
+	want   string   // the exact result, compact JSON; or, when match is set, unused
+	match  string   // a regular expression the compact result must match (stacks, ids, ports)
 	logs   []string // lines the activation's logs must contain
 	absent []string // text they must not contain
 }
@@ -99,6 +99,8 @@ var conformanceCases = []conformanceCase{
 	{name: "node promise that settles", action: "node/forgot", params: `{"ok":true}`, status: "success", want: `{"ok":true}`},
 	{name: "node result with a timer still pending", action: "node/timer", status: "success", want: `{"ok":true}`,
 		logs: []string{"stdout: returning"}, absent: []string{"late"}},
+	{name: "node result with a child process still running", action: "node/child", status: "success", want: `{"ok":1}`,
+		absent: []string{"child-late"}},
 	{name: "node logs over 1 MB", action: "node/logs", status: "success", want: `{"written":1536}`,
 		logs: []string{"stderr: Logs were truncated because the total bytes size exceeds the limit of 1048576 bytes."}},
 	{name: "node __OW_ variables", action: "node/env", status: "success",
@@ -133,6 +135,8 @@ var conformanceCases = []conformanceCase{
 	{name: "python time limit", action: "python/hang", status: "action developer error", want: `{"error":"The action exceeded its time limits of 500 milliseconds."}`},
 	{name: "python result with a thread still running", action: "python/thread", status: "success", want: `{"ok":1}`,
 		logs: []string{"stdout: returning"}, absent: []string{"late"}},
+	{name: "python result with a child process still running", action: "python/child", status: "success", want: `{"ok":1}`,
+		absent: []string{"child-late"}},
 	{name: "python __OW_ variables", action: "python/env", status: "success",
 		match: `^\{"__OW_ACTION_NAME":"/conformance/python/env","__OW_ACTION_VERSION":"0\.0\.1","__OW_ACTIVATION_ID":"0{31}1","__OW_API_HOST":"http://127\.0\.0\.1:\d+","__OW_DEADLINE":"1714021598088","__OW_NAMESPACE":"conformance","__OW_TRANSACTION_ID":"[0-9a-z]{26}"\}$`},
 
@@ -207,18 +211,24 @@ func TestConformance(t *testing.T) {
 			if err := json.Unmarshal([]byte(body), &got); err != nil {
 				t.Fatalf("activation record: %v: %.300s", err, body)
 			}
-			all := strings.Join(got.Content.Logs, "\n")
-			for _, want := range tc.logs {
-				if !strings.Contains(all, want) {
-					t.Errorf("logs lack %q:\n%.2000s", want, all)
-				}
-			}
-			for _, unwanted := range tc.absent {
-				if strings.Contains(all, unwanted) {
-					t.Errorf("logs hold %q:\n%.2000s", unwanted, all)
-				}
-			}
+			tc.checkLogs(t, got.Content.Logs)
 		})
+	}
+}
+
+// checkLogs checks that an activation's logs hold every text of tc.logs and none of tc.absent.
+func (tc conformanceCase) checkLogs(t *testing.T, logs []string) {
+	t.Helper()
+	all := strings.Join(logs, "\n")
+	for _, want := range tc.logs {
+		if !strings.Contains(all, want) {
+			t.Errorf("logs lack %q:\n%.2000s", want, all)
+		}
+	}
+	for _, unwanted := range tc.absent {
+		if strings.Contains(all, unwanted) {
+			t.Errorf("logs hold %q:\n%.2000s", unwanted, all)
+		}
 	}
 }
 
