@@ -303,7 +303,7 @@ func (c *collector) finish(lastIsResult bool) []string {
 const maxPartialLine = 8 << 20
 
 // lineWriter splits a stream into lines for a collector. Each writer is used by one
-// goroutine (os/exec copies stdout and stderr in separate goroutines).
+// goroutine (outputPipes copies stdout and stderr in separate goroutines).
 type lineWriter struct {
 	col    *collector
 	stdout bool
