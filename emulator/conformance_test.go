@@ -31,10 +31,11 @@ type conformanceCase struct {
 	name   string
 	action string // package/action in testdata/conformance/manifest.yaml
 	params string
-	status string // OpenWhisk's response.status
-	want   string // the exact result, compact JSON; or, when match is set, unused
-	match  string // a regular expression the compact result must match (stacks, ids, ports)
-	logs   []string
+	status string   // OpenWhisk's response.status
+	want   string   // the exact result, compact JSON; or, when match is set, unused
+	match  string   // a regular expression the compact result must match (stacks, ids, ports)
+	logs   []string // lines the activation's logs must contain
+	absent []string // text they must not contain
 }
 
 // The 1 MB limit's message, for a result of n bytes as the runtime sent it.
@@ -90,6 +91,16 @@ var conformanceCases = []conformanceCase{
 	{name: "node process.exit", action: "node/exit", status: "action developer error",
 		want: `{"error":"The action did not produce a valid response and exited unexpectedly."}`},
 	{name: "node time limit", action: "node/hang", status: "action developer error", want: `{"error":"The action exceeded its time limits of 500 milliseconds."}`},
+	// The runtime is an HTTP server that stays up while /run is pending (app.js, service.js
+	// start): a promise that never settles runs into the time limit; after the result the
+	// answer goes at once, whatever timers are left.
+	{name: "node promise that never settles", action: "node/forgot", status: "action developer error",
+		want: `{"error":"The action exceeded its time limits of 500 milliseconds."}`},
+	{name: "node promise that settles", action: "node/forgot", params: `{"ok":true}`, status: "success", want: `{"ok":true}`},
+	{name: "node result with a timer still pending", action: "node/timer", status: "success", want: `{"ok":true}`,
+		logs: []string{"stdout: returning"}, absent: []string{"late"}},
+	{name: "node result with a child process still running", action: "node/child", status: "success", want: `{"ok":1}`,
+		absent: []string{"child-late"}},
 	{name: "node logs over 1 MB", action: "node/logs", status: "success", want: `{"written":1536}`,
 		logs: []string{"stderr: Logs were truncated because the total bytes size exceeds the limit of 1048576 bytes."}},
 	{name: "node __OW_ variables", action: "node/env", status: "success",
@@ -122,6 +133,10 @@ var conformanceCases = []conformanceCase{
 	{name: "python stdout without a final newline", action: "python/stdout", status: "success", want: `{"ok":true}`,
 		logs: []string{"stdout: no newline at the end"}},
 	{name: "python time limit", action: "python/hang", status: "action developer error", want: `{"error":"The action exceeded its time limits of 500 milliseconds."}`},
+	{name: "python result with a thread still running", action: "python/thread", status: "success", want: `{"ok":1}`,
+		logs: []string{"stdout: returning"}, absent: []string{"late"}},
+	{name: "python result with a child process still running", action: "python/child", status: "success", want: `{"ok":1}`,
+		absent: []string{"child-late"}},
 	{name: "python __OW_ variables", action: "python/env", status: "success",
 		match: `^\{"__OW_ACTION_NAME":"/conformance/python/env","__OW_ACTION_VERSION":"0\.0\.1","__OW_ACTIVATION_ID":"0{31}1","__OW_API_HOST":"http://127\.0\.0\.1:\d+","__OW_DEADLINE":"1714021598088","__OW_NAMESPACE":"conformance","__OW_TRANSACTION_ID":"[0-9a-z]{26}"\}$`},
 
@@ -143,6 +158,8 @@ var conformanceCases = []conformanceCase{
 		want: `{"error":"The action did not return a dictionary or array."}`, logs: []string{"stderr: The action could not be started: fork/exec "}},
 	{name: "native params in argv and on stdin", action: "native/args", params: `{"k":"v"}`, status: "success", want: `{"argc":1,"stdin":9}`},
 	{name: "native params over 128 KB on stdin only", action: "native/args", params: `{"blob":"` + strings.Repeat("x", 200000) + `"}`, status: "success", want: `{"argc":0,"stdin":200011}`},
+	{name: "native waits for the process to exit", action: "native/late", status: "success", want: `{"last":true}`,
+		logs: []string{`stdout: {"first":true}`}},
 	{name: "native __OW_ variables", action: "native/env", status: "success",
 		match: `^\{"__OW_ACTION_NAME":"/conformance/native/env","__OW_ACTION_VERSION":"0\.0\.1","__OW_ACTIVATION_ID":"0{31}1","__OW_API_HOST":"http://127\.0\.0\.1:\d+","__OW_DEADLINE":"1714021598088","__OW_NAMESPACE":"conformance","__OW_TRANSACTION_ID":"[0-9a-z]{26}"\}$`},
 }
@@ -187,17 +204,70 @@ func TestConformance(t *testing.T) {
 			} else if result != tc.want {
 				t.Errorf("result %.400s\n   want %s", result, tc.want)
 			}
-			if len(tc.logs) == 0 {
+			if len(tc.logs)+len(tc.absent) == 0 {
 				return
 			}
 			_, body = ts.call(t, "GET", uri+"/activations/"+id(1), ``, nil)
 			if err := json.Unmarshal([]byte(body), &got); err != nil {
 				t.Fatalf("activation record: %v: %.300s", err, body)
 			}
-			all := strings.Join(got.Content.Logs, "\n")
-			for _, want := range tc.logs {
-				if !strings.Contains(all, want) {
-					t.Errorf("logs lack %q:\n%.2000s", want, all)
+			tc.checkLogs(t, got.Content.Logs)
+		})
+	}
+}
+
+// checkLogs checks that an activation's logs hold every text of tc.logs and none of tc.absent.
+func (tc conformanceCase) checkLogs(t *testing.T, logs []string) {
+	t.Helper()
+	all := strings.Join(logs, "\n")
+	for _, want := range tc.logs {
+		if !strings.Contains(all, want) {
+			t.Errorf("logs lack %q:\n%.2000s", want, all)
+		}
+	}
+	for _, unwanted := range tc.absent {
+		if strings.Contains(all, unwanted) {
+			t.Errorf("logs hold %q:\n%.2000s", unwanted, all)
+		}
+	}
+}
+
+// TestActionEnvironment runs actions of every kind that dump their whole environment, with
+// the signing keys and a canary in the emulator's own: OpenWhisk's actions see none of the
+// host's variables, so neither may reach the activation's result or logs. The canary's
+// harmless name shows that the environment is built from an allow-list, not by dropping
+// NCLOUD_ names.
+func TestActionEnvironment(t *testing.T) {
+	requireInterpreters(t)
+	hidden := map[string]string{
+		"NCLOUD_ACCESS_KEY":     "RealAK123456",
+		"NCLOUD_SECRET_KEY":     "RealSecretKey987",
+		"SPECRUN_HOST_CANARY":   "canary-7f3a9c",
+		"NCLOUD_API_GW":         "https://gw.canary.example",
+		"GITHUB_TOKEN":          "ghp_canaryToken42",
+		"NODE_OPTIONS":          "--title=canary-node-options",
+		"PYTHONWARNINGS_CANARY": "canary-python",
+	}
+	for k, v := range hidden {
+		t.Setenv(k, v)
+	}
+	for _, action := range []string{"node/env-all", "python/env-all", "native/env-all"} {
+		t.Run(action, func(t *testing.T) {
+			ts := startServer(t, "testdata/conformance/manifest.yaml", emulator.Options{})
+			pkg, act, _ := strings.Cut(action, "/")
+			uri := "/api/v2/packages/" + pkg + "/actions/" + act
+			status, body := ts.call(t, "POST", uri, `{}`, nil)
+			if status != 200 || !strings.Contains(body, `"status":"success"`) {
+				t.Fatalf("got %d %.500s", status, body)
+			}
+			_, record := ts.call(t, "GET", uri+"/activations/"+id(1), ``, nil)
+			seen := body + record
+			if !strings.Contains(seen, "PATH") || !strings.Contains(seen, "__OW_ACTION_NAME") {
+				t.Fatalf("the action did not dump its environment: %.2000s", seen)
+			}
+			for k, v := range hidden {
+				if strings.Contains(seen, k) || strings.Contains(seen, v) {
+					t.Errorf("the action saw %s of the emulator's environment", k)
 				}
 			}
 		})

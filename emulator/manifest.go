@@ -79,8 +79,12 @@ const (
 // DefaultActionTimeout is an action's own time limit when the manifest sets none.
 const DefaultActionTimeout = 60 * time.Second
 
-// MaxActionTimeout is the largest action time limit a manifest may set (NCP's limit).
-const MaxActionTimeout = 300 * time.Second
+// MinActionTimeout and MaxActionTimeout bound the action time limit a manifest may set: NCP
+// accepts 500 to 300000 milliseconds (NCP-API.md §2).
+const (
+	MinActionTimeout = 500 * time.Millisecond
+	MaxActionTimeout = 300 * time.Second
+)
 
 // Manifest is a parsed, validated emulator manifest: read-only after loading, safe to share
 // between goroutines and servers.
@@ -499,8 +503,9 @@ func (p *parser) timing(a *Action, key string, val *yaml.Node, what string) {
 	d, good := p.duration(val, what+": "+key)
 	switch {
 	case !good:
-	case key == "timeout" && (d <= 0 || d > MaxActionTimeout):
-		p.errorf(val, "%s: timeout %s is out of range: it must be above 0 and at most %s", what, val.Value, MaxActionTimeout)
+	case key == "timeout" && (d < MinActionTimeout || d > MaxActionTimeout):
+		p.errorf(val, "%s: timeout %s is out of range: NCP accepts an action time limit from %d to %d milliseconds (500ms to 300s); set one in that range",
+			what, val.Value, MinActionTimeout.Milliseconds(), MaxActionTimeout.Milliseconds())
 	case key == "timeout":
 		a.Timeout = d
 	case d < 0:

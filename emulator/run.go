@@ -3,6 +3,7 @@ package emulator
 import (
 	"bytes"
 	"context"
+	"io"
 	"os"
 	"os/exec"
 	"strconv"
@@ -65,26 +66,27 @@ func (s *Server) runProcess(ctx context.Context, act *action, inv *invocation, p
 	cmd.Env = inv.environ(act, deadline)
 	cmd.Stdin = bytes.NewReader(params)
 	col := &collector{now: s.now}
-	stdout := &lineWriter{col: col, stdout: true}
-	stderr := &lineWriter{col: col}
-	cmd.Stdout, cmd.Stderr = stdout, stderr
 	setProcessGroup(cmd)
-	cmd.WaitDelay = time.Second
+	cmd.WaitDelay = time.Second // for the copy of the parameters to stdin
+	output, err := openOutput(cmd, col)
+	if err != nil {
+		return errorText("The emulator could not start the action: " + err.Error()), statusInternal, nil
+	}
 	var channel *resultChannel
 	if act.a.Kind != KindExec {
-		var err error
 		if channel, err = openChannel(cmd); err != nil {
+			output.started()
+			output.drain(0)
 			return errorText("The emulator could not start the runtime: " + err.Error()), statusInternal, nil
 		}
 	}
 	startErr := cmd.Start()
+	output.started()
 	channel.started()
 	if startErr == nil {
 		_ = cmd.Wait() // the exit status means nothing to OpenWhisk: the answer does
 	}
-	killGroup(cmd)
-	stdout.flush()
-	stderr.flush()
+	settle(cmd, act.a.Kind, output)
 	lines := channel.lines()
 	if ctx.Err() != nil {
 		return nil, "", col.finish(false)
@@ -112,6 +114,83 @@ func (s *Server) runProcess(ctx context.Context, act *action, inv *invocation, p
 	}
 	result, status := classify(a)
 	return result, status, col.finish(false)
+}
+
+// settle ends what an action's process left behind once it exited. OpenWhisk's Node.js and
+// Python runtimes answer as soon as the result is written: children still running are no
+// part of the activation, so the process group is killed at once. The docker action proxy
+// reads a native program's output to its end (communicate()): a child holding stdout gets a
+// second before the group is killed.
+func settle(cmd *exec.Cmd, kind Kind, output *outputPipes) {
+	if kind != KindExec {
+		killGroup(cmd)
+	}
+	output.drain(time.Second)
+	killGroup(cmd)
+}
+
+// outputPipes carry an action's stdout and stderr to its collector through pipes of the
+// emulator's own, so that waiting for the process does not wait for what it left behind
+// holding them (os/exec waits for its copies of stdout and stderr to end).
+type outputPipes struct {
+	r, w   [2]*os.File // stdout, stderr
+	lw     [2]*lineWriter
+	copied sync.WaitGroup
+}
+
+func openOutput(cmd *exec.Cmd, col *collector) (*outputPipes, error) {
+	o := &outputPipes{lw: [2]*lineWriter{{col: col, stdout: true}, {col: col}}}
+	for i := range o.r {
+		r, w, err := os.Pipe()
+		if err != nil {
+			o.started()
+			o.drain(0)
+			return nil, err
+		}
+		o.r[i], o.w[i] = r, w
+		o.copied.Add(1)
+		go func() {
+			defer o.copied.Done()
+			_, _ = io.Copy(o.lw[i], r)
+		}()
+	}
+	cmd.Stdout, cmd.Stderr = o.w[0], o.w[1]
+	return o, nil
+}
+
+// started closes the parent's copies of the write ends, so that the readers see EOF when
+// the action's processes are gone.
+func (o *outputPipes) started() {
+	for _, w := range o.w {
+		if w != nil {
+			_ = w.Close()
+		}
+	}
+}
+
+// drain waits up to grace for the readers to reach EOF, then closes the read ends under
+// whatever still holds the write ends, and emits the last lines without a newline.
+func (o *outputPipes) drain(grace time.Duration) {
+	done := make(chan struct{})
+	go func() {
+		o.copied.Wait()
+		close(done)
+	}()
+	t := time.NewTimer(grace)
+	defer t.Stop()
+	select {
+	case <-done:
+	case <-t.C:
+	}
+	for _, r := range o.r {
+		if r != nil {
+			_ = r.Close()
+		}
+	}
+	<-done
+	for _, lw := range o.lw {
+		lw.flush()
+	}
 }
 
 // resultChannel is the read end of a runtime's file descriptor 3.
@@ -224,7 +303,7 @@ func (c *collector) finish(lastIsResult bool) []string {
 const maxPartialLine = 8 << 20
 
 // lineWriter splits a stream into lines for a collector. Each writer is used by one
-// goroutine (os/exec copies stdout and stderr in separate goroutines).
+// goroutine (outputPipes copies stdout and stderr in separate goroutines).
 type lineWriter struct {
 	col    *collector
 	stdout bool

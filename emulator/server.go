@@ -16,6 +16,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -140,8 +141,30 @@ type invocation struct {
 	apiHost string // __OW_API_HOST: the emulator's own address as the client reached it
 }
 
-// environ returns the environment of an activation's process: the emulator's own, then
-// every __OW_ variable OpenWhisk sets.
+// hostVars are the only variables of the emulator's environment an action's process gets
+// (docs/openwhisk-contract.md, "The environment"): OpenWhisk's actions see none of the host's.
+// PATH finds the programs a native action runs and lets an interpreter find its own
+// installation; Windows cannot start a process without SYSTEMROOT.
+func hostVars() []string {
+	if runtime.GOOS == "windows" {
+		return []string{"PATH", "SYSTEMROOT"}
+	}
+	return []string{"PATH"}
+}
+
+// hostEnv returns the allowed variables of the emulator's environment that are set.
+func hostEnv() []string {
+	var env []string
+	for _, k := range hostVars() {
+		if v, ok := os.LookupEnv(k); ok {
+			env = append(env, k+"="+v)
+		}
+	}
+	return env
+}
+
+// environ returns the environment of an activation's process: the host's few variables the
+// runtimes need (hostVars), then every __OW_ variable OpenWhisk sets.
 func (inv *invocation) environ(act *action, deadline time.Time) []string {
 	env := act.env[:len(act.env):len(act.env)]
 	return append(env, "__OW_ACTIVATION_ID="+inv.id,
@@ -199,7 +222,7 @@ func New(m *Manifest, opts Options) *Server {
 	s.secret = []byte(opts.SecretKey)
 	s.keyed = hmac.New(sha256.New, s.secret)
 	s.nsJSON = jsontext.AppendString(nil, m.Namespace)
-	s.baseEnv = os.Environ()
+	s.baseEnv = hostEnv()
 	s.pkgs = map[string]map[string]*action{}
 	for _, p := range m.Packages {
 		acts := map[string]*action{}
@@ -479,7 +502,7 @@ func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) lookup(w http.ResponseWriter, pkgName, actName, plat string) *action {
 	acts, ok := s.pkgs[pkgName]
-	if !ok {
+	if !ok && pkgName != "-" { // "-" holds the package-less actions: it always exists
 		s.writeError(w, http.StatusNotFound, "80101", "PACKAGE_NOT_FOUND",
 			fmt.Sprintf("Package %q does not exist in namespace %q.", pkgName, s.m.Namespace))
 		return nil

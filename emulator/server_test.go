@@ -171,7 +171,7 @@ func TestInvoke(t *testing.T) {
 		{"timeout 0 answers 202 at once, as OpenWhisk does, even for a fast action", "POST", inv + "fixed?timeout=0", `{}`, 202,
 			`{"content":{"activationId":"` + id(1) + `"}}`},
 		{"delay past the action's limit is a developer error", "POST", inv + "too-slow", `{}`, 200,
-			content(id(1), "too-slow", "action developer error", `{"error":"The action exceeded its time limits of 100 milliseconds."}`)},
+			content(id(1), "too-slow", "action developer error", `{"error":"The action exceeded its time limits of 500 milliseconds."}`)},
 		{"slow action outliving the wait answers 202", "POST", inv + "slow?timeout=10", `{}`, 202,
 			`{"content":{"activationId":"` + id(1) + `"}}`},
 		{"delayed action within the wait answers 200", "POST", inv + "slow?timeout=5000", `{}`, 200,
@@ -232,6 +232,31 @@ func TestInvoke(t *testing.T) {
 				t.Errorf("%s %s:\n got %d %s\nwant %d %s", tc.method, tc.uri, status, body, tc.wantStatus, tc.wantBody)
 			}
 		})
+	}
+}
+
+// TestPackageDashAlwaysExists checks that package "-", which holds the actions outside any
+// package (NCP-API.md §2), exists even in a manifest that declares none: a missing action
+// there is ACTION_NOT_FOUND, never PACKAGE_NOT_FOUND.
+func TestPackageDashAlwaysExists(t *testing.T) {
+	dir := t.TempDir()
+	manifest := filepath.Join(dir, "m.yaml")
+	if err := os.WriteFile(manifest, []byte("namespace: ns1\npackages: {pkg: {actions: {fixed: {result: {ok: true}}}}}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ts := startServer(t, manifest, emulator.Options{})
+	for _, tc := range []struct{ method, uri, want string }{
+		{"POST", "/api/v2/packages/-/actions/nope",
+			errBody("80301", "ACTION_NOT_FOUND", `Action "nope" does not exist in package "-".`)},
+		{"GET", "/api/v2/packages/-/actions/nope/activations/" + id(1),
+			errBody("80301", "ACTION_NOT_FOUND", `Action "nope" does not exist in package "-".`)},
+		{"POST", "/api/v2/packages/other/actions/nope",
+			errBody("80101", "PACKAGE_NOT_FOUND", `Package "other" does not exist in namespace "ns1".`)},
+	} {
+		status, body := ts.call(t, tc.method, tc.uri, "", nil)
+		if status != 404 || body != tc.want {
+			t.Errorf("%s %s:\n got %d %s\nwant 404 %s", tc.method, tc.uri, status, body, tc.want)
+		}
 	}
 }
 

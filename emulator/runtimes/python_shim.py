@@ -11,6 +11,7 @@
 #
 # An exception while importing prints its traceback and exits before the ack; sys.exit in main
 # exits before the result line: the emulator answers those as the action loop proxy does.
+# After the result line the process ends at once, running threads or not.
 import ast
 import importlib.machinery
 import importlib.util
@@ -37,6 +38,8 @@ def _compiles(path):
 
 
 def _load(path, name):
+    # No __pycache__ next to the action: the emulator runs the user's own files.
+    sys.dont_write_bytecode = True
     sys.path.insert(0, os.path.dirname(path))
     loader = importlib.machinery.SourceFileLoader("main__", path)
     spec = importlib.util.spec_from_loader("main__", loader)
@@ -70,6 +73,11 @@ def _run():
     sys.stdout.flush()
     sys.stderr.flush()
     _answer(out, "result " + line)
+    # The launcher's process lives on after the result line and the action loop proxy answers
+    # at once: threads still running are not waited for, and what they print later is not
+    # this activation's. Ending here, without the interpreter's wait for non-daemon threads,
+    # answers when OpenWhisk does.
+    os._exit(0)
 
 
 _run()

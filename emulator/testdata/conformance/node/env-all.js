@@ -1,0 +1,4 @@
+// Returns the whole environment the action sees.
+function main() {
+  return { env: process.env };
+}
