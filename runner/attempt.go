@@ -62,6 +62,10 @@ func (e *engine) attempt(ctx context.Context, deadline time.Duration, st *spec.S
 	if resp.ActivationID != "" {
 		a.ActivationID = resp.ActivationID
 	}
+	// Before anything of the attempt is written down: what a capture of a
+	// --secret name selects is a secret from now on, whether or not the
+	// checks pass.
+	e.revealSecrets(st, resp)
 	caps := e.check(a, st, resp, vars)
 	e.record(a, &log, inv.Body, a.Status != Pass || e.opts.Verbose)
 	return a, caps
@@ -442,9 +446,6 @@ func (e *engine) capture(a *Attempt, st *spec.Step, resp *client.Response) map[s
 			caps[c.Name] = nodes[0]
 		default:
 			caps[c.Name] = nodes
-		}
-		if e.secretNames[c.Name] {
-			e.addSecret(caps[c.Name])
 		}
 	}
 	if a.Status != Pass {

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -133,4 +134,87 @@ func TestALongSecretIsRedactedBeforeAnyCut(t *testing.T) {
 func jsonText(s string) string {
 	b, _ := json.Marshal(s)
 	return string(b[1 : len(b)-1])
+}
+
+// loginToken is what the login action answers with: a token a capture of
+// a --secret name selects.
+var loginToken = "Tok_" + strings.Repeat("Ab3dE6gH9j", 10)
+
+// login serves action pkg/login: the counter's answer with the token added
+// to its result, under the key the call's number picks (key(n) "" adds
+// none).
+func login(key func(n int) string) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if !strings.HasSuffix(r.URL.Path, "/actions/login") {
+				next.ServeHTTP(w, r)
+				return
+			}
+			r.URL.Path = strings.TrimSuffix(r.URL.Path, "login") + "counter"
+			rec := httptest.NewRecorder()
+			next.ServeHTTP(rec, r)
+			var body map[string]any
+			if err := json.Unmarshal(rec.Body.Bytes(), &body); err != nil {
+				http.Error(w, err.Error(), http.StatusInternalServerError)
+				return
+			}
+			content, _ := body["content"].(map[string]any)
+			resp, _ := content["response"].(map[string]any)
+			result, _ := resp["result"].(map[string]any)
+			if result == nil {
+				http.Error(w, "no result in "+rec.Body.String(), http.StatusInternalServerError)
+				return
+			}
+			n, _ := result["count"].(float64)
+			if k := key(int(n)); k != "" {
+				result[k] = loginToken
+			}
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(rec.Code)
+			_ = json.NewEncoder(w).Encode(body)
+		})
+	}
+}
+
+// The value a capture of a --secret name selects is masked in the record
+// of every attempt from the moment its response arrives: when the step's
+// checks fail, and in the earlier attempts of a step that is retried.
+func TestASecretCaptureIsMaskedFromItsResponseOn(t *testing.T) {
+	for _, tt := range []struct {
+		name  string
+		retry string
+		key   func(n int) string
+		want  runner.Status
+	}{
+		{"the step fails", "", func(int) string { return "token" }, runner.Fail},
+		{"retried, the token at the path each time", "    retry: {attempts: 3, delay: 10ms}\n",
+			func(int) string { return "token" }, runner.Pass},
+		{"retried, the token elsewhere before", "    retry: {attempts: 3, delay: 10ms}\n",
+			func(n int) string {
+				if n == 1 {
+					return "note"
+				}
+				return "token"
+			}, runner.Pass},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			e := newEnv(t, login(tt.key))
+			p := e.load(map[string]string{"c.yaml": `tests:
+  - name: login
+    action: pkg/login
+    capture: {tok: content.response.result.token}
+    expect: {assert: [{path: content.response.result.count, equals: 2}]}
+` + tt.retry}, spec.Options{Secrets: []string{"tok"}})
+			res := e.run(context.Background(), p, runner.Options{}, nil)
+			tr := res.Suites[0].Tests[0]
+			if tr.Status != tt.want {
+				t.Fatalf("status %v, want %v", tr.Status, tt.want)
+			}
+			text := reports(t, res)
+			checkNoPrefix(t, loginToken, text)
+			if !strings.Contains(text, `\"count\":1`) {
+				t.Fatalf("the first attempt's response is not in the reports:\n%s", text)
+			}
+		})
+	}
 }
