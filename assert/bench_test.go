@@ -62,7 +62,7 @@ func BenchmarkCheck100KB(b *testing.B) {
 	doc := benchDoc(b)
 	as := benchAssertions(b)
 	for _, a := range as {
-		if f := a.Check(doc); f != nil {
+		if f := a.Check(doc, nil); f != nil {
 			b.Fatalf("%s failed: %v", a.Path(), f)
 		}
 	}
@@ -70,7 +70,7 @@ func BenchmarkCheck100KB(b *testing.B) {
 	b.ResetTimer()
 	for b.Loop() {
 		for _, a := range as {
-			if a.Check(doc) != nil {
+			if a.Check(doc, nil) != nil {
 				b.Fatal("failure")
 			}
 		}
@@ -102,7 +102,7 @@ func BenchmarkCheckEach(b *testing.B) {
 		b.Run(strings.NewReplacer("[", "(", "]", ")").Replace(a.Path().String()), func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
-				if a.Check(doc) != nil {
+				if a.Check(doc, nil) != nil {
 					b.Fatal("failure")
 				}
 			}

@@ -127,11 +127,11 @@ func TestParsePath(t *testing.T) {
 func TestSelect(t *testing.T) {
 	doc := decode(t, `{"a": [{"b": 1}, {"b": 2}, {"c": 3}]}`)
 	p := MustParsePath("a[*].b")
-	if got := Format(p.Select(doc), 0); got != "[1,2]" {
+	if got := Format(p.Select(doc), 0, nil); got != "[1,2]" {
 		t.Errorf("Select = %s, want [1,2]", got)
 	}
 	loc := p.SelectLocated(doc)
-	if len(loc) != 2 || loc[1].Path != "$['a'][1]['b']" || Format(loc[1].Value, 0) != "2" {
+	if len(loc) != 2 || loc[1].Path != "$['a'][1]['b']" || Format(loc[1].Value, 0, nil) != "2" {
 		t.Errorf("SelectLocated = %+v", loc)
 	}
 }

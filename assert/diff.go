@@ -23,7 +23,8 @@ const (
 // differ collects the differences of two values as lines "POINTER: what".
 type differ struct {
 	mode  diffMode
-	first string // pointer of the first difference
+	hide  func(string) string // redacts a value before it is cut
+	first string              // pointer of the first difference
 	found bool
 	lines []string
 	more  int
@@ -40,22 +41,25 @@ type Difference struct {
 }
 
 // DiffEqual describes how actual differs from expected under Equal; ok is
-// true when they are equal (and the Difference is then empty).
-func DiffEqual(expected, actual any) (Difference, bool) {
-	return diffWith(modeEqual, expected, actual)
+// true when they are equal (and the Difference is then empty). Each value
+// a line quotes is redacted with hide (nil: nothing is secret) before it
+// is cut to 80 bytes.
+func DiffEqual(expected, actual any, hide func(string) string) (Difference, bool) {
+	return diffWith(modeEqual, expected, actual, hide)
 }
 
 // DiffSubset describes how actual fails to match expected under Subset (or
-// ErrorSubset when errorCode is true); ok is true when it matches.
-func DiffSubset(expected, actual any, errorCode bool) (Difference, bool) {
+// ErrorSubset when errorCode is true); ok is true when it matches. hide is
+// as for DiffEqual.
+func DiffSubset(expected, actual any, errorCode bool, hide func(string) string) (Difference, bool) {
 	if errorCode {
-		return diffWith(modeErrorSubset, expected, actual)
+		return diffWith(modeErrorSubset, expected, actual, hide)
 	}
-	return diffWith(modeSubset, expected, actual)
+	return diffWith(modeSubset, expected, actual, hide)
 }
 
-func diffWith(mode diffMode, expected, actual any) (Difference, bool) {
-	d := &differ{mode: mode}
+func diffWith(mode diffMode, expected, actual any, hide func(string) string) (Difference, bool) {
+	d := &differ{mode: mode, hide: hide}
 	d.walk(expected, actual, "")
 	if !d.found {
 		return Difference{}, true
@@ -129,14 +133,14 @@ func (d *differ) walkObject(x, y map[string]any, ptr string) {
 	if d.mode == modeEqual {
 		for _, k := range sortedKeys(y) {
 			if _, ok := x[k]; !ok {
-				d.add(ptr+"/"+escapePointer(k), "unexpected, got "+Format(y[k], diffValueMax))
+				d.add(ptr+"/"+escapePointer(k), "unexpected, got "+Format(y[k], diffValueMax, d.hide))
 			}
 		}
 	}
 }
 
 func (d *differ) mismatch(exp, act any, ptr string) {
-	d.add(ptr, "expected "+Format(exp, diffValueMax)+", got "+Format(act, diffValueMax))
+	d.add(ptr, "expected "+Format(exp, diffValueMax, d.hide)+", got "+Format(act, diffValueMax, d.hide))
 }
 
 func plural(n int, what string) string {

@@ -112,10 +112,10 @@ func TestSubset(t *testing.T) {
 			if got := ErrorSubset(e, a); got != c.error {
 				t.Errorf("ErrorSubset = %v, want %v", got, c.error)
 			}
-			if _, ok := DiffSubset(e, a, false); ok != c.subset {
+			if _, ok := DiffSubset(e, a, false, nil); ok != c.subset {
 				t.Errorf("DiffSubset ok = %v, want %v", ok, c.subset)
 			}
-			if _, ok := DiffSubset(e, a, true); ok != c.error {
+			if _, ok := DiffSubset(e, a, true, nil); ok != c.error {
 				t.Errorf("DiffSubset(errorCode) ok = %v, want %v", ok, c.error)
 			}
 		})
@@ -149,9 +149,9 @@ func TestDiff(t *testing.T) {
 			var d Difference
 			var ok bool
 			if c.equal {
-				d, ok = DiffEqual(e, a)
+				d, ok = DiffEqual(e, a, nil)
 			} else {
-				d, ok = DiffSubset(e, a, false)
+				d, ok = DiffSubset(e, a, false, nil)
 			}
 			if ok {
 				t.Fatal("no difference found")
@@ -168,12 +168,12 @@ func TestDiffCapsLines(t *testing.T) {
 	for i := 0; i < 13; i++ {
 		exp[string(rune('a'+i))] = n("1")
 	}
-	d, ok := DiffSubset(exp, map[string]any{}, false)
+	d, ok := DiffSubset(exp, map[string]any{}, false, nil)
 	want := "/a: missing\n/b: missing\n/c: missing\n/d: missing\n/e: missing\n/f: missing\n/g: missing\n/h: missing\n/i: missing\n/j: missing\n… and 3 more"
 	if ok || d.Diff != want || d.Pointer != "/a" {
 		t.Errorf("diff = %q %q, want %q", d.Pointer, d.Diff, want)
 	}
-	if d, ok := DiffEqual(decode(t, `{"a":[1,{"b":2}]}`), decode(t, `{"a":[1.0,{"b":2e0}]}`)); !ok || d != (Difference{}) {
+	if d, ok := DiffEqual(decode(t, `{"a":[1,{"b":2}]}`), decode(t, `{"a":[1.0,{"b":2e0}]}`), nil); !ok || d != (Difference{}) {
 		t.Errorf("DiffEqual of equal values = %+v, %v", d, ok)
 	}
 }
@@ -197,7 +197,7 @@ func TestFormat(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			if got := Format(c.v, c.max); got != c.want {
+			if got := Format(c.v, c.max, nil); got != c.want {
 				t.Errorf("Format = %q, want %q", got, c.want)
 			}
 		})

@@ -28,7 +28,7 @@ func Example() {
 	if err != nil {
 		panic(err)
 	}
-	for _, f := range a.Check(doc) {
+	for _, f := range a.Check(doc, nil) {
 		fmt.Println(f.Op, f.Node, f.Reason)
 	}
 	// Output:

@@ -44,7 +44,7 @@ func FuzzParsePath(f *testing.F) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		_ = a.Check(doc)
+		_ = a.Check(doc, nil)
 	})
 }
 
@@ -81,7 +81,7 @@ func FuzzEqual(f *testing.F) {
 		if eq != Equal(b, a) {
 			t.Fatal("Equal is not symmetric")
 		}
-		if _, ok := DiffEqual(a, b); ok != eq {
+		if _, ok := DiffEqual(a, b, nil); ok != eq {
 			t.Fatalf("DiffEqual ok = %v, Equal = %v", ok, eq)
 		}
 		if eq && !Subset(a, b) {
@@ -137,7 +137,7 @@ func FuzzSubset(f *testing.F) {
 			if code {
 				want = ErrorSubset(e, a)
 			}
-			d, ok := DiffSubset(e, a, code)
+			d, ok := DiffSubset(e, a, code, nil)
 			if ok != want {
 				t.Fatalf("DiffSubset(errorCode=%v) ok = %v, want %v", code, ok, want)
 			}

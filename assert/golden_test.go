@@ -36,7 +36,7 @@ func TestFailureGolden(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, f := range a.Check(doc) {
+		for _, f := range a.Check(doc, nil) {
 			b.WriteString(f.String() + "\n")
 			if f.Pointer != "" {
 				b.WriteString("  pointer: " + f.Pointer + "\n")

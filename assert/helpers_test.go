@@ -27,5 +27,5 @@ func summary(f Failure) string {
 	if f.Pointer != "" {
 		s += " ptr=" + f.Pointer
 	}
-	return s + " actual=" + Format(f.Actual, 0)
+	return s + " actual=" + Format(f.Actual, 0, nil)
 }

@@ -31,8 +31,8 @@ var operators = []operator{
 	{"not_equals", true, func(x any, _ Options) (checker, error) { return notEqualsOp{x}, nil }},
 	{"exists", true, compileExists},
 	{"type", true, compileType},
-	{"matches", true, func(x any, _ Options) (checker, error) { return compileMatches(x, true) }},
-	{"not_matches", true, func(x any, _ Options) (checker, error) { return compileMatches(x, false) }},
+	{"matches", true, func(x any, opts Options) (checker, error) { return compileMatches(x, true, opts.Hide) }},
+	{"not_matches", true, func(x any, opts Options) (checker, error) { return compileMatches(x, false, opts.Hide) }},
 	{"contains", true, func(x any, _ Options) (checker, error) { return containsOp{x, true}, nil }},
 	{"not_contains", true, func(x any, _ Options) (checker, error) { return containsOp{x, false}, nil }},
 	{"one_of", true, compileOneOf},
@@ -90,8 +90,8 @@ type checker interface {
 	// holds reports whether the selected node v satisfies the operator.
 	holds(v any) bool
 	// explain fills the reason (and pointer and diff) of a node v that
-	// does not.
-	explain(v any, f *Failure)
+	// does not; hide redacts each value it quotes before it is cut.
+	explain(v any, f *Failure, hide func(string) string)
 }
 
 // counter is a checker that judges how many nodes the path selected, not
@@ -105,8 +105,8 @@ type equalsOp struct{ want any }
 
 func (o equalsOp) holds(v any) bool { return Equal(o.want, v) }
 
-func (o equalsOp) explain(v any, f *Failure) {
-	d, _ := DiffEqual(o.want, v)
+func (o equalsOp) explain(v any, f *Failure, hide func(string) string) {
+	d, _ := DiffEqual(o.want, v, hide)
 	f.Reason = "value differs"
 	if isComposite(o.want) || isComposite(v) {
 		f.Pointer, f.Diff = d.Pointer, d.Diff
@@ -120,23 +120,23 @@ type notEqualsOp struct{ want any }
 
 func (o notEqualsOp) holds(v any) bool { return !Equal(o.want, v) }
 
-func (o notEqualsOp) explain(_ any, f *Failure) {
+func (o notEqualsOp) explain(_ any, f *Failure, _ func(string) string) {
 	f.Reason = "value equals the one it must differ from"
 }
 
 // existsOp is `exists`: a node was selected (want) or none was.
 type existsOp struct{ want bool }
 
-func compileExists(x any, _ Options) (checker, error) {
-	b, err := boolArg(x)
+func compileExists(x any, opts Options) (checker, error) {
+	b, err := boolArg(x, opts.Hide)
 	return existsOp{b}, err
 }
 
 // boolArg is the expected value of exists and empty.
-func boolArg(x any) (bool, error) {
+func boolArg(x any, hide func(string) string) (bool, error) {
 	b, ok := x.(bool)
 	if !ok {
-		return false, fmt.Errorf("takes true or false, got %s", describe(x))
+		return false, fmt.Errorf("takes true or false, got %s", describe(x, hide))
 	}
 	return b, nil
 }
@@ -145,17 +145,17 @@ func (o existsOp) counts(n int) bool { return o.want == (n > 0) }
 
 func (o existsOp) holds(any) bool { return o.counts(1) }
 
-func (o existsOp) explain(_ any, f *Failure) { f.Reason = "1 node selected" }
+func (o existsOp) explain(_ any, f *Failure, _ func(string) string) { f.Reason = "1 node selected" }
 
 type typeOp struct{ typ string }
 
-func compileType(x any, _ Options) (checker, error) {
+func compileType(x any, opts Options) (checker, error) {
 	s, _ := x.(string)
 	switch s {
 	case "string", "number", "integer", "boolean", "object", "array", "null":
 		return typeOp{s}, nil
 	}
-	return nil, fmt.Errorf("takes one of string, number, integer, boolean, object, array, null; got %s", describe(x))
+	return nil, fmt.Errorf("takes one of string, number, integer, boolean, object, array, null; got %s", describe(x, opts.Hide))
 }
 
 func (o typeOp) holds(v any) bool {
@@ -171,7 +171,7 @@ func (o typeOp) holds(v any) bool {
 	return t == o.typ
 }
 
-func (o typeOp) explain(v any, f *Failure) {
+func (o typeOp) explain(v any, f *Failure, _ func(string) string) {
 	// Only an integer asked of a number fails for its fraction; any other
 	// miss is of type (type: string on 6 is a number).
 	if t := typeName(v); t == "number" && o.typ == "integer" {
@@ -187,10 +187,10 @@ type matchesOp struct {
 	want bool
 }
 
-func compileMatches(x any, want bool) (checker, error) {
+func compileMatches(x any, want bool, hide func(string) string) (checker, error) {
 	s, ok := x.(string)
 	if !ok {
-		return nil, fmt.Errorf("needs a string (an RE2 regular expression), got %s", describe(x))
+		return nil, fmt.Errorf("needs a string (an RE2 regular expression), got %s", describe(x, hide))
 	}
 	re, err := regexp.Compile(s)
 	if err != nil {
@@ -204,7 +204,7 @@ func (o matchesOp) holds(v any) bool {
 	return ok && o.re.MatchString(s) == o.want
 }
 
-func (o matchesOp) explain(v any, f *Failure) {
+func (o matchesOp) explain(v any, f *Failure, _ func(string) string) {
 	switch _, ok := v.(string); {
 	case !ok:
 		f.Reason = "not a string"
@@ -252,7 +252,7 @@ func (o containsOp) contains(v any) (found, ok bool) {
 	return false, false
 }
 
-func (o containsOp) explain(v any, f *Failure) {
+func (o containsOp) explain(v any, f *Failure, hide func(string) string) {
 	found, ok := o.contains(v)
 	switch {
 	case !ok:
@@ -266,7 +266,7 @@ func (o containsOp) explain(v any, f *Failure) {
 		case []any:
 			f.Reason = "no element equals it"
 		default:
-			d, _ := DiffSubset(o.elem, v, false)
+			d, _ := DiffSubset(o.elem, v, false, hide)
 			f.Pointer, f.Diff = d.Pointer, d.Diff
 			f.Reason = "no subset match: value differs at " + d.Pointer
 		}
@@ -286,10 +286,10 @@ func notApplicable(v any) string {
 
 type oneOfOp struct{ list []any }
 
-func compileOneOf(x any, _ Options) (checker, error) {
+func compileOneOf(x any, opts Options) (checker, error) {
 	l, ok := x.([]any)
 	if !ok {
-		return nil, fmt.Errorf("needs a list of values, got %s", describe(x))
+		return nil, fmt.Errorf("needs a list of values, got %s", describe(x, opts.Hide))
 	}
 	return oneOfOp{l}, nil
 }
@@ -303,7 +303,9 @@ func (o oneOfOp) holds(v any) bool {
 	return false
 }
 
-func (o oneOfOp) explain(_ any, f *Failure) { f.Reason = "not one of the listed values" }
+func (o oneOfOp) explain(_ any, f *Failure, _ func(string) string) {
+	f.Reason = "not one of the listed values"
+}
 
 // compareOp is lt, lte, gt and gte, against a number or a timestamp.
 type compareOp struct {
@@ -315,19 +317,19 @@ type compareOp struct {
 }
 
 func compareWith(r rel) func(any, Options) (checker, error) {
-	return func(x any, _ Options) (checker, error) {
+	return func(x any, opts Options) (checker, error) {
 		o := compareOp{rel: r, want: x}
 		if s, ok := x.(string); ok {
 			t, err := time.Parse(time.RFC3339, s)
 			if err != nil {
-				return nil, fmt.Errorf("needs a number or an RFC 3339 timestamp, got %s", describe(x))
+				return nil, fmt.Errorf("needs a number or an RFC 3339 timestamp, got %s", describe(x, opts.Hide))
 			}
 			o.isTime, o.ts = true, t
 			return o, nil
 		}
 		d, ok := toDecimal(x, nil)
 		if !ok {
-			return nil, fmt.Errorf("needs a number or an RFC 3339 timestamp, got %s", describe(x))
+			return nil, fmt.Errorf("needs a number or an RFC 3339 timestamp, got %s", describe(x, opts.Hide))
 		}
 		o.num = d
 		return o, nil
@@ -360,10 +362,10 @@ func (o compareOp) holds(v any) bool {
 	return ok && o.rel.holds(c)
 }
 
-func (o compareOp) explain(v any, f *Failure) {
+func (o compareOp) explain(v any, f *Failure, hide func(string) string) {
 	switch _, ok := o.compare(v); {
 	case ok:
-		f.Reason = "not " + o.rel.phrase() + " " + Format(o.want, 60)
+		f.Reason = "not " + o.rel.phrase() + " " + Format(o.want, 60, hide)
 	case o.isTime:
 		f.Reason = "not an RFC 3339 timestamp"
 	default:
@@ -394,7 +396,7 @@ func (cs constraints) hold(n int) bool {
 
 const lenUsage = "takes a number or an operator map (lt, lte, gt, gte, equals, not_equals)"
 
-func compileConstraints(x any) (constraints, error) {
+func compileConstraints(x any, hide func(string) string) (constraints, error) {
 	if m, ok := x.(map[string]any); ok {
 		if len(m) == 0 {
 			return nil, errors.New(lenUsage + ", got an empty map")
@@ -407,7 +409,7 @@ func compileConstraints(x any) (constraints, error) {
 			}
 			d, ok := toDecimal(m[k], nil)
 			if !ok {
-				return nil, fmt.Errorf("%s needs a number, got %s", k, describe(m[k]))
+				return nil, fmt.Errorf("%s needs a number, got %s", k, describe(m[k], hide))
 			}
 			cons = append(cons, constraint{name: k, rel: r, val: d})
 		}
@@ -415,15 +417,15 @@ func compileConstraints(x any) (constraints, error) {
 	}
 	d, ok := toDecimal(x, nil)
 	if !ok {
-		return nil, fmt.Errorf("%s, got %s", lenUsage, describe(x))
+		return nil, fmt.Errorf("%s, got %s", lenUsage, describe(x, hide))
 	}
 	return constraints{{name: "equals", rel: relEQ, val: d}}, nil
 }
 
 type lenOp struct{ cons constraints }
 
-func compileLen(x any, _ Options) (checker, error) {
-	cons, err := compileConstraints(x)
+func compileLen(x any, opts Options) (checker, error) {
+	cons, err := compileConstraints(x, opts.Hide)
 	if err != nil {
 		return nil, err
 	}
@@ -435,7 +437,7 @@ func (o lenOp) holds(v any) bool {
 	return ok && o.cons.hold(n)
 }
 
-func (o lenOp) explain(v any, f *Failure) {
+func (o lenOp) explain(v any, f *Failure, _ func(string) string) {
 	if n, ok := length(v); !ok {
 		f.Reason = "not a string, array or object"
 	} else {
@@ -446,8 +448,8 @@ func (o lenOp) explain(v any, f *Failure) {
 // countOp is `count`: how many nodes the path selected.
 type countOp struct{ cons constraints }
 
-func compileCount(x any, _ Options) (checker, error) {
-	cons, err := compileConstraints(x)
+func compileCount(x any, opts Options) (checker, error) {
+	cons, err := compileConstraints(x, opts.Hide)
 	if err != nil {
 		return nil, err
 	}
@@ -458,12 +460,12 @@ func (o countOp) counts(n int) bool { return o.cons.hold(n) }
 
 func (o countOp) holds(any) bool { return o.counts(1) }
 
-func (o countOp) explain(_ any, f *Failure) { f.Reason = "1 node selected" }
+func (o countOp) explain(_ any, f *Failure, _ func(string) string) { f.Reason = "1 node selected" }
 
 type emptyOp struct{ want bool }
 
-func compileEmpty(x any, _ Options) (checker, error) {
-	b, err := boolArg(x)
+func compileEmpty(x any, opts Options) (checker, error) {
+	b, err := boolArg(x, opts.Hide)
 	return emptyOp{b}, err
 }
 
@@ -475,7 +477,7 @@ func (o emptyOp) holds(v any) bool {
 	return ok && (n == 0) == o.want
 }
 
-func (o emptyOp) explain(v any, f *Failure) {
+func (o emptyOp) explain(v any, f *Failure, _ func(string) string) {
 	n, ok := length(v)
 	switch {
 	case v == nil:
@@ -505,7 +507,7 @@ func compileSchema(x any, opts Options) (checker, error) {
 		}
 		sch, err = loadSchemaFile(s, opts.SchemaBase, opts.Schemas)
 	default:
-		return nil, fmt.Errorf("needs an inline schema (an object) or a file path, got %s", describe(x))
+		return nil, fmt.Errorf("needs an inline schema (an object) or a file path, got %s", describe(x, opts.Hide))
 	}
 	if err != nil {
 		return nil, err
@@ -515,7 +517,9 @@ func compileSchema(x any, opts Options) (checker, error) {
 
 func (o schemaOp) holds(v any) bool { return o.sch.Validate(v) == nil }
 
-func (o schemaOp) explain(v any, f *Failure) { f.Reason, f.Pointer = schemaReason(o.sch.Validate(v)) }
+func (o schemaOp) explain(v any, f *Failure, _ func(string) string) {
+	f.Reason, f.Pointer = schemaReason(o.sch.Validate(v))
+}
 
 // subsetOp is the subset match of `result` and, with errorCode (errorCode
 // matching as a number or a string), of `error`.
@@ -526,8 +530,8 @@ type subsetOp struct {
 
 func (o subsetOp) holds(v any) bool { return subset(o.want, v, o.errorCode) }
 
-func (o subsetOp) explain(v any, f *Failure) {
-	d, _ := DiffSubset(o.want, v, o.errorCode)
+func (o subsetOp) explain(v any, f *Failure, hide func(string) string) {
+	d, _ := DiffSubset(o.want, v, o.errorCode, hide)
 	f.Pointer, f.Diff = d.Pointer, d.Diff
 	f.Reason = "value differs"
 	if d.Pointer != "" {

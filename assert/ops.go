@@ -34,6 +34,10 @@ type Options struct {
 	// used by many assertions is read and compiled once. It may be shared by
 	// concurrent calls of New.
 	Schemas *SchemaCache
+	// Hide redacts the text of an expected value that an error of New or
+	// NewPartial quotes, before that text is cut (nil: nothing is secret);
+	// Complete is given its own.
+	Hide func(string) string
 }
 
 // OpError is returned by New when one operator cannot be compiled; Index is
@@ -140,7 +144,7 @@ func New(path *Path, ops []Op, opts Options) (*Assertion, error) {
 	if err != nil {
 		return nil, err
 	}
-	return p.Complete(nil)
+	return p.Complete(nil, opts.Hide)
 }
 
 // Partial is an assertion compiled but for the operators whose expected
@@ -189,8 +193,11 @@ func NewPartial(path *Path, ops []Op, late []int, opts Options) (*Partial, error
 
 // Complete compiles the late operators with their expected values, in the
 // order of the indices given to NewPartial, and returns the assertion.
-// Errors are *OpError values (joined when several) indexed as in NewPartial.
-func (p *Partial) Complete(expected []any) (*Assertion, error) {
+// Errors are *OpError values (joined when several) indexed as in NewPartial;
+// a value one quotes is redacted with hide (nil: nothing is secret) before
+// it is cut: late values come from responses, and may be secrets captured
+// at run time.
+func (p *Partial) Complete(expected []any, hide func(string) string) (*Assertion, error) {
 	if len(expected) != len(p.late) {
 		return nil, fmt.Errorf("assertion on %s: %d late values for %d late operators", p.path.text, len(expected), len(p.late))
 	}
@@ -198,9 +205,11 @@ func (p *Partial) Complete(expected []any) (*Assertion, error) {
 	if len(p.late) > 0 {
 		ops = slices.Clone(p.ops)
 	}
+	opts := p.opts
+	opts.Hide = hide
 	var errs []error
 	for k, i := range p.late {
-		c, err := compileOp(Op{Name: p.names[k], Expected: expected[k]}, p.opts)
+		c, err := compileOp(Op{Name: p.names[k], Expected: expected[k]}, opts)
 		if err != nil {
 			errs = append(errs, &OpError{Index: i, Op: p.names[k], Err: err})
 			continue
@@ -230,22 +239,23 @@ func joinErrors(errs []error) error {
 	return errors.Join(errs...)
 }
 
-// describe names the kind of a value for error messages.
-func describe(v any) string {
+// describe names the kind of a value for error messages, quoting it
+// redacted with hide, then cut to 60 bytes.
+func describe(v any, hide func(string) string) string {
 	switch x := v.(type) {
 	case nil:
 		return "null"
 	case bool:
 		return "a boolean (" + strconv.FormatBool(x) + ")"
 	case string:
-		return "a string (" + Format(x, 60) + ")"
+		return "a string (" + Format(x, 60, hide) + ")"
 	case []any:
 		return "a list"
 	case map[string]any:
 		return "an object"
 	}
 	if isNumber(v) {
-		return "a number (" + Format(v, 60) + ")"
+		return "a number (" + Format(v, 60, hide) + ")"
 	}
 	return fmt.Sprintf("a %T", v)
 }
@@ -283,7 +293,11 @@ func (a *Assertion) Path() *Path { return a.path }
 // modify doc. On success it allocates nothing for paths made of names,
 // indexes and wildcards (other paths allocate inside the JSONPath library,
 // as does schema validation); failures allocate their descriptions.
-func (a *Assertion) Check(doc any) []Failure {
+//
+// hide (nil: nothing is secret) redacts the text of each value a failure's
+// Reason or Diff quotes before that text is cut to length: a value cut
+// first would keep a prefix of a secret that no longer matches it.
+func (a *Assertion) Check(doc any, hide func(string) string) []Failure {
 	var buf [1]any
 	var nodes []any
 	count := 0
@@ -336,7 +350,7 @@ func (a *Assertion) Check(doc any) []Failure {
 			continue
 		}
 		// Describe the first failing node in a stable order.
-		fails = append(fails, a.describe(op, nodes, locate()))
+		fails = append(fails, a.describe(op, nodes, locate(), hide))
 	}
 	return fails
 }
@@ -352,13 +366,13 @@ func (op *compiledOp) holdsAll(nodes []any) bool {
 
 // describe reports the first node of loc that fails op; nodes is the
 // (unordered) node list in which a failing node was found.
-func (a *Assertion) describe(op *compiledOp, nodes []any, loc jsonpath.LocatedNodeList) Failure {
+func (a *Assertion) describe(op *compiledOp, nodes []any, loc jsonpath.LocatedNodeList, hide func(string) string) Failure {
 	for j, n := range loc {
 		if op.check.holds(n.Node) {
 			continue
 		}
 		f := a.failure(op, n.Node, "")
-		op.check.explain(n.Node, &f)
+		op.check.explain(n.Node, &f, hide)
 		f.Node = n.Path.String()
 		if len(loc) > 1 {
 			f.Reason += " (node " + strconv.Itoa(j+1) + " of " + strconv.Itoa(len(loc)) + ")"
@@ -370,7 +384,7 @@ func (a *Assertion) describe(op *compiledOp, nodes []any, loc jsonpath.LocatedNo
 	for _, n := range nodes {
 		if !op.check.holds(n) {
 			f := a.failure(op, n, "")
-			op.check.explain(n, &f)
+			op.check.explain(n, &f, hide)
 			return f
 		}
 	}
@@ -409,15 +423,20 @@ type Failure struct {
 }
 
 // String formats the failure on one line (without the diff), e.g.
-// `$.a: equals: value differs at /x (expected {"x":1}, got {"x":2})`.
-func (f Failure) String() string {
+// `$.a: equals: value differs at /x (expected {"x":1}, got {"x":2})`: Text
+// of a failure that holds no secret.
+func (f Failure) String() string { return f.Text(nil) }
+
+// Text is String with the expected and the actual value redacted with hide
+// before each is cut to 200 bytes.
+func (f Failure) Text(hide func(string) string) string {
 	var b strings.Builder
 	b.WriteString(f.Path)
 	if f.Node != "" {
 		b.WriteString(" [" + f.Node + "]")
 	}
 	b.WriteString(": " + f.Op + ": " + f.Reason)
-	b.WriteString(" (expected " + Format(f.Expected, 200) + ", got " + Format(f.Actual, 200) + ")")
+	b.WriteString(" (expected " + Format(f.Expected, 200, hide) + ", got " + Format(f.Actual, 200, hide) + ")")
 	return b.String()
 }
 

@@ -216,7 +216,7 @@ func TestCheck(t *testing.T) {
 		{"subset holds with extra keys", r[:len(r)-1], []Op{{"subset", map[string]any{"count": 3, "meta": map[string]any{"b": map[string]any{}}}}}, nil},
 		{"subset holds on arrays element by element", r + "items", []Op{{"subset", []any{map[string]any{"id": n("1")}, map[string]any{}, map[string]any{"tags": []any{"c"}}}}}, nil},
 		{"subset fails on a missing key", r[:len(r)-1], []Op{{"subset", map[string]any{"meta": map[string]any{"zz": n("1")}}}},
-			[]string{`subset: value differs at /meta/zz @$['content']['response']['result'] ptr=/meta/zz actual=` + Format(doc.(map[string]any)["content"].(map[string]any)["response"].(map[string]any)["result"], 0)}},
+			[]string{`subset: value differs at /meta/zz @$['content']['response']['result'] ptr=/meta/zz actual=` + Format(doc.(map[string]any)["content"].(map[string]any)["response"].(map[string]any)["result"], 0, nil)}},
 		{"subset fails on an array length", r + "items", []Op{{"subset", []any{map[string]any{}}}},
 			[]string{`subset: value differs @$['content']['response']['result']['items'] actual=[{"id":1,"tags":["a","b"]},{"id":2,"tags":[]},{"id":3,"tags":["c"]}]`}},
 		{"subset fails on an escaped key", r + "meta", []Op{{"subset", map[string]any{"we/ird~key": n("6")}}},
@@ -252,7 +252,7 @@ func TestCheck(t *testing.T) {
 				d = errDoc
 			}
 			var got []string
-			for _, f := range a.Check(d) {
+			for _, f := range a.Check(d, nil) {
 				if f.Path != c.path {
 					t.Errorf("Failure.Path = %q, want %q", f.Path, c.path)
 				}

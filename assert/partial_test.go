@@ -18,7 +18,7 @@ func TestPartial(t *testing.T) {
 	}
 	doc := map[string]any{"content": map[string]any{"name": "kim"}}
 	for _, late := range []any{"lee", "kim"} {
-		got, err := p.Complete([]any{late})
+		got, err := p.Complete([]any{late}, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -26,14 +26,14 @@ func TestPartial(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		g, w := got.Check(doc), want.Check(doc)
+		g, w := got.Check(doc, nil), want.Check(doc, nil)
 		if len(g) != len(w) || (len(g) > 0 && g[0].Op != w[0].Op) {
 			t.Errorf("not_equals %v: Complete's assertion gives %+v, New's %+v", late, g, w)
 		}
 	}
 	// The regexp is not compiled again: completing costs the copy of the
 	// operators, the assertion and the late operator.
-	if n := testing.AllocsPerRun(100, func() { _, _ = p.Complete([]any{"lee"}) }); n > 4 {
+	if n := testing.AllocsPerRun(100, func() { _, _ = p.Complete([]any{"lee"}, nil) }); n > 4 {
 		t.Errorf("Complete made %v allocations; want at most 4 (the fixed regexp compiled again?)", n)
 	}
 }
@@ -47,15 +47,15 @@ func TestPartialErrors(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = p.Complete([]any{"abc"})
+	_, err = p.Complete([]any{"abc"}, nil)
 	var oe *OpError
 	if !errors.As(err, &oe) || oe.Index != 1 || !strings.HasPrefix(err.Error(), "gte: needs a number") {
 		t.Errorf("a late value unfit for its operator: %v", err)
 	}
-	if _, err := p.Complete(nil); err == nil {
+	if _, err := p.Complete(nil, nil); err == nil {
 		t.Error("Complete with a missing late value did not fail")
 	}
-	if a, err := p.Complete([]any{json.Number("1")}); err != nil || len(a.Check(map[string]any{"a": json.Number("2")})) != 0 {
+	if a, err := p.Complete([]any{json.Number("1")}, nil); err != nil || len(a.Check(map[string]any{"a": json.Number("2")}, nil)) != 0 {
 		t.Errorf("a good late value: %v", err)
 	}
 }

@@ -70,7 +70,7 @@ func TestWildcardOverObjectIsStable(t *testing.T) {
 	}
 	for i := 0; i < 20; i++ {
 		var got []string
-		for _, f := range a.Check(doc) {
+		for _, f := range a.Check(doc, nil) {
 			got = append(got, summary(f))
 		}
 		if !slices.Equal(got, want) {
@@ -88,7 +88,7 @@ func TestWildcardOverObjectIsStable(t *testing.T) {
 func formatSorted(nodes []any) []string {
 	out := make([]string, len(nodes))
 	for i, n := range nodes {
-		out[i] = Format(n, 0)
+		out[i] = Format(n, 0, nil)
 	}
 	slices.Sort(out)
 	return out

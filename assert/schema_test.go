@@ -35,7 +35,7 @@ func TestSchema(t *testing.T) {
 				t.Fatal(err)
 			}
 			var got []string
-			for _, f := range a.Check(doc) {
+			for _, f := range a.Check(doc, nil) {
 				got = append(got, summary(f))
 			}
 			if !reflect.DeepEqual(got, c.want) {
@@ -114,7 +114,7 @@ func TestSchemaCacheCompilesOnce(t *testing.T) {
 		if a.ops[0].check.(schemaOp).sch != as[0].ops[0].check.(schemaOp).sch {
 			t.Fatal("assertions do not share the cached schema")
 		}
-		if f := a.Check(map[string]any{"a": "s"}); f != nil {
+		if f := a.Check(map[string]any{"a": "s"}, nil); f != nil {
 			t.Errorf("cached schema did not hold: %v", f)
 		}
 	}
@@ -123,7 +123,7 @@ func TestSchemaCacheCompilesOnce(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if f := fresh.Check(map[string]any{"a": "s"}); len(f) != 1 {
+	if f := fresh.Check(map[string]any{"a": "s"}, nil); len(f) != 1 {
 		t.Errorf("uncached schema held on the changed file: %v", f)
 	}
 }
@@ -136,14 +136,14 @@ func TestCheckConcurrent(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := summary(a.Check(doc)[0])
+	want := summary(a.Check(doc, nil)[0])
 	var wg sync.WaitGroup
 	for i := 0; i < 8; i++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for j := 0; j < 50; j++ {
-				f := a.Check(doc)
+				f := a.Check(doc, nil)
 				if len(f) != 1 || summary(f[0]) != want {
 					t.Errorf("concurrent Check = %v", f)
 					return

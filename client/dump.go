@@ -35,14 +35,14 @@ func dump(req *http.Request, reqBody []byte, status int, header http.Header, bod
 		b.WriteString(req.Method + " " + req.URL.String() + "\n")
 		writeHeaders(&b, req.Header)
 		b.WriteString("\n")
-		b.WriteString(valuetext.Cut(redact(string(reqBody)), maxBody))
+		b.WriteString(valuetext.Cut(string(reqBody), maxBody, redact))
 	}
 	request := redact(b.String())
 	b.Reset()
 	b.WriteString("HTTP " + strconv.Itoa(status) + "\n")
 	writeHeaders(&b, header)
 	b.WriteString("\n")
-	b.WriteString(valuetext.Cut(redact(string(body)), maxBody))
+	b.WriteString(valuetext.Cut(string(body), maxBody, redact))
 	return request, redact(b.String())
 }
 

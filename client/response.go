@@ -11,7 +11,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/specrun/specrun/internal/valuetext"
 )
@@ -88,17 +87,17 @@ func readBody(resp *http.Response, limit int64) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-// maxErrorText bounds the Message of an APIError made of a non-JSON body.
-const maxErrorText = 512
-
 // parseBody fills JSON, JSONErr, Error, ActivationID and Pending from
 // r.StatusCode, r.Header and r.Body. It never panics, whatever the body.
 //
 // A non-2xx JSON body with an "error" object gives Error its errorCode
 // (string or number, kept as text), message and details; an OpenWhisk body
 // {"error": "...", "code": "..."} gives Message and Code. A non-2xx body
-// that is not JSON gives an Error whose Message is the body's text (HTML
-// tags are not removed), trimmed and cut to 512 bytes.
+// that is not JSON gives an Error whose Message is the body's whole text
+// (HTML tags are not removed), trimmed, invalid UTF-8 replaced: whole,
+// because only the caller knows its secrets, and a text cut before they
+// are redacted could keep a secret's prefix. A caller that shows it
+// redacts it, then cuts it.
 func parseBody(r *Response) {
 	r.JSON, r.JSONErr = decodeJSON(r.Body)
 	if r.JSONErr != nil {
@@ -117,7 +116,7 @@ func parseBody(r *Response) {
 		if obj != nil {
 			r.Error = apiError(obj)
 		} else if r.JSONErr != nil && len(bytes.TrimSpace(r.Body)) > 0 {
-			r.Error = &APIError{Message: cutText(r.Body, maxErrorText)}
+			r.Error = &APIError{Message: strings.ToValidUTF8(string(bytes.TrimSpace(r.Body)), "\uFFFD")}
 		}
 	}
 	content, hasContent := obj["content"].(map[string]any)
@@ -157,37 +156,11 @@ func trimJSONSpace(b []byte) []byte { return bytes.Trim(b, " \t\r\n") }
 func apiError(obj map[string]any) *APIError {
 	switch e := obj["error"].(type) {
 	case map[string]any:
-		return &APIError{Code: valuetext.Text(e["errorCode"], 0), Message: valuetext.Text(e["message"], 0), Details: valuetext.Text(e["details"], 0)}
+		return &APIError{Code: valuetext.Text(e["errorCode"]), Message: valuetext.Text(e["message"]), Details: valuetext.Text(e["details"])}
 	case string:
-		return &APIError{Code: valuetext.Text(obj["code"], 0), Message: e}
+		return &APIError{Code: valuetext.Text(obj["code"]), Message: e}
 	}
 	return nil
-}
-
-// cutText returns b trimmed, with invalid UTF-8 replaced, cut to at most n
-// bytes on a rune boundary and then marked with "…".
-func cutText(b []byte, n int) string {
-	b = bytes.TrimSpace(b)
-	cut := len(b) > n
-	if cut {
-		b = b[:n] // bound the work on a large body before converting it
-	}
-	s := strings.ToValidUTF8(string(b), "\uFFFD")
-	if len(s) > n {
-		cut = true
-		s = s[:n]
-	}
-	if cut {
-		// s is valid UTF-8 but for a rune split by the cut at its end.
-		for i := 0; i < utf8.UTFMax-1 && len(s) > 0; i++ {
-			if r, size := utf8.DecodeLastRuneInString(s); r != utf8.RuneError || size != 1 {
-				break
-			}
-			s = s[:len(s)-1]
-		}
-		s += "…"
-	}
-	return s
 }
 
 // CodeActivationNotFound is the errorCode of a 404 to an activation poll
@@ -278,7 +251,7 @@ func (r *Response) Outcome() string {
 	}
 	s := "the action ended with status " + strconv.Quote(status)
 	if msg := field(response["result"], "error"); msg != nil {
-		s += ": " + valuetext.Text(msg, 0)
+		s += ": " + valuetext.Text(msg)
 	}
 	return s
 }

@@ -195,10 +195,15 @@ func transportAnswer(r *Response) (what string, safe bool) {
 }
 
 // errorText is " (errorCode CODE: MESSAGE)" for an answer with an error
-// object, else "".
+// object, " with a text/html body" for one that is not JSON (its text is
+// not quoted: the caller's secrets, which it may hold, are not known
+// here), else "".
 func errorText(r *Response) string {
-	if r.Error == nil {
+	switch {
+	case r.Error == nil:
 		return ""
+	case r.JSONErr != nil:
+		return " with " + bodyKind(r)
 	}
 	return " (" + r.Error.Error() + ")"
 }

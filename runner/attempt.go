@@ -62,6 +62,10 @@ func (e *engine) attempt(ctx context.Context, deadline time.Duration, st *spec.S
 	if resp.ActivationID != "" {
 		a.ActivationID = resp.ActivationID
 	}
+	// Before anything of the attempt is written down: what a capture of a
+	// --secret name selects is a secret from now on, whether or not the
+	// checks pass.
+	e.revealSecrets(st, resp)
 	caps := e.check(a, st, resp, vars)
 	e.record(a, &log, inv.Body, a.Status != Pass || e.opts.Verbose)
 	return a, caps
@@ -129,7 +133,7 @@ func (e *engine) tries(c call, start time.Time) []Try {
 	case c.resp != nil:
 		retried = c.resp.Retried
 		last = Try{Method: method(c.resp.Request), Start: c.resp.Start, HTTPStatus: c.resp.StatusCode,
-			Answer: e.redact.String(answerText(c.resp.StatusCode, c.resp.Error)), Why: e.redact.String(c.resp.Transport)}
+			Answer: e.answerText(c.resp.StatusCode, c.resp.Error), Why: e.redact.String(c.resp.Transport)}
 		if n := len(retried); n > 0 {
 			last.Start = retried[n-1].Start.Add(retried[n-1].Duration)
 		}
@@ -152,7 +156,7 @@ func (e *engine) tries(c call, start time.Time) []Try {
 		if t.Err != nil {
 			tr.Answer = e.redact.String(t.Err.Error())
 		} else {
-			tr.Answer = e.redact.String(answerText(t.StatusCode, t.Error))
+			tr.Answer = e.answerText(t.StatusCode, t.Error)
 		}
 		out = append(out, tr)
 	}
@@ -167,13 +171,18 @@ func method(req *http.Request) string {
 	return req.Method
 }
 
-// answerText is "HTTP STATUS" and what the error body said.
-func answerText(status int, apiErr *client.APIError) string {
+// maxAnswerText bounds a try's Answer: the whole text of a proxy's error
+// page would drown the report.
+const maxAnswerText = 512
+
+// answerText is "HTTP STATUS" and what the error body said (the whole text
+// of a body that is not JSON), redacted, then cut.
+func (e *engine) answerText(status int, apiErr *client.APIError) string {
 	s := "HTTP " + strconv.Itoa(status)
 	if apiErr != nil {
 		s += " " + apiErr.Error()
 	}
-	return s
+	return e.clip(s, maxAnswerText)
 }
 
 // callExchanges renders the exchanges of one call: each transport try, then
@@ -210,13 +219,14 @@ func (e *engine) callExchanges(c call, body []byte) []*Exchange {
 func (e *engine) invocation(st *spec.Step, vars map[string]any, a *Attempt) (client.Invocation, error) {
 	inv := client.Invocation{Timeout: st.Timeout, TimeoutSet: st.TimeoutSet}
 	var err error
-	if inv.Package, err = resolveString(st.Package, vars, st.Pos, "package"); err != nil {
+	hide := e.redact.String
+	if inv.Package, err = resolveString(st.Package, vars, st.Pos, "package", hide); err != nil {
 		return inv, err
 	}
-	if inv.Action, err = resolveString(st.Action, vars, st.Pos, "action"); err != nil {
+	if inv.Action, err = resolveString(st.Action, vars, st.Pos, "action", hide); err != nil {
 		return inv, err
 	}
-	if inv.Platform, err = resolveString(st.Platform, vars, st.Pos, "platform"); err != nil {
+	if inv.Platform, err = resolveString(st.Platform, vars, st.Pos, "platform", hide); err != nil {
 		return inv, err
 	}
 	if inv.Platform == "" {
@@ -231,8 +241,9 @@ func (e *engine) invocation(st *spec.Step, vars map[string]any, a *Attempt) (cli
 	return inv, err
 }
 
-// resolveString resolves a name of the step at pos that must be a string.
-func resolveString(t *spec.Template, vars map[string]any, pos spec.Pos, what string) (string, error) {
+// resolveString resolves a name of the step at pos that must be a string;
+// the error quotes a value that is not, redacted with hide, then cut.
+func resolveString(t *spec.Template, vars map[string]any, pos spec.Pos, what string, hide func(string) string) (string, error) {
 	if t == nil {
 		return "", nil
 	}
@@ -246,7 +257,7 @@ func resolveString(t *spec.Template, vars map[string]any, pos spec.Pos, what str
 	case nil:
 		return "", nil
 	}
-	return "", &spec.Error{Pos: pos, Msg: fmt.Sprintf("%s must be a string, got %s", what, assert.Format(v, 80))}
+	return "", &spec.Error{Pos: pos, Msg: fmt.Sprintf("%s must be a string, got %s", what, assert.Format(v, 80, hide))}
 }
 
 // poll fetches the activation detail until the action has finished (an
@@ -398,13 +409,13 @@ func (e *engine) checkStatus(a *Attempt, exp *spec.Expect, resp *client.Response
 // false after an error (an expected value that could not be resolved).
 func (e *engine) checkAssertions(a *Attempt, exp *spec.Expect, resp *client.Response, vars map[string]any) bool {
 	for _, c := range exp.Checks {
-		as, err := c.Assertion(vars)
+		as, err := c.Assertion(vars, e.redact.String)
 		if err != nil {
 			// err is a *spec.Error: it starts with the check's position.
 			e.setError(a, err.Error(), "the expected value comes from a capture; check what the earlier step captured (see it with --verbose)")
 			return false
 		}
-		for _, f := range as.Check(resp.JSON) {
+		for _, f := range as.Check(resp.JSON, e.redact.String) {
 			a.Status = Fail
 			fl := e.failure(c, f)
 			if c.Key == "success" || c.Key == "status" {
@@ -436,9 +447,6 @@ func (e *engine) capture(a *Attempt, st *spec.Step, resp *client.Response) map[s
 		default:
 			caps[c.Name] = nodes
 		}
-		if e.secretNames[c.Name] {
-			e.addSecret(caps[c.Name])
-		}
 	}
 	if a.Status != Pass {
 		return nil
@@ -454,8 +462,7 @@ func describeJSONErr(resp *client.Response) string {
 }
 
 // reason is resp.Reason() redacted, then cut; for a body that is not JSON,
-// the start of the body itself, since the client's APIError.Message was cut
-// before any secret could be redacted from it.
+// the start of the body itself, on one line.
 func (e *engine) reason(resp *client.Response) string {
 	if resp.Error == nil {
 		return ""
@@ -510,8 +517,8 @@ func (e *engine) failure(c *spec.Check, f assert.Failure) *Failure {
 		Key:      c.Key,
 		Path:     f.Path,
 		Op:       f.Op,
-		Expected: e.clip(assert.Format(f.Expected, 0), maxValueText),
-		Actual:   e.clip(assert.Format(f.Actual, 0), maxValueText),
+		Expected: assert.Format(f.Expected, maxValueText, r.String),
+		Actual:   assert.Format(f.Actual, maxValueText, r.String),
 		Node:     r.String(f.Node),
 		Pointer:  r.String(f.Pointer),
 		Diff:     r.String(f.Diff),
@@ -529,7 +536,7 @@ func (e *engine) exchange(request, response string) *Exchange {
 // clip redacts s, then cuts it to n bytes: cut first, a secret would keep
 // a visible prefix that no longer matches it.
 func (e *engine) clip(s string, n int) string {
-	return valuetext.Cut(e.redact.String(s), n)
+	return valuetext.Cut(s, n, e.redact.String)
 }
 
 // snippet is the start of body on one line, redacted.
@@ -539,7 +546,7 @@ func (e *engine) snippet(body []byte) string {
 	if s == "" {
 		return "(empty body)"
 	}
-	return valuetext.Cut(s, 200)
+	return valuetext.Cut(s, 200, nil) // redacted above, before the folding
 }
 
 // accessKeyAlias makes the redactor shorten the access key wherever it

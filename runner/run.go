@@ -456,6 +456,9 @@ func (e *engine) runStep(ctx context.Context, deadline time.Duration, sr *SuiteR
 		}
 		a, caps := e.attempt(ctx, deadline, st, vars, at)
 		r.Attempts = append(r.Attempts, a)
+		if i > 0 && e.capturesSecret(st) {
+			e.rehide(r)
+		}
 		r.Status, r.Reason = a.Status, a.Err
 		if e.events != nil { // the snapshot is for a handler: none, no copy
 			e.emit(attemptFinished(sr, tr, r))

@@ -56,12 +56,12 @@ tests:
 	var resp any
 	_ = json.Unmarshal([]byte(`{"content":{"response":{"success":true,"result":{"greeting":"hello"}}}}`), &resp)
 	for _, check := range greet.Expect.Checks {
-		a, err := check.Assertion(nil)
+		a, err := check.Assertion(nil, nil)
 		if err != nil {
 			fmt.Println(err)
 			return
 		}
-		fmt.Println(check.Key, "failures:", len(a.Check(resp)))
+		fmt.Println(check.Key, "failures:", len(a.Check(resp, nil)))
 	}
 	// Output:
 	// greeting/login then greet - ${pkg}/hello

@@ -156,8 +156,10 @@ type dynOp struct {
 // compiles those operators now, the others having been compiled at load
 // time (only then is anything compiled at run time); otherwise it returns
 // the assertion compiled at load time, shared and read-only. Errors are
-// *Error values at the check's position.
-func (c *Check) Assertion(vars map[string]any) (*assert.Assertion, error) {
+// *Error values at the check's position; a value one quotes is redacted
+// with hide (nil: nothing is secret) before it is cut (assert's
+// Partial.Complete).
+func (c *Check) Assertion(vars map[string]any, hide func(string) string) (*assert.Assertion, error) {
 	if c.dyn == nil {
 		return c.compiled, nil
 	}
@@ -169,7 +171,7 @@ func (c *Check) Assertion(vars map[string]any) (*assert.Assertion, error) {
 		}
 		vals[i] = v
 	}
-	a, err := c.dyn.partial.Complete(vals)
+	a, err := c.dyn.partial.Complete(vals, hide)
 	if err != nil {
 		return nil, &Error{Pos: c.Pos, Msg: c.Key + ": " + err.Error()}
 	}

@@ -60,7 +60,7 @@ func FuzzLoad(f *testing.F) {
 					t.Fatalf("Body %s, encoding/json %s (%v)", body, want, err)
 				}
 				for _, c := range st.Expect.Checks {
-					_, _ = c.Assertion(vars)
+					_, _ = c.Assertion(vars, nil)
 				}
 			}
 			return

@@ -116,18 +116,18 @@ func TestDynamicTemplates(t *testing.T) {
 	if len(checks) != 3 || checks[1].Static() || checks[2].Static() {
 		t.Fatalf("checks: %d, want success (static), result and assert (dynamic)", len(checks))
 	}
-	a, err := checks[1].Assertion(vars)
+	a, err := checks[1].Assertion(vars, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	doc := map[string]any{"content": map[string]any{"response": map[string]any{"result": map[string]any{"count": json.Number("3")}}}}
-	if f := a.Check(doc); len(f) != 0 {
+	if f := a.Check(doc, nil); len(f) != 0 {
 		t.Errorf("result check failed: %+v", f)
 	}
-	if f := a.Check(map[string]any{}); len(f) != 1 {
+	if f := a.Check(map[string]any{}, nil); len(f) != 1 {
 		t.Errorf("result check on an empty doc: %d failures, want 1", len(f))
 	}
-	if _, err := checks[2].Assertion(map[string]any{}); err == nil || !strings.Contains(err.Error(), ":19:15: assert: variable token has no value") {
+	if _, err := checks[2].Assertion(map[string]any{}, nil); err == nil || !strings.Contains(err.Error(), ":19:15: assert: variable token has no value") {
 		t.Errorf("Assertion without vars: %v", err)
 	}
 	if _, err := steps[0].Body(nil); err == nil || !strings.HasSuffix(err.Error(), ":7:9: params: variable token has no value: the step that captures it did not run or did not capture it") {
@@ -148,7 +148,7 @@ func TestResolveStaticDoesNotAllocate(t *testing.T) {
 		if _, err := st.Body(nil); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := st.Expect.Checks[0].Assertion(nil); err != nil {
+		if _, err := st.Expect.Checks[0].Assertion(nil, nil); err != nil {
 			t.Fatal(err)
 		}
 	})
@@ -217,14 +217,14 @@ tests:
 	}
 	vars := map[string]any{"token": "kim"}
 	doc := map[string]any{"content": map[string]any{"name": "kim"}}
-	a, err := c.Assertion(vars)
+	a, err := c.Assertion(vars, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if f := a.Check(doc); len(f) != 1 || f[0].Op != "not_equals" {
+	if f := a.Check(doc, nil); len(f) != 1 || f[0].Op != "not_equals" {
 		t.Errorf("failures %+v; want not_equals only (the name matches and equals the token)", f)
 	}
-	if n := testing.AllocsPerRun(100, func() { _, _ = c.Assertion(vars) }); n > 5 {
+	if n := testing.AllocsPerRun(100, func() { _, _ = c.Assertion(vars, nil) }); n > 5 {
 		t.Errorf("Assertion made %v allocations; want at most 5 (was the regexp compiled again?)", n)
 	}
 }
