@@ -29,7 +29,10 @@ const FileMode fs.FileMode = 0o644
 // created (mode 0755, parents included).
 //
 // A path that is a symbolic link is followed: its target is replaced, the
-// link stays. A path that names something other than a regular file or a
+// link stays. A link to a file that does not exist yet (a dangling link)
+// writes that file, creating its directory; a relative link is read from
+// the link's directory, a chain of links is followed to its end, and a loop
+// is an error naming path. A path that names something other than a regular file or a
 // directory (a named pipe, a device such as what /dev/stdout leads to) is
 // written into in place, not replaced; so is a descriptor of the process
 // (/dev/stdout, /dev/stderr, /dev/fd/N, /proc/self/fd/N) whatever it leads
@@ -39,7 +42,10 @@ const FileMode fs.FileMode = 0o644
 // WriteFile is safe for concurrent use on different paths. write must not
 // keep the writer after it returns.
 func WriteFile(path string, write func(io.Writer) error) (err error) {
-	target, inPlace := resolve(path)
+	target, inPlace, err := resolve(path)
+	if err != nil {
+		return err
+	}
 	if inPlace {
 		return writeInPlace(path, target, write)
 	}
@@ -50,19 +56,63 @@ func WriteFile(path string, write func(io.Writer) error) (err error) {
 // pipe, a device, a descriptor of the process) rather than replacing it: a
 // reader there sees every write, so such a path should be written once.
 func InPlace(path string) bool {
-	_, inPlace := resolve(path)
+	_, inPlace, _ := resolve(path)
 	return inPlace
 }
 
+// Target returns the file WriteFile writes for path: path with its
+// symbolic links followed, also a dangling one (a relative link is read
+// from its own directory). A loop of links is an error naming path.
+func Target(path string) (string, error) {
+	target, _, err := resolve(path)
+	return target, err
+}
+
+// maxLinks is how many symbolic links resolve follows from one path before
+// it calls them a loop (Linux's limit for a path's lookup).
+const maxLinks = 40
+
 // resolve returns the file WriteFile writes for path (symbolic links
-// followed) and whether it writes into it in place.
-func resolve(path string) (target string, inPlace bool) {
-	target = path
-	if resolved, err := filepath.EvalSymlinks(path); err == nil {
-		target = resolved
+// followed, also to a file that does not exist yet) and whether it writes
+// into it in place. A loop of links is an error naming path.
+func resolve(path string) (target string, inPlace bool, err error) {
+	target, err = filepath.EvalSymlinks(path)
+	if err != nil {
+		// A dangling link (to a missing file, or into a missing
+		// directory) still names where the report goes.
+		if target, err = followLinks(path); err != nil {
+			return "", false, err
+		}
 	}
 	st, err := os.Stat(target)
-	return target, err == nil && !st.IsDir() && (!st.Mode().IsRegular() || isDescriptor(path))
+	return target, err == nil && !st.IsDir() && (!st.Mode().IsRegular() || isDescriptor(path)), nil
+}
+
+// followLinks follows path while it is a symbolic link that leads nowhere
+// and returns the first name that is not one: a file that does not exist,
+// or one the system opens (such as /dev/fd/1 when it is a pipe, a link
+// whose text, "pipe:[N]", names no file). A relative link is read from the
+// link's directory.
+func followLinks(path string) (string, error) {
+	p := path
+	for range maxLinks {
+		if _, err := os.Stat(p); err == nil {
+			return p, nil
+		}
+		st, err := os.Lstat(p)
+		if err != nil || st.Mode()&fs.ModeSymlink == 0 {
+			return p, nil
+		}
+		dest, err := os.Readlink(p)
+		if err != nil {
+			return "", fmt.Errorf("writing %s: %w", path, err)
+		}
+		if !filepath.IsAbs(dest) {
+			dest = filepath.Join(filepath.Dir(p), dest)
+		}
+		p = dest
+	}
+	return "", fmt.Errorf("writing %s: more than %d symbolic links from it, a loop: point the link at a file", path, maxLinks)
 }
 
 // isDescriptor reports whether path names one of the process's open files.

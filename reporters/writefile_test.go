@@ -181,6 +181,62 @@ func TestWriteFileFollowsSymbolicLinks(t *testing.T) {
 	}
 }
 
+// A report path that is a dangling symbolic link writes the link's target,
+// made in its missing directory as any report path is; a relative link is
+// read from the link's own directory, along a chain of links too. The link
+// stays. A loop of links is an error naming the path, and nothing is
+// written.
+func TestWriteFileFollowsDanglingSymbolicLinks(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		links [][2]string // link (in the test's directory) → its target, as written
+		path  string      // the report path given, in the test's directory
+		want  string      // the file written, in the test's directory; "" for an error
+	}{
+		{"to a missing file", [][2]string{{"r.json", "x.json"}}, "r.json", "x.json"},
+		{"to a missing directory", [][2]string{{"r.json", "missing/deeper/x.json"}}, "r.json", "missing/deeper/x.json"},
+		{"relative to the link's directory", [][2]string{{"sub/r.json", "../out/x.json"}}, "sub/r.json", "out/x.json"},
+		{"a chain", [][2]string{{"r.json", "a/l2"}, {"a/l2", "../b/l3"}, {"b/l3", "c/x.json"}}, "r.json", "b/c/x.json"},
+		{"a loop", [][2]string{{"r.json", "l2"}, {"l2", "r.json"}}, "r.json", ""},
+		{"a link to itself", [][2]string{{"r.json", "r.json"}}, "r.json", ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			for _, l := range tc.links {
+				link := filepath.Join(dir, l[0])
+				if err := os.MkdirAll(filepath.Dir(link), 0o755); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.Symlink(filepath.FromSlash(l[1]), link); err != nil {
+					t.Fatal(err)
+				}
+			}
+			path := filepath.Join(dir, tc.path)
+			err := reporters.WriteFile(path, writeString("new"))
+			for _, l := range tc.links {
+				if info, lerr := os.Lstat(filepath.Join(dir, l[0])); lerr != nil || info.Mode()&os.ModeSymlink == 0 {
+					t.Errorf("the link %s was replaced: %v", l[0], lerr)
+				}
+			}
+			if tc.want == "" {
+				if err == nil || !strings.Contains(err.Error(), "writing "+path+": ") || !strings.Contains(err.Error(), "loop") {
+					t.Errorf("err = %v, want a loop named with %s", err, path)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(tc.want))); err != nil || string(got) != "new" {
+				t.Errorf("%s = %q, %v; want the report", tc.want, got, err)
+			}
+			if got, err := os.ReadFile(path); err != nil || string(got) != "new" {
+				t.Errorf("read through the link: %q, %v", got, err)
+			}
+		})
+	}
+}
+
 // A report to something that is not a regular file (a named pipe, a
 // device, what /dev/stdout links to) is written into it, not renamed over
 // it.

@@ -6,6 +6,7 @@ import (
 	"slices"
 
 	"github.com/specrun/specrun/emulator"
+	"github.com/specrun/specrun/reporters"
 
 	"github.com/specrun/specrun/spec"
 )
@@ -109,8 +110,12 @@ func sameFile(a, b string) bool {
 }
 
 // place is path made absolute, with the symbolic links of its directory
-// resolved as far as they exist.
+// resolved as far as they exist; a dangling link is replaced by the file it
+// names, where a report through it is written (reporters.WriteFile).
 func place(path string) string {
+	if t, err := reporters.Target(path); err == nil {
+		path = t
+	}
 	abs, err := filepath.Abs(path)
 	if err != nil {
 		return filepath.Clean(path)

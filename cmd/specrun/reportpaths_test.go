@@ -50,6 +50,10 @@ func TestReportPathsThatWouldOverwriteAnInputOrAReport(t *testing.T) {
 		t.Fatal(err)
 	}
 	r := filepath.Join(dir, "r.xml")
+	dangling := filepath.Join(dir, "dangling.json") // → r.xml, not written yet
+	if err := os.Symlink("r.xml", dangling); err != nil {
+		t.Fatal(err)
+	}
 	cases := []struct {
 		name string
 		args []string
@@ -66,6 +70,7 @@ func TestReportPathsThatWouldOverwriteAnInputOrAReport(t *testing.T) {
 		{"a script of the manifest", []string{"--report-json", script, specs}, "--report-json " + script + " would overwrite " + script},
 		{"two reports, one path", []string{"--report-junit", r, "--report-tap", r, specs}, "--report-junit " + r + " and --report-tap " + r + " are the same file"},
 		{"two reports, two spellings", []string{"--report-junit", r, "--report-json", filepath.Join(dir, ".", "specs", "..", "r.xml"), specs}, "are the same file"},
+		{"two reports, one through a dangling link", []string{"--report-junit", r, "--report-json", dangling, specs}, "--report-junit " + r + " and --report-json " + dangling + " are the same file"},
 		{"two reports to standard output", []string{"--report-junit", "-", "--report-json", "-", specs}, "--report-junit and --report-json both write to standard output (-)"},
 		{"a report to standard output with --format", []string{"--format", "tap", "--report-json", "-", specs}, "--report-json -: standard output already carries --format tap"},
 	}
