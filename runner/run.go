@@ -29,8 +29,9 @@ type Options struct {
 	Selection Selection
 	// Parallel is the number of tests in flight at once; zero means 8.
 	Parallel int
-	// FailFast stops starting tests after the first test that fails or
-	// errors; the tests not started are reported as skipped.
+	// FailFast stops starting tests after the first test, suite setup or
+	// suite teardown that fails or errors; the tests not started are
+	// reported as skipped.
 	FailFast bool
 	// Platform is used for steps whose spec gives none; empty sends no
 	// platform parameter.
@@ -307,6 +308,7 @@ func (e *engine) runSetup(ctx context.Context, r *suiteRun) {
 	}
 	st, _ := Phase(r.sr.Setup)
 	r.sr.SetupVerdict = NewVerdict(st, r.sr.Setup, "")
+	e.failFast(st)
 	e.emit(Event{Kind: SetupFinished, Suite: r.sr})
 }
 
@@ -334,6 +336,7 @@ func (e *engine) finishSuite(ctx context.Context, r *suiteRun) {
 	sr.Teardown, _ = e.runPhase(tctx, sr, sr.Suite.Teardown, r.shared)
 	st, _ := Phase(sr.Teardown)
 	sr.TeardownVerdict = NewVerdict(st, sr.Teardown, "")
+	e.failFast(st)
 	e.emit(Event{Kind: TeardownFinished, Suite: sr})
 	if st.Failed() {
 		sr.Status = Error
@@ -420,14 +423,22 @@ func (e *engine) runTest(runCtx context.Context, sr *SuiteResult, tr *TestResult
 			tr.Reason = dr.Reason
 		}
 	}
-	if e.opts.FailFast && tr.Status.Failed() {
-		e.stop.Store(true)
-	}
+	e.failFast(tr.Status)
 	tr.decide()
 	if e.opts.ReleaseSteps {
 		release(tr)
 	}
 	e.emit(Event{Kind: TestFinished, Suite: sr, Test: tr})
+}
+
+// failFast stops the starting of new tests, under --fail-fast, once a
+// test, a setup or a teardown ended with st failed: a failed setup or
+// teardown is a failure of the run as a test's is (an errored result in
+// every count).
+func (e *engine) failFast(st Status) {
+	if e.opts.FailFast && st.Failed() {
+		e.stop.Store(true)
+	}
 }
 
 // runStep runs a step's attempts until one passes, the attempts run out or

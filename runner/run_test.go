@@ -488,6 +488,43 @@ tests:
 	}
 }
 
+// Audit E6: --fail-fast stops starting tests after the first failure, and
+// a suite's setup or teardown that fails is one (an errored result in
+// every count), as a test that fails is: the next suite's tests are
+// skipped. Without --fail-fast they run.
+func TestFailFastStopsAfterAFailedSetupOrTeardown(t *testing.T) {
+	const failing = "{name: seed, action: pkg/fixed, expect: {result: {payload: other}}}"
+	for _, tc := range []struct {
+		name, suiteA string
+		failFast     bool
+		want         runner.Status // b's test
+	}{
+		{"a failed setup", "setup: [" + failing + "]", true, runner.Skip},
+		{"a failed teardown", "teardown: [" + failing + "]", true, runner.Skip},
+		{"a failed setup, without --fail-fast", "setup: [" + failing + "]", false, runner.Pass},
+		{"a failed teardown, without --fail-fast", "teardown: [" + failing + "]", false, runner.Pass},
+		{"a setup and teardown that pass", "setup: [{action: pkg/fixed}]\nteardown: [{action: pkg/fixed}]", true, runner.Pass},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e := newEnv(t, nil)
+			p := e.load(map[string]string{
+				"a.yaml": "suite: a\n" + tc.suiteA + "\ntests: [{name: t, action: pkg/fixed}]\n",
+				"b.yaml": "suite: b\ntests: [{name: t, action: pkg/fixed}]\n",
+			}, spec.Options{})
+			res := e.run(context.Background(), p, runner.Options{Parallel: 1, FailFast: tc.failFast}, nil)
+			if len(res.Suites) != 2 || res.Suites[1].Suite.Name != "b" {
+				t.Fatalf("suites %+v, want a then b", res.Suites)
+			}
+			b := res.Suites[1].Tests[0]
+			if b.Status != tc.want {
+				t.Errorf("b › t = %v %q, want %v", b.Status, b.Reason, tc.want)
+			} else if tc.want == runner.Skip && !strings.Contains(b.Reason, "--fail-fast") {
+				t.Errorf("b › t skipped for %q, want --fail-fast", b.Reason)
+			}
+		})
+	}
+}
+
 // Issue 11, point 5: a test whose request was sent when the run was
 // interrupted is Interrupted (the action may have run), not skipped; a test
 // never started is skipped; the run is Interrupted in every report.
