@@ -95,11 +95,12 @@ func (m *RunMetrics) Observe(res *runner.Result, redact func(string) string) {
 	m.tests.WithLabelValues("pass").Set(float64(c.Passed))
 	m.tests.WithLabelValues("fail").Set(float64(c.Failed))
 	// Tests only: runner.Counts also counts each failed setup or teardown
-	// as one errored result; the per-test series already show what a
-	// failed setup kept from running.
+	// as one errored result, and each interrupted one as one interrupted
+	// result; the per-test series already show what a failed setup kept
+	// from running.
 	m.tests.WithLabelValues("error").Set(float64(c.Errored - c.Fixtures))
 	m.tests.WithLabelValues("skip").Set(float64(c.Skipped))
-	m.tests.WithLabelValues("interrupted").Set(float64(c.Interrupted))
+	m.tests.WithLabelValues("interrupted").Set(float64(c.Interrupted - c.InterruptedFixtures))
 
 	seen := make(map[testKey]bool, len(m.known))
 	for _, sr := range res.Suites {

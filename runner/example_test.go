@@ -50,5 +50,5 @@ tests:
 	fmt.Printf("%+v\n", res.Counts())
 	// Output:
 	// hello/says hello pass
-	// {Total:1 Passed:1 Failed:0 Errored:0 Skipped:0 Interrupted:0 Fixtures:0}
+	// {Total:1 Passed:1 Failed:0 Errored:0 Skipped:0 Interrupted:0 Fixtures:0 InterruptedFixtures:0}
 }

@@ -57,6 +57,18 @@ func (s Status) Merge(o Status) Status {
 // fails the run.
 func (s Status) Failed() bool { return s == Fail || s == Error || s == Interrupted }
 
+// FixtureStatus is the result a suite's setup or teardown whose steps
+// ended with st (Phase) counts as, in every report: Error when it failed
+// or errored (the suite's fixture, not a test's expectation, went wrong),
+// Interrupted when an interrupt stopped it, else st (Pass or Skip, which
+// are no result).
+func FixtureStatus(st Status) Status {
+	if st == Fail {
+		return Error
+	}
+	return st
+}
+
 // Phase sums up a suite's setup or teardown steps: the worst of their
 // statuses (Skip when there are none) and their total duration. Nil steps
 // are ignored.
@@ -149,16 +161,24 @@ const ReasonMayHaveRun = "interrupted after the request was sent: the action may
 const ReasonEarlierStep = "not run: an earlier step did not pass"
 
 // Counts tallies a run's results by status: every selected test, and one
-// result for each suite setup or teardown that failed or errored. Such a
-// result is always Errored (the suite's fixture, not a test's expectation,
-// went wrong) and also counted in Fixtures. Every reporter uses this one
-// model: the console's totals, the JSON counts, the TAP plan and the JUnit
-// testcases agree.
+// result for each suite setup or teardown that failed, errored or was
+// interrupted. A setup or teardown that failed or errored is Errored (the
+// suite's fixture, not a test's expectation, went wrong) and also counted
+// in Fixtures; one that an interrupt stopped is Interrupted, as a test
+// whose request was sent, and also counted in InterruptedFixtures. Every
+// reporter uses this one model: the console's totals, the JSON counts, the
+// TAP plan and the JUnit testcases agree.
 type Counts struct {
 	Total, Passed, Failed, Errored, Skipped, Interrupted int
 	// Fixtures is how many of Errored are failed setups and teardowns.
 	Fixtures int
+	// InterruptedFixtures is how many of Interrupted are setups and
+	// teardowns stopped by an interrupt.
+	InterruptedFixtures int
 }
+
+// Tests is how many of Total are tests, not setups or teardowns.
+func (c Counts) Tests() int { return c.Total - c.Fixtures - c.InterruptedFixtures }
 
 // Counts tallies the tests of every suite by status, with their failed
 // setups and teardowns.
@@ -178,6 +198,7 @@ func (c *Counts) add(o Counts) {
 	c.Skipped += o.Skipped
 	c.Interrupted += o.Interrupted
 	c.Fixtures += o.Fixtures
+	c.InterruptedFixtures += o.InterruptedFixtures
 }
 
 // Status merges the statuses of all suites (Skip when nothing ran), and is
@@ -214,11 +235,17 @@ type SuiteResult struct {
 }
 
 // Counts tallies the suite's tests by status, and its setup and teardown
-// when they failed or errored (see Counts).
+// when they failed, errored or were interrupted (see Counts).
 func (s *SuiteResult) Counts() Counts {
 	var c Counts
 	for _, steps := range [][]*StepResult{s.Setup, s.Teardown} {
-		if st, _ := Phase(steps); st.Failed() {
+		st, _ := Phase(steps)
+		switch FixtureStatus(st) {
+		case Interrupted:
+			c.Total++
+			c.Interrupted++
+			c.InterruptedFixtures++
+		case Error:
 			c.Total++
 			c.Errored++
 			c.Fixtures++

@@ -580,6 +580,39 @@ tests:
 	}
 }
 
+// Audit E7: a setup whose request was sent when the run was interrupted is
+// an interrupted result, not a failed setup, in the runner's counts and so
+// in every report's: the JSON report's too.
+func TestAnInterruptedSetupIsCountedInterrupted(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	e := newEnv(t, func(h http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if strings.Contains(r.URL.Path, "slowest") {
+				cancel() // the setup's request has arrived: interrupt the run
+			}
+			h.ServeHTTP(w, r)
+		})
+	})
+	p := e.load(map[string]string{"i.yaml": `
+suite: i
+setup: [{name: seed, action: pkg/slowest}]
+tests: [{name: a, action: pkg/fixed}, {name: b, action: pkg/fixed}]
+`}, spec.Options{})
+	res := e.run(ctx, p, runner.Options{Parallel: 1}, nil)
+	sr := res.Suites[0]
+	if st, _ := runner.Phase(sr.Setup); !res.Interrupted || st != runner.Interrupted {
+		t.Fatalf("run interrupted %v, setup %v; want an interrupted run and setup", res.Interrupted, st)
+	}
+	want := runner.Counts{Total: 3, Skipped: 2, Interrupted: 1, InterruptedFixtures: 1}
+	if got := res.Counts(); got != want {
+		t.Errorf("counts %+v, want %+v (the setup interrupted, not errored)", got, want)
+	}
+	if rep := jsonreport.New(res); rep.Counts.Errored != 0 || rep.Counts.Interrupted != 1 || rep.Counts.Total != 3 {
+		t.Errorf("JSON counts %+v, want 3 total, 1 interrupted, 0 errored", rep.Counts)
+	}
+}
+
 func TestAuthFailureNamesTheKeyNeverTheSecret(t *testing.T) {
 	e := newEnv(t, nil)
 	bad, err := client.New(client.Config{

@@ -401,8 +401,13 @@ func (r *Reporter) fixture(s *runner.SuiteResult, what string, steps []*runner.S
 	if !worst.Failed() {
 		return
 	}
-	// A failed setup or teardown counts as errored (runner.Counts).
-	r.printf("%s %s (%s)\n", r.mark(runner.Error), join(s.Suite.Name, what), formatDuration(d))
+	// A failed setup or teardown counts as errored, an interrupted one as
+	// interrupted (runner.Counts).
+	st, note := runner.FixtureStatus(worst), ""
+	if st == runner.Interrupted {
+		note = ", interrupted"
+	}
+	r.printf("%s %s (%s%s)\n", r.mark(st), join(s.Suite.Name, what), formatDuration(d), note)
 	for _, st := range steps {
 		if !st.Status.Failed() {
 			continue
@@ -484,11 +489,11 @@ func (r *Reporter) summary(res *runner.Result) {
 	r.failures(f)
 	r.slowest(f.ran)
 	c := res.Counts()
-	fmt.Fprintf(&r.buf, "Ran %s in %s", words.Plural(c.Total-c.Fixtures, "test"), formatDuration(res.Duration))
+	fmt.Fprintf(&r.buf, "Ran %s in %s", words.Plural(c.Tests(), "test"), formatDuration(res.Duration))
 	for _, what := range []string{"setup", "teardown"} {
 		n := 0
 		for _, fx := range f.fixtures {
-			if fx.what == what {
+			if fx.what == what && fx.status == runner.Error {
 				n++
 			}
 		}
@@ -513,7 +518,8 @@ type summaryEntry struct {
 	seq   int // the test's place in the run, which orders equal durations
 }
 
-// fixtureProblem is a failed setup or teardown as the summary lists it.
+// fixtureProblem is a failed or interrupted setup or teardown as the
+// summary lists it (status Error or Interrupted, runner.FixtureStatus).
 type fixtureProblem struct {
 	status runner.Status
 	what   string // "setup" or "teardown"
@@ -537,11 +543,13 @@ func gatherSummary(res *runner.Result, slowest int) summaryFacts {
 	for _, s := range res.Suites {
 		name := s.Suite.Name
 		for _, fx := range []struct {
-			what string
-			v    runner.Verdict
-		}{{"setup", s.SetupVerdict}, {"teardown", s.TeardownVerdict}} {
+			what  string
+			v     runner.Verdict
+			steps []*runner.StepResult
+		}{{"setup", s.SetupVerdict, s.Setup}, {"teardown", s.TeardownVerdict, s.Teardown}} {
 			if st := fx.v.Step; st != nil {
-				f.fixtures = append(f.fixtures, fixtureProblem{runner.Error, fx.what, join(name, fx.what), st.Step.Pos.FileLine()})
+				worst, _ := runner.Phase(fx.steps)
+				f.fixtures = append(f.fixtures, fixtureProblem{runner.FixtureStatus(worst), fx.what, join(name, fx.what), st.Step.Pos.FileLine()})
 			}
 		}
 		for _, t := range s.Tests {

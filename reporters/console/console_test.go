@@ -92,6 +92,7 @@ func TestOutputMatchesGolden(t *testing.T) {
 		{"retries.txt", fx["retries"], Options{}},
 		{"interrupted.txt", fx["interrupted"], Options{}},
 		{"setup-failure.txt", fx["setup-failure"], Options{}},
+		{"setup-interrupted.txt", fx["setup-interrupted"], Options{}},
 		{"teardown-failure.txt", teardownFailure(), Options{}},
 		{"error-before-invoke.txt", errorBeforeInvoke(), Options{}},
 		{"mixed.txt", mixed(), Options{}},

@@ -29,7 +29,8 @@
 // The summary lists failed and errored tests (and failed setups and
 // teardowns) with their FILE:LINE, the slowest tests, and a line with the
 // number of tests and the run's wall time, followed by ", N setup failed",
-// ", N teardown failed" and ", interrupted: N tests did not finish" when
+// ", N teardown failed" (an interrupted setup or teardown, marked "~", is
+// counted with the interrupted results instead) and ", interrupted: N tests did not finish" when
 // they apply. The last line always starts "N passed, N failed, N skipped", which
 // CI tools read; "failed" counts failed and errored tests together, tests an
 // interrupt stopped after their request was sent (marked "~") add ", N

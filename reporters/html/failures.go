@@ -7,8 +7,8 @@ import (
 	"github.com/specrun/specrun/runner"
 )
 
-// suiteFailures lists the suite's failed setup, failed tests and failed
-// teardown, in that order.
+// suiteFailures lists the suite's failed (or interrupted) setup, failed
+// tests and failed teardown, in that order.
 func suiteFailures(sr *runner.SuiteResult, i int) []failure {
 	var out []failure
 	name := suiteName(sr)
@@ -16,7 +16,9 @@ func suiteFailures(sr *runner.SuiteResult, i int) []failure {
 		if v.Message == "" {
 			return
 		}
-		f := failure{ID: fmt.Sprintf("s%d-%s", i, what), Title: name + " › " + what, Status: "error", Steps: stepViews(steps), Message: v.Message}
+		// Errored, or interrupted, as runner.Counts counts it.
+		st, _ := runner.Phase(steps)
+		f := failure{ID: fmt.Sprintf("s%d-%s", i, what), Title: name + " › " + what, Status: runner.FixtureStatus(st).String(), Steps: stepViews(steps), Message: v.Message}
 		if v.Step != nil {
 			f.At = v.Step.Step.Pos.FileLine()
 		}

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/specrun/specrun/internal/golden"
+	"github.com/specrun/specrun/reporters/internal/samples"
 	"github.com/specrun/specrun/reporters/internal/scenarios"
 	"github.com/specrun/specrun/runner"
 )
@@ -196,4 +197,16 @@ func FuzzHTMLEscape(f *testing.F) {
 			}
 		}
 	})
+}
+
+// Audit E7: a setup an interrupt stopped after its request was sent is an
+// interrupted result, as runner.Counts counts it, not an errored one.
+func TestInterruptedSetupIsShownInterrupted(t *testing.T) {
+	page := string(render(t, samples.Fixtures()["setup-interrupted"]))
+	if want := `users › setup <span class="badge interrupted">interrupted</span>`; !strings.Contains(page, want) {
+		t.Errorf("the page lacks %q", want)
+	}
+	if strings.Contains(page, `users › setup <span class="badge error">`) {
+		t.Error("the interrupted setup is shown as an error")
+	}
 }

@@ -177,13 +177,17 @@ func sortSuites(suites []*Suite) {
 }
 
 // addSuite counts s's tests, and its setup and teardown when they failed
-// (as runner.Counts: a failed fixture is one errored result).
+// or were interrupted (as runner.Counts: a failed fixture is one errored
+// result, an interrupted one an interrupted result).
 func (c *Counts) addSuite(s *Suite) {
 	for _, t := range s.Tests {
 		c.add(t.Status)
 	}
 	for _, steps := range [][]*Step{s.Setup, s.Teardown} {
-		if stepsRank(steps) >= rankFail {
+		switch r := stepsRank(steps); {
+		case r == rankInterrupted:
+			c.add(StatusInterrupted)
+		case r >= rankFail:
 			c.add(StatusError)
 			c.Fixtures++
 		}
@@ -206,8 +210,9 @@ func (c *Counts) add(status string) {
 	}
 }
 
-// rankFail is statusRank(StatusFail).
-const rankFail = 2
+// rankFail is statusRank(StatusFail), rankInterrupted
+// statusRank(StatusInterrupted).
+const rankFail, rankInterrupted = 2, 4
 
 // stepsRank is the rank of the worst status of steps, -1 for none.
 func stepsRank(steps []*Step) int {

@@ -73,6 +73,22 @@ func TestMergeOfTwoShards(t *testing.T) {
 	}
 }
 
+// Merging recounts each report from its suites as runner.Counts counts
+// them: a failed setup is one errored result, an interrupted one (audit E7)
+// one interrupted result.
+func TestMergeCountsAsTheRunner(t *testing.T) {
+	for _, name := range []string{"pass", "setup-failure", "setup-interrupted", "interrupted"} {
+		r := samples.Fixtures()[name]
+		m, err := Merge(New(r))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := New(r).Counts; m.Counts != want {
+			t.Errorf("%s: merged counts %+v, want the runner's %+v", name, m.Counts, want)
+		}
+	}
+}
+
 func TestMergeRejects(t *testing.T) {
 	a, b := shards(t)
 	v2 := *b

@@ -97,8 +97,9 @@ func (p *printer) phase(suite, name string, steps []*runner.StepResult, v runner
 	p.n++
 	desc := escape(suite + " / " + name)
 	fmt.Fprintf(p.w, "not ok %d - %s\n", p.n, desc)
-	// A failed setup or teardown counts as errored (runner.Counts).
-	writeYAML(p.w, "  ", diagnose(v, runner.Error, d, true))
+	// A failed setup or teardown counts as errored, an interrupted one as
+	// interrupted (runner.Counts).
+	writeYAML(p.w, "  ", diagnose(v, runner.FixtureStatus(st), d, true))
 }
 
 func (p *printer) test(suite string, tr *runner.TestResult) {

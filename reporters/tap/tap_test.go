@@ -15,6 +15,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/specrun/specrun/internal/golden"
+	"github.com/specrun/specrun/reporters/internal/samples"
 	"github.com/specrun/specrun/reporters/internal/scenarios"
 	"github.com/specrun/specrun/runner"
 	"go.yaml.in/yaml/v3"
@@ -451,5 +452,22 @@ func TestProveRefuses14(t *testing.T) {
 	out, err := exec.Command(prove, "--norc", "--exec", "cat", goldenPath("pass", 14)).CombinedOutput()
 	if err == nil || !strings.Contains(string(out), "TAP specified version 14 but we don't know about versions later than 13") {
 		t.Errorf("prove on TAP 14 (%v):\n%s\nif prove now reads 14, update --tap-version's help and docs/cli.md", err, out)
+	}
+}
+
+// Audit E7: a setup an interrupt stopped after its request was sent is one
+// result, as runner.Counts counts it: a `not ok` point whose severity is
+// interrupted, never error (a failed setup's).
+func TestInterruptedSetupIsAnInterruptedPoint(t *testing.T) {
+	r := samples.Fixtures()["setup-interrupted"]
+	for _, version := range []int{13, 14} {
+		got := render(t, r, version)
+		if err := validate(got, version); err != nil {
+			t.Errorf("v%d: invalid TAP: %v\n%s", version, err, got)
+		}
+		if !strings.Contains(got, "\n1..3\n") || !strings.Contains(got, "\nnot ok 1 - users / (setup)\n") ||
+			strings.Count(got, "severity: interrupted") != 1 || strings.Contains(got, "severity: error") {
+			t.Errorf("v%d: want 3 points, the setup's not ok with severity interrupted:\n%s", version, got)
+		}
 	}
 }

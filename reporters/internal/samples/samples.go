@@ -78,14 +78,15 @@ const helloFile = "specs/hello.yaml"
 // their counts and statuses decided as Run decides them.
 func Fixtures() map[string]*runner.Result {
 	out := map[string]*runner.Result{
-		"pass":          passFixture(),
-		"fail":          failFixture(),
-		"error":         errorFixture(),
-		"skip":          skipFixture(),
-		"multistep":     multistepFixture(),
-		"retries":       retriesFixture(),
-		"interrupted":   interruptedFixture(),
-		"setup-failure": setupFailureFixture(),
+		"pass":              passFixture(),
+		"fail":              failFixture(),
+		"error":             errorFixture(),
+		"skip":              skipFixture(),
+		"multistep":         multistepFixture(),
+		"retries":           retriesFixture(),
+		"interrupted":       interruptedFixture(),
+		"setup-failure":     setupFailureFixture(),
+		"setup-interrupted": setupInterruptedFixture(),
 	}
 	for _, r := range out {
 		r.Decide() // as Run computes them
@@ -230,5 +231,31 @@ func setupFailureFixture() *runner.Result {
 	r := Result(sr)
 	r.Info.Local = true
 	r.Info.Endpoint = "http://127.0.0.1:41234/api/v2"
+	return r
+}
+
+// setupInterruptedFixture is the "setup-interrupted" sample: a run
+// interrupted while its suite's setup waited for its action (the request
+// was sent: the action may have run); its tests never started and its
+// teardown passed. The setup counts as interrupted, not as failed.
+func setupInterruptedFixture() *runner.Result {
+	const fu = "specs/users.yaml"
+	s := Suite(fu, "users", Test("lists users", 12), Test("gets a user", 18))
+	s.Setup = []*spec.Step{Step(fu, "login", 4)}
+	s.Teardown = []*spec.Step{Step(fu, "logout", 8)}
+	login := &runner.StepResult{Step: s.Setup[0], Status: runner.Interrupted, Start: T0, Duration: Ms(900), Reason: runner.ReasonMayHaveRun,
+		Attempts: []*runner.Attempt{{Status: runner.Interrupted, Start: T0, Duration: Ms(900), Package: "auth", Action: "login",
+			MayHaveRun: true, Err: runner.ReasonMayHaveRun}}}
+	logout := &runner.StepResult{Step: s.Teardown[0], Status: runner.Pass, Start: T0, Duration: Ms(30),
+		Attempts: []*runner.Attempt{PassAttempt("cccc0002", Ms(29))}}
+	sr := SuiteResult(s,
+		&runner.TestResult{Test: s.Tests[0], Status: runner.Skip, Reason: runner.ReasonInterrupted},
+		&runner.TestResult{Test: s.Tests[1], Status: runner.Skip, Reason: runner.ReasonInterrupted})
+	sr.Setup = []*runner.StepResult{login}
+	sr.Teardown = []*runner.StepResult{logout}
+	sr.Status = runner.Error
+	sr.Duration = Ms(930)
+	r := Result(sr)
+	r.Interrupted = true
 	return r
 }
