@@ -104,10 +104,10 @@ func outputFlags(c *cobra.Command, o *outputOptions) {
 // reportFileFlags are the report files and their formats, of run and of
 // report merge.
 func reportFileFlags(fs *pflag.FlagSet, o *outputOptions) {
-	fs.StringVar(&o.reportJUnit, "report-junit", "", "also write a JUnit XML report to `FILE`")
-	fs.StringVar(&o.reportTAP, "report-tap", "", "also write a TAP report to `FILE`")
-	fs.StringVar(&o.reportJSON, "report-json", "", "also write a JSON report to `FILE`")
-	fs.StringVar(&o.reportHTML, "report-html", "", "also write a self-contained HTML report (timeline, failures, retries) to `FILE`")
+	fs.Var(reportPath(&o.reportJUnit), "report-junit", "also write a JUnit XML report to `FILE`")
+	fs.Var(reportPath(&o.reportTAP), "report-tap", "also write a TAP report to `FILE`")
+	fs.Var(reportPath(&o.reportJSON), "report-json", "also write a JSON report to `FILE`")
+	fs.Var(reportPath(&o.reportHTML), "report-html", "also write a self-contained HTML report (timeline, failures, retries) to `FILE`")
 	fs.Var(tapVersion(&o.tapVersion), "tap-version", "the TAP version of --format tap and --report-tap: 13, read by every TAP consumer (Perl's prove included), or 14, which writes multi-step tests as subtests and is read by node-tap and its tap-parser; prove refuses 14 (\"we don't know about versions later than 13\")")
 	fs.Var(choice(&o.junitFlavor, string(junit.CI), "FLAVOR", string(junit.CI), string(junit.Ant)), "junit-flavor", "the JUnit dialect: ci (file and line on each testcase, read by GitHub, GitLab, Jenkins) or ant (strictly valid under the Ant schema)")
 }
@@ -203,6 +203,20 @@ func choice(p *string, def, typ string, allowed ...string) *value[string] {
 			}
 		}
 		return "", fmt.Errorf("want %s", orList(allowed))
+	}}
+}
+
+// reportPath is a report's path, or - for standard output. An empty path
+// (--report-json "", a variable that was never set) is refused: taken as
+// "no report", it would let a CI job that asked for a report pass without
+// one.
+func reportPath(p *string) *value[string] {
+	*p = ""
+	return &value[string]{p: p, typ: "FILE", parse: func(s string) (string, error) {
+		if s == "" {
+			return "", errors.New("want a file path, or - for standard output (an empty path writes no report)")
+		}
+		return s, nil
 	}}
 }
 

@@ -173,6 +173,12 @@ func TestUsageErrorsExit2WithHelp(t *testing.T) {
 		{[]string{"report", "frob"}, `unknown command "frob" for report: the one there is is merge`, "specrun report --help"},
 		{[]string{"report", "merge"}, "no SHARD.json given", "specrun report merge --help"},
 		{[]string{"report", "merge", "--tap-version", "15", "x.json"}, `invalid value "15" for --tap-version: want 13 or 14`, "specrun report merge --help"},
+		// An empty report path (a variable never set) is not "no report".
+		{[]string{"--local", "testdata/manifest.yaml", "--report-json", "", "testdata/pass"}, `invalid value "" for --report-json: want a file path, or - for standard output`, "specrun run --help"},
+		{[]string{"--report-junit=", "testdata/pass"}, `invalid value "" for --report-junit: want a file path`, "specrun run --help"},
+		{[]string{"--report-tap", "", "testdata/pass"}, `invalid value "" for --report-tap: want a file path`, "specrun run --help"},
+		{[]string{"--report-html=", "testdata/pass"}, `invalid value "" for --report-html: want a file path`, "specrun run --help"},
+		{[]string{"report", "merge", "--report-json", "", "x.json"}, `invalid value "" for --report-json: want a file path`, "specrun report merge --help"},
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
