@@ -33,7 +33,8 @@ Run 'specrun COMMAND --help' for the flags of a command; 'specrun run --help'
 lists the flags of run, the default command.
 
 Exit codes: 0 every selected test passed; 1 a test failed or errored;
-2 bad usage or invalid specs (nothing ran); 130 interrupted.`,
+2 bad usage or invalid specs (nothing ran); 130 interrupted; 141 the reader
+of standard output went away (specrun ... | head), handled as an interrupt.`,
 		Version:           sys.buildVersion(),
 		Args:              cobra.ArbitraryArgs,
 		RunE:              rootRun,

@@ -17,36 +17,39 @@ import (
 func main() {
 	ctx, cancel := context.WithCancel(context.Background())
 	abort := &aborter{}
+	stop := &stopper{cancel: cancel, abort: abort, stderr: os.Stderr, exit: os.Exit, aborted: make(chan struct{})}
+	// A write to a closed pipe returns EPIPE instead of killing the
+	// process: the reader of standard output going away (specrun ... |
+	// head) is then an interrupt (readerWatch), so the reports are written
+	// and the emulator's actions stopped.
+	signal.Ignore(syscall.SIGPIPE)
 	sigs := make(chan os.Signal, 2)
 	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
 	go func() {
-		<-sigs
-		fmt.Fprintln(os.Stderr, "specrun: interrupted: finishing up (interrupt again to exit at once)")
-		cancel()
-		<-sigs
-		fmt.Fprintln(os.Stderr, "specrun: interrupted twice: exiting at once")
-		// The report files must be this run's, not the last one's.
-		abort.run(5 * time.Second)
-		os.Exit(130)
+		for range sigs {
+			stop.interrupt()
+		}
 	}()
-	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr, abort)
-	os.Exit(exitCode(err, os.Stderr))
+	stdout := &readerWatch{w: os.Stdout, gone: stop.readerGone}
+	abort.addStop(stdout.seal)
+	err := run(ctx, os.Args[1:], os.Stdout, stdout, os.Stderr, abort)
+	stop.end(err)
 }
 
 // run is specrun with the process's environment; everything below it takes
 // its environment from a system value, so tests can run it in process.
-func run(ctx context.Context, args []string, stdout, stderr io.Writer, abort *aborter) error {
+// stdoutFile is the file standard output writes to (for terminal
+// detection).
+func run(ctx context.Context, args []string, stdoutFile *os.File, stdout, stderr io.Writer, abort *aborter) error {
 	home, _ := os.UserHomeDir()
 	sys := &system{
-		stdout:    stdout,
-		stderr:    stderr,
-		lookupEnv: os.LookupEnv,
-		home:      home,
-		now:       time.Now,
-		abort:     abort,
-	}
-	if f, ok := stdout.(*os.File); ok {
-		sys.stdoutFile = f
+		stdout:     stdout,
+		stderr:     stderr,
+		stdoutFile: stdoutFile,
+		lookupEnv:  os.LookupEnv,
+		home:       home,
+		now:        time.Now,
+		abort:      abort,
 	}
 	return sys.main(ctx, args)
 }
@@ -96,6 +99,9 @@ const (
 	exitFailed      = 1
 	exitUsage       = 2
 	exitInterrupted = 130
+	// exitReaderGone: standard output's reader went away (a broken pipe),
+	// the code a shell gives a process killed by SIGPIPE (128+13).
+	exitReaderGone = 141
 )
 
 // exitError carries an exit code. A nil err means the command already

@@ -135,19 +135,7 @@ func TestInterruptRealProcess(t *testing.T) {
 	if !strings.Contains(stderr.String(), "interrupted") {
 		t.Errorf("stderr does not say it was interrupted: %s", stderr)
 	}
-	var rep struct {
-		Status string `json:"status"`
-		Run    struct {
-			Interrupted bool `json:"interrupted"`
-		} `json:"run"`
-		Suites []struct {
-			Tests []struct {
-				Name   string `json:"name"`
-				Status string `json:"status"`
-				Reason string `json:"reason"`
-			} `json:"tests"`
-		} `json:"suites"`
-	}
+	var rep jsonRun
 	data, err := os.ReadFile(jsonPath)
 	if err != nil {
 		t.Fatalf("JSON report not written after the interrupt: %v", err)

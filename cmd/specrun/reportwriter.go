@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"slices"
 	"sync"
 	"time"
 
@@ -25,38 +26,42 @@ func (sys *system) newReportWriter(o *runOptions) *reportWriter {
 }
 
 // track writes prog's snapshot when every test is final while a teardown
-// is owed, and before the process exits on a second interrupt.
+// is owed (the report files), and before the process exits on a second
+// interrupt (standard output's report too).
 func (w *reportWriter) track(ctx context.Context, prog *progress) {
 	prog.onTestsDone = func() { w.early(prog.snapshot(ctx.Err() != nil), interimWrite) }
 	w.sys.abort.add(func() { w.early(prog.snapshot(true), abortWrite) })
 }
 
-// early writes the report files of res that kind says, unless the final
-// reports are written. An error is left for the final write to report.
+// early writes the reports of res that kind says, unless the final
+// reports are written. An error is left for the final write to report. A
+// second interrupt's write is the last: standard output must not get a
+// second report if the run ends while the process exits.
 func (w *reportWriter) early(res *runner.Result, kind reportWrite) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	if !w.done {
+		w.done = kind == abortWrite
 		_ = w.sys.writeReports(w.o, res, kind)
 	}
 }
 
-// final writes standard output's format and every report of res.
+// final writes standard output's format and every report of res, unless
+// a second interrupt's write took its place.
 func (w *reportWriter) final(res *runner.Result) error {
 	w.mu.Lock()
 	defer w.mu.Unlock()
+	if w.done {
+		return nil
+	}
 	w.done = true
 	return w.sys.writeReports(w.o, res, finalWrite)
 }
 
-// hasReportFiles reports whether a report goes to a file.
-func (o *runOptions) hasReportFiles() bool {
-	for _, r := range o.reportFiles() {
-		if r.path != stdoutPath {
-			return true
-		}
-	}
-	return false
+// writesReports reports whether the run writes a report once it is over:
+// a report file, or one on standard output (--format json, a report to -).
+func (o *runOptions) writesReports() bool {
+	return o.format == "json" || len(o.reportFiles()) > 0
 }
 
 // withProgress adds prog to the run's handler.
@@ -68,37 +73,59 @@ func withProgress(h runner.Handler, prog *progress) runner.Handler {
 }
 
 // aborter holds what to do before the process exits on a second
-// interrupt (complete a streamed output, write the reports), in the order
-// added; a nil aborter (a run in a test) does nothing.
+// interrupt: first what writes (complete a streamed output, write the
+// reports), then what stops (the emulator's running actions), each in the
+// order added; a nil aborter (a run in a test) does nothing.
 type aborter struct {
-	mu  sync.Mutex
-	fns []func()
+	mu            sync.Mutex
+	writes, stops []func()
 }
 
-// add registers fn; the returned function unregisters it.
+// add registers fn to write; the returned function unregisters it.
 func (a *aborter) add(fn func()) func() {
 	if a == nil {
 		return func() {}
 	}
+	return a.register(&a.writes, fn)
+}
+
+// addStop registers fn to stop what must not outlive the process, after
+// the writes; the returned function unregisters it.
+func (a *aborter) addStop(fn func()) func() {
+	if a == nil {
+		return func() {}
+	}
+	return a.register(&a.stops, fn)
+}
+
+func (a *aborter) register(list *[]func(), fn func()) func() {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	a.fns = append(a.fns, fn)
-	i := len(a.fns) - 1
+	*list = append(*list, fn)
+	i := len(*list) - 1
 	return func() {
 		a.mu.Lock()
 		defer a.mu.Unlock()
-		a.fns[i] = nil
+		(*list)[i] = nil
 	}
 }
 
-// run calls what was added, in order, waiting for it at most timeout.
+// run calls what writes, then what stops, waiting for each at most
+// timeout: a report stuck on a full pipe does not keep the actions from
+// being stopped.
 func (a *aborter) run(timeout time.Duration) {
 	if a == nil {
 		return
 	}
 	a.mu.Lock()
-	fns := append([]func(){}, a.fns...)
+	writes, stops := slices.Clone(a.writes), slices.Clone(a.stops)
 	a.mu.Unlock()
+	callAll(writes, timeout)
+	callAll(stops, timeout)
+}
+
+// callAll calls fns in order, waiting at most timeout.
+func callAll(fns []func(), timeout time.Duration) {
 	done := make(chan struct{})
 	go func() {
 		defer close(done)

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -12,6 +13,7 @@ import (
 	"os"
 	"regexp"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -291,7 +293,7 @@ func (sys *system) execute(ctx context.Context, p *plan, project *spec.Project, 
 	defer out.done()
 	handler := runner.Handler(out.handler)
 	reports := sys.newReportWriter(o)
-	if o.hasReportFiles() {
+	if o.writesReports() {
 		prog := newProgress(selected, opts.Info, sys.now)
 		reports.track(ctx, prog)
 		handler = withProgress(handler, prog)
@@ -367,8 +369,8 @@ const (
 // jsonl were streamed as the run went; --format json is written here.
 func (sys *system) writeReports(o *runOptions, res *runner.Result, kind reportWrite) error {
 	var errs []error
-	if kind == finalWrite && o.format == "json" {
-		errs = append(errs, jsonreport.Write(sys.stdout, res))
+	if kind != interimWrite && o.format == "json" {
+		errs = append(errs, sys.toStdout(kind, func(w io.Writer) error { return jsonreport.Write(w, res) }))
 	}
 	tapOpts := tap.Options{Version: o.tapVersion}
 	errs = append(errs, sys.writeOutputs(kind, []reportOutput{
@@ -380,15 +382,36 @@ func (sys *system) writeReports(o *runOptions, res *runner.Result, kind reportWr
 	return errors.Join(errs...)
 }
 
+// toStdout writes a report to standard output with write. Before a
+// second interrupt exits, the console may still be printing a test's
+// lines: the report is then made first and goes out in one write, which
+// no line can cut in two, and the last (see readerWatch.writeLast).
+func (sys *system) toStdout(kind reportWrite, write func(io.Writer) error) error {
+	if kind != abortWrite {
+		return write(sys.stdout)
+	}
+	var buf bytes.Buffer
+	if err := write(&buf); err != nil {
+		return err
+	}
+	var err error
+	if last, ok := sys.stdout.(interface{ writeLast([]byte) (int, error) }); ok {
+		_, err = last.writeLast(buf.Bytes())
+	} else {
+		_, err = sys.stdout.Write(buf.Bytes())
+	}
+	return err
+}
+
 // reportOutput is a report to write to path (none when path is empty).
 type reportOutput struct {
 	path, what string
 	write      func(io.Writer) error
 }
 
-// writeOutputs writes the reports that kind says: "-" to standard output
-// only in the final write, a report that goes into a pipe or a device not
-// in an interim one.
+// writeOutputs writes the reports that kind says: neither "-" (standard
+// output) nor a report that goes into a pipe or a device in an interim
+// write.
 func (sys *system) writeOutputs(kind reportWrite, outs []reportOutput) error {
 	var errs []error
 	for _, f := range outs {
@@ -396,10 +419,10 @@ func (sys *system) writeOutputs(kind reportWrite, outs []reportOutput) error {
 			continue
 		}
 		if f.path == stdoutPath {
-			if kind != finalWrite {
+			if kind == interimWrite {
 				continue
 			}
-			if err := f.write(sys.stdout); err != nil {
+			if err := sys.toStdout(kind, f.write); err != nil {
 				errs = append(errs, fmt.Errorf("writing the %s to standard output: %w", f.what, err))
 			}
 			continue
@@ -493,15 +516,26 @@ func (sys *system) startLocal(manifest string) (*target, error) {
 		endpoint: "http://" + ln.Addr().String() + "/api/v2",
 		creds:    creds,
 		inputs:   manifestFiles(m),
-		// The run is over when close is called: nothing is in flight, so
-		// Close, not Shutdown, which would wait out keep-alive connections
-		// the client opened but never used (golang.org/issue/22682).
-		close: func() {
-			_ = srv.Close()
-			<-done
-			emu.Close()
-		},
+		close:    sys.stopLocal(srv, done, emu),
 	}, nil
+}
+
+// stopLocal is what stops a --local run's emulator: at the end of the run,
+// or before a second interrupt exits, so that no action's process group
+// outlives specrun. The run is over (or abandoned) when it is called:
+// Close, not Shutdown, which would wait out keep-alive connections the
+// client opened but never used (golang.org/issue/22682).
+func (sys *system) stopLocal(srv *http.Server, served <-chan struct{}, emu *emulator.Server) func() {
+	stop := sync.OnceFunc(func() {
+		_ = srv.Close()
+		<-served
+		emu.Close()
+	})
+	unregister := sys.abort.addStop(stop)
+	return func() {
+		stop()
+		unregister()
+	}
 }
 
 // loadManifest loads an emulator manifest, printing every problem; an

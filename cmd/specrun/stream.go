@@ -22,11 +22,14 @@ type outputs struct {
 	done func()
 }
 
-// err joins the outputs' write errors.
+// err joins the outputs' write errors, but for standard output's reader
+// going away, which specrun said when it happened (see stopper).
 func (o *outputs) err() error {
 	var errs []error
 	for _, e := range o.errs {
-		errs = append(errs, e.Err())
+		if err := e.Err(); !errors.Is(err, errReaderGone) {
+			errs = append(errs, err)
+		}
 	}
 	return errors.Join(errs...)
 }
