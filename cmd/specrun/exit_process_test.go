@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -14,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/specrun/specrun/client"
 	"github.com/specrun/specrun/internal/syncbuf"
 )
 
@@ -288,5 +290,37 @@ func TestSecondInterruptStopsActionsAndCompletesStdout(t *testing.T) {
 				t.Errorf("the JUnit report is not this run's:\n%s", data)
 			}
 		})
+	}
+}
+
+// TestServeSecondInterruptStopsActions: serve, interrupted twice while an
+// action runs, exits at once without leaving the action running.
+func TestServeSecondInterruptStopsActions(t *testing.T) {
+	bin := binary(t)
+	fx := newActionFixture(t, nil)
+	cmd := exec.Command(bin, "serve", "--addr", "127.0.0.1:0", fx.manifest)
+	cmd.Env = append(os.Environ(), "NCLOUD_ACCESS_KEY=ak", "NCLOUD_SECRET_KEY=sk")
+	stdout, _ := cmd.StdoutPipe()
+	stderr := &syncbuf.Buffer{}
+	cmd.Stderr = stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	base := watch(stdout).waitFor(t, "http://127.0.0.1:")
+	cl, err := client.New(client.Config{Endpoint: base, Credentials: client.Credentials{AccessKey: "ak", SecretKey: "sk"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	go func() {
+		_, _ = cl.Invoke(context.Background(), client.Invocation{Package: "demo", Action: "sleepy", Body: []byte(`{}`)})
+	}()
+	fx.waitStarted(t, 1)
+	_ = cmd.Process.Signal(syscall.SIGINT)
+	waitUntil(t, "first interrupt's message", func() bool { return strings.Contains(stderr.String(), "finishing up") })
+	_ = cmd.Process.Signal(syscall.SIGINT)
+	code := waitExit(t, cmd, stderr)
+	fx.checkNoActionLeft(t)
+	if code != exitInterrupted {
+		t.Errorf("exit code %d, want 130:\n%s", code, stderr)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -78,7 +79,11 @@ func (sys *system) serveCmd(ctx context.Context, o serveOptions, manifest string
 	}
 	emu := emulator.New(m, emulator.Options{AccessKey: access, SecretKey: secret,
 		MaxActivations: o.maxRecords, MaxActivationBytes: int64(o.maxMB) << 20})
-	defer emu.Close()
+	// A second interrupt exits at once: the actions' process groups must
+	// not outlive the process.
+	stop := sync.OnceFunc(func() { emu.Close() })
+	defer stop()
+	defer sys.abort.addStop(stop)()
 	srv := &http.Server{Handler: emu, ReadHeaderTimeout: 10 * time.Second}
 
 	base := "http://" + ln.Addr().String() + "/api/v2"
