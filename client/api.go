@@ -1,6 +1,7 @@
 package client
 
 import (
+	"fmt"
 	"net/http"
 	"time"
 )
@@ -95,13 +96,21 @@ type Response struct {
 	Retried []Try
 	// Transport is set when this answer came from the API gateway or a
 	// proxy in front of it rather than from Cloud Functions, and was not
-	// sent again: it says what the answer was, why it was not sent again
-	// and whether the action may have run. It is set for a 429 or the
-	// gateway's JSON 503 (errorCode 500) when the retries ran out (the
-	// action did not run), and for a 5xx whose body is not JSON (a proxy
-	// answered after the request was written) or that is the gateway's 504
-	// errorCode 510 or 500 errorCode 900: the action may have run.
+	// sent again: it says what the answer was and whether the action may
+	// have run. It is set for a 429 or the gateway's JSON 503 (errorCode
+	// 500) when the retries ran out (Refused: the action did not run); for
+	// an answer whose body is not JSON, whatever its status (a proxy
+	// answered after the request was written); for a 5xx whose JSON body
+	// is not shaped as the API's errors (a proxy's JSON); and for the
+	// gateway's 504 errorCode 510 or 500 errorCode 900. Those may have run
+	// the action: MayHaveRun is set, unless the call was an activation
+	// poll (a GET, which runs nothing).
 	Transport string
+	// Refused is true when Transport is set for an answer of the gateway
+	// that refused the call before passing it on (HTTP 429, or its JSON 503
+	// errorCode 500) after the transport retries ran out: the action did
+	// not run, and more retries (Config.MaxRetries) might have got through.
+	Refused bool
 	// MayHaveRun is true when Transport is set and the action may have run.
 	MayHaveRun bool
 	// Request is the last request as sent, signature headers included
@@ -124,14 +133,48 @@ type TransportError struct {
 	// Op is "POST URL" or "GET URL".
 	Op string
 	// MayHaveRun is true when the request may have reached the action (the
-	// connection broke after it was sent): it was therefore not sent again.
+	// connection broke after it was sent, or its answer could not be read):
+	// it was therefore not sent again.
 	MayHaveRun bool
-	// Attempts counts the attempts made; Retried holds those before the
-	// last, each of which was sent again.
+	// Attempts counts the attempts made (requests sent, or tried and not
+	// connected); a wait cut short before an attempt does not count.
+	// Retried holds those that were sent again; Last is the answer of the
+	// last attempt when the call ended while waiting to send it again (see
+	// WaitError), nil otherwise.
 	Attempts int
 	Retried  []Try
+	Last     *Try
 	Err      error
 }
+
+// WaitError is the cause of a TransportError when the call ended while
+// the client waited before sending a request: for the request's turn under
+// Config.Rate (Rate is set), or for the delay before sending again a call
+// that certainly did not run the action (After says what it was answered).
+// Nothing was sent during the wait.
+type WaitError struct {
+	// Rate is Config.Rate when the wait was for the rate limit, else 0.
+	Rate float64
+	// Delay is the wait before sending again; After is the answer that is
+	// being sent again, e.g. "HTTP 429 (errorCode 420: Rate Limited)".
+	Delay time.Duration
+	After string
+	// Err is why the wait ended: the context's error, or the rate
+	// limiter's when the turn would come after the context's deadline
+	// (then errors.Is(Err, context.DeadlineExceeded) holds too).
+	Err error
+}
+
+// Error says what was being waited for and why the wait ended.
+func (e *WaitError) Error() string {
+	if e.Rate > 0 {
+		return fmt.Sprintf("waiting for the rate limit (%g requests a second): %v", e.Rate, e.Err)
+	}
+	return fmt.Sprintf("%s while waiting to retry after %s: %v", stoppedBy(e.Err), e.After, e.Err)
+}
+
+// Unwrap returns Err.
+func (e *WaitError) Unwrap() error { return e.Err }
 
 // Try is one transport attempt of a call that was sent again: when it was
 // made, what was answered (StatusCode, Header and Body, or Err when no

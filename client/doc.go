@@ -24,19 +24,25 @@
 //
 // Anything else after the request was written may have run the action and
 // is never sent again: a connection that breaks (or a context that ends),
-// reported as a TransportError with MayHaveRun set, and a 5xx whose body is
-// not JSON (an HTML, plain-text or empty page from a proxy) or is the
+// reported as a TransportError with MayHaveRun set; an answer whose body is
+// not JSON, whatever its status (an HTML, plain-text, empty or cut-short
+// body from a proxy: Cloud Functions answers JSON), a 5xx whose JSON body is
+// not shaped as the API's errors (a proxy's {"message": "..."}), and the
 // gateway's 504 errorCode 510 or 500 errorCode 900, returned as a Response
-// with Transport and MayHaveRun set. Any other JSON 5xx is Cloud Functions'
-// own answer and is returned as it is.
+// with Transport and MayHaveRun set. A 5xx whose JSON body is the API's
+// error ({"error": {"errorCode": ...}}, or OpenWhisk's error or activation
+// record) is Cloud Functions' own answer and is returned as it is.
 //
 // The delay is RetryDelay doubled per retry, capped at MaxRetryDelay, and
 // jittered into [d/2, d); a Retry-After (seconds or HTTP date) longer than
 // that delay is waited instead, and one longer than MaxRetryDelay ends the
 // retries. When retries run out on a 429 or 503, that response is returned
-// with Transport set, not an error. Every attempt that was sent again is
-// kept in Response.Retried (or TransportError.Retried) with when it was
-// made, what it was answered and why it was sent again.
+// with Transport and Refused set, not an error. Every attempt that was sent
+// again is kept in Response.Retried (or TransportError.Retried) with when it
+// was made, what it was answered and why it was sent again. A context that
+// ends during a wait (the retry delay, or the turn under Config.Rate) gives
+// a TransportError caused by a *WaitError, with the answer that was not
+// sent again in TransportError.Last; nothing is counted for the wait.
 //
 // LoadCredentials finds the key pair in the environment or in
 // ~/.ncloud/configure. The secret key never appears in an error or in the

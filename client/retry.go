@@ -3,6 +3,7 @@ package client
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"mime"
@@ -24,18 +25,21 @@ import (
 // times: HTTP 429; HTTP 503 whose body is the gateway's JSON error with
 // errorCode 500; a failure to connect (dial error) before anything was
 // written. Nothing else is sent again: not a connection that broke after the
-// request was written, not a 5xx whose body is not JSON (a proxy's page, sent
-// after the request reached it, so the action may have run). Every attempt
-// that was sent again is recorded in Response.Retried or
-// TransportError.Retried.
+// request was written, not an answer that is not Cloud Functions' own (see
+// transportAnswer), since the action may have run. Every attempt that was
+// sent again is recorded in Response.Retried or TransportError.Retried; an
+// answer whose wait before it could be sent again was cut short is
+// TransportError.Last.
 func (c *Client) do(ctx context.Context, method string, u *url.URL, body []byte) (*Response, error) {
 	var start time.Time
 	var retried []Try
+	var next *resend // the last answer, to send again
 	for attempt := 1; ; attempt++ {
-		if c.limiter != nil {
-			if err := c.limiter.Wait(ctx); err != nil {
-				return nil, c.transportError(method, u, attempt-1, retried, false, fmt.Errorf("waiting for the rate limit (%g requests a second): %w", c.cfg.Rate, waitError(ctx, err)))
-			}
+		if err := c.wait(ctx, next); err != nil {
+			return nil, c.waitFailed(method, u, attempt-1, retried, next, err)
+		}
+		if next != nil {
+			retried = append(retried, next.sent())
 		}
 		tryStart := c.now()
 		if attempt == 1 {
@@ -46,13 +50,8 @@ func (c *Client) do(ctx context.Context, method string, u *url.URL, body []byte)
 			if sent || !isDialError(err) || ctx.Err() != nil || attempt > c.cfg.MaxRetries {
 				return nil, c.transportError(method, u, attempt, retried, sent, c.sendError(ctx, attempt, sent, err))
 			}
-			delay := c.backoff(attempt)
-			try := Try{Start: tryStart, Duration: c.now().Sub(tryStart), Err: err,
-				Why: fmt.Sprintf("could not connect, so the action did not run: sent again after %s", delay.Round(time.Millisecond))}
-			retried = append(retried, try)
-			if serr := c.sleep(ctx, delay); serr != nil {
-				return nil, c.transportError(method, u, attempt, retried, false, fmt.Errorf("%s while waiting to retry after %v: %w", stopped(ctx), err, serr))
-			}
+			next = &resend{try: Try{Start: tryStart, Duration: c.now().Sub(tryStart), Err: err},
+				what: "could not connect", after: "a failed connection (" + err.Error() + ")", get: method == http.MethodGet, delay: c.backoff(attempt)}
 			continue
 		}
 		r.Start, r.Attempts, r.Retried = start, attempt, retried
@@ -61,13 +60,69 @@ func (c *Client) do(ctx context.Context, method string, u *url.URL, body []byte)
 		if delay < 0 {
 			return r, nil
 		}
-		retried = append(retried, Try{Start: tryStart, Duration: c.now().Sub(tryStart), Request: r.Request,
-			StatusCode: r.StatusCode, Header: r.Header, Body: r.Body, Error: r.Error,
-			Why: what + ", so the action did not run: sent again after " + delay.Round(time.Millisecond).String()})
-		if err := c.sleep(ctx, delay); err != nil {
-			return nil, c.transportError(method, u, attempt, retried, false, fmt.Errorf("%s while waiting to retry after HTTP %d: %w", stopped(ctx), r.StatusCode, err))
+		next = &resend{try: Try{Start: tryStart, Duration: c.now().Sub(tryStart), Request: r.Request,
+			StatusCode: r.StatusCode, Header: r.Header, Body: r.Body, Error: r.Error},
+			what: what, after: what, get: method == http.MethodGet, delay: delay}
+	}
+}
+
+// resend is an answer that certainly did not run the action, to be sent
+// again after delay: try, without its Why until it is known whether it was
+// sent again; what the answer was, for Why; after, for a WaitError.
+type resend struct {
+	try         Try
+	what, after string
+	get         bool // a poll: it runs nothing whatever the answer
+	delay       time.Duration
+}
+
+// sent is the try, sent again.
+func (n *resend) sent() Try {
+	t := n.try
+	if n.get {
+		t.Why = n.what + ": the poll was sent again after " + n.delay.Round(time.Millisecond).String()
+	} else {
+		t.Why = n.what + ", so the action did not run: sent again after " + n.delay.Round(time.Millisecond).String()
+	}
+	return t
+}
+
+// wait waits before an attempt: next's delay (when there is an answer to
+// send again), then the request's turn under Config.Rate.
+func (c *Client) wait(ctx context.Context, next *resend) *WaitError {
+	if next != nil {
+		if err := c.sleep(ctx, next.delay); err != nil {
+			return &WaitError{Delay: next.delay, After: next.after, Err: err}
 		}
 	}
+	if c.limiter != nil {
+		if err := c.limiter.Wait(ctx); err != nil {
+			return &WaitError{Rate: c.cfg.Rate, Err: waitError(ctx, err)}
+		}
+	}
+	return nil
+}
+
+// waitFailed is the error of a call whose wait before attempt+1 failed:
+// nothing more was sent, and next (the last answer, if any) was not sent
+// again.
+func (c *Client) waitFailed(method string, u *url.URL, attempts int, retried []Try, next *resend, err *WaitError) *TransportError {
+	te := c.transportError(method, u, attempts, retried, false, err)
+	if next == nil {
+		return te
+	}
+	why := "not sent again: " + err.Error()
+	if err.Rate == 0 {
+		why = "not sent again: " + stoppedBy(err.Err) + " while waiting " + err.Delay.Round(time.Millisecond).String() + " to send it again"
+	}
+	last := next.try
+	if next.get {
+		last.Why = next.what + ": the poll was " + why
+	} else {
+		last.Why = next.what + ", so the action did not run; " + why
+	}
+	te.Last = &last
+	return te
 }
 
 // send makes one attempt: it signs and sends the request and reads the
@@ -129,7 +184,7 @@ func (c *Client) sendError(ctx context.Context, attempt int, sent bool, err erro
 	case ctx.Err() != nil:
 		return fmt.Errorf("%s before the request was sent: %w", stopped(ctx), ctx.Err())
 	case sent:
-		return fmt.Errorf("no response after the request was sent, so the action may have run; it was not sent again: %w", err)
+		return fmt.Errorf("no response after the request was sent, so the action may have run: %w", err)
 	case isDialError(err):
 		return fmt.Errorf("cannot connect (%s; check the endpoint and the network), so the action did not run: %w", attemptsText(attempt), err)
 	}
@@ -139,8 +194,9 @@ func (c *Client) sendError(ctx context.Context, attempt int, sent bool, err erro
 // verdict decides whether r, the answer to attempt, is sent again: it
 // returns the delay before the next attempt and what the answer was, or a
 // negative delay when r is final. A final answer that came from the gateway
-// or a proxy rather than from Cloud Functions gets Transport (and
-// MayHaveRun) set.
+// or a proxy rather than from Cloud Functions gets Transport set, and
+// either Refused (the gateway refused the call: the action did not run) or,
+// for a run-action call, MayHaveRun.
 func (c *Client) verdict(r *Response, attempt int) (time.Duration, string) {
 	what, safe := transportAnswer(r)
 	switch {
@@ -148,14 +204,15 @@ func (c *Client) verdict(r *Response, attempt int) (time.Duration, string) {
 		return -1, ""
 	case !safe && r.Request != nil && r.Request.Method == http.MethodGet:
 		// An activation poll runs nothing; it is not sent again either.
-		r.Transport = what + " from the gateway or a proxy; it was not sent again"
+		r.Transport = what + " from the gateway or a proxy, not from Cloud Functions"
 		return -1, ""
 	case !safe:
-		r.Transport = what + " after the request was sent, so the action may have run; it was not sent again"
+		r.Transport = what + " after the request was sent, so the action may have run"
 		r.MayHaveRun = true
 		return -1, ""
 	case attempt > c.cfg.MaxRetries:
 		r.Transport = what + " after " + attemptsText(attempt) + " (retries allowed: " + strconv.Itoa(c.cfg.MaxRetries) + "); the gateway refused the call, so the action did not run"
+		r.Refused = true
 		return -1, ""
 	}
 	delay := c.backoff(attempt)
@@ -163,6 +220,7 @@ func (c *Client) verdict(r *Response, attempt int) (time.Duration, string) {
 		if ra > c.cfg.MaxRetryDelay {
 			r.Transport = what + " asking to wait " + ra.String() + " (Retry-After), longer than the " + c.cfg.MaxRetryDelay.String() +
 				" specrun waits, after " + attemptsText(attempt) + "; the gateway refused the call, so the action did not run"
+			r.Refused = true
 			return -1, ""
 		}
 		delay = max(delay, ra)
@@ -173,25 +231,73 @@ func (c *Client) verdict(r *Response, attempt int) (time.Duration, string) {
 // transportAnswer says whether r came from the gateway or a proxy rather
 // than from Cloud Functions, and what it was ("" when it did not); safe says
 // that the action certainly did not run, so the call may be sent again.
-// That is so for HTTP 429 and for the gateway's JSON 503 with errorCode 500.
-// A 5xx whose body is not JSON (HTML, plain text, empty) came from a proxy
-// after the request was written, and the gateway's 504 errorCode 510
-// (Endpoint Timeout) and 500 errorCode 900 (Unexpected Error) came after it
-// passed the call on: the action may have run.
+//
+// Safe: HTTP 429, and the gateway's 503 with its JSON error errorCode 500
+// (Endpoint Error). Not safe, since they came after the request was
+// written and the action may have run: any answer whose body is not JSON
+// (HTML, plain text, empty, cut short), whatever its status, for Cloud
+// Functions answers JSON only; a 5xx whose JSON body does not have the
+// shape of an API error (see apiShaped), such as a proxy's
+// {"message": "upstream timed out"}; and the gateway's 504 errorCode 510
+// (Endpoint Timeout) and 500 errorCode 900 (Unexpected Error), which come
+// after it passed the call on.
 func transportAnswer(r *Response) (what string, safe bool) {
+	status := "HTTP " + strconv.Itoa(r.StatusCode)
 	switch {
+	case r.StatusCode == http.StatusTooManyRequests && r.JSONErr != nil:
+		return status + " with " + bodyKind(r), true
 	case r.StatusCode == http.StatusTooManyRequests:
-		return "HTTP 429" + errorText(r), true
-	case r.StatusCode == http.StatusServiceUnavailable && r.JSONErr == nil && r.Error != nil && r.Error.Code == "500":
-		return "HTTP 503" + errorText(r), true
-	case r.StatusCode >= 500 && r.JSONErr != nil:
-		return "HTTP " + strconv.Itoa(r.StatusCode) + " with " + bodyKind(r), false
-	case r.StatusCode >= 500 && r.Error != nil && (r.Error.Code == "510" || r.Error.Code == "900"):
+		return status + errorText(r), true
+	case r.JSONErr != nil:
+		return status + " with " + bodyKind(r), false
+	case r.StatusCode < 500:
+		return "", false
+	case !apiShaped(r.JSON):
+		return status + " with a JSON body that is not an error of Cloud Functions or of its gateway", false
+	case r.StatusCode == http.StatusServiceUnavailable && isErrorObject(r) && r.Error.Code == "500":
+		return status + errorText(r), true
+	case r.Error != nil && (r.Error.Code == "510" || r.Error.Code == "900"):
 		// The gateway's Endpoint Timeout and Unexpected Error: it had
 		// passed the call on.
-		return "HTTP " + strconv.Itoa(r.StatusCode) + errorText(r) + " from the gateway", false
+		return status + errorText(r) + " from the gateway", false
 	}
 	return "", false
+}
+
+// apiShaped says whether v, a decoded JSON body, has a shape the API gives
+// a 5xx (NCP-API.md sections 3 and 6): the error object of Cloud Functions
+// and of its gateway, {"error": {"errorCode": "80301", ...}} with an
+// errorCode that is a string or a number; OpenWhisk's error,
+// {"error": "...", "code": "..."}; or an activation record (OpenWhisk
+// answers 502 with it for an action's error), with or without the
+// "content" wrapper.
+func apiShaped(v any) bool {
+	obj, _ := v.(map[string]any)
+	switch e := obj["error"].(type) {
+	case map[string]any:
+		switch code := e["errorCode"].(type) {
+		case string:
+			return code != ""
+		case json.Number:
+			return true
+		}
+		return false
+	case string:
+		_, ok := obj["code"].(string)
+		return ok
+	}
+	if content, ok := obj["content"].(map[string]any); ok {
+		obj = content
+	}
+	id, _ := obj["activationId"].(string)
+	return id != ""
+}
+
+// isErrorObject says whether r's body holds an "error" object, the shape
+// of Cloud Functions' and the gateway's errors.
+func isErrorObject(r *Response) bool {
+	_, ok := field(r.JSON, "error").(map[string]any)
+	return ok && r.Error != nil
 }
 
 // errorText is " (errorCode CODE: MESSAGE)" for an answer with an error
@@ -218,21 +324,35 @@ func bodyKind(r *Response) string {
 	if mt, _, err := mime.ParseMediaType(ct); err == nil {
 		ct = mt
 	}
-	if ct == "" {
+	switch {
+	case ct == "":
 		return "a body that is not JSON"
+	case strings.Contains(ct, "json"):
+		return article(ct) + " " + ct + " body that is not valid JSON"
 	}
-	return "a " + ct + " body"
+	return article(ct) + " " + ct + " body"
+}
+
+// article is "an" before a word that starts with a vowel, else "a".
+func article(word string) string {
+	if word != "" && strings.ContainsRune("aeiouAEIOU", rune(word[0])) {
+		return "an"
+	}
+	return "a"
 }
 
 // transportError is the error of a call that got no response after
-// attempts attempts, the earlier ones in retried.
+// attempts attempts (requests sent or tried), those sent again in retried.
 func (c *Client) transportError(method string, u *url.URL, attempts int, retried []Try, mayHaveRun bool, err error) *TransportError {
 	return &TransportError{Op: method + " " + u.String(), MayHaveRun: mayHaveRun, Attempts: attempts, Retried: retried, Err: err}
 }
 
 // stopped says why ctx is done, for messages.
-func stopped(ctx context.Context) string {
-	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+func stopped(ctx context.Context) string { return stoppedBy(ctx.Err()) }
+
+// stoppedBy says what err, a context's error, means, for messages.
+func stoppedBy(err error) string {
+	if errors.Is(err, context.DeadlineExceeded) {
 		return "timed out"
 	}
 	return "cancelled"

@@ -284,7 +284,7 @@ func TestBrokenConnectionAfterSendNotRetried(t *testing.T) {
 	if !errors.As(err, &te) {
 		t.Fatalf("error %v (%T), want *TransportError", err, err)
 	}
-	want := "POST " + srv.URL + "/api/v2/packages/p/actions/a: no response after the request was sent, so the action may have run; it was not sent again: EOF"
+	want := "POST " + srv.URL + "/api/v2/packages/p/actions/a: no response after the request was sent, so the action may have run: EOF"
 	if err.Error() != want {
 		t.Errorf("error\n got: %s\nwant: %s", err, want)
 	}
@@ -348,7 +348,7 @@ func TestCancelDuringBackoff(t *testing.T) {
 	if !errors.Is(err, context.Canceled) || !errors.As(err, &te) || te.MayHaveRun || te.Attempts != 1 {
 		t.Fatalf("error %v, want a TransportError wrapping context.Canceled, not MayHaveRun, 1 attempt", err)
 	}
-	want := "POST " + srv.URL + "/api/v2/packages/p/actions/a: cancelled while waiting to retry after HTTP 429: context canceled"
+	want := "POST " + srv.URL + "/api/v2/packages/p/actions/a: cancelled while waiting to retry after HTTP 429 (errorCode 420: Rate Limited): context canceled"
 	if err.Error() != want {
 		t.Errorf("error\n got: %s\nwant: %s", err, want)
 	}

@@ -47,6 +47,17 @@ const (
 	// Refused503 answers the gateway's own JSON 503 with errorCode 500
 	// (Endpoint Error) without running the action: the one retryable 503.
 	Refused503
+	// HTML200 runs the action, then answers 200 with an HTML page, as a
+	// proxy or a captive portal does.
+	HTML200
+	// Empty200 runs the action, then answers 200 with an empty body.
+	Empty200
+	// Cut200 runs the action, then answers 200 with a JSON body cut short
+	// (the connection closes in its middle, with no Content-Length).
+	Cut200
+	// Proxy504 runs the action, then answers 504 with a proxy's own JSON,
+	// {"message": "upstream timed out"}, not shaped as the API's errors.
+	Proxy504
 )
 
 // Gateway is a running fake gateway. Its methods are safe for concurrent use.
@@ -180,6 +191,29 @@ func answer(w http.ResponseWriter, f Fault, id string) {
 		writeJSON(w, http.StatusTooManyRequests, `{"error":{"errorCode":"420","message":"Rate Limited"}}`)
 	case Refused503:
 		writeJSON(w, http.StatusServiceUnavailable, `{"error":{"errorCode":"500","message":"Endpoint Error"}}`)
+	default:
+		proxyAnswer(w, f)
+	}
+}
+
+// proxyAnswer writes the faults of a proxy that answered 200 or a JSON 5xx.
+func proxyAnswer(w http.ResponseWriter, f Fault) {
+	switch f {
+	case HTML200:
+		w.Header().Set("Content-Type", "text/html")
+		_, _ = io.WriteString(w, "<html><body>hi</body></html>\n")
+	case Empty200:
+		w.WriteHeader(http.StatusOK)
+	case Cut200:
+		conn, buf, err := http.NewResponseController(w).Hijack()
+		if err != nil {
+			panic("faultgw: cannot hijack the connection: " + err.Error())
+		}
+		_, _ = buf.WriteString("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n{\"content\":{\"activationId\":")
+		_ = buf.Flush()
+		_ = conn.Close()
+	case Proxy504:
+		writeJSON(w, http.StatusGatewayTimeout, `{"message":"upstream timed out"}`)
 	}
 }
 
