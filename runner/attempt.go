@@ -1,10 +1,12 @@
 package runner
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"net/http"
 	"strconv"
 	"strings"
@@ -42,7 +44,7 @@ func (e *engine) attempt(ctx context.Context, deadline time.Duration, st *spec.S
 		a.HTTPStatus, a.ActivationID = resp.StatusCode, resp.ActivationID
 		// The action was started: whatever goes wrong while polling, it
 		// may have run, and the attempt must not be made again.
-		defer func() { a.MayHaveRun = a.MayHaveRun || a.Status == Error }()
+		defer func() { a.MayHaveRun = a.MayHaveRun || a.Status == Error || a.Status == Interrupted }()
 		resp, err = e.poll(ctx, inv, resp.ActivationID, a, &log)
 		if err != nil && errors.Is(ctx.Err(), context.DeadlineExceeded) {
 			e.setError(a, fmt.Sprintf("the action outlived its wait (timeout %s) and had not finished when the deadline of %s passed (%s of activation %s)",
@@ -54,7 +56,7 @@ func (e *engine) attempt(ctx context.Context, deadline time.Duration, st *spec.S
 		}
 	}
 	if err != nil {
-		e.transportError(ctx, deadline, a, err)
+		e.transportError(ctx, deadline, a, err, idempotent(st))
 		e.record(a, &log, inv.Body, true)
 		return a, nil
 	}
@@ -127,40 +129,73 @@ func (e *engine) record(a *Attempt, log *callLog, body []byte, keep bool) {
 // attempt began, the time of a first try that got no answer.
 func (e *engine) tries(c call, start time.Time) []Try {
 	var retried []client.Try
-	var last Try
+	var last *Try // nil when nothing was sent after the tries sent again
 	var te *client.TransportError
 	switch {
 	case c.resp != nil:
 		retried = c.resp.Retried
-		last = Try{Method: method(c.resp.Request), Start: c.resp.Start, HTTPStatus: c.resp.StatusCode,
+		last = &Try{Method: method(c.resp.Request), Start: c.resp.Start, HTTPStatus: c.resp.StatusCode,
 			Answer: e.answerText(c.resp.StatusCode, c.resp.Error), Why: e.redact.String(c.resp.Transport)}
-		if n := len(retried); n > 0 {
-			last.Start = retried[n-1].Start.Add(retried[n-1].Duration)
-		}
 	case errors.As(c.err, &te):
 		retried = te.Retried
-		method, _, _ := strings.Cut(te.Op, " ")
-		last = Try{Method: method, Start: start, Answer: e.redact.String(te.Err.Error())}
-		if te.MayHaveRun {
-			last.Why = "the request was sent, so the action may have run; it was not sent again"
-		}
-		if n := len(retried); n > 0 {
-			last.Start = retried[n-1].Start.Add(retried[n-1].Duration)
-		}
+		last = e.lastTry(te, start)
 	default:
 		return nil
 	}
-	out := make([]Try, 0, len(retried)+1)
-	for _, t := range retried {
-		tr := Try{Method: last.Method, Start: t.Start, HTTPStatus: t.StatusCode, Resent: true, Why: e.redact.String(t.Why)}
-		if t.Err != nil {
-			tr.Answer = e.redact.String(t.Err.Error())
-		} else {
-			tr.Answer = e.answerText(t.StatusCode, t.Error)
-		}
-		out = append(out, tr)
+	if n := len(retried); n > 0 && last != nil && (te == nil || te.Last == nil) {
+		last.Start = retried[n-1].Start.Add(retried[n-1].Duration)
 	}
-	return append(out, last)
+	out := make([]Try, 0, len(retried)+1)
+	m := opMethod(te)
+	if c.resp != nil {
+		m = last.Method
+	}
+	for _, t := range retried {
+		out = append(out, e.try(m, t, true))
+	}
+	if last == nil {
+		return out
+	}
+	return append(out, *last)
+}
+
+// lastTry is the last try of a call that got no answer it could use: the
+// last answer when the wait to send it again was cut short, nothing when
+// nothing was sent after the tries sent again (the wait for the rate limit
+// failed), else the request that got no answer.
+func (e *engine) lastTry(te *client.TransportError, start time.Time) *Try {
+	switch {
+	case te.Last != nil:
+		t := e.try(opMethod(te), *te.Last, false)
+		return &t
+	case te.Attempts == len(te.Retried):
+		return nil
+	}
+	t := &Try{Method: opMethod(te), Start: start, Answer: e.redact.String(te.Err.Error())}
+	if te.MayHaveRun {
+		t.Why = "the request was sent, so the action may have run"
+	}
+	return t
+}
+
+// try is the record of one transport try of the client.
+func (e *engine) try(method string, t client.Try, resent bool) Try {
+	tr := Try{Method: method, Start: t.Start, HTTPStatus: t.StatusCode, Resent: resent, Why: e.redact.String(t.Why)}
+	if t.Err != nil {
+		tr.Answer = e.redact.String(t.Err.Error())
+	} else {
+		tr.Answer = e.answerText(t.StatusCode, t.Error)
+	}
+	return tr
+}
+
+// opMethod is the method of te's call.
+func opMethod(te *client.TransportError) string {
+	if te == nil {
+		return ""
+	}
+	m, _, _ := strings.Cut(te.Op, " ")
+	return m
 }
 
 // method is req's method, or "" when there is no request.
@@ -290,11 +325,16 @@ func (e *engine) setError(a *Attempt, msg, hint string) {
 	a.Hint = e.redact.String(hint)
 }
 
-func (e *engine) transportError(ctx context.Context, deadline time.Duration, a *Attempt, err error) {
+// transportError settles an attempt whose call got no answer it could
+// use. idem says that the step's retry calls the action idempotent.
+func (e *engine) transportError(ctx context.Context, deadline time.Duration, a *Attempt, err error, idem bool) {
 	var te *client.TransportError
 	var tooLarge *client.ResponseTooLargeError
+	var wait *client.WaitError
 	a.MayHaveRun = errors.As(err, &te) && te.MayHaveRun
 	switch {
+	case te != nil && errors.As(err, &wait) && !errors.Is(err, context.Canceled):
+		e.waitCutShort(a, deadline, te, wait)
 	case errors.Is(ctx.Err(), context.DeadlineExceeded):
 		e.setError(a, "deadline of "+deadline.String()+" exceeded while waiting for the API",
 			"raise the test's `deadline`, or the step's `timeout` if the action is slow")
@@ -305,47 +345,109 @@ func (e *engine) transportError(ctx context.Context, deadline time.Duration, a *
 			a.Err = ReasonMayHaveRun
 		}
 	case errors.As(err, &tooLarge):
-		e.setError(a, tooLargeText(tooLarge),
+		e.setError(a, tooLargeText(tooLarge, idem),
 			"raise the cap with --max-response-mb, or make the action return less")
 	case a.MayHaveRun:
-		e.setError(a, err.Error(), hintMayHaveRun)
+		e.setError(a, err.Error()+notSentAgain(idem), mayHaveRunHint(idem))
 	default:
 		e.setError(a, err.Error(), "check --endpoint, the network and any proxy (HTTPS_PROXY)")
 	}
 }
 
-// hintMayHaveRun is the hint of an attempt that may have run the action.
-const hintMayHaveRun = "the action may have run, so specrun did not send it again; if running it twice is safe, set `retry: {idempotent: true}` on the step to retry it"
+// waitCutShort settles an attempt whose call the test's deadline ended
+// while the client waited before sending a request: for its turn under
+// --rate, or to send again a call the gateway refused or that could not
+// connect. Nothing was sent during the wait.
+func (e *engine) waitCutShort(a *Attempt, deadline time.Duration, te *client.TransportError, wait *client.WaitError) {
+	if wait.Rate > 0 {
+		e.setError(a, fmt.Sprintf("the next request could not be sent before the deadline of %s: at --rate %g (requests a second, across all tests) its turn came too late", deadline, wait.Rate),
+			fmt.Sprintf("raise --rate (%g lets one request go every %s), or lower --parallel so that fewer tests share it", wait.Rate, rateInterval(wait.Rate)))
+		return
+	}
+	e.setError(a, "deadline of "+deadline.String()+" reached while waiting to send the call again after "+wait.After+"; it did not reach the action, so the action did not run",
+		"raise the test's `deadline`")
+	switch {
+	case te.Last != nil && te.Last.StatusCode == http.StatusTooManyRequests:
+		a.Hint = "the API is throttling the calls: lower --rate or --parallel, or raise the test's `deadline`"
+	case te.Last != nil && te.Last.StatusCode == 0:
+		a.Hint = "check --endpoint, the network and any proxy (HTTPS_PROXY), or raise the test's `deadline`"
+	}
+}
+
+// rateInterval is the time between two requests at rate requests a second.
+func rateInterval(rate float64) string {
+	secs := 1 / rate
+	if secs >= float64(math.MaxInt64/int64(time.Second)) {
+		return fmt.Sprintf("%g s", secs)
+	}
+	return time.Duration(secs * float64(time.Second)).Round(time.Millisecond).String()
+}
+
+// notSentAgain is what an error that may have run the action says about
+// sending it again: nothing when the step's retry calls the action
+// idempotent (it is attempted again while attempts remain).
+func notSentAgain(idem bool) string {
+	if idem {
+		return ""
+	}
+	return "; it was not sent again"
+}
+
+// mayHaveRunHint is the hint of an attempt that may have run the action.
+func mayHaveRunHint(idem bool) string {
+	if idem {
+		return "the step's retry says that the action is idempotent, so an attempt that may have run it is made again while attempts remain; check the network and any proxy between specrun and --endpoint"
+	}
+	return "the action may have run, so specrun did not send it again; if running it twice is safe, set `retry: {idempotent: true}` on the step to retry it"
+}
+
+// idempotent says whether st's retry calls its action idempotent.
+func idempotent(st *spec.Step) bool { return st.Retry != nil && st.Retry.Idempotent }
 
 // gatewayAnswer describes an answer that came from the gateway or a proxy
-// rather than from Cloud Functions (429s that ran out, a proxy's 5xx).
-func (e *engine) gatewayAnswer(a *Attempt, resp *client.Response) {
+// rather than from Cloud Functions (429s that ran out, a proxy's answer).
+func (e *engine) gatewayAnswer(a *Attempt, resp *client.Response, idem bool) {
 	a.MayHaveRun = resp.MayHaveRun
 	msg := resp.Transport
-	if resp.Error != nil && resp.JSONErr != nil {
-		msg += ": " + e.reason(resp)
+	if resp.MayHaveRun {
+		msg += notSentAgain(idem)
+	}
+	if !apiErrorBody(resp) && len(bytes.TrimSpace(resp.Body)) > 0 {
+		msg += ": " + e.snippet(resp.Body)
 	}
 	switch {
 	case resp.MayHaveRun:
-		e.setError(a, msg, "a proxy or load balancer answered instead of Cloud Functions; "+hintMayHaveRun)
-	case resp.StatusCode == http.StatusTooManyRequests:
+		e.setError(a, msg, "a proxy or load balancer answered instead of Cloud Functions; "+mayHaveRunHint(idem))
+	case resp.Refused && resp.StatusCode == http.StatusTooManyRequests:
 		e.setError(a, msg, "the API is throttling the calls: lower --rate or --parallel, or raise --max-retries")
-	default:
+	case resp.Refused:
 		e.setError(a, msg, "the gateway could not reach Cloud Functions; try again later, or raise --max-retries")
+	default:
+		// A poll's answer: polls are never sent again, and the action
+		// was started.
+		e.setError(a, msg, "a proxy or load balancer answered the poll of the started action instead of Cloud Functions, and a poll is not sent again; "+mayHaveRunHint(idem))
 	}
 	a.HTTPStatus = resp.StatusCode
 }
 
+// apiErrorBody says whether resp's body is JSON with an error object that
+// has an errorCode, which the client's Transport text already names.
+func apiErrorBody(resp *client.Response) bool {
+	return resp.JSONErr == nil && resp.Error != nil && resp.Error.Code != ""
+}
+
 // notTheAction settles an attempt whose answer did not come from the
 // action, unless the step expects that very status: a 401 from the gateway,
-// or an answer of the transport (429s that ran out, a proxy's 5xx). It
-// reports whether it did.
-func (e *engine) notTheAction(a *Attempt, exp *spec.Expect, resp *client.Response) bool {
+// or an answer of the transport (429s that ran out, a proxy's answer). A
+// 2xx whose body is not JSON is never Cloud Functions' (it answers JSON),
+// whatever status the step expects. It reports whether it did.
+func (e *engine) notTheAction(a *Attempt, exp *spec.Expect, resp *client.Response, idem bool) bool {
+	ok2xx := resp.StatusCode >= 200 && resp.StatusCode <= 299
 	switch {
 	case resp.StatusCode == http.StatusUnauthorized && exp.HTTPStatus != http.StatusUnauthorized:
 		e.authError(a, resp)
-	case resp.Transport != "" && exp.HTTPStatus != resp.StatusCode:
-		e.gatewayAnswer(a, resp)
+	case resp.Transport != "" && (exp.HTTPStatus != resp.StatusCode || ok2xx && resp.JSONErr != nil):
+		e.gatewayAnswer(a, resp, idem)
 	default:
 		return false
 	}
@@ -353,8 +455,9 @@ func (e *engine) notTheAction(a *Attempt, exp *spec.Expect, resp *client.Respons
 }
 
 // tooLargeText says that a response was over the cap, and what that means
-// for the action: the API answered, so the call was not sent again.
-func tooLargeText(e *client.ResponseTooLargeError) string {
+// for the action: the API answered, so the call was not sent again (unless
+// the step's retry calls the action idempotent).
+func tooLargeText(e *client.ResponseTooLargeError, idem bool) string {
 	limit := fmt.Sprintf("%d bytes", e.Limit)
 	if e.Limit%(1<<20) == 0 {
 		limit = fmt.Sprintf("%d MB", e.Limit>>20)
@@ -363,19 +466,26 @@ func tooLargeText(e *client.ResponseTooLargeError) string {
 	if e.StatusCode/100 == 2 || e.StatusCode == http.StatusBadGateway {
 		what = "the action ran"
 	}
-	return fmt.Sprintf("the HTTP %d response body is over the %s cap on response bodies: %s, but its response was not read (and the call was not sent again)", e.StatusCode, limit, what)
+	again := " (and the call was not sent again)"
+	if idem {
+		again = ""
+	}
+	return fmt.Sprintf("the HTTP %d response body is over the %s cap on response bodies: %s, but its response was not read%s", e.StatusCode, limit, what, again)
 }
 
 // check evaluates the step's expectations and, when they hold, its captures.
 func (e *engine) check(a *Attempt, st *spec.Step, resp *client.Response, vars map[string]any) map[string]any {
 	exp := &st.Expect
-	if e.notTheAction(a, exp, resp) || !e.checkStatus(a, exp, resp) {
+	if e.notTheAction(a, exp, resp, idempotent(st)) || !e.checkStatus(a, exp, resp) {
 		return nil
 	}
 	if len(exp.Checks) > 0 || len(st.Captures) > 0 {
 		if resp.JSONErr != nil || resp.JSON == nil && len(resp.Body) == 0 {
-			e.setError(a, "the response is not JSON ("+describeJSONErr(resp)+"): "+e.snippet(resp.Body),
-				"the API or a proxy answered with something else; see the response with --verbose")
+			// Answered after the request was written, and not by Cloud
+			// Functions, which answers JSON: the action may have run.
+			e.setError(a, "the response is not JSON ("+describeJSONErr(resp)+"): "+e.snippet(resp.Body)+notSentAgain(idempotent(st)),
+				"the API or a proxy answered with something else (see the response with --verbose); "+mayHaveRunHint(idempotent(st)))
+			a.MayHaveRun = true
 			return nil
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/specrun/specrun/client"
 	"github.com/specrun/specrun/internal/faultgw"
@@ -78,7 +79,8 @@ func TestRetryStopsAfterMayHaveRun(t *testing.T) {
 
 // An attempt whose action was started (202) and whose poll then fails may
 // have run the action: the step's retry does not start it again, and the
-// poll's failure is not blamed on the run-action call.
+// poll's failure is not blamed on the run-action call, nor on too few
+// transport retries.
 func TestPollFailureAfter202IsNotRetried(t *testing.T) {
 	g := faultgw.New(faultgw.Accepted)
 	g.PollFault = faultgw.HTML503
@@ -94,6 +96,11 @@ func TestPollFailureAfter202IsNotRetried(t *testing.T) {
 	if !strings.Contains(a.Err, "HTTP 503 with a text/html body from the gateway or a proxy") {
 		t.Errorf("error %q; want the poll's 503 named", a.Err)
 	}
+	// E8 b: polls are never sent again, so the hint cannot suggest raising
+	// --max-retries.
+	if strings.Contains(a.Hint, "--max-retries") || !strings.Contains(a.Hint, "answered the poll") {
+		t.Errorf("hint %q; want the poll's answer blamed, not --max-retries", a.Hint)
+	}
 }
 
 // An attempt that errored where the action certainly did not run (429s
@@ -108,5 +115,112 @@ func TestRetryAfterCertainlyNotRun(t *testing.T) {
 	tr := res.Suites[0].Tests[0]
 	if g.Calls() != 2 || g.Runs() != 0 || tr.Attempts() != 2 || tr.Status != runner.Error || len(tr.Steps[0].Attempts[1].Failures) != 0 {
 		t.Fatalf("%d calls, %d runs, %d attempts, %v; want 2 calls, no run, 2 attempts, an error", g.Calls(), g.Runs(), tr.Attempts(), tr.Status)
+	}
+}
+
+// E1 and E8 a: an attempt answered by something that is not Cloud
+// Functions' own answer (a page, an empty or cut-short body on a 200, a
+// proxy's JSON 504, a reset) may have run the action. It is an error that
+// says so, and retry: sends it again only when idempotent. Its messages
+// say what happened: "not sent again" and the advice to set idempotent only
+// when the step is not idempotent.
+func TestAnswerNotFromCloudFunctionsIsNotRetried(t *testing.T) {
+	for _, fault := range []struct {
+		name  string
+		fault faultgw.Fault
+		what  string
+	}{
+		{"200 HTML", faultgw.HTML200, "HTTP 200 with a text/html body after the request was sent, so the action may have run"},
+		{"200 empty", faultgw.Empty200, "HTTP 200 with an empty body"},
+		{"200 cut short", faultgw.Cut200, "HTTP 200 with an application/json body that is not valid JSON"},
+		{"proxy JSON 504", faultgw.Proxy504, `HTTP 504 with a JSON body that is not an error of Cloud Functions or of its gateway`},
+		{"HTML 503", faultgw.HTML503, "HTTP 503 with a text/html body"},
+		{"reset", faultgw.Reset, "no response after the request was sent, so the action may have run"},
+	} {
+		for _, tt := range []struct {
+			name, retry string
+			calls       int
+		}{
+			{"not idempotent", "{attempts: 3, delay: 1ms}", 1},
+			{"idempotent", "{attempts: 3, delay: 1ms, idempotent: true}", 3},
+		} {
+			t.Run(fault.name+"/"+tt.name, func(t *testing.T) {
+				g := faultgw.New(fault.fault)
+				defer g.Close()
+				e := faultEnv(t, g)
+				p := e.load(map[string]string{"r.yaml": "suite: r\ntests:\n  - {name: t, action: p/a, retry: " + tt.retry + "}\n"}, spec.Options{})
+				res := e.run(context.Background(), p, runner.Options{}, nil)
+				tr := res.Suites[0].Tests[0]
+				if g.Calls() != tt.calls || tr.Status != runner.Error || tr.Attempts() != tt.calls {
+					t.Fatalf("%d POSTs, test %v after %d attempts; want %d POSTs, an error", g.Calls(), tr.Status, tr.Attempts(), tt.calls)
+				}
+				for i, a := range tr.Steps[0].Attempts {
+					if !a.MayHaveRun || a.Status != runner.Error || !strings.Contains(a.Err, fault.what) {
+						t.Errorf("attempt %d: %v, may have run %v, error %q; want an error that may have run, saying %q", i+1, a.Status, a.MayHaveRun, a.Err, fault.what)
+					}
+					if a.Sends() != 1 {
+						t.Errorf("attempt %d: %d transport attempts; want 1", i+1, a.Sends())
+					}
+					notSent := strings.Contains(a.Err, "not sent again")
+					advice := strings.Contains(a.Hint, "set `retry: {idempotent: true}`")
+					if idem := tt.calls > 1; notSent == idem || advice == idem {
+						t.Errorf("attempt %d (idempotent %v): error %q, hint %q: 'not sent again' and the advice to set idempotent belong to a step that is not idempotent", i+1, idem, a.Err, a.Hint)
+					}
+				}
+			})
+		}
+	}
+}
+
+// E8 c: a test's deadline that comes while the client waits to send a
+// refused call again: the attempts counted are the requests sent, and the
+// error says what it waited for, not that the action was slow.
+func TestDeadlineWhileWaitingToSendAgain(t *testing.T) {
+	g := faultgw.New(faultgw.TooMany)
+	defer g.Close()
+	e := faultEnv(t, g)
+	c, err := client.New(client.Config{Endpoint: g.URL, Credentials: client.Credentials{AccessKey: testAccess, SecretKey: testSecret},
+		MaxRetries: 5, RetryDelay: time.Hour, MaxRetryDelay: time.Hour})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.CloseIdleConnections()
+	e.client = c
+	p := e.load(map[string]string{"d.yaml": "suite: d\ntests:\n  - {name: t, action: p/a, deadline: 1s}\n"}, spec.Options{})
+	res := e.run(context.Background(), p, runner.Options{}, nil)
+	a := res.Suites[0].Tests[0].Steps[0].Attempts[0]
+	if g.Calls() != 1 || a.Sends() != g.Calls() || len(a.Tries) != g.Calls() || a.Tries[0].Resent || a.Tries[0].HTTPStatus != 429 {
+		t.Fatalf("%d POSTs, %d transport attempts counted, tries %+v; want as many as POSTs, the last one the 429, not sent again", g.Calls(), a.Sends(), a.Tries)
+	}
+	want := "deadline of 1s reached while waiting to send the call again after HTTP 429 (errorCode 420: Rate Limited)"
+	if a.Status != runner.Error || a.MayHaveRun || !strings.HasPrefix(a.Err, want) || !strings.Contains(a.Err, "did not run") || strings.Contains(a.Hint, "slow") || !strings.Contains(a.Hint, "throttling") {
+		t.Errorf("%v, may have run %v, error %q, hint %q; want %q, the action did not run, a hint about throttling", a.Status, a.MayHaveRun, a.Err, a.Hint, want)
+	}
+}
+
+// E8 d: a --rate so low that the next request's turn comes after the
+// test's deadline says so, naming --rate.
+func TestRateTooLowForTheDeadline(t *testing.T) {
+	g := faultgw.New(faultgw.OK)
+	defer g.Close()
+	e := faultEnv(t, g)
+	c, err := client.New(client.Config{Endpoint: g.URL, Credentials: client.Credentials{AccessKey: testAccess, SecretKey: testSecret}, Rate: 1e-7})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.CloseIdleConnections()
+	e.client = c
+	p := e.load(map[string]string{"r.yaml": "suite: r\ntests:\n  - {name: first, action: p/a}\n  - {name: second, action: p/a}\n"}, spec.Options{})
+	res := e.run(context.Background(), p, runner.Options{Parallel: 1}, nil)
+	tests := res.Suites[0].Tests
+	if g.Calls() != 1 || tests[0].Status != runner.Pass {
+		t.Fatalf("%d POSTs, first test %v; want 1 POST, a pass", g.Calls(), tests[0].Status)
+	}
+	a := tests[1].Steps[0].Attempts[0]
+	if a.Status != runner.Error || a.MayHaveRun || a.Sends() != 0 || !strings.Contains(a.Err, "--rate 1e-07") || !strings.Contains(a.Err, "before the deadline") || !strings.Contains(a.Hint, "raise --rate") {
+		t.Errorf("%v, may have run %v, %d sends, error %q, hint %q; want an error naming --rate and the deadline, nothing sent", a.Status, a.MayHaveRun, a.Sends(), a.Err, a.Hint)
+	}
+	if strings.Contains(a.Hint, "--endpoint") {
+		t.Errorf("hint %q blames the endpoint", a.Hint)
 	}
 }

@@ -75,11 +75,12 @@ tests:
 const oneTestRetry = oneTest + `    retry: {attempts: 3, delay: 1ms}
 `
 
-// Issue 11, point 2: a call answered by an HTML, plain-text or empty 503, or
-// a reset, after the action ran is never sent again: not by the transport
-// (--max-retries), not by the spec's `retry` (which re-runs on failed
-// expectations), unless `retry.idempotent` says the action is safe to run
-// again.
+// Issue 11, point 2, and edges E1: a call answered by an HTML, plain-text
+// or empty 503, a reset, a 200 whose body is a page, empty or cut short, or
+// a proxy's JSON 504 after the action ran is never sent again: not by the
+// transport (--max-retries), not by the spec's `retry` (which re-runs on
+// failed expectations), unless `retry.idempotent` says the action is safe
+// to run again. The gateway counts the requests for each.
 func TestFaultNoResendAfterTheActionMayHaveRun(t *testing.T) {
 	for _, tt := range []struct {
 		name  string
@@ -89,6 +90,10 @@ func TestFaultNoResendAfterTheActionMayHaveRun(t *testing.T) {
 		{"plain-text 503", faultgw.Text503},
 		{"empty 503", faultgw.Empty503},
 		{"reset after sending", faultgw.Reset},
+		{"HTML 200", faultgw.HTML200},
+		{"empty 200", faultgw.Empty200},
+		{"200 cut short", faultgw.Cut200},
+		{"proxy JSON 504", faultgw.Proxy504},
 	} {
 		for _, sp := range []struct {
 			name, spec string
@@ -114,6 +119,12 @@ func TestFaultNoResendAfterTheActionMayHaveRun(t *testing.T) {
 				}
 				if sp.runs == 1 && (!strings.Contains(reason, "not sent again") || strings.Contains(o.stdout, "sent again after")) {
 					t.Errorf("the reason %q must say it was not sent again", reason)
+				}
+				if sp.runs > 1 && (strings.Contains(o.stdout, "not sent again") || strings.Contains(o.stdout, "set `retry: {idempotent: true}`")) {
+					t.Errorf("a step that is idempotent was sent again: the output must not say otherwise\n%s", o.stdout)
+				}
+				if strings.Contains(o.stdout, "transport attempts") {
+					t.Errorf("each attempt sent one request: no count of transport attempts\n%s", o.stdout)
 				}
 			})
 		}
