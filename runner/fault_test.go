@@ -126,16 +126,19 @@ func TestRetryAfterCertainlyNotRun(t *testing.T) {
 // when the step is not idempotent.
 func TestAnswerNotFromCloudFunctionsIsNotRetried(t *testing.T) {
 	for _, fault := range []struct {
-		name  string
-		fault faultgw.Fault
-		what  string
+		name   string
+		fault  faultgw.Fault
+		expect string
+		what   string
 	}{
-		{"200 HTML", faultgw.HTML200, "HTTP 200 with a text/html body after the request was sent, so the action may have run"},
-		{"200 empty", faultgw.Empty200, "HTTP 200 with an empty body"},
-		{"200 cut short", faultgw.Cut200, "HTTP 200 with an application/json body that is not valid JSON"},
-		{"proxy JSON 504", faultgw.Proxy504, `HTTP 504 with a JSON body that is not an error of Cloud Functions or of its gateway`},
-		{"HTML 503", faultgw.HTML503, "HTTP 503 with a text/html body"},
-		{"reset", faultgw.Reset, "no response after the request was sent, so the action may have run"},
+		{"200 HTML", faultgw.HTML200, "", "HTTP 200 with a text/html body after the request was sent, so the action may have run"},
+		{"200 HTML, 200 expected", faultgw.HTML200, ", expect: {http_status: 200}", "HTTP 200 with a text/html body"},
+		{"200 empty", faultgw.Empty200, "", "HTTP 200 with an empty body"},
+		{"200 cut short", faultgw.Cut200, "", "HTTP 200 with an application/json body that is not valid JSON"},
+		{"proxy JSON 504", faultgw.Proxy504, "", `HTTP 504 with a JSON body that is not an error of Cloud Functions or of its gateway`},
+		{"HTML 503", faultgw.HTML503, "", "HTTP 503 with a text/html body"},
+		{"HTML 503 expected, its body checked", faultgw.HTML503, ", expect: {http_status: 503, result: {ok: true}}", "the response is not JSON"},
+		{"reset", faultgw.Reset, "", "no response after the request was sent, so the action may have run"},
 	} {
 		for _, tt := range []struct {
 			name, retry string
@@ -148,7 +151,7 @@ func TestAnswerNotFromCloudFunctionsIsNotRetried(t *testing.T) {
 				g := faultgw.New(fault.fault)
 				defer g.Close()
 				e := faultEnv(t, g)
-				p := e.load(map[string]string{"r.yaml": "suite: r\ntests:\n  - {name: t, action: p/a, retry: " + tt.retry + "}\n"}, spec.Options{})
+				p := e.load(map[string]string{"r.yaml": "suite: r\ntests:\n  - {name: t, action: p/a, retry: " + tt.retry + fault.expect + "}\n"}, spec.Options{})
 				res := e.run(context.Background(), p, runner.Options{}, nil)
 				tr := res.Suites[0].Tests[0]
 				if g.Calls() != tt.calls || tr.Status != runner.Error || tr.Attempts() != tt.calls {
