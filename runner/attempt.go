@@ -40,7 +40,7 @@ func (e *engine) attempt(ctx context.Context, deadline time.Duration, st *spec.S
 	var log callLog
 	resp, err := e.inv.Invoke(ctx, inv)
 	log.first = call{resp, err}
-	if err == nil && resp.Pending {
+	if err == nil && resp.Pending && resp.Transport == "" {
 		a.HTTPStatus, a.ActivationID = resp.StatusCode, resp.ActivationID
 		// The action was started: whatever goes wrong while polling, it
 		// may have run, and the attempt must not be made again.

@@ -134,6 +134,7 @@ func TestAnswerNotFromCloudFunctionsIsNotRetried(t *testing.T) {
 		{"200 HTML", faultgw.HTML200, "", "HTTP 200 with a text/html body after the request was sent, so the action may have run"},
 		{"200 HTML, 200 expected", faultgw.HTML200, ", expect: {http_status: 200}", "HTTP 200 with a text/html body"},
 		{"200 empty", faultgw.Empty200, "", "HTTP 200 with an empty body"},
+		{"202 empty", faultgw.Empty202, "", "HTTP 202 with an empty body"},
 		{"200 cut short", faultgw.Cut200, "", "HTTP 200 with an application/json body that is not valid JSON"},
 		{"proxy JSON 504", faultgw.Proxy504, "", `HTTP 504 with a JSON body that is not an error of Cloud Functions or of its gateway`},
 		{"HTML 503", faultgw.HTML503, "", "HTTP 503 with a text/html body"},

@@ -52,6 +52,8 @@ const (
 	HTML200
 	// Empty200 runs the action, then answers 200 with an empty body.
 	Empty200
+	// Empty202 runs the action, then answers 202 with an empty body.
+	Empty202
 	// Cut200 runs the action, then answers 200 with a JSON body cut short
 	// (the connection closes in its middle, with no Content-Length).
 	Cut200
@@ -204,6 +206,8 @@ func proxyAnswer(w http.ResponseWriter, f Fault) {
 		_, _ = io.WriteString(w, "<html><body>hi</body></html>\n")
 	case Empty200:
 		w.WriteHeader(http.StatusOK)
+	case Empty202:
+		w.WriteHeader(http.StatusAccepted)
 	case Cut200:
 		conn, buf, err := http.NewResponseController(w).Hijack()
 		if err != nil {
