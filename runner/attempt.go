@@ -308,6 +308,12 @@ func (e *engine) poll(ctx context.Context, inv client.Invocation, id string, a *
 		}
 		a.Polls++
 		r, err := e.inv.Activation(ctx, inv.Package, inv.Action, inv.Platform, id)
+		if err != nil && ctx.Err() != nil {
+			// The test's deadline (or an interrupt) cut this fetch short,
+			// not the network: the same outcome as when it ends the wait
+			// before a fetch, and no answer to show.
+			return nil, ctx.Err()
+		}
 		log.polls = append(log.polls, call{r, err})
 		if err != nil {
 			return nil, err
