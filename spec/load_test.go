@@ -189,12 +189,13 @@ func TestOptionErrors(t *testing.T) {
 		opts Options
 		want string
 	}{
-		{"var without equals", Options{Vars: []string{"n"}}, `--var: "n": expected NAME=VALUE`},
-		{"var with a bad name", Options{Vars: []string{"a-b=1"}}, `--var: "a-b=1": invalid variable name "a-b": use a letter or _ followed by letters, digits or _`},
-		{"var named env", Options{Vars: []string{"env=1"}}, `--var: "env=1": the variable name env is reserved for ${env.NAME}; choose another name`},
+		{"var without equals", Options{Vars: []string{"n"}}, `--var: an argument has no "=": write --var NAME=VALUE (the argument is not shown: it may be a secret)`},
+		{"var without a name", Options{Vars: []string{"=SuperSecretTokenValue123"}}, `--var: an argument has no name before "=": write --var NAME=VALUE (the value is not shown: it may be a secret)`},
+		{"var with a bad name", Options{Vars: []string{"a-b=SuperSecretTokenValue123"}}, `--var: invalid variable name "a-b": use a letter or _ followed by letters, digits or _`},
+		{"var named env", Options{Vars: []string{"env=SuperSecretTokenValue123"}}, `--var: the variable name env is reserved for ${env.NAME}; choose another name`},
 		{"var file problems", Options{VarFiles: []string{filepath.Join(dir, "vars.yaml")}},
 			filepath.Join(dir, "vars.yaml") + `:2:1: invalid variable name "1bad": use a letter or _ followed by letters, digits or _` + "\n" +
-				filepath.Join(dir, "vars.yaml") + ":3:4: the number .nan cannot be written in JSON: write a finite decimal number"},
+				filepath.Join(dir, "vars.yaml") + ":3:4: this number cannot be written in JSON (it is infinite or not a number): write a finite decimal number (the value is not shown: it may be a secret)"},
 		{"var file not a mapping", Options{VarFiles: []string{filepath.Join(dir, "list.yaml")}}, filepath.Join(dir, "list.yaml") + ":1:1: a var file must be a mapping of NAME: VALUE, got a list"},
 		{"empty var file", Options{VarFiles: []string{filepath.Join(dir, "empty.yaml")}}, filepath.Join(dir, "empty.yaml") + ":1:1: empty file: a var file is a mapping of NAME: VALUE"},
 		{"missing var file", Options{VarFiles: []string{filepath.Join(dir, "none.yaml")}}, filepath.Join(dir, "none.yaml") + ": --var-file: no such file or directory: check the path"},

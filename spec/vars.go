@@ -48,18 +48,31 @@ func loadGlobals(opts Options, probs *problems) *globalVars {
 		}
 	}
 	for _, kv := range opts.Vars {
-		name, val, ok := strings.Cut(kv, "=")
-		if !ok {
-			probs.add(Pos{File: "--var"}, fmt.Sprintf("%q: expected NAME=VALUE", clip(kv)))
+		if msg := VarProblem(kv); msg != "" {
+			probs.add(Pos{File: "--var"}, msg)
 			continue
 		}
-		if !validName(name) || name == "env" {
-			probs.add(Pos{File: "--var"}, fmt.Sprintf("%q: %s", clip(kv), badVarName(name)))
-			continue
-		}
+		name, val, _ := strings.Cut(kv, "=")
 		g.vals[name] = parseVarValue(val)
 	}
 	return g
+}
+
+// VarProblem says what is wrong with a --var argument kv, or "" when it is
+// NAME=VALUE with a valid NAME. It quotes the name at most, never the
+// value: an argument without "=" may be a value whose name was forgotten,
+// and a value may be a secret.
+func VarProblem(kv string) string {
+	name, _, ok := strings.Cut(kv, "=")
+	switch {
+	case !ok:
+		return "an argument has no \"=\": write --var NAME=VALUE (the argument is not shown: it may be a secret)"
+	case name == "":
+		return "an argument has no name before \"=\": write --var NAME=VALUE (the value is not shown: it may be a secret)"
+	case !validName(name) || name == "env":
+		return badVarName(name)
+	}
+	return ""
 }
 
 // parseVarValue reads a --var value as a YAML scalar: 3 is a number, true a
@@ -497,7 +510,13 @@ func (d *rawDecoder) literal(n *yaml.Node) (any, bool) {
 	case yaml.ScalarNode:
 		v, err := scalarValue(n)
 		if err != nil {
-			d.errAt(n, err.Error())
+			msg := err.Error()
+			if tag := n.ShortTag(); tag == "!!int" || tag == "!!float" {
+				// A var file holds values that may be secrets: say
+				// where, not what.
+				msg = "this number cannot be written in JSON (it is infinite or not a number): write a finite decimal number (the value is not shown: it may be a secret)"
+			}
+			d.errAt(n, msg)
 			return nil, false
 		}
 		return v, true

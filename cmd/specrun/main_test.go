@@ -157,7 +157,7 @@ func TestUsageErrorsExit2WithHelp(t *testing.T) {
 		{[]string{"--shard", "5/4", "testdata/pass"}, `--shard "5/4"`, "specrun run --help"},
 		{[]string{"--tags", "smoke and", "testdata/pass"}, "expected a tag name", "specrun run --help"},
 		{[]string{"--run", "(", "testdata/pass"}, `--run "("`, "specrun run --help"},
-		{[]string{"--var", "novalue", "testdata/pass"}, `--var "novalue": want NAME=VALUE`, "specrun run --help"},
+		{[]string{"--var", "novalue", "testdata/pass"}, `--var: an argument has no "=": write --var NAME=VALUE`, "specrun run --help"},
 		{[]string{"run"}, "no PATH given", "specrun run --help"},
 		{[]string{"validate"}, "no PATH given", "specrun validate --help"},
 		{[]string{"validate", "--parallel", "2", "x"}, "unknown flag --parallel", "specrun validate --help"},

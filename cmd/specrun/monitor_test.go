@@ -38,7 +38,7 @@ func TestMonitorUsageErrors(t *testing.T) {
 		{[]string{"monitor", "--every", "1m", "--parallel", "0", "testdata/pass"}, `invalid value "0" for --parallel`},
 		{[]string{"monitor", "--every", "1m", "--tags", "a and", "testdata/pass"}, "--tags"},
 		{[]string{"monitor", "--every", "1m", "--local", "testdata/manifest.yaml", "--tags", "smok", "testdata/pass"}, `--tags "smok" selects no test`},
-		{[]string{"monitor", "--every", "1m", "--var", "novalue", "testdata/pass"}, `--var "novalue": want NAME=VALUE`},
+		{[]string{"monitor", "--every", "1m", "--var", "novalue", "testdata/pass"}, `--var: an argument has no "=": write --var NAME=VALUE`},
 		{[]string{"monitor", "--every", "1m", "--local", "testdata/manifest.yaml", "testdata/invalid"}, "in the specs: nothing was run"},
 		{[]string{"monitor", "--every", "1m", "--listen", "256.0.0.1:1", "--local", "testdata/manifest.yaml", "testdata/pass"}, "--listen 256.0.0.1:1"},
 		{[]string{"run", "--push-gateway", "pushgateway:9091", "testdata/pass"}, "want the Pushgateway's URL"},

@@ -183,8 +183,8 @@ func (o *runOptions) check(cmd string) (runner.Selection, error) {
 		}
 	}
 	for _, v := range o.vars {
-		if name, _, ok := strings.Cut(v, "="); !ok || name == "" {
-			return sel, usagef(cmd, "--var %q: want NAME=VALUE", v)
+		if msg := spec.VarProblem(v); msg != "" {
+			return sel, usagef(cmd, "--var: %s", msg)
 		}
 	}
 	return sel, nil
