@@ -28,12 +28,15 @@ type Gateway struct {
 
 // ParseGateway reads a --push-gateway URL.
 func ParseGateway(raw string) (*Gateway, error) {
+	if err := checkUserInfo(raw); err != nil {
+		return nil, err
+	}
 	u, err := url.Parse(raw)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return nil, fmt.Errorf("--push-gateway %q: want the Pushgateway's URL, such as http://pushgateway:9091 (optionally followed by /metrics/job/JOB/LABEL/VALUE...)", redactURL(raw))
 	}
 	if u.RawQuery != "" || u.ForceQuery || u.Fragment != "" || strings.Contains(raw, "#") {
-		return nil, fmt.Errorf("--push-gateway %s: a query or a fragment means nothing to a Pushgateway; remove it", u.Redacted())
+		return nil, fmt.Errorf("--push-gateway %s: a query or a fragment means nothing to a Pushgateway; remove it", redactURL(raw))
 	}
 	g := &Gateway{job: DefaultJob, user: u.User}
 	u.User = nil
@@ -77,7 +80,8 @@ func (gw *Gateway) parseGroup(group, raw string) error {
 	return nil
 }
 
-// String is the gateway's group, for messages: URL without user info.
+// String is the gateway's group, for messages: URL without user info
+// (ParseGateway leaves it out of base).
 func (gw *Gateway) String() string {
 	s := gw.base + "/metrics/job/" + url.PathEscape(gw.job)
 	for _, kv := range gw.grouping {
@@ -103,13 +107,45 @@ func (gw *Gateway) Push(ctx context.Context, g prometheus.Gatherer) error {
 	return nil
 }
 
-// redactURL hides the password of a URL that may not parse.
+// checkUserInfo refuses a URL with an "@" after a "/", "?" or "#": either
+// its user info holds one of those characters unescaped, and RFC 3986 ends
+// the host there, so url.Parse would read the start of the user info as
+// the host (and send the rest to it as a path); or its path holds an "@",
+// which cannot be told apart from that.
+func checkUserInfo(raw string) error {
+	_, rest, ok := strings.Cut(raw, "://")
+	if !ok {
+		return nil
+	}
+	end := strings.IndexAny(rest, "/?#")
+	if end < 0 || !strings.Contains(rest[end:], "@") {
+		return nil
+	}
+	return fmt.Errorf("--push-gateway %s: an \"@\" follows a \"/\", \"?\" or \"#\", which end the host name: percent-encode those characters in the user name and password (/ as %%2F, ? as %%3F, # as %%23), or write an \"@\" of the path as %%40", redactURL(raw))
+}
+
+// redactURL is raw without its user info, for messages: "***" stands for
+// it, user name included, whether raw parses or not. When an "@" follows
+// the host, the user info may run past it (checkUserInfo): everything up
+// to the last "@" is hidden.
 func redactURL(raw string) string {
-	if u, err := url.Parse(raw); err == nil {
-		return u.Redacted()
+	scheme, rest, ok := strings.Cut(raw, "://")
+	if !ok {
+		if at := strings.LastIndex(raw, "@"); at >= 0 {
+			return "***" + raw[at:]
+		}
+		return raw
 	}
-	if at := strings.LastIndex(raw, "@"); at >= 0 {
-		return "***" + raw[at:]
+	end := strings.IndexAny(rest, "/?#")
+	if end < 0 {
+		end = len(rest)
 	}
-	return raw
+	at := strings.LastIndex(rest[:end], "@")
+	if strings.Contains(rest[end:], "@") {
+		at = strings.LastIndex(rest, "@")
+	}
+	if at < 0 {
+		return raw
+	}
+	return scheme + "://***" + rest[at:]
 }

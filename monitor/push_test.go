@@ -38,14 +38,23 @@ func TestParseGatewayRejects(t *testing.T) {
 		{"http://pg:9091/metrics/job/", "give the job"},
 		{"http://pg:9091/metrics/job/orders/team", "LABEL/VALUE pairs"},
 		{"http://pg:9091/metrics/job/orders/suite/x", `grouping label "suite" is not allowed`},
-		{"http://pg:9091/metrics/job/orders/env@base64/eA", `"env@base64" is not allowed`},
+		{"http://pg:9091/metrics/job/orders/env%40base64/eA", `"env@base64" is not allowed`},
+		{"http://pg:9091/metrics/job/orders/env@base64/eA", "write an \"@\" of the path as %40"},
+		{"http://usr9:hunter2@pg:9091/x?y=1", "http://***@pg:9091/x?y=1: a query or a fragment"},
+		{"http://usr9:hunter2@pg:9091/metrics/job/", "http://***@pg:9091/metrics/job/: after /metrics/job/"},
+		// User info with an unescaped / ? or #: url.Parse would read
+		// "user:hun" as the host and the rest as the path.
+		{"http://usr9:hun/ter2@127.0.0.1:9091", "http://***@127.0.0.1:9091: an \"@\" follows a \"/\", \"?\" or \"#\""},
+		{"http://usr9:hun?ter2@127.0.0.1:9091", "percent-encode those characters in the user name and password (/ as %2F, ? as %3F, # as %23)"},
+		{"http://usr9:hun#ter2@127.0.0.1:9091", "http://***@127.0.0.1:9091"},
+		{"http://usr9/hunter2:pw@127.0.0.1:9091/metrics/job/j", "http://***@127.0.0.1:9091/metrics/job/j"},
 		{"ftp://user:hunter2@pg", "want the Pushgateway's URL"},
 	} {
 		_, err := ParseGateway(c.raw)
 		if err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%s: error %v, want one containing %q", c.raw, err, c.want)
 		}
-		if err != nil && strings.Contains(err.Error(), "hunter2") {
+		if err != nil && (strings.Contains(err.Error(), "hunter2") || strings.Contains(err.Error(), "hun") || strings.Contains(err.Error(), "usr9")) {
 			t.Errorf("%s: the password is in the error: %v", c.raw, err)
 		}
 	}
