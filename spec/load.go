@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -247,15 +248,22 @@ func collect(paths []string, probs *problems) []specFile {
 	return files
 }
 
-// secrets collects the values of the variables named by --secret.
+// secrets collects the values of the variables named by --secret: a
+// mapping or a list as its JSON text and leaf by leaf, as a captured one
+// is, since each leaf may be sent and shown on its own.
 func secrets(names []string, g *globalVars, decs []*fileDec, probs *problems) []string {
 	var out []string
+	addText := func(s string) {
+		if s != "" && !slices.Contains(out, s) {
+			out = append(out, s)
+		}
+	}
 	add := func(v any) {
-		s := formatText(v)
-		if v == nil || s == "" || slices.Contains(out, s) {
+		if v == nil {
 			return
 		}
-		out = append(out, s)
+		addText(formatText(v))
+		walkLeaves(v, addText)
 	}
 	for _, name := range names {
 		defined := false
@@ -283,4 +291,31 @@ func secrets(names []string, g *globalVars, decs []*fileDec, probs *problems) []
 		}
 	}
 	return out
+}
+
+// walkLeaves calls f with the text of each scalar inside a list or
+// mapping v, at any depth, in a fixed order (mapping keys sorted); not
+// with booleans and nulls, words of JSON rather than secrets.
+func walkLeaves(v any, f func(string)) {
+	switch v := v.(type) {
+	case []any:
+		for _, x := range v {
+			leafText(x, f)
+		}
+	case map[string]any:
+		for _, k := range slices.Sorted(maps.Keys(v)) {
+			leafText(v[k], f)
+		}
+	}
+}
+
+// leafText is walkLeaves for one item.
+func leafText(v any, f func(string)) {
+	switch v.(type) {
+	case []any, map[string]any:
+		walkLeaves(v, f)
+	case bool, nil:
+	default:
+		f(formatText(v))
+	}
 }

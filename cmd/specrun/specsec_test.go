@@ -2,6 +2,8 @@ package main
 
 import (
 	"net"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -70,5 +72,104 @@ func TestPushGatewayUserInfoNeedingEscapesIsRefused(t *testing.T) {
 	}
 	if n := dials.Load(); n != 0 {
 		t.Errorf("%d connections to the Pushgateway's address: the URL must be refused before any", n)
+	}
+}
+
+// everyOutput runs specrun against the emulator (testdata/manifest.yaml)
+// with args, once per --format with -v and every report file, then with
+// --list, then merges the JSON report with report merge into every
+// format; it returns everything written: standard output and error and
+// every file. Each run must exit with code.
+func everyOutput(t *testing.T, c *cli, code int, args ...string) []string {
+	t.Helper()
+	var outs []string
+	for _, format := range []string{"console", "tap", "json", "jsonl"} {
+		dir := filepath.Join(c.dir, "out-"+format)
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		run := append([]string{"--local", "testdata/manifest.yaml", "-v", "--format", format,
+			"--report-junit", filepath.Join(dir, "r.xml"), "--report-tap", filepath.Join(dir, "r.tap"),
+			"--report-json", filepath.Join(dir, "r.json"), "--report-html", filepath.Join(dir, "r.html")}, args...)
+		o := c.run(run...)
+		if o.code != code {
+			t.Fatalf("%q: want exit %d: %s", run, code, o)
+		}
+		outs = append(outs, o.stdout, o.stderr)
+	}
+	o := c.run(append([]string{"--local", "testdata/manifest.yaml", "--list"}, args...)...)
+	if o.code != 0 {
+		t.Fatalf("--list: %s", o)
+	}
+	outs = append(outs, o.stdout, o.stderr)
+	merged := filepath.Join(c.dir, "merged")
+	o = c.run("report", "merge", "--report-junit", filepath.Join(merged, "r.xml"), "--report-tap", filepath.Join(merged, "r.tap"),
+		"--report-json", filepath.Join(merged, "r.json"), "--report-html", filepath.Join(merged, "r.html"), filepath.Join(c.dir, "out-console", "r.json"))
+	if o.code != code {
+		t.Fatalf("report merge: want exit %d: %s", code, o)
+	}
+	outs = append(outs, o.stdout, o.stderr)
+	files, err := filepath.Glob(filepath.Join(c.dir, "*", "r.*"))
+	if err != nil || len(files) != 4*4+4 {
+		t.Fatalf("%d report files (%v), want 20", len(files), err)
+	}
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		outs = append(outs, string(data))
+	}
+	return outs
+}
+
+// checkAbsent fails when any output holds any of secrets.
+func checkAbsent(t *testing.T, outs []string, secrets ...string) {
+	t.Helper()
+	for i, out := range outs {
+		for _, s := range secrets {
+			if strings.Contains(out, s) {
+				t.Errorf("output %d holds %q:\n%s", i, s, out)
+			}
+		}
+	}
+}
+
+// writeFile writes content to name in c's directory and returns its path.
+func (c *cli) writeFile(name, content string) string {
+	c.t.Helper()
+	p := filepath.Join(c.dir, name)
+	if err := os.WriteFile(p, []byte(content), 0o600); err != nil {
+		c.t.Fatal(err)
+	}
+	return p
+}
+
+// The audit's S3: a --secret variable holding a mapping or a list is
+// masked leaf by leaf, wherever a leaf shows on its own.
+func TestStructuredSecretNeverInAnyOutput(t *testing.T) {
+	c := newCLI(t)
+	vars := c.writeFile("v.yaml", "creds: {user: bobby42, pass: hunter2xyz}\ntoks: [tokAAA111, tokBBB222]\n")
+	spec := c.writeFile("map.yaml", `suite: structured
+defaults: {package: demo}
+tests:
+  - name: mapping
+    action: echo
+    params: {c: "${creds}"}
+    expect:
+      assert:
+        - {path: content.response.result.c.pass, equals: x}
+      result: {c: {user: other}}
+  - name: list
+    action: echo
+    params: {l: "${toks}"}
+    expect:
+      assert:
+        - {path: "content.response.result.l[0]", equals: x}
+`)
+	outs := everyOutput(t, c, 1, "--var-file", vars, "--secret", "creds", "--secret", "toks", spec)
+	checkAbsent(t, outs, "bobby42", "hunter2xyz", "tokAAA111", "tokBBB222")
+	if !strings.Contains(strings.Join(outs, ""), `"***"`) {
+		t.Error(`no "***" anywhere: the secrets may not have been sent`)
 	}
 }
