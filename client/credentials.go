@@ -58,11 +58,7 @@ func LoadCredentials(lookupEnv func(string) (string, bool), home string) (Creden
 			secretVar, EnvAccessKey, EnvAccessKeyAlt)
 	}
 
-	profile, _ := lookupEnv(EnvProfile)
-	profile = strings.TrimSpace(profile)
-	if profile == "" {
-		profile = DefaultProfile
-	}
+	profile := profileName(lookupEnv)
 	missing := fmt.Sprintf("no NCP credentials: set %s and %s in the environment", EnvAccessKey, EnvSecretKey)
 	if home == "" {
 		return Credentials{}, errors.New(missing)
@@ -78,6 +74,53 @@ func LoadCredentials(lookupEnv func(string) (string, bool), home string) (Creden
 		return Credentials{}, fmt.Errorf("reading NCP credentials: %w", err)
 	}
 	return credentialsFromFile(path, data, profile, missing)
+}
+
+// profileName is the profile of the configure file to read.
+func profileName(lookupEnv func(string) (string, bool)) string {
+	profile, _ := lookupEnv(EnvProfile)
+	if profile = strings.TrimSpace(profile); profile == "" {
+		return DefaultProfile
+	}
+	return profile
+}
+
+// CredentialValues lists every value LoadCredentials may read as a key,
+// whether it makes a complete pair or not: those of the four environment
+// variables and the two keys of the profile in home/.ncloud/configure
+// (when that file reads). It is for redaction, where the credentials must
+// be known before they are needed, or even when they are unusable; it
+// never fails and never requires them.
+func CredentialValues(lookupEnv func(string) (string, bool), home string) []string {
+	var out []string
+	for _, n := range []string{EnvAccessKey, EnvAccessKeyAlt, EnvSecretKey, EnvSecretKeyAlt} {
+		if v, ok := lookupEnv(n); ok && v != "" {
+			out = append(out, v)
+		}
+	}
+	if home == "" {
+		return out
+	}
+	data, err := inputfile.Read(filepath.Join(home, filepath.FromSlash(configureFileName)), inputfile.MaxSize)
+	if err != nil {
+		return out
+	}
+	sections, err := parseConfigure(data)
+	if err != nil {
+		return out
+	}
+	profile := profileName(lookupEnv)
+	for _, sec := range sections {
+		if sec.name != profile {
+			continue
+		}
+		for _, k := range []string{fileKeyAccessKey, fileKeySecretKey} {
+			if v := sec.keys[k]; v != "" {
+				out = append(out, v)
+			}
+		}
+	}
+	return out
 }
 
 // firstEnv returns the first non-empty variable of names and its name.

@@ -265,3 +265,34 @@ func TestLoadCredentialsNamedPipe(t *testing.T) {
 		t.Fatalf("error = %v, want %s", err, want)
 	}
 }
+
+// CredentialValues gives every key the environment and the configure
+// file's profile hold, complete pairs or not, and never fails.
+func TestCredentialValues(t *testing.T) {
+	home := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(home, ".ncloud"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	file := "[DEFAULT]\nncloud_access_key_id = FILEAK\nncloud_secret_access_key = FILESK\n[work]\nncloud_secret_access_key = WORKSK\n"
+	if err := os.WriteFile(filepath.Join(home, ".ncloud", "configure"), []byte(file), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		name string
+		env  map[string]string
+		home string
+		want string
+	}{
+		{"nothing", nil, "", ""},
+		{"a half pair in the environment", map[string]string{"NCLOUD_SECRET_KEY": "SK"}, "", "SK"},
+		{"every variable and the file", map[string]string{"NCLOUD_ACCESS_KEY": "AK", "NCLOUD_ACCESS_KEY_ID": "AK2", "NCLOUD_SECRET_KEY": "SK", "NCLOUD_SECRET_ACCESS_KEY": "SK2"}, home, "AK AK2 SK SK2 FILEAK FILESK"},
+		{"the profile named", map[string]string{"NCLOUD_PROFILE": "work"}, home, "WORKSK"},
+		{"a profile the file lacks", map[string]string{"NCLOUD_PROFILE": "none"}, home, ""},
+		{"no file", nil, t.TempDir(), ""},
+	} {
+		got := CredentialValues(func(k string) (string, bool) { v, ok := c.env[k]; return v, ok }, c.home)
+		if strings.Join(got, " ") != c.want {
+			t.Errorf("%s: %q, want %s", c.name, got, c.want)
+		}
+	}
+}

@@ -35,6 +35,11 @@ type Options struct {
 	// LookupEnv reads the environment for ${env.NAME}; nil means
 	// os.LookupEnv. Load calls it from several goroutines at once.
 	LookupEnv func(string) (string, bool)
+	// Credentials are values that are secrets whatever Secrets names: the
+	// API keys (client.CredentialValues). They are replaced as the values
+	// of Secrets are where Load replaces those (problems), but are not
+	// listed in Project.Secrets: the run redacts the keys it signs with.
+	Credentials []string
 }
 
 // specFile is one file to load and the suite name it gets by default.
@@ -75,12 +80,12 @@ func Load(paths []string, opts Options) (*Project, error) {
 	p.SecretNames = append([]string(nil), opts.Secrets...)
 	p.SchemaFiles = sh.schemas.Files()
 	all = append(all, secretProbs.list...)
-	if len(all) > 0 && len(p.Secrets) > 0 {
+	if static := slices.Concat(p.Secrets, opts.Credentials); len(all) > 0 && len(static) > 0 {
 		// A message may quote a value made of a secret (a field that
 		// fails to load): redact them all, in every form, and also what
 		// is left of a secret in a value cut short before the secrets
 		// were known (see clip).
-		red := redact.New(p.Secrets)
+		red := redact.New(static)
 		for _, e := range all {
 			e.Msg = red.Cut(e.Msg, clipMark)
 		}

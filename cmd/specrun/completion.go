@@ -99,7 +99,7 @@ func (sys *system) completionProject(c *cobra.Command, paths []string) *spec.Pro
 	o.vars, _ = c.Flags().GetStringArray("var")
 	o.varFiles, _ = c.Flags().GetStringArray("var-file")
 	o.secrets, _ = c.Flags().GetStringArray("secret")
-	p, err := spec.Load(paths, o.specOptions(sys.lookupEnv))
+	p, err := spec.Load(paths, sys.specOptions(&o))
 	if err != nil {
 		cobra.CompDebugln("specs do not load: "+err.Error(), false)
 		return nil

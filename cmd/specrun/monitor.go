@@ -152,9 +152,10 @@ type selectionError struct{ error }
 // before anything is sent: a selection that keeps no test is an error, at
 // start and on a reload alike. Warnings go to log.
 func (sys *system) monitorLoader(p *plan, log *slog.Logger) func() (*spec.Project, error) {
-	specOpts := p.opts.specOptions(sys.lookupEnv)
 	return func() (*spec.Project, error) {
-		project, err := spec.Load(p.paths, specOpts)
+		// The credentials are read again before each run: so are they
+		// for the loader's redaction.
+		project, err := spec.Load(p.paths, sys.specOptions(&p.opts.varOptions))
 		if err != nil {
 			return nil, err
 		}

@@ -71,9 +71,12 @@ type varOptions struct {
 	secrets  []string
 }
 
-// specOptions are the options of spec.Load the flags give.
-func (o *varOptions) specOptions(lookupEnv func(string) (string, bool)) spec.Options {
-	return spec.Options{Vars: o.vars, VarFiles: o.varFiles, Secrets: o.secrets, LookupEnv: lookupEnv}
+// specOptions are the options of spec.Load the flags give, with the
+// credentials found now (complete or not, none required) for the loader's
+// redaction: a spec that fails to load may quote one (${env.NCLOUD_SECRET_KEY}).
+func (sys *system) specOptions(o *varOptions) spec.Options {
+	return spec.Options{Vars: o.vars, VarFiles: o.varFiles, Secrets: o.secrets, LookupEnv: sys.lookupEnv,
+		Credentials: client.CredentialValues(sys.lookupEnv, sys.home)}
 }
 
 // selectionOptions are the flags that select tests.
@@ -199,7 +202,7 @@ func (sys *system) runCmd(ctx context.Context, opts runOptions, paths []string) 
 	if err := checkReportPaths(o, p.paths); err != nil {
 		return err
 	}
-	project, err := sys.load(p.paths, o.specOptions(sys.lookupEnv), ": nothing was run")
+	project, err := sys.load(p.paths, sys.specOptions(&o.varOptions), ": nothing was run")
 	if err != nil {
 		return err
 	}
@@ -582,7 +585,7 @@ func (sys *system) validateCmd(o varOptions, paths []string) error {
 	if len(paths) == 0 {
 		return usagef("validate", "no PATH given: say which spec files or directories to check")
 	}
-	project, err := sys.load(paths, o.specOptions(sys.lookupEnv), "")
+	project, err := sys.load(paths, sys.specOptions(&o), "")
 	if err != nil {
 		return err
 	}

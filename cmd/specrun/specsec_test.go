@@ -173,3 +173,47 @@ tests:
 		t.Error(`no "***" anywhere: the secrets may not have been sent`)
 	}
 }
+
+// The audit's S6: the credentials are redacted in the errors of specs that
+// fail to load, from the environment (a half pair too) or from the
+// configure file, with validate (which needs none), a remote run, a
+// --local run and the monitor.
+func TestCredentialsRedactedInLoadErrors(t *testing.T) {
+	const envKey, fileKey, fileAccess = "SK(SecretKeyValue99", "FileSecret(Key77", "FileAccess(Key55"
+	c := newCLI(t)
+	c.env["NCLOUD_SECRET_KEY"] = envKey
+	if err := os.MkdirAll(filepath.Join(c.dir, ".ncloud"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	c.writeFile(".ncloud/configure", "[DEFAULT]\nncloud_access_key_id = "+fileAccess+"\nncloud_secret_access_key = "+fileKey+"\n")
+	spec := c.writeFile("t8.yaml", `suite: creds
+tests:
+  - name: env key
+    action: demo/echo
+    expect:
+      assert:
+        - {path: content.response.result.a, lt: "${env.NCLOUD_SECRET_KEY}"}
+        - {path: content.response.result.a, matches: "${env.NCLOUD_SECRET_KEY}"}
+  - name: pasted keys
+    action: demo/echo
+    timeout: "`+fileKey+`"
+    retry: {attempts: "`+fileAccess+`"}
+`)
+	for _, args := range [][]string{
+		{"validate", spec},
+		{"--endpoint", "http://127.0.0.1:1/api/v2", spec},
+		{"--local", "testdata/manifest.yaml", spec},
+		{"monitor", "--every", "1m", "--local", "testdata/manifest.yaml", spec},
+	} {
+		o := c.run(args...)
+		if o.code != exitUsage || strings.Count(o.stderr, "***") < 4 {
+			t.Errorf("%q: want exit 2 and 4 problems quoting ***: %s", args, o)
+		}
+		checkAbsent(t, []string{o.stdout, o.stderr}, "SecretKeyValue99", "Secret(Key77", "Access(Key55")
+	}
+	// Without any credentials, validate needs none.
+	o := newCLI(t).run("validate", "testdata/pass")
+	if o.code != 0 {
+		t.Errorf("validate without credentials: %s", o)
+	}
+}
