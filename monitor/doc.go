@@ -8,6 +8,7 @@
 // their files change and keeping the last good set when they do not
 // validate. RunMetrics are the per-test and per-run metrics, on any
 // registry: a Monitor's, or one pushed to a Pushgateway by Gateway.Push.
-// Metric labels and the report page are redacted with internal/redact,
-// the redactor of every report.
+// Names, tags and skip reasons come redacted from spec.Load; the file
+// paths in metric labels and on the report page are redacted with the
+// project's static secrets (spec.Project.Redact), as the names were.
 package monitor

@@ -14,7 +14,6 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"github.com/specrun/specrun/internal/errlist"
-	"github.com/specrun/specrun/internal/redact"
 	"github.com/specrun/specrun/runner"
 	"github.com/specrun/specrun/spec"
 )
@@ -176,7 +175,7 @@ func (m *Monitor) runOnce(ctx context.Context, p *spec.Project) *runner.Result {
 		m.cfg.Log.Error("run failed to start", "err", err)
 		return nil
 	}
-	hide := redact.New(p.Secrets).String
+	hide := p.Redact
 	m.metrics.Observe(res, hide)
 	if b, err := page(res, hide); err != nil {
 		m.cfg.Log.Error("writing the JSON report of the run", "err", err)

@@ -74,20 +74,26 @@ func Load(paths []string, opts Options) (*Project, error) {
 		all = append(all, fileProbs[i].list...)
 	}
 	p := &Project{}
-	all = append(all, p.addSuites(suites)...)
 	var secretProbs problems
 	p.Secrets = secrets(opts.Secrets, globals, decs, &secretProbs)
 	p.SecretNames = append([]string(nil), opts.Secrets...)
 	p.SchemaFiles = sh.schemas.Files()
+	var renamed map[*Suite]bool
+	if static := slices.Concat(p.Secrets, opts.Credentials); len(static) > 0 {
+		p.static = redact.New(static)
+		var nameProbs []*Error
+		renamed, nameProbs = hideSecretsInNames(suites, p.static)
+		all = append(all, nameProbs...)
+	}
+	all = append(all, p.addSuites(suites, renamed)...)
 	all = append(all, secretProbs.list...)
-	if static := slices.Concat(p.Secrets, opts.Credentials); len(all) > 0 && len(static) > 0 {
+	if len(all) > 0 && p.static != nil {
 		// A message may quote a value made of a secret (a field that
 		// fails to load): redact them all, in every form, and also what
 		// is left of a secret in a value cut short before the secrets
 		// were known (see clip).
-		red := redact.New(static)
 		for _, e := range all {
-			e.Msg = red.Cut(e.Msg, clipMark)
+			e.Msg = p.static.Cut(e.Msg, clipMark)
 		}
 	}
 	if err := joinErrors(all); err != nil {
@@ -119,8 +125,9 @@ func decodeFiles(files []specFile, globals *globalVars, opts Options, sh *shared
 
 // addSuites appends the loaded suites (skipping nil ones) to p.Suites in
 // order, setting each one's Index. A suite whose name an earlier suite
-// already uses is left out and returned as a problem.
-func (p *Project) addSuites(suites []*Suite) []*Error {
+// already uses is left out and returned as a problem; renamed are the
+// suites whose names had secrets hidden (hideSecretsInNames).
+func (p *Project) addSuites(suites []*Suite, renamed map[*Suite]bool) []*Error {
 	var dups []*Error
 	byName := map[string]*Suite{}
 	for _, s := range suites {
@@ -128,7 +135,11 @@ func (p *Project) addSuites(suites []*Suite) []*Error {
 			continue
 		}
 		if prev, dup := byName[s.Name]; dup {
-			dups = append(dups, &Error{Pos: s.Pos, Msg: fmt.Sprintf("duplicate suite name %q: %s already uses it; set a different `suite`", s.Name, prev.Pos.FileLine())})
+			how := ""
+			if renamed[s] || renamed[prev] {
+				how = " once secrets are replaced by ***"
+			}
+			dups = append(dups, &Error{Pos: s.Pos, Msg: fmt.Sprintf("duplicate suite name %q%s: %s already uses it; set a different `suite`", s.Name, how, prev.Pos.FileLine())})
 			continue
 		}
 		byName[s.Name] = s

@@ -1,8 +1,10 @@
 package spec
 
 import (
+	"fmt"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -36,5 +38,60 @@ func TestStructuredSecretsAreSecretLeafByLeaf(t *testing.T) {
 		if slices.Contains(p.Secrets, not) {
 			t.Errorf("Secrets hold the JSON word %s: %q", not, p.Secrets)
 		}
+	}
+}
+
+// Names, tags and skip reasons hold no secret once loaded (values of
+// --secret variables and the credentials): every output shows them as
+// ***. Names that become the same are problems, and say why.
+func TestSecretsAreHiddenInNames(t *testing.T) {
+	dir := writeFiles(t, map[string]string{
+		"a.yaml": `suite: suite Zq9SecretVal
+tags: [team-Zq9SecretVal, smoke]
+setup: [{name: setup as Zq9SecretVal, action: p/a}]
+teardown: [{name: AK-CRED-1 teardown, action: p/a}]
+tests:
+  - name: t Zq9SecretVal
+    tags: [Zq9SecretVal, AK-CRED-1]
+    skip: blocked until Zq9SecretVal rotates
+    steps: [{name: login as Zq9SecretVal, action: p/a}]
+  - name: plain
+    action: Zq9SecretVal/a
+`,
+	})
+	p, err := Load([]string{dir}, Options{Vars: []string{"tok=Zq9SecretVal"}, Secrets: []string{"tok"}, Credentials: []string{"AK-CRED-1"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := p.Suites[0]
+	t0, t1 := s.Tests[0], s.Tests[1]
+	got := []string{s.Name, fmt.Sprint(s.Tags), s.Setup[0].Name, s.Teardown[0].Name, t0.FullName(), fmt.Sprint(t0.Tags), t0.Skip, t0.Steps[0].Name, t1.Steps[0].Name, fmt.Sprint(p.Tags())}
+	want := []string{"suite ***", "[team-*** smoke]", "setup as ***", "*** teardown", "suite ***/t ***", "[team-*** smoke ***]", "blocked until *** rotates", "login as ***", "***/a", "[*** smoke team-***]"}
+	if !slices.Equal(got, want) {
+		t.Errorf("got  %q\nwant %q", got, want)
+	}
+	if p.Redact("--run Zq9SecretVal") != "--run ***" {
+		t.Errorf("Redact: %q", p.Redact("--run Zq9SecretVal"))
+	}
+	if (&Project{}).Redact("x") != "x" {
+		t.Error("a project without secrets redacts")
+	}
+}
+
+func TestNamesThatSecretsMakeTheSameAreProblems(t *testing.T) {
+	dir := writeFiles(t, map[string]string{
+		"a.yaml": "suite: s-Zq9AAA\ntests:\n  - {name: t-Zq9AAA, action: p/a}\n  - {name: t-Zq9BBB, action: p/a}\n  - {name: t-Zq9AAA, action: p/a}\n",
+		"b.yaml": "suite: s-Zq9BBB\ntests: [{name: t, action: p/a}]\n",
+		"c.yaml": "suite: same\ntests: [{name: t, action: p/a}]\n",
+		"d.yaml": "suite: same\ntests: [{name: t, action: p/a}]\n",
+	})
+	_, err := Load([]string{dir}, Options{Vars: []string{"a=Zq9AAA", "b=Zq9BBB"}, Secrets: []string{"a", "b"}})
+	got := strings.ReplaceAll(fmt.Sprint(err), dir+string(filepath.Separator), "")
+	want := `a.yaml:4:5: duplicate test name "t-***" once secrets are replaced by ***: the test at line 3 shows the same name; test names must be unique within a suite as shown: rename one
+a.yaml:5:5: duplicate test name "t-***": already used by the test at line 3; test names must be unique within a suite
+b.yaml:1:1: duplicate suite name "s-***" once secrets are replaced by ***: a.yaml:1 already uses it; set a different ` + "`suite`" + `
+d.yaml:1:1: duplicate suite name "same": c.yaml:1 already uses it; set a different ` + "`suite`"
+	if got != want {
+		t.Errorf("got\n%s\nwant\n%s", got, want)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/specrun/specrun/assert"
+	"github.com/specrun/specrun/internal/redact"
 )
 
 // Pos is a position in a source file. Line and Col are 1-based; a zero
@@ -65,7 +66,17 @@ type Project struct {
 	// SchemaFiles are the absolute paths of the JSON Schema files that
 	// `schema` checks read, sorted: inputs of the run, as the spec files.
 	SchemaFiles []string
+
+	// static redacts the values of Secrets and Options.Credentials; nil
+	// when there are none.
+	static *redact.Redactor
 }
+
+// Redact replaces, in s, the values Load hid in the names, tags and skip
+// reasons (Secrets and Options.Credentials) with ***: for text about the
+// project that is not its own, such as the --run and --tags expressions,
+// or a message quoting them.
+func (p *Project) Redact(s string) string { return p.static.String(s) }
 
 // Tests counts the tests of all suites.
 func (p *Project) Tests() int {

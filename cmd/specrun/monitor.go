@@ -13,7 +13,6 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
-	"github.com/specrun/specrun/internal/redact"
 	"github.com/specrun/specrun/monitor"
 	"github.com/specrun/specrun/runner"
 	"github.com/specrun/specrun/spec"
@@ -159,7 +158,7 @@ func (sys *system) monitorLoader(p *plan, log *slog.Logger) func() (*spec.Projec
 		if err != nil {
 			return nil, err
 		}
-		warnings, err := p.selection.Check(project)
+		warnings, err := checkSelection(p.selection, project)
 		if err != nil {
 			return nil, selectionError{err}
 		}
@@ -209,7 +208,7 @@ func pushMetrics(gw *monitor.Gateway, project *spec.Project, res *runner.Result)
 	reg := prometheus.NewRegistry()
 	m := monitor.NewRunMetrics(reg)
 	m.Started()
-	m.Observe(res, redact.New(project.Secrets).String)
+	m.Observe(res, project.Redact)
 	// The run's context may be cancelled (an interrupt): the push, like
 	// the reports, still happens.
 	ctx, cancel := context.WithTimeout(context.Background(), pushTimeout)

@@ -209,7 +209,7 @@ func (sys *system) runCmd(ctx context.Context, opts runOptions, paths []string) 
 	if err := checkReportInputs(o, project.SchemaFiles); err != nil {
 		return err
 	}
-	warnings, err := p.selection.Check(project)
+	warnings, err := checkSelection(p.selection, project)
 	if err != nil {
 		return &exitError{code: exitUsage, err: err}
 	}
@@ -230,6 +230,19 @@ func (sys *system) runCmd(ctx context.Context, opts runOptions, paths []string) 
 		return err
 	}
 	return sys.execute(ctx, p, project, target)
+}
+
+// checkSelection is sel.Check with the project's secrets hidden in what it
+// says: it quotes --run and --tags, which may hold one.
+func checkSelection(sel runner.Selection, project *spec.Project) ([]string, error) {
+	warnings, err := sel.Check(project)
+	for i := range warnings {
+		warnings[i] = project.Redact(warnings[i])
+	}
+	if err != nil {
+		err = errors.New(project.Redact(err.Error()))
+	}
+	return warnings, err
 }
 
 // list prints the tests --list selects.
@@ -269,7 +282,7 @@ func (sys *system) runnerOptions(p *plan, project *spec.Project, target *target)
 		AccessKey:        target.creds.AccessKey,
 		CredentialSource: target.creds.Source,
 		Now:              sys.now,
-		Info:             sys.runInfo(p, target),
+		Info:             sys.runInfo(p, project, target),
 	}
 }
 
@@ -320,8 +333,9 @@ func (sys *system) execute(ctx context.Context, p *plan, project *spec.Project, 
 	return nil
 }
 
-// runInfo describes the run for report headers.
-func (sys *system) runInfo(p *plan, target *target) runner.RunInfo {
+// runInfo describes the run for report headers, the project's secrets
+// hidden in the --run and --tags it repeats, as they are in the names.
+func (sys *system) runInfo(p *plan, project *spec.Project, target *target) runner.RunInfo {
 	o := &p.opts
 	return runner.RunInfo{
 		Version:  sys.buildVersion(),
@@ -330,8 +344,8 @@ func (sys *system) runInfo(p *plan, target *target) runner.RunInfo {
 		Parallel: o.parallel,
 		Hostname: sys.hostname(),
 		Shard:    p.selection.Shard.String(),
-		Run:      o.runRe,
-		Tags:     o.tags,
+		Run:      project.Redact(o.runRe),
+		Tags:     project.Redact(o.tags),
 	}
 }
 

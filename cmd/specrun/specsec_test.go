@@ -217,3 +217,47 @@ tests:
 		t.Errorf("validate without credentials: %s", o)
 	}
 }
+
+// The audit's S7: secrets typed into suite, test and step names, tags and
+// skip reasons (the values of --secret variables and the credentials)
+// show as *** in every output and report, --list and report merge
+// included; --run and --tags select by the names as shown.
+func TestSecretsInNamesNeverInAnyOutput(t *testing.T) {
+	c := newCLI(t)
+	c.env["NCLOUD_SECRET_KEY"] = "CredSK777"
+	spec := c.writeFile("names.yaml", `suite: suite Zq9SecretVal
+tags: [smoke, team-Zq9SecretVal]
+defaults: {package: demo}
+setup:
+  - {name: setup as Zq9SecretVal, action: echo}
+tests:
+  - name: t Zq9SecretVal fails
+    tags: [Zq9SecretVal]
+    steps:
+      - {name: login as Zq9SecretVal, action: echo, params: {a: 1}}
+      - {name: then as CredSK777, action: echo, expect: {result: {a: 2}}}
+  - name: skipped
+    skip: blocked until Zq9SecretVal rotates
+    action: hello
+  - name: passes CredSK777
+    action: hello
+`)
+	outs := everyOutput(t, c, 1, "--var", "tok=Zq9SecretVal", "--secret", "tok", "--run", "suite ", "--tags", "smoke", spec)
+	checkAbsent(t, outs, "Zq9SecretVal", "CredSK777")
+	all := strings.Join(outs, "\n")
+	for _, want := range []string{"suite ***/t *** fails", "login as ***", "blocked until *** rotates", "passes ***", "then as ***", "setup as ***"} {
+		if !strings.Contains(all, want) {
+			t.Errorf("no %q in any output: the test may not have run", want)
+		}
+	}
+	// --run selects by the names as shown; the secret it holds is hidden
+	// in what it says. (A tag expression cannot name a tag holding ***.)
+	o := c.run("--local", "testdata/manifest.yaml", "--var", "tok=Zq9SecretVal", "--secret", "tok", "--run", "t Zq9SecretVal", spec)
+	if o.code != exitUsage || !strings.Contains(o.stderr, `--run "t ***" selects no test`) || strings.Contains(o.stdout+o.stderr, "Zq9SecretVal") {
+		t.Errorf("--run holding the secret: %s", o)
+	}
+	o = c.run("--local", "testdata/manifest.yaml", "--var", "tok=Zq9SecretVal", "--secret", "tok", "--list", "--run", `t \*\*\*`, "--tags", "smoke", spec)
+	if o.code != 0 || strings.TrimSpace(o.stdout) != "suite ***/t *** fails\t"+spec+":7" {
+		t.Errorf("--run and --tags of the names as shown: %s", o)
+	}
+}
