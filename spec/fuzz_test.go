@@ -125,3 +125,21 @@ func FuzzTemplate(f *testing.F) {
 		}
 	})
 }
+
+// FuzzVarProblem: what is said of a --var argument depends on its name
+// only, never on its value (which may be a secret).
+func FuzzVarProblem(f *testing.F) {
+	for _, s := range []string{"a=1", "a-b=secret", "=secret", "secret", "env=x", "_x=", "a=b=c"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, kv string) {
+		name, _, ok := strings.Cut(kv, "=")
+		want := VarProblem("no equals sign")
+		if ok {
+			want = VarProblem(name + "=")
+		}
+		if got := VarProblem(kv); got != want {
+			t.Fatalf("%q: %q depends on the value (%q without it)", kv, got, want)
+		}
+	})
+}
