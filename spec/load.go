@@ -77,6 +77,10 @@ func Load(paths []string, opts Options) (*Project, error) {
 	var secretProbs problems
 	p.Secrets = secrets(opts.Secrets, globals, decs, &secretProbs)
 	p.SecretNames = append([]string(nil), opts.Secrets...)
+	p.SecretValues = make(map[string][]string, len(opts.Secrets))
+	for _, name := range opts.Secrets {
+		p.SecretValues[name] = secrets([]string{name}, globals, decs, &problems{})
+	}
 	p.SchemaFiles = sh.schemas.Files()
 	var renamed map[*Suite]bool
 	if static := slices.Concat(p.Secrets, opts.Credentials); len(static) > 0 {

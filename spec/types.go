@@ -63,6 +63,10 @@ type Project struct {
 	// of these names is a secret whose value is known only at run time: the
 	// runner redacts it from the moment it is captured.
 	SecretNames []string
+	// SecretValues are the values of Secrets by the name that gives them
+	// (a name may have several: one per suite that defines it), for what
+	// is said about a name without showing its value.
+	SecretValues map[string][]string
 	// SchemaFiles are the absolute paths of the JSON Schema files that
 	// `schema` checks read, sorted: inputs of the run, as the spec files.
 	SchemaFiles []string

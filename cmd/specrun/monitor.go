@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -151,6 +152,7 @@ type selectionError struct{ error }
 // before anything is sent: a selection that keeps no test is an error, at
 // start and on a reload alike. Warnings go to log.
 func (sys *system) monitorLoader(p *plan, log *slog.Logger) func() (*spec.Project, error) {
+	var once sync.Once
 	return func() (*spec.Project, error) {
 		// The credentials are read again before each run: so are they
 		// for the loader's redaction.
@@ -158,6 +160,11 @@ func (sys *system) monitorLoader(p *plan, log *slog.Logger) func() (*spec.Projec
 		if err != nil {
 			return nil, err
 		}
+		once.Do(func() {
+			for _, w := range shortSecrets(project) {
+				log.Warn(w)
+			}
+		})
 		warnings, err := checkSelection(p.selection, project)
 		if err != nil {
 			return nil, selectionError{err}

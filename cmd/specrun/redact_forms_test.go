@@ -61,3 +61,28 @@ tests:
 		}
 	}
 }
+
+// A --secret value shorter than 4 bytes is warned about once, at start, by
+// run and validate, naming the variable, not the value (audit S11: --var
+// pin=200 gave "< HTTP ***" beside "fail (HTTP 200…)").
+func TestShortSecretWarnedOnce(t *testing.T) {
+	c := newCLI(t)
+	vars := filepath.Join(c.dir, "vars.yaml")
+	writeFile(t, vars, "pin: 200\nlong: a-long-enough-value\n")
+	const warning = "specrun: warning: --secret pin: "
+	for _, args := range [][]string{
+		{"validate", "--var", "pin=200", "--secret", "pin", "--var", "tok=abcd", "--secret", "tok", "testdata/secret/echo.yaml", "--var", "s=x1234"},
+		{"validate", "--var-file", vars, "--secret", "pin", "--secret", "long", "--var", "s=x1234", "testdata/secret/echo.yaml"},
+		{"--local", "testdata/manifest.yaml", "--var", "pin=200", "--secret", "pin", "--var", "s=x1234", "testdata/secret/echo.yaml"},
+	} {
+		o := c.run(args...)
+		if strings.Count(o.stderr, warning) != 1 || strings.Count(o.stderr, "warning: --secret") != 1 {
+			t.Errorf("%q: want one warning about pin alone:\n%s", args, o)
+			continue
+		}
+		_, line, _ := strings.Cut(o.stderr, warning)
+		if line, _, _ = strings.Cut(line, "\n"); strings.Contains(line, "200") {
+			t.Errorf("%q: the warning shows the value: %s", args, o)
+		}
+	}
+}

@@ -459,9 +459,34 @@ func (sys *system) writeOutputs(kind reportWrite, outs []reportOutput) error {
 func (sys *system) load(paths []string, opts spec.Options, outcome string) (*spec.Project, error) {
 	project, err := spec.Load(paths, opts)
 	if err == nil {
+		for _, w := range shortSecrets(project) {
+			fmt.Fprintln(sys.stderr, "specrun: warning: "+w)
+		}
 		return project, nil
 	}
 	return nil, sys.specProblems(err, outcome)
+}
+
+// minSecretLen is the length under which a --secret value is warned about:
+// 4 bytes, the least a base64 or hex form is masked for (32 bits). A value
+// of 1 to 3 bytes ("e", "200", "yes") stands in ordinary words, numbers and
+// status codes: masking every occurrence garbles specrun's own text and can
+// show the value by context ("HTTP ***" beside "HTTP 200").
+const minSecretLen = 4
+
+// shortSecrets are the warnings about --secret names whose value is shorter
+// than minSecretLen, one per name, naming the variable, never the value.
+func shortSecrets(project *spec.Project) []string {
+	var out []string
+	for _, name := range project.SecretNames {
+		for _, v := range project.SecretValues[name] {
+			if len(v) < minSecretLen {
+				out = append(out, fmt.Sprintf("--secret %s: the value is shorter than %d bytes: every occurrence of it is masked, in specrun's own words too, which can show it by context, and its base64 and hex are not (see Secrets in docs/spec-format.md)", name, minSecretLen))
+				break
+			}
+		}
+	}
+	return out
 }
 
 // specProblems prints every problem of specs that do not load and returns
