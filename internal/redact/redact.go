@@ -373,9 +373,9 @@ func (red *Redactor) Cut(s, mark string) string {
 	if red == nil || mark == "" || !strings.Contains(s, mark) {
 		return s
 	}
-	red.mu.RLock()
+	red.mu.RLock() // for coded, a map Add writes
+	defer red.mu.RUnlock()
 	forms, coded := red.forms, red.coded
-	red.mu.RUnlock()
 	var b strings.Builder
 	for {
 		i := strings.Index(s, mark)

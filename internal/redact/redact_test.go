@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"unsafe"
 )
@@ -247,4 +248,26 @@ func TestManySecrets(t *testing.T) {
 	if got, want := maskRuns.ReplaceAllString(red.String(in.String()), Mask), bruteMask(in.String(), forms); got != want {
 		t.Errorf("String masks other bytes than a brute-force search:\n got %q\nwant %q", got, want)
 	}
+}
+
+// Secrets captured while other goroutines redact (a parallel run): no
+// race, and each String sees the secrets added before it.
+func TestAddWhileRedacting(t *testing.T) {
+	red := New([]string{"hello-OVERLAP"})
+	var wg sync.WaitGroup
+	for g := range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range 50 {
+				tok := fmt.Sprintf("tok-%d-%03d-OVERLAP", g, i)
+				red.Add(tok)
+				if got := red.String("a " + tok + "world b"); got != "a ***world b" {
+					t.Errorf("String = %q", got)
+				}
+				red.Cut("x tok-1-00…", "…")
+			}
+		}()
+	}
+	wg.Wait()
 }
