@@ -271,3 +271,16 @@ func TestAddWhileRedacting(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+// A 1-byte secret inside the access key, among many secrets, is no form a
+// finder looks for (it has no 2 first bytes).
+func TestOneByteSecretInTheAccessKey(t *testing.T) {
+	secrets := []string{"K"}
+	for i := range 40 {
+		secrets = append(secrets, fmt.Sprintf("ab%02dab", i))
+	}
+	red := New(secrets, "AKIDK123", "AKID…")
+	if got := red.String("AKIDK123 K ab07ab07ab"); got != "AKID… *** ***" {
+		t.Errorf("String = %q", got)
+	}
+}
