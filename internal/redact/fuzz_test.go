@@ -14,7 +14,8 @@ import (
 // overlapping, base64-encoded at each alignment and hex-encoded, that no
 // secret and no base64 or hex form of one survives String, and that String
 // masks exactly the bytes that some occurrence of some form covers: those
-// of a brute-force search, a run of them as one Mask.
+// of a brute-force search, a run of them as one Mask; with an alias too,
+// no secret survives.
 func FuzzString(f *testing.F) {
 	f.Add("hello-OVERLAP", "OVERLAPworld", "x", "u:", "&n=1")
 	f.Add("abcab", "cabx", "", "", "")
@@ -44,6 +45,15 @@ func FuzzString(f *testing.F) {
 				if strings.Contains(out, form) {
 					t.Fatalf("String(%q) = %q holds %q, a form of the secret %q", in, out, form, s)
 				}
+			}
+		}
+		// With an alias whose key overlaps a secret (an access key that
+		// ends where a secret starts), no secret survives either.
+		key := pre + a[:len(a)/2+1]
+		aliased := New([]string{a, b}, key, "…").String(in + key + b + a + key)
+		for _, s := range []string{a, b} {
+			if !strings.Contains("…", s) && strings.Contains(aliased, s) {
+				t.Fatalf("with the alias %q, String(%q) = %q holds the secret %q", key, in, aliased, s)
 			}
 		}
 		forms := append(append(Forms(a), Coded(a)...), append(Forms(b), Coded(b)...)...)
