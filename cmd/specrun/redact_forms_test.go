@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/base64"
 	"encoding/hex"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -84,5 +85,17 @@ func TestShortSecretWarnedOnce(t *testing.T) {
 		if line, _, _ = strings.Cut(line, "\n"); strings.Contains(line, "200") {
 			t.Errorf("%q: the warning shows the value: %s", args, o)
 		}
+	}
+}
+
+// docs/spec-format.md states the threshold of the warning.
+func TestDocsStateTheShortSecretLength(t *testing.T) {
+	doc, err := os.ReadFile("../../docs/spec-format.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := strings.Join(strings.Fields(string(doc)), " ")
+	if want := fmt.Sprintf("whose value is shorter than %d bytes", minSecretLen); !strings.Contains(text, want) {
+		t.Errorf("docs/spec-format.md does not say %q", want)
 	}
 }

@@ -256,9 +256,15 @@ func (red *Redactor) String(s string) string {
 // An occurrence of a form that is not risky lies inside a run or wholly
 // outside, and no match of r can hide a part of it: r masks it whole.
 func mask(s string, find *finder, r *strings.Replacer) string {
+	// Most texts hold no secret: one pass of r says so, and then no
+	// risky form is there either.
+	out := r.Replace(s)
+	if out == s || find == nil {
+		return out
+	}
 	spans := find.occurrences(s)
 	if len(spans) == 0 {
-		return r.Replace(s)
+		return out
 	}
 	var b strings.Builder
 	b.Grow(len(s))

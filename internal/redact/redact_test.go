@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"fmt"
+	"os"
 	"slices"
 	"strings"
 	"sync"
@@ -282,5 +283,17 @@ func TestOneByteSecretInTheAccessKey(t *testing.T) {
 	red := New(secrets, "AKIDK123", "AKID…")
 	if got := red.String("AKIDK123 K ab07ab07ab"); got != "AKID… *** ***" {
 		t.Errorf("String = %q", got)
+	}
+}
+
+// docs/spec-format.md states the rule of minCodedBits.
+func TestDocsStateTheCodedMinimum(t *testing.T) {
+	doc, err := os.ReadFile("../../docs/spec-format.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := strings.Join(strings.Fields(string(doc)), " ")
+	if want := fmt.Sprintf("at least %d bits of the secret", minCodedBits); !strings.Contains(text, want) {
+		t.Errorf("docs/spec-format.md does not say %q", want)
 	}
 }
