@@ -43,3 +43,18 @@ func BenchmarkString(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkAddCaptured adds 1,000 captured secrets one by one, as a run
+// whose every test captures a token does, redacting an exchange after each:
+// the cost of Add grows with the secrets already held, so the whole grows
+// with the square of their number.
+func BenchmarkAddCaptured(b *testing.B) {
+	text := exchange()
+	for b.Loop() {
+		red := New([]string{"hunter2-Very$ecret", "Tok_Ab3dE6gH9jAb3dE6gH9j", "sk-0123456789abcdef"}, "AKIDEXAMPLE12345", "AKID…")
+		for i := range 1000 {
+			red.Add("tok-" + strings.Repeat("x", i%7) + string(rune('a'+i%26)) + strings.Repeat("9", 1+i%5) + "-" + string(rune('A'+i/26%26)) + string(rune('a'+i/676)))
+			red.String(text)
+		}
+	}
+}

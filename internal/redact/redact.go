@@ -62,15 +62,27 @@ type Redactor struct {
 
 // New returns a redactor of secrets (empty strings are ignored) that also
 // replaces each aliases pair's first string, as written, by its second (the
-// access key by its short form).
+// access key by its short form). Each of secrets is masked in all its forms
+// and encodings, overlaps with the others included.
 func New(secrets []string, aliases ...string) *Redactor {
 	red := &Redactor{aliases: aliases}
-	red.Add(secrets...)
+	red.add(secrets, true)
 	return red
 }
 
-// Add redacts values from now on too (a secret captured at run time).
+// Add redacts values from now on too: a secret captured at run time. Its
+// forms are masked as the secrets given to New are, but not its base64 or
+// hex encodings, and an occurrence of it that shares bytes with another
+// secret's (neither holding the other) may leave the other's tail
+// visible: checking that for every value captured would cost time in the
+// square of their number, and a run may capture one for each test.
 func (red *Redactor) Add(values ...string) {
+	red.add(values, false)
+}
+
+// add adds values; all says to add their encodings too and to look for
+// overlaps with every form (New).
+func (red *Redactor) add(values []string, all bool) {
 	red.mu.Lock()
 	defer red.mu.Unlock()
 	if red.seen == nil {
@@ -85,16 +97,26 @@ func (red *Redactor) Add(values ...string) {
 		for _, f := range Forms(v) {
 			red.addForm(f)
 		}
+		if !all {
+			continue
+		}
 		for _, f := range Coded(v) {
 			if red.addForm(f) {
 				red.coded[f] = true
 			}
 		}
 	}
-	if len(red.forms) > before || red.r == nil {
-		red.markRisky(red.forms[before:])
-		red.build()
+	if len(red.forms) == before && red.r != nil {
+		return
 	}
+	if all {
+		red.markRisky(red.forms[before:])
+	} else {
+		// A form that holds a risky one must be found whole, or masking
+		// the risky part first would leave the rest of it visible.
+		red.growRisky(slices.Clone(red.forms[before:]))
+	}
+	red.build()
 }
 
 // addForm adds f to forms unless it is there; the caller holds mu.
