@@ -11,9 +11,11 @@ import (
 	"math/rand/v2"
 	"net"
 	"net/http"
+	"net/http/httptrace"
 	"net/url"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/time/rate"
@@ -356,9 +358,36 @@ func (c *Client) actionURL(pkg, action, activationID, platform string, timeout t
 	return u
 }
 
+// errWritten is what a request's GetBody answers once the request was
+// written and no answer to it began: see newRequest.
+var errWritten = errors.New("the request was sent whole and is not sent again")
+
+// sendState is what the trace of one request saw.
+type sendState struct {
+	wrote    atomic.Bool // the request was written whole (the action may have run)
+	answered atomic.Bool // an answer to the request last written began
+}
+
+// trace returns the trace that keeps st. WroteHeaders clears answered, so
+// that it speaks of the request being sent: the first one, or the one a
+// redirect made.
+func (st *sendState) trace() *httptrace.ClientTrace {
+	return &httptrace.ClientTrace{
+		WroteHeaders:         func() { st.answered.Store(false) },
+		WroteRequest:         func(httptrace.WroteRequestInfo) { st.wrote.Store(true) },
+		GotFirstResponseByte: func() { st.answered.Store(true) },
+	}
+}
+
 // newRequest builds a request for u without parsing it again, with room in
-// its header for the signature.
-func newRequest(ctx context.Context, method string, u *url.URL, body []byte) *http.Request {
+// its header for the signature. Its body does not rewind (GetBody) once the
+// request was written whole and no answer to it began: Go's HTTP/2
+// transport sends a request again by itself after some stream resets when
+// it can rewind the body (golang/go#47635), and a request that reached the
+// server may have run the action. Before it is written whole, a rewind is a
+// transport's retry of a request the server did not read; after an answer
+// began, it is a caller's http.Client following a redirect.
+func newRequest(ctx context.Context, method string, u *url.URL, body []byte, st *sendState) *http.Request {
 	req := &http.Request{
 		Method:     method,
 		URL:        u,
@@ -374,8 +403,13 @@ func newRequest(ctx context.Context, method string, u *url.URL, body []byte) *ht
 	if body != nil {
 		req.Header["Content-Type"] = v[1:2:2]
 		req.ContentLength = int64(len(body))
-		req.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(body)), nil }
-		req.Body, _ = req.GetBody()
+		req.Body = io.NopCloser(bytes.NewReader(body))
+		req.GetBody = func() (io.ReadCloser, error) {
+			if st.wrote.Load() && !st.answered.Load() {
+				return nil, errWritten
+			}
+			return io.NopCloser(bytes.NewReader(body)), nil
+		}
 	}
 	return req.WithContext(ctx)
 }

@@ -31,7 +31,11 @@
 // gateway's 504 errorCode 510 or 500 errorCode 900, returned as a Response
 // with Transport and MayHaveRun set. A 5xx whose JSON body is the API's
 // error ({"error": {"errorCode": ...}}, or OpenWhisk's error or activation
-// record) is Cloud Functions' own answer and is returned as it is.
+// record) is Cloud Functions' own answer and is returned as it is. Nor does
+// the transport send it again behind the client's back: a request's body
+// does not rewind once it was written whole and no answer began, which
+// Go's HTTP/2 transport would otherwise do after a stream reset
+// (golang/go#47635); a caller's http.Client still follows a redirect.
 //
 // The delay is RetryDelay doubled per retry, capped at MaxRetryDelay, and
 // jittered into [d/2, d); a Retry-After (seconds or HTTP date) longer than

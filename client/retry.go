@@ -13,7 +13,6 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"sync/atomic"
 	"time"
 )
 
@@ -129,9 +128,8 @@ func (c *Client) waitFailed(method string, u *url.URL, attempts int, retried []T
 // response. sent says whether the request was written (then the action may
 // have run when no response came).
 func (c *Client) send(ctx context.Context, method string, u *url.URL, body []byte) (*Response, bool, error) {
-	var wrote atomic.Bool
-	trace := &httptrace.ClientTrace{WroteRequest: func(httptrace.WroteRequestInfo) { wrote.Store(true) }}
-	req := newRequest(httptrace.WithClientTrace(ctx, trace), method, u, body)
+	st := new(sendState)
+	req := newRequest(httptrace.WithClientTrace(ctx, st.trace()), method, u, body, st)
 	var resp *http.Response
 	var err error
 	if c.transport != nil {
@@ -144,7 +142,7 @@ func (c *Client) send(ctx context.Context, method string, u *url.URL, body []byt
 		resp, err = c.hc.Do(req)
 	}
 	if err != nil {
-		return nil, wrote.Load(), unwrapURLError(err)
+		return nil, st.wrote.Load(), unwrapURLError(err)
 	}
 	data, err := readBody(resp, c.cfg.MaxResponseBytes)
 	if err != nil {
