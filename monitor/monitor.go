@@ -190,7 +190,7 @@ func (m *Monitor) runOnce(ctx context.Context, p *spec.Project) *runner.Result {
 func (m *Monitor) logRun(res *runner.Result, redact func(string) string) {
 	c := res.Counts()
 	attrs := []any{"passed", c.Passed, "failed", c.Failed, "errored", c.Errored, "skipped", c.Skipped,
-		"duration", res.Duration.Round(time.Millisecond)}
+		"interrupted", c.Interrupted, "duration", res.Duration.Round(time.Millisecond)}
 	if res.Interrupted {
 		m.cfg.Log.Info("run interrupted", attrs...)
 		return
