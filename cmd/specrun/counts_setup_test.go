@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -25,17 +24,7 @@ func TestInterruptedSetupCountsInEveryFormat(t *testing.T) {
 	c.env["NCLOUD_ACCESS_KEY"], c.env["NCLOUD_SECRET_KEY"] = "AKTEST", "SKTEST"
 	want := map[string]any{"total": 3.0, "passed": 0.0, "failed": 0.0, "errored": 0.0, "skipped": 2.0, "interrupted": 1.0, "fixtures": 0.0}
 	const consoleCounts = "0 passed, 0 failed, 2 skipped, 1 interrupted after sending their request (the action may have run)"
-	interrupted := func(args ...string) outcome {
-		ctx, cancel := context.WithCancel(context.Background())
-		defer cancel()
-		c.ctx = ctx
-		defer func() { c.ctx = nil }()
-		o := c.run(append([]string{"--endpoint", interruptingEmulator(t, cancel), "--parallel", "1", "--no-color"}, append(args, c.dir)...)...)
-		if o.code != 130 {
-			t.Fatalf("want exit 130 (interrupted): %s", o)
-		}
-		return o
-	}
+	interrupted := func(args ...string) outcome { return c.runInterrupted(t, args...) }
 
 	o := interrupted()
 	if !strings.Contains(o.stdout, "\n"+consoleCounts+"\n") || !strings.Contains(o.stdout, "Ran 2 tests in ") ||

@@ -158,6 +158,22 @@ func interruptingEmulator(t *testing.T, cancel func()) string {
 	return srv.URL + "/api/v2"
 }
 
+// runInterrupted runs specrun on c.dir, one test at a time, against an
+// emulator that interrupts the run (as a first SIGINT does) when the slow
+// action's request arrives, and wants exit 130.
+func (c *cli) runInterrupted(t *testing.T, args ...string) outcome {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	c.ctx = ctx
+	defer func() { c.ctx = nil }()
+	o := c.run(append([]string{"--endpoint", interruptingEmulator(t, cancel), "--parallel", "1", "--no-color"}, append(args, c.dir)...)...)
+	if o.code != 130 {
+		t.Fatalf("want exit 130 (interrupted): %s", o)
+	}
+	return o
+}
+
 // everyStatusCounts runs suites with a pass, a fail, an error, a skip, an
 // interrupted test, a test the interrupt kept from starting, and a failed
 // setup and teardown, and checks that the console, the JSON report, the
@@ -172,17 +188,7 @@ func everyStatusCounts(t *testing.T, c *cli) {
 	c.env["NCLOUD_ACCESS_KEY"], c.env["NCLOUD_SECRET_KEY"] = "AKTEST", "SKTEST"
 	want := map[string]any{"total": 10.0, "passed": 1.0, "failed": 1.0, "errored": 3.0, "skipped": 4.0, "interrupted": 1.0, "fixtures": 2.0}
 	const consoleCounts = "1 passed, 4 failed, 4 skipped, 1 interrupted after sending their request (the action may have run) (failed includes 3 errored, 2 from setup or teardown)"
-	interrupted := func(args ...string) outcome {
-		ctx, cancel := context.WithCancel(context.Background())
-		defer cancel()
-		c.ctx = ctx
-		defer func() { c.ctx = nil }()
-		o := c.run(append([]string{"--endpoint", interruptingEmulator(t, cancel), "--parallel", "1", "--no-color"}, append(args, c.dir)...)...)
-		if o.code != 130 {
-			t.Fatalf("want exit 130 (interrupted): %s", o)
-		}
-		return o
-	}
+	interrupted := func(args ...string) outcome { return c.runInterrupted(t, args...) }
 
 	o := interrupted()
 	if !strings.Contains(o.stdout, "\n"+consoleCounts+"\n") || !strings.Contains(o.stdout, "Ran 8 tests in ") {
