@@ -42,8 +42,17 @@ func TestAnswerThatIsNotTheAPIsMayHaveRun(t *testing.T) {
 		{"200 JSON cut short", cutShort, 1, true, false, "HTTP 200 with an application/json body that is not valid JSON"},
 		{"202 empty", reply(202, "", ""), 1, true, false, "HTTP 202 with an empty body"},
 		{"404 HTML", reply(404, "Content-Type: text/html", "<html>no</html>"), 1, true, false, "HTTP 404 with a text/html body"},
-		{"504 proxy JSON", reply(504, "", `{"message":"upstream timed out"}`), 1, true, false, "HTTP 504 with a JSON body that is not an error of Cloud Functions or of its gateway"},
+		{"504 proxy JSON", reply(504, "", `{"message":"upstream timed out"}`), 1, true, false, "HTTP 504 with a JSON body that is not an answer of Cloud Functions or of its gateway"},
 		{"502 JSON array", reply(502, "", `[1]`), 1, true, false, "HTTP 502 with a JSON body that is not"},
+		// A second audit: below 500 too, a JSON body that is no answer of
+		// the API (a 200 that is no activation record, a proxy's 4xx) was
+		// taken for the action's answer.
+		{"200 proxy JSON", reply(200, "", `{"message":"ok"}`), 1, true, false, "HTTP 200 with a JSON body that is not an answer of Cloud Functions"},
+		{"200 null", reply(200, "", `null`), 1, true, false, "HTTP 200 with a JSON body that is not"},
+		{"202 without activationId", reply(202, "", `{}`), 1, true, false, "HTTP 202 with a JSON body that is not"},
+		{"404 proxy JSON", reply(404, "", `{"message":"not found"}`), 1, true, false, "HTTP 404 with a JSON body that is not"},
+		{"408 proxy JSON", reply(408, "", `{"message":"Request Timeout"}`), 1, true, false, "HTTP 408 with a JSON body that is not"},
+		{"307 empty JSON object", reply(307, "Location: /elsewhere", `{}`), 1, true, false, "HTTP 307 with a JSON body that is not"},
 		{"502 error without errorCode", reply(502, "", `{"error":{"message":"bad gateway"}}`), 1, true, false, "HTTP 502 with a JSON body that is not"},
 		{"502 error string without code", reply(502, "", `{"error":"bad gateway"}`), 1, true, false, "HTTP 502 with a JSON body that is not"},
 		{"503 JSON without errorCode 500", reply(503, "", `{"error":{"errorCode":"","message":"Endpoint Error"}}`), 1, true, false, "HTTP 503 with a JSON body that is not"},

@@ -234,9 +234,10 @@ func (c *Client) verdict(r *Response, attempt int) (time.Duration, string) {
 // (Endpoint Error). Not safe, since they came after the request was
 // written and the action may have run: any answer whose body is not JSON
 // (HTML, plain text, empty, cut short), whatever its status, for Cloud
-// Functions answers JSON only; a 5xx whose JSON body does not have the
-// shape of an API error (see apiShaped), such as a proxy's
-// {"message": "upstream timed out"}; and the gateway's 504 errorCode 510
+// Functions answers JSON only; an answer, whatever its status, whose JSON
+// body has none of the shapes the API answers with (see apiShaped), such
+// as a proxy's {"message": "upstream timed out"} or a 200 that is no
+// activation record; and the gateway's 504 errorCode 510
 // (Endpoint Timeout) and 500 errorCode 900 (Unexpected Error), which come
 // after it passed the call on.
 func transportAnswer(r *Response) (what string, safe bool) {
@@ -248,10 +249,10 @@ func transportAnswer(r *Response) (what string, safe bool) {
 		return status + errorText(r), true
 	case r.JSONErr != nil:
 		return status + " with " + bodyKind(r), false
+	case !apiShaped(r.JSON):
+		return status + " with a JSON body that is not an answer of Cloud Functions or of its gateway", false
 	case r.StatusCode < 500:
 		return "", false
-	case !apiShaped(r.JSON):
-		return status + " with a JSON body that is not an error of Cloud Functions or of its gateway", false
 	case r.StatusCode == http.StatusServiceUnavailable && isErrorObject(r) && r.Error.Code == "500":
 		return status + errorText(r), true
 	case r.Error != nil && (r.Error.Code == "510" || r.Error.Code == "900"):

@@ -445,14 +445,18 @@ func apiErrorBody(resp *client.Response) bool {
 // notTheAction settles an attempt whose answer did not come from the
 // action, unless the step expects that very status: a 401 from the gateway,
 // or an answer of the transport (429s that ran out, a proxy's answer). A
-// 2xx whose body is not JSON is never Cloud Functions' (it answers JSON),
-// whatever status the step expects. It reports whether it did.
+// 2xx whose body is not JSON, or is JSON of none of the API's shapes, is
+// never Cloud Functions' answer, whatever status the step expects. It
+// reports whether it did.
 func (e *engine) notTheAction(a *Attempt, exp *spec.Expect, resp *client.Response, idem bool) bool {
 	ok2xx := resp.StatusCode >= 200 && resp.StatusCode <= 299
 	switch {
 	case resp.StatusCode == http.StatusUnauthorized && exp.HTTPStatus != http.StatusUnauthorized:
 		e.authError(a, resp)
-	case resp.Transport != "" && (exp.HTTPStatus != resp.StatusCode || ok2xx && resp.JSONErr != nil):
+	case resp.Transport != "" && (exp.HTTPStatus != resp.StatusCode || ok2xx):
+		// A 2xx that is not Cloud Functions' answer (not JSON, or no
+		// activation record) is never the action's, whatever is expected;
+		// another status of a gateway or a proxy may be expected as such.
 		e.gatewayAnswer(a, resp, idem)
 	default:
 		return false

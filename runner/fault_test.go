@@ -82,24 +82,34 @@ func TestRetryStopsAfterMayHaveRun(t *testing.T) {
 // poll's failure is not blamed on the run-action call, nor on too few
 // transport retries.
 func TestPollFailureAfter202IsNotRetried(t *testing.T) {
-	g := faultgw.New(faultgw.Accepted)
-	g.PollFault = faultgw.HTML503
-	defer g.Close()
-	e := faultEnv(t, g)
-	p := e.load(map[string]string{"p.yaml": "suite: p\ntests:\n  - {name: t, action: p/a, timeout: 0, retry: {attempts: 3, delay: 1ms}}\n"}, spec.Options{})
-	res := e.run(context.Background(), p, runner.Options{}, nil)
-	tr := res.Suites[0].Tests[0]
-	a := tr.Steps[0].Attempts[0]
-	if g.Runs() != 1 || tr.Status != runner.Error || !a.MayHaveRun || a.Polls != 1 {
-		t.Fatalf("ran %d times, test %v, may have run %v, %d polls; want 1 run, an error that may have run, 1 poll", g.Runs(), tr.Status, a.MayHaveRun, a.Polls)
-	}
-	if !strings.Contains(a.Err, "HTTP 503 with a text/html body from the gateway or a proxy") {
-		t.Errorf("error %q; want the poll's 503 named", a.Err)
-	}
-	// E8 b: polls are never sent again, so the hint cannot suggest raising
-	// --max-retries.
-	if strings.Contains(a.Hint, "--max-retries") || !strings.Contains(a.Hint, "answered the poll") {
-		t.Errorf("hint %q; want the poll's answer blamed, not --max-retries", a.Hint)
+	for _, tt := range []struct {
+		poll faultgw.Fault
+		what string
+	}{
+		{faultgw.HTML503, "HTTP 503 with a text/html body from the gateway or a proxy"},
+		// A second audit: a proxy's JSON answer to the poll was taken for
+		// the action's, a failed check, and retry: started it again.
+		{faultgw.Proxy200, "HTTP 200 with a JSON body that is not an answer of Cloud Functions"},
+	} {
+		g := faultgw.New(faultgw.Accepted)
+		g.PollFault = tt.poll
+		e := faultEnv(t, g)
+		p := e.load(map[string]string{"p.yaml": "suite: p\ntests:\n  - {name: t, action: p/a, timeout: 0, retry: {attempts: 3, delay: 1ms}, expect: {result: {ok: true}}}\n"}, spec.Options{})
+		res := e.run(context.Background(), p, runner.Options{}, nil)
+		g.Close()
+		tr := res.Suites[0].Tests[0]
+		a := tr.Steps[0].Attempts[0]
+		if g.Runs() != 1 || tr.Status != runner.Error || !a.MayHaveRun || a.Polls != 1 {
+			t.Fatalf("poll answered %q: ran %d times, test %v, may have run %v, %d polls; want 1 run, an error that may have run, 1 poll", tt.what, g.Runs(), tr.Status, a.MayHaveRun, a.Polls)
+		}
+		if !strings.Contains(a.Err, tt.what) {
+			t.Errorf("error %q; want the poll's answer named: %q", a.Err, tt.what)
+		}
+		// E8 b: polls are never sent again, so the hint cannot suggest
+		// raising --max-retries.
+		if strings.Contains(a.Hint, "--max-retries") || !strings.Contains(a.Hint, "answered the poll") {
+			t.Errorf("hint %q; want the poll's answer blamed, not --max-retries", a.Hint)
+		}
 	}
 }
 
@@ -136,7 +146,8 @@ func TestAnswerNotFromCloudFunctionsIsNotRetried(t *testing.T) {
 		{"200 empty", faultgw.Empty200, "", "HTTP 200 with an empty body"},
 		{"202 empty", faultgw.Empty202, "", "HTTP 202 with an empty body"},
 		{"200 cut short", faultgw.Cut200, "", "HTTP 200 with an application/json body that is not valid JSON"},
-		{"proxy JSON 504", faultgw.Proxy504, "", `HTTP 504 with a JSON body that is not an error of Cloud Functions or of its gateway`},
+		{"proxy JSON 504", faultgw.Proxy504, "", `HTTP 504 with a JSON body that is not an answer of Cloud Functions or of its gateway`},
+		{"proxy JSON 200", faultgw.Proxy200, "", `HTTP 200 with a JSON body that is not an answer of Cloud Functions or of its gateway`},
 		{"HTML 503", faultgw.HTML503, "", "HTTP 503 with a text/html body"},
 		{"HTML 503 expected, its body checked", faultgw.HTML503, ", expect: {http_status: 503, result: {ok: true}}", "the response is not JSON"},
 		{"reset", faultgw.Reset, "", "no response after the request was sent, so the action may have run"},

@@ -60,6 +60,9 @@ const (
 	// Proxy504 runs the action, then answers 504 with a proxy's own JSON,
 	// {"message": "upstream timed out"}, not shaped as the API's errors.
 	Proxy504
+	// Proxy200 runs the action, then answers 200 with a proxy's own JSON,
+	// {"message": "ok"}, which is no activation record.
+	Proxy200
 )
 
 // Gateway is a running fake gateway. Its methods are safe for concurrent use.
@@ -218,6 +221,8 @@ func proxyAnswer(w http.ResponseWriter, f Fault) {
 		_ = conn.Close()
 	case Proxy504:
 		writeJSON(w, http.StatusGatewayTimeout, `{"message":"upstream timed out"}`)
+	case Proxy200:
+		writeJSON(w, http.StatusOK, `{"message":"ok"}`)
 	}
 }
 
