@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"os"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -268,6 +269,16 @@ func newClient(o *runOptions, target *target) (*client.Client, error) {
 	return cl, nil
 }
 
+// otherCredentials are the keys the credentials could be read from (both
+// names of each variable, the configure file's profile) but the access key
+// the run signs with, which the runner shows in its short form: under
+// --local the run signs with the emulator's keys, and the user's own are
+// secrets all the same.
+func (sys *system) otherCredentials(target *target) []string {
+	all := client.CredentialValues(sys.lookupEnv, sys.home)
+	return slices.DeleteFunc(all, func(v string) bool { return v == target.creds.AccessKey })
+}
+
 // runnerOptions are the runner's options for a run of project against
 // target, with its report headers.
 func (sys *system) runnerOptions(p *plan, project *spec.Project, target *target) runner.Options {
@@ -278,7 +289,7 @@ func (sys *system) runnerOptions(p *plan, project *spec.Project, target *target)
 		FailFast:         o.failFast,
 		Platform:         o.platform,
 		Verbose:          o.verbose,
-		Secrets:          append([]string{target.creds.SecretKey}, project.Secrets...),
+		Secrets:          slices.Concat([]string{target.creds.SecretKey}, sys.otherCredentials(target), project.Secrets),
 		AccessKey:        target.creds.AccessKey,
 		CredentialSource: target.creds.Source,
 		Now:              sys.now,

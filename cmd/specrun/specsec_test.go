@@ -261,3 +261,27 @@ tests:
 		t.Errorf("--run and --tags of the names as shown: %s", o)
 	}
 }
+
+// A second audit: the credentials were masked in load errors and names
+// but not in what a run printed: under --local the user's own keys (the
+// run signs with the emulator's), and in any run the other name of each
+// key (NCLOUD_SECRET_ACCESS_KEY beside NCLOUD_SECRET_KEY). An action that
+// echoes all four must show none of them in any output or report.
+func TestCredentialsNeverInARunsOutput(t *testing.T) {
+	c := newCLI(t)
+	c.env["NCLOUD_ACCESS_KEY"], c.env["NCLOUD_SECRET_KEY"] = "PrimAccess12345", "PrimSecret12345"
+	c.env["NCLOUD_ACCESS_KEY_ID"], c.env["NCLOUD_SECRET_ACCESS_KEY"] = "AltAccess12345", "AltSecret12345"
+	spec := c.writeFile("ce.yaml", `suite: credentials
+defaults: {package: demo}
+tests:
+  - name: echoed
+    action: echo
+    params: {a: "${env.NCLOUD_SECRET_KEY}", b: "${env.NCLOUD_SECRET_ACCESS_KEY}", c: "${env.NCLOUD_ACCESS_KEY}", d: "${env.NCLOUD_ACCESS_KEY_ID}"}
+    expect: {result: {a: x}}
+`)
+	outs := everyOutput(t, c, 1, spec)
+	checkAbsent(t, outs, "PrimAccess12345", "PrimSecret12345", "AltAccess12345", "AltSecret12345")
+	if !strings.Contains(strings.Join(outs, ""), `"***"`) {
+		t.Error(`no "***" anywhere: the keys may not have been sent`)
+	}
+}
