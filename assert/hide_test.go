@@ -55,3 +55,16 @@ func TestValuesAreRedactedBeforeTheyAreCut(t *testing.T) {
 		}
 	}
 }
+
+// A regular expression that holds a secret and does not compile (a
+// pattern built at run time from a captured secret) gets its error
+// without the piece regexp quotes, which may be a part of the secret.
+func TestInvalidRegexpHoldingASecretQuotesNoPart(t *testing.T) {
+	hide := func(s string) string { return strings.ReplaceAll(s, "Prefix[TailOfSecret", "***") }
+	for _, op := range []string{"matches", "not_matches"} {
+		_, err := New(MustParsePath("$.a"), []Op{{Name: op, Expected: "^Prefix[TailOfSecret$"}}, Options{Hide: hide})
+		if err == nil || strings.Contains(err.Error(), "Tail") || !strings.Contains(err.Error(), "missing closing ]") {
+			t.Errorf("%s: error %v: want what is wrong, and no part of the secret", op, err)
+		}
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"regexp/syntax"
 	"strconv"
 	"strings"
 	"time"
@@ -187,14 +188,25 @@ type matchesOp struct {
 	want bool
 }
 
+// errHidden ends an error whose detail is not shown because it could hold a
+// part of a secret.
+var errHidden = errors.New("see the pattern in the spec")
+
 func compileMatches(x any, want bool, hide func(string) string) (checker, error) {
 	s, ok := x.(string)
 	if !ok {
 		return nil, fmt.Errorf("needs a string (an RE2 regular expression), got %s", describe(x, hide))
 	}
 	re, err := regexp.Compile(s)
-	if err != nil {
-		return nil, fmt.Errorf("invalid regular expression: %v", err)
+	var se *syntax.Error
+	switch {
+	case err == nil:
+	case hide != nil && hide(s) != s && errors.As(err, &se):
+		// The piece regexp quotes may be a part of a secret, which hide,
+		// masking whole secrets, would not catch.
+		return nil, fmt.Errorf("invalid regular expression: %s (the expression holds a secret, so its faulty part is not shown): %w", se.Code, errHidden)
+	default:
+		return nil, fmt.Errorf("invalid regular expression: %w", err)
 	}
 	return matchesOp{re, want}, nil
 }

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"regexp/syntax"
 	"strconv"
 	"strings"
 	"sync"
@@ -131,6 +132,7 @@ type opSrc struct {
 	k    *yaml.Node
 	t    tnode
 	bad  bool // its value already had an error: do not compile it
+	vars bool // its value, a string, was written with ${...}
 }
 
 // opValue compiles an operand, reporting whether that added no error.
@@ -250,7 +252,7 @@ func (d *fileDec) check(pos Pos, key, msg string, path *assert.Path, ops []opSrc
 // idx, which do not leak, stay on check's stack.
 func (d *fileDec) compileCheck(c *Check, path *assert.Path, ops []opSrc, sound []assert.Op, idx, late []int, lateT []*Template) {
 	opts := assert.Options{SchemaBase: d.dir, Schemas: d.sh.schemas}
-	keyOf := func(i int) *yaml.Node { return ops[idx[i]].k }
+	opOf := func(i int) opSrc { return ops[idx[i]] }
 	shareable := len(late) == 0 && len(sound) == len(ops) && len(sound) > 0
 	if shareable {
 		d.keyBuf, shareable = appendAssertKey(d.keyBuf[:0], path, opts.SchemaBase, sound)
@@ -258,7 +260,7 @@ func (d *fileDec) compileCheck(c *Check, path *assert.Path, ops []opSrc, sound [
 	if shareable {
 		if entry, ok := d.sharedCheck(d.keyBuf); ok {
 			if entry.err != nil {
-				d.opErrors(entry.err, c.Pos, keyOf)
+				d.opErrors(entry.err, c.Pos, opOf)
 			}
 			c.compiled, c.src = entry.a, entry.src
 			return
@@ -273,7 +275,7 @@ func (d *fileDec) compileCheck(c *Check, path *assert.Path, ops []opSrc, sound [
 		c.dyn, err = newLateCheck(path, sound, late, lateT, opts)
 	}
 	if err != nil {
-		d.opErrors(err, c.Pos, keyOf)
+		d.opErrors(err, c.Pos, opOf)
 	}
 	dc := &dynamicCheck{path: path, opts: opts, ops: make([]dynOp, len(ops))}
 	for i, op := range ops {
@@ -310,11 +312,24 @@ func (d *fileDec) cacheCheck(key string, e assertEntry) {
 }
 
 // opErrors reports the errors of assert.New, each at its operator's key.
-func (d *fileDec) opErrors(err error, pos Pos, keyOf func(int) *yaml.Node) {
+// opErrorText is oe's message, without the piece of a regular expression
+// that Go's regexp quotes when op's operand was built from variables: that
+// piece may be part of a secret, which no redaction of the whole secret
+// would catch. A pattern written as is keeps it: it shows the mistake.
+func opErrorText(oe *assert.OpError, op opSrc) string {
+	var se *syntax.Error
+	if !op.vars || !errors.As(oe, &se) {
+		return oe.Error()
+	}
+	return oe.Op + ": invalid regular expression: " + string(se.Code) + " (the expression is built from variables, so its faulty part is not shown)"
+}
+
+func (d *fileDec) opErrors(err error, pos Pos, opOf func(int) opSrc) {
 	for _, e := range errlist.Of(err) {
 		var oe *assert.OpError
 		if errors.As(e, &oe) {
-			d.errAt(keyOf(oe.Index), oe.Error())
+			op := opOf(oe.Index)
+			d.errAt(op.k, opErrorText(oe, op))
 		} else {
 			d.probs.add(pos, e.Error())
 		}
@@ -384,14 +399,14 @@ func (d *fileDec) responseChecks(raw *rawExpect, sc *scope, e *Expect) {
 	}
 	if q := raw.result; q.has() {
 		t, ok := d.opValue(q.v, sc, "expect.result")
-		e.Checks = append(e.Checks, d.check(d.pos(q.k), "result", "", d.sh.result, []opSrc{{"subset", q.k, t, !ok}}))
+		e.Checks = append(e.Checks, d.check(d.pos(q.k), "result", "", d.sh.result, []opSrc{{name: "subset", k: q.k, t: t, bad: !ok}}))
 	}
 	if q := raw.error; q.has() {
 		if q.v.Kind != yaml.MappingNode {
 			d.errAt(q.v, fmt.Sprintf("error: expected a mapping such as {errorCode: \"80301\"}, got %s", kindOf(q.v)))
 		} else {
 			t, ok := d.opValue(q.v, sc, "expect.error")
-			e.Checks = append(e.Checks, d.check(d.pos(q.k), "error", "", d.sh.errPath, []opSrc{{"error_subset", q.k, t, !ok}}))
+			e.Checks = append(e.Checks, d.check(d.pos(q.k), "error", "", d.sh.errPath, []opSrc{{name: "error_subset", k: q.k, t: t, bad: !ok}}))
 		}
 	}
 }
@@ -411,7 +426,7 @@ func (d *fileDec) equalsCheck(q pair, sc *scope, key string, path *assert.Path, 
 		d.errAt(q.v, fmt.Sprintf("%s: expected %s, got %s", key, want, describe(l.v)))
 		ok = false
 	}
-	return d.check(d.pos(q.k), key, "", path, []opSrc{{"equals", q.k, t, !ok}})
+	return d.check(d.pos(q.k), key, "", path, []opSrc{{name: "equals", k: q.k, t: t, bad: !ok}})
 }
 
 type jsonNumber = json.Number
@@ -421,7 +436,8 @@ func (d *fileDec) operatorsOf(ps []pair, sc *scope, ctx string) []opSrc {
 	var ops []opSrc
 	for _, p := range ps {
 		t, ok := d.opValue(p.v, sc, ctx+"."+p.key())
-		ops = append(ops, opSrc{name: p.key(), k: p.k, t: t, bad: !ok})
+		vars := p.v.Kind == yaml.ScalarNode && strings.Contains(p.v.Value, "${")
+		ops = append(ops, opSrc{name: p.key(), k: p.k, t: t, bad: !ok, vars: vars})
 	}
 	return ops
 }

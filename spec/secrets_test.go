@@ -95,3 +95,35 @@ d.yaml:1:1: duplicate suite name "same": c.yaml:1 already uses it; set a differe
 		t.Errorf("got\n%s\nwant\n%s", got, want)
 	}
 }
+
+// A second audit: a regular expression built from a secret that does not
+// compile showed the piece of it Go's regexp quotes (`[TailOfSecret99$`),
+// which no redaction of the whole secret catches. An operand built from
+// variables gets the error without that piece; a pattern written as is
+// keeps it, for it shows where the mistake is.
+func TestInvalidRegexpOfAVariableQuotesNoPart(t *testing.T) {
+	dir := writeFiles(t, map[string]string{"rx.yaml": `tests:
+  - name: built
+    action: p/a
+    expect:
+      assert:
+        - {path: content.response.result.t, matches: "^${tok}$"}
+        - {path: content.response.result.t, not_matches: "a(b"}
+`})
+	_, err := Load([]string{dir}, Options{Vars: []string{"tok=MySecretPrefix[TailOfSecret99"}, Secrets: []string{"tok"}})
+	if err == nil {
+		t.Fatal("want the invalid regular expressions refused")
+	}
+	msg := err.Error()
+	for _, piece := range []string{"TailOfSecret", "MySecret", "Secret99"} {
+		if strings.Contains(msg, piece) {
+			t.Errorf("error %q shows %q, a part of the secret", msg, piece)
+		}
+	}
+	if !strings.Contains(msg, "matches: invalid regular expression: missing closing ]") {
+		t.Errorf("error %q: want what is wrong with the expression built from variables", msg)
+	}
+	if !strings.Contains(msg, "not_matches: invalid regular expression: error parsing regexp: missing closing ): `a(b`") {
+		t.Errorf("error %q: want the faulty part of the pattern written as is", msg)
+	}
+}
