@@ -5,8 +5,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-
-	"github.com/specrun/specrun/internal/jsonltest"
 )
 
 // Audit E7: a run interrupted while its suite's setup waits for its action
@@ -24,23 +22,14 @@ func TestInterruptedSetupCountsInEveryFormat(t *testing.T) {
 	c.env["NCLOUD_ACCESS_KEY"], c.env["NCLOUD_SECRET_KEY"] = "AKTEST", "SKTEST"
 	want := map[string]any{"total": 3.0, "passed": 0.0, "failed": 0.0, "errored": 0.0, "skipped": 2.0, "interrupted": 1.0, "fixtures": 0.0}
 	const consoleCounts = "0 passed, 0 failed, 2 skipped, 1 interrupted after sending their request (the action may have run)"
-	interrupted := func(args ...string) outcome { return c.runInterrupted(t, args...) }
 
-	o := interrupted()
+	o := c.runInterrupted(t)
 	if !strings.Contains(o.stdout, "\n"+consoleCounts+"\n") || !strings.Contains(o.stdout, "Ran 2 tests in ") ||
 		strings.Contains(o.stdout, "setup failed") || !strings.Contains(o.stdout, "~ slow setup › setup (") {
 		t.Errorf("console:\n%s", o.stdout)
 	}
 
-	p := func(name string) string { return filepath.Join(c.dir, "out", name) }
-	o = interrupted("--format", "jsonl", "--report-json", p("r.json"), "--report-tap", p("r.tap"), "--report-junit", p("r.xml"), "--report-html", p("r.html"))
-	lines := jsonltest.Lines(t, o.stdout)
-	if got := lines[len(lines)-1]["counts"]; !equalMaps(asMap(got), want) {
-		t.Errorf("JSONL run_end counts %v, want %v", got, want)
-	}
-	if got := reportCounts(t, p("r.json")); !equalMaps(got, want) {
-		t.Errorf("JSON report counts %v, want %v", got, want)
-	}
+	p := c.interruptedReports(t, "out", want)
 	checkTAPCounts(t, p("r.tap"), 3, 1, 2)
 	if tap, _ := os.ReadFile(p("r.tap")); !strings.Contains(string(tap), "severity: interrupted") || strings.Contains(string(tap), "severity: error") {
 		t.Errorf("TAP: the setup's point is not severity interrupted:\n%s", tap)

@@ -174,6 +174,24 @@ func (c *cli) runInterrupted(t *testing.T, args ...string) outcome {
 	return o
 }
 
+// interruptedReports makes an interrupted run (runInterrupted) stream
+// JSONL and write the JSON, TAP, JUnit and HTML reports into dir under
+// c.dir, checks that the JSONL run_end and the JSON report count want, and
+// returns the path of a report of that run by its name.
+func (c *cli) interruptedReports(t *testing.T, dir string, want map[string]any) func(string) string {
+	t.Helper()
+	p := func(name string) string { return filepath.Join(c.dir, dir, name) }
+	o := c.runInterrupted(t, "--format", "jsonl", "--report-json", p("r.json"), "--report-tap", p("r.tap"), "--report-junit", p("r.xml"), "--report-html", p("r.html"))
+	lines := jsonltest.Lines(t, o.stdout)
+	if got := lines[len(lines)-1]["counts"]; !equalMaps(asMap(got), want) {
+		t.Errorf("JSONL run_end counts %v, want %v", got, want)
+	}
+	if got := reportCounts(t, p("r.json")); !equalMaps(got, want) {
+		t.Errorf("JSON report counts %v, want %v", got, want)
+	}
+	return p
+}
+
 // everyStatusCounts runs suites with a pass, a fail, an error, a skip, an
 // interrupted test, a test the interrupt kept from starting, and a failed
 // setup and teardown, and checks that the console, the JSON report, the
@@ -188,22 +206,13 @@ func everyStatusCounts(t *testing.T, c *cli) {
 	c.env["NCLOUD_ACCESS_KEY"], c.env["NCLOUD_SECRET_KEY"] = "AKTEST", "SKTEST"
 	want := map[string]any{"total": 10.0, "passed": 1.0, "failed": 1.0, "errored": 3.0, "skipped": 4.0, "interrupted": 1.0, "fixtures": 2.0}
 	const consoleCounts = "1 passed, 4 failed, 4 skipped, 1 interrupted after sending their request (the action may have run) (failed includes 3 errored, 2 from setup or teardown)"
-	interrupted := func(args ...string) outcome { return c.runInterrupted(t, args...) }
 
-	o := interrupted()
+	o := c.runInterrupted(t)
 	if !strings.Contains(o.stdout, "\n"+consoleCounts+"\n") || !strings.Contains(o.stdout, "Ran 8 tests in ") {
 		t.Errorf("console:\n%s", o.stdout)
 	}
 
-	p := func(name string) string { return filepath.Join(c.dir, "every", name) }
-	o = interrupted("--format", "jsonl", "--report-json", p("r.json"), "--report-tap", p("r.tap"), "--report-junit", p("r.xml"), "--report-html", p("r.html"))
-	lines := jsonltest.Lines(t, o.stdout)
-	if got := lines[len(lines)-1]["counts"]; !equalMaps(asMap(got), want) {
-		t.Errorf("JSONL run_end counts %v, want %v", got, want)
-	}
-	if got := reportCounts(t, p("r.json")); !equalMaps(got, want) {
-		t.Errorf("JSON report counts %v, want %v", got, want)
-	}
+	p := c.interruptedReports(t, "every", want)
 	checkTAPCounts(t, p("r.tap"), 10, 5, 4)
 	checkJUnitCounts(t, p("r.xml"), [4]int{10, 1, 4, 4})
 	page, err := os.ReadFile(p("r.html"))
